@@ -1,0 +1,123 @@
+import { Construct } from 'constructs';
+import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
+import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
+import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { checkCidr, checkGcpName } from './validate';
+
+export interface ClusterNetworkProps {
+  /** Prefix of every resource name (usually the cluster name). */
+  readonly name: string;
+  /** Region of the subnet and router. */
+  readonly region: string;
+  /** Primary range of the subnet: the nodes' eth0. */
+  readonly nodeCidr: string;
+  /** Secondary range for the cluster's pods (eth0 of every pod). */
+  readonly podCidr: string;
+  /** Secondary range for the cluster's Services. */
+  readonly serviceCidr: string;
+  /**
+   * VPC name.
+   * @default `${name}-vpc`
+   */
+  readonly vpcName?: string;
+  /**
+   * Subnet name.
+   * @default `${name}-nodes`
+   */
+  readonly subnetName?: string;
+  /**
+   * Name of the pod secondary range.
+   * @default `${name}-pods`
+   */
+  readonly podRangeName?: string;
+  /**
+   * Name of the service secondary range.
+   * @default `${name}-services`
+   */
+  readonly serviceRangeName?: string;
+  /**
+   * Add a Cloud Router and Cloud NAT so private nodes reach registries outside Google.
+   * @default false
+   */
+  readonly cloudNat?: boolean;
+  /**
+   * Project of every resource.
+   * @default the provider's project
+   */
+  readonly project?: string;
+}
+
+/** The cluster's primary VPC: nodes' eth0, pod and service secondary ranges, optional Cloud NAT. */
+export class ClusterNetwork extends Construct {
+  readonly network: ComputeNetwork;
+  readonly subnetwork: ComputeSubnetwork;
+  /** Name of the pod secondary range (a reference to the subnet). */
+  readonly podRangeName: string;
+  /** Name of the service secondary range (a reference to the subnet). */
+  readonly serviceRangeName: string;
+  readonly router?: ComputeRouter;
+  readonly nat?: ComputeRouterNat;
+
+  constructor(scope: Construct, id: string, props: ClusterNetworkProps) {
+    super(scope, id);
+    const what = `ClusterNetwork "${id}"`;
+    checkGcpName(what, 'name', props.name);
+    checkCidr(what, 'nodeCidr', props.nodeCidr);
+    checkCidr(what, 'podCidr', props.podCidr);
+    checkCidr(what, 'serviceCidr', props.serviceCidr);
+    const vpcName = props.vpcName ?? `${props.name}-vpc`;
+    const subnetName = props.subnetName ?? `${props.name}-nodes`;
+    const podRangeName = props.podRangeName ?? `${props.name}-pods`;
+    const serviceRangeName = props.serviceRangeName ?? `${props.name}-services`;
+    for (const [prop, value] of Object.entries({ vpcName, subnetName, podRangeName, serviceRangeName })) {
+      checkGcpName(what, prop, value);
+    }
+
+    this.network = new ComputeNetwork(this, 'vpc', {
+      project: props.project,
+      name: vpcName,
+      description: `Primary network of GKE cluster ${props.name}`,
+      // Custom mode: the ranges below are the only ones, so nothing collides with the additional networks.
+      autoCreateSubnetworks: false,
+      routingMode: 'REGIONAL',
+    });
+
+    this.subnetwork = new ComputeSubnetwork(this, 'subnet', {
+      project: props.project,
+      name: subnetName,
+      region: props.region,
+      network: this.network.id,
+      ipCidrRange: props.nodeCidr,
+      secondaryIpRange: [
+        { rangeName: podRangeName, ipCidrRange: props.podCidr },
+        { rangeName: serviceRangeName, ipCidrRange: props.serviceCidr },
+      ],
+      // Private nodes have no external IP: this is how they reach Google APIs, gcr.io and Artifact Registry.
+      privateIpGoogleAccess: true,
+    });
+
+    if (props.cloudNat ?? false) {
+      this.router = new ComputeRouter(this, 'router', {
+        project: props.project,
+        name: `${props.name}-router`,
+        region: props.region,
+        network: this.network.id,
+      });
+      this.nat = new ComputeRouterNat(this, 'nat', {
+        project: props.project,
+        name: `${props.name}-nat`,
+        region: props.region,
+        router: this.router.name,
+        natIpAllocateOption: 'AUTO_ONLY',
+        // Egress only for this subnet's nodes and pods, nothing else in the VPC.
+        sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS',
+        subnetwork: [{ name: this.subnetwork.id, sourceIpRangesToNat: ['ALL_IP_RANGES'] }],
+        logConfig: { enable: true, filter: 'ERRORS_ONLY' },
+      });
+    }
+
+    this.podRangeName = this.subnetwork.secondaryIpRange.get(0).rangeName;
+    this.serviceRangeName = this.subnetwork.secondaryIpRange.get(1).rangeName;
+  }
+}

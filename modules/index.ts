@@ -1,0 +1,4 @@
+export * from './cluster-network';
+export * from './secondary-network';
+export * from './multinet-cluster';
+export * from './multinet-node-pool';

@@ -1,0 +1,153 @@
+import { Construct } from 'constructs';
+import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { checkGcpName, checkInteger } from './validate';
+
+/** Longest pool name: GKE allows 40 characters and `name_prefix` appends a 26-character suffix after "-". */
+export const MAX_POOL_NAME = 13;
+
+/** One additional network a node pool attaches to: an extra node NIC and a pod range on it. */
+export interface NodePoolNetwork {
+  /** Name (not self link: the GKE API stores names) of the additional VPC. */
+  readonly network: string;
+  /** Name of its subnet (the extra NIC's range). */
+  readonly subnetwork: string;
+  /** Secondary range of `subnetwork` for pods on this network. */
+  readonly podRangeName: string;
+  /** Max pods per node on this network (8-110); sizes the block GKE reserves per node. */
+  readonly maxPodsPerNode: number;
+}
+
+export interface NodePoolAutoscaling {
+  /** Fewest nodes per zone. */
+  readonly minNodeCount: number;
+  /** Most nodes per zone. */
+  readonly maxNodeCount: number;
+}
+
+export interface MultinetNodePoolProps {
+  /** Pool name; the pool's real name is this plus a random suffix, so a replacement can be created first. */
+  readonly name: string;
+  /** Cluster name or id. */
+  readonly cluster: string;
+  /** Zone or region of the cluster. */
+  readonly location: string;
+  /** Project of the cluster. */
+  readonly project: string;
+  /** Email of the node service account. */
+  readonly serviceAccount: string;
+  /**
+   * Additional networks, in NIC order: the k-th one becomes eth<k> on every node.
+   * @default [] (eth0 only)
+   */
+  readonly additionalNetworks?: readonly NodePoolNetwork[];
+  /**
+   * Zones of the pool.
+   * @default the cluster's zones
+   */
+  readonly nodeLocations?: readonly string[];
+  /**
+   * Machine type.
+   * @default 'e2-standard-4'
+   */
+  readonly machineType?: string;
+  /**
+   * Nodes per zone (the initial count when `autoscaling` is set).
+   * @default 1
+   */
+  readonly nodeCount?: number;
+  /**
+   * Cluster autoscaler bounds per zone.
+   * @default no autoscaling
+   */
+  readonly autoscaling?: NodePoolAutoscaling;
+  /**
+   * Boot disk size in GB.
+   * @default 100
+   */
+  readonly diskSizeGb?: number;
+  /**
+   * Boot disk type.
+   * @default 'pd-balanced'
+   */
+  readonly diskType?: string;
+  /**
+   * Use Spot VMs.
+   * @default false
+   */
+  readonly spot?: boolean;
+  /**
+   * Nodes get no external IP address.
+   * @default true
+   */
+  readonly privateNodes?: boolean;
+}
+
+/**
+ * A GKE node pool whose nodes carry one extra NIC per additional network, with a pod range on each
+ * (the guide's `--additional-node-network` / `--additional-pod-network`).
+ *
+ * The provider replaces a pool when its `network_config` changes. The pool is therefore created before the
+ * old one is destroyed (`create_before_destroy`, with a generated name suffix): workloads move to the new
+ * nodes instead of losing every node at once. The ranges must have room for both pools during the swap.
+ */
+export class MultinetNodePool extends Construct {
+  readonly nodePool: ContainerNodePool;
+
+  constructor(scope: Construct, id: string, props: MultinetNodePoolProps) {
+    super(scope, id);
+    const what = `MultinetNodePool "${id}"`;
+    // GKE pool names have at most 40 characters and name_prefix appends 26: "<name>-" has 14 at most.
+    checkGcpName(what, 'name', props.name, MAX_POOL_NAME);
+    const nodeCount = props.nodeCount ?? 1;
+    checkInteger(what, 'nodeCount', nodeCount, 0, 1000);
+    const networks = props.additionalNetworks ?? [];
+    if (networks.length > 7) throw new Error(`${what}: additionalNetworks has ${networks.length} entries; a VM has at most 8 NICs (eth0 + 7)`);
+    networks.forEach((n, i) => checkInteger(what, `additionalNetworks[${i}].maxPodsPerNode`, n.maxPodsPerNode, 8, 110));
+    if (props.autoscaling) {
+      const { minNodeCount, maxNodeCount } = props.autoscaling;
+      checkInteger(what, 'autoscaling.minNodeCount', minNodeCount, 0, 1000);
+      checkInteger(what, 'autoscaling.maxNodeCount', maxNodeCount, Math.max(1, minNodeCount), 1000);
+    }
+
+    this.nodePool = new ContainerNodePool(this, 'pool', {
+      project: props.project,
+      cluster: props.cluster,
+      location: props.location,
+      namePrefix: `${props.name}-`,
+      nodeLocations: props.nodeLocations ? [...props.nodeLocations] : undefined,
+      ...(props.autoscaling
+        ? { initialNodeCount: nodeCount, autoscaling: { minNodeCount: props.autoscaling.minNodeCount, maxNodeCount: props.autoscaling.maxNodeCount } }
+        : { nodeCount }),
+      // Nodes are repaired and patched by GKE; one surge node at a time, never fewer nodes than asked for.
+      management: { autoRepair: true, autoUpgrade: true },
+      upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
+      nodeConfig: {
+        machineType: props.machineType ?? 'e2-standard-4',
+        diskSizeGb: props.diskSizeGb ?? 100,
+        diskType: props.diskType ?? 'pd-balanced',
+        spot: props.spot ?? false,
+        // COS with containerd: the image the guide's manifest is written for (CNI binaries in /home/kubernetes/bin).
+        imageType: 'COS_CONTAINERD',
+        serviceAccount: props.serviceAccount,
+        // Access is bounded by the service account's IAM roles; the scope only stops being a second gate.
+        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+        // Secure boot and integrity monitoring: nodes boot only signed kernels and modules.
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        // Pods see the GKE metadata server, not the node's credentials (Workload Identity).
+        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        // The legacy metadata endpoints answer without the Metadata-Flavor header (SSRF-prone).
+        metadata: { 'disable-legacy-endpoints': 'true' },
+      },
+      networkConfig: {
+        enablePrivateNodes: props.privateNodes ?? true,
+        additionalNodeNetworkConfigs: networks.map((n) => ({ network: n.network, subnetwork: n.subnetwork })),
+        additionalPodNetworkConfigs: networks.map((n) => ({
+          subnetwork: n.subnetwork,
+          secondaryPodRange: n.podRangeName,
+          maxPodsPerNode: n.maxPodsPerNode,
+        })),
+      },
+      lifecycle: { createBeforeDestroy: true },
+    });
+  }
+}

@@ -1,0 +1,108 @@
+import { Construct } from 'constructs';
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { checkCidr, checkGcpName } from './validate';
+
+export interface SecondaryNetworkProps {
+  /** Network name; also prefixes the VPC, subnet and firewall names. */
+  readonly name: string;
+  /** Region of the subnet. */
+  readonly region: string;
+  /** Primary range of the subnet: the nodes' extra NIC. */
+  readonly nodeCidr: string;
+  /** Secondary range handed to pods on this network (Whereabouts hands out addresses from it). */
+  readonly podCidr: string;
+  /**
+   * Name of the pod secondary range.
+   * @default `${name}-pods`
+   */
+  readonly podRangeName?: string;
+  /**
+   * VPC name.
+   * @default `${name}-vpc`
+   */
+  readonly vpcName?: string;
+  /**
+   * Subnet name.
+   * @default name
+   */
+  readonly subnetName?: string;
+  /**
+   * Name of the firewall rule that lets nodes and pods of this network reach each other.
+   * @default `${name}-allow-internal`
+   */
+  readonly firewallName?: string;
+  /**
+   * Project of every resource.
+   * @default the provider's project
+   */
+  readonly project?: string;
+}
+
+/**
+ * One additional network for GKE multi-networking: a dedicated VPC (each extra node NIC must be in its own
+ * VPC), a subnet whose primary range is the nodes' NIC and whose secondary range is the pods' addresses,
+ * and the firewall rule a custom VPC needs before its nodes and pods can talk.
+ */
+export class SecondaryNetwork extends Construct {
+  readonly network: ComputeNetwork;
+  readonly subnetwork: ComputeSubnetwork;
+  readonly firewall: ComputeFirewall;
+  /** Name of the pod secondary range (a reference to the subnet). */
+  readonly podRangeName: string;
+  /** CIDR of the pod secondary range (a reference to the subnet). */
+  readonly podCidr: string;
+
+  constructor(scope: Construct, id: string, props: SecondaryNetworkProps) {
+    super(scope, id);
+    const what = `SecondaryNetwork "${id}"`;
+    checkGcpName(what, 'name', props.name);
+    checkCidr(what, 'nodeCidr', props.nodeCidr);
+    checkCidr(what, 'podCidr', props.podCidr);
+    const podRangeName = props.podRangeName ?? `${props.name}-pods`;
+    const vpcName = props.vpcName ?? `${props.name}-vpc`;
+    const subnetName = props.subnetName ?? props.name;
+    const firewallName = props.firewallName ?? `${props.name}-allow-internal`;
+    checkGcpName(what, 'podRangeName', podRangeName);
+    checkGcpName(what, 'vpcName', vpcName);
+    checkGcpName(what, 'subnetName', subnetName);
+    checkGcpName(what, 'firewallName', firewallName);
+
+    this.network = new ComputeNetwork(this, 'vpc', {
+      project: props.project,
+      name: vpcName,
+      description: `Additional network ${props.name} for GKE multi-networking (Multus IPVLAN)`,
+      // Custom mode: only the subnet below exists, so no auto-created range can overlap the cluster's.
+      autoCreateSubnetworks: false,
+      routingMode: 'REGIONAL',
+    });
+
+    this.subnetwork = new ComputeSubnetwork(this, 'subnet', {
+      project: props.project,
+      name: subnetName,
+      region: props.region,
+      network: this.network.id,
+      ipCidrRange: props.nodeCidr,
+      secondaryIpRange: [{ rangeName: podRangeName, ipCidrRange: props.podCidr }],
+      // Private nodes reach Google APIs on this NIC too, without external addresses.
+      privateIpGoogleAccess: true,
+    });
+
+    this.firewall = new ComputeFirewall(this, 'allow-internal', {
+      project: props.project,
+      name: firewallName,
+      network: this.network.id,
+      description: `Nodes and pods of ${props.name} may reach each other; a custom VPC denies all other ingress`,
+      direction: 'INGRESS',
+      priority: 1000,
+      // Only this network's own ranges, in and out: the rule opens nothing to other networks.
+      sourceRanges: [props.nodeCidr, props.podCidr],
+      destinationRanges: [props.nodeCidr, props.podCidr],
+      allow: [{ protocol: 'all' }],
+    });
+
+    this.podRangeName = this.subnetwork.secondaryIpRange.get(0).rangeName;
+    this.podCidr = this.subnetwork.secondaryIpRange.get(0).ipCidrRange;
+  }
+}

@@ -1,0 +1,38 @@
+import { Address4 } from 'ip-address';
+import { Token } from 'cdktf';
+
+/**
+ * Constructor checks shared by the modules. Values that are unresolved tokens (known only at apply time)
+ * are skipped: only literals can be checked at synth.
+ */
+
+/** A GCP resource name: RFC 1035 label of at most `max` characters. */
+export function checkGcpName(construct: string, prop: string, value: string, max = 63): void {
+  if (Token.isUnresolved(value)) return;
+  if (value.length > max || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
+    throw new Error(
+      `${construct}: ${prop} "${value}" is not a valid GCP name (lowercase letters, digits and hyphens, starting with a letter, at most ${max} characters)`,
+    );
+  }
+}
+
+/** An IPv4 CIDR block with no host bits set. */
+export function checkCidr(construct: string, prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value) || !Address4.isValid(value)) {
+    throw new Error(`${construct}: ${prop} "${value}" is not an IPv4 CIDR block (e.g. 10.0.1.0/24)`);
+  }
+  const address = new Address4(value);
+  const network = `${address.startAddress().correctForm()}/${address.subnetMask}`;
+  if (network !== value) {
+    throw new Error(`${construct}: ${prop} "${value}" has host bits set (did you mean ${network}?)`);
+  }
+}
+
+/** An integer within [min, max]. */
+export function checkInteger(construct: string, prop: string, value: number, min: number, max: number): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${construct}: ${prop} ${value} must be an integer from ${min} to ${max}`);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './load';
+export * from './plan';
+export * from './problems';
+export { environmentSchema, environmentJsonSchema } from './schema';
+export type { EnvironmentConfig, EnvironmentInput } from './schema';

@@ -1,0 +1,140 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { z } from 'zod';
+import { planEnvironment, EnvironmentPlan } from './plan';
+import { EnvironmentError, Problem, formatPath } from './problems';
+import { environmentSchema } from './schema';
+
+/** The generated JSON Schema lives beside the environments and is not one. */
+export const SCHEMA_FILE = 'schema.json';
+
+/** Environment names become stack names (`<env>-network`) and Terraform state file names. */
+const ENV_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+
+export interface LoadOptions {
+  /** How file names appear in messages; default: relative to the working directory. */
+  readonly displayRoot?: string;
+}
+
+/**
+ * Reads and validates every `*.json` in `dir` (except `schema.json`). Returns the plans when every file is
+ * valid; otherwise throws one `EnvironmentError` listing every problem of every file, so nothing is built
+ * from a half-valid set.
+ */
+export function loadEnvironments(dir: string, options: LoadOptions = {}): EnvironmentPlan[] {
+  const root = options.displayRoot ?? process.cwd();
+  const display = (file: string) => path.relative(root, file).split(path.sep).join('/') || file;
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE)
+      .sort();
+  } catch (error) {
+    throw new EnvironmentError([{ file: display(dir), path: '', message: `cannot read the environments folder (${(error as Error).message})` }]);
+  }
+  if (names.length === 0) {
+    throw new EnvironmentError([{ file: display(dir), path: '', message: 'no environment files (*.json) in this folder' }]);
+  }
+
+  const problems: Problem[] = [];
+  const plans: EnvironmentPlan[] = [];
+  for (const fileName of names) {
+    const file = path.join(dir, fileName);
+    const result = loadEnvironmentText(fileName.replace(/\.json$/, ''), readFileSync(file, 'utf8'));
+    if (result.plan) plans.push(result.plan);
+    problems.push(...result.problems.map((p) => ({ file: display(file), ...p })));
+  }
+  if (problems.length > 0) throw new EnvironmentError(problems);
+  return plans;
+}
+
+/** Validates one environment's text; problems carry field paths but no file name. */
+export function loadEnvironmentText(
+  name: string,
+  text: string,
+): { plan?: EnvironmentPlan; problems: { path: string; message: string }[] } {
+  if (!ENV_NAME.test(name)) {
+    return {
+      problems: [
+        {
+          path: '',
+          message: `environment name "${name}" (the file name) must be 1 to 31 lowercase letters, digits and hyphens, starting with a letter`,
+        },
+      ],
+    };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { problems: [{ path: '', message: `is not valid JSON: ${describeJsonError(text, error as Error)}` }] };
+  }
+  const parsed = environmentSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    return {
+      problems: parsed.error.issues.flatMap((issue) =>
+        // One problem per unknown key, located at the key itself.
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => ({
+              path: formatPath([...issue.path, key]),
+              message: `unknown key (a typo?); allowed here: ${allowedKeysAt(issue.path).join(', ')}`,
+            }))
+          : [{ path: formatPath(issue.path), message: describeIssue(issue) }],
+      ),
+    };
+  }
+  const planned = planEnvironment(name, parsed.data);
+  return planned.plan ? { plan: planned.plan, problems: [] } : { problems: planned.problems };
+}
+
+function describeJsonError(text: string, error: Error): string {
+  const position = /position (\d+)/.exec(error.message);
+  const reason = error.message.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  if (!position) return reason;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = Number(position[1]) - before.lastIndexOf('\n');
+  return `${reason} at line ${line}, column ${column}`;
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'invalid_type':
+      return input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${show(input)}`;
+    case 'invalid_value':
+      return `${show(input)} is not allowed; use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small':
+    case 'too_big': {
+      if (issue.origin === 'array') return `${issue.message.replace(/^Too (small|big): expected array to have /, 'must have ')}`;
+      if (issue.origin === 'string') return `${show(input)} ${issue.message.startsWith('must') ? issue.message : issue.message}`;
+      const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+      return `${show(input)} is out of range; must be ${bound}`;
+    }
+    case 'invalid_format':
+    case 'custom':
+      return issue.message.startsWith('"') ? issue.message : `${show(input)} ${issue.message}`;
+    default:
+      return `${show(input)}: ${issue.message}`;
+  }
+}
+
+/** The keys the schema allows at `path` (an object inside the environment), for "unknown key" messages. */
+function allowedKeysAt(segments: readonly PropertyKey[]): string[] {
+  let node: z.core.$ZodType = environmentSchema;
+  const unwrap = (t: z.core.$ZodType): z.core.$ZodType => {
+    const def = t._zod.def as { innerType?: z.core.$ZodType };
+    return def.innerType ? unwrap(def.innerType) : t;
+  };
+  for (const segment of segments) {
+    node = unwrap(node);
+    const def = node._zod.def as { shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    node = typeof segment === 'number' ? def.element! : def.shape![segment as string];
+  }
+  const shape = (unwrap(node)._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape ?? {};
+  return Object.keys(shape).filter((key) => key !== '$schema');
+}

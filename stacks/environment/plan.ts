@@ -1,0 +1,351 @@
+import { Cidr, contains, containsAddress, addressValue, overlaps, parseCidr } from './cidr';
+import {
+  DEFAULT_REGIONAL_ZONE_COUNT,
+  MIN_GKE_VERSION,
+  SUBNET_RESERVED_ADDRESSES,
+  isAtLeast,
+  isZone,
+  maxNicsForVcpus,
+  parseGkeVersion,
+  perNodePodBlockPrefix,
+  regionOfZone,
+  vcpusOfMachineType,
+} from './gke';
+import type { EnvironmentConfig } from './schema';
+
+/**
+ * Everything an environment means, computed once before any construct exists: resource names, NIC order,
+ * node counts and the checks that need more than one field. Stacks read this and never re-derive it.
+ */
+export interface EnvironmentPlan {
+  /** Environment name: the file name without `.json` (`dev`, `prod`). */
+  readonly name: string;
+  readonly project: string;
+  readonly region: string;
+  readonly cluster: ClusterPlan;
+  readonly primaryNetwork: PrimaryNetworkPlan;
+  readonly nodePools: readonly NodePoolPlan[];
+  /** In NIC order: `additionalNetworks[k-1]` is `eth<k>` on every node. */
+  readonly additionalNetworks: readonly AdditionalNetworkPlan[];
+  readonly examples: { readonly samplePod: boolean };
+}
+
+export interface ClusterPlan {
+  readonly name: string;
+  readonly location: string;
+  readonly regional: boolean;
+  /** Zones every node pool runs in; `undefined` lets GKE pick (regional default). */
+  readonly nodeLocations?: readonly string[];
+  /** Number of zones a pool's `nodeCount` is multiplied by. */
+  readonly zoneCount: number;
+  readonly version: string;
+  readonly releaseChannel: EnvironmentConfig['cluster']['releaseChannel'];
+  readonly deletionProtection: boolean;
+  readonly maxPodsPerNode: number;
+  readonly privateNodes: boolean;
+  readonly authorizedNetworks?: readonly { readonly cidr: string; readonly displayName: string }[];
+  /** account_id of the dedicated node service account (6-30 characters). */
+  readonly nodeServiceAccountId: string;
+}
+
+export interface PrimaryNetworkPlan {
+  readonly vpcName: string;
+  readonly subnetName: string;
+  readonly nodeCidr: string;
+  readonly podCidr: string;
+  readonly podRangeName: string;
+  readonly serviceCidr: string;
+  readonly serviceRangeName: string;
+  readonly cloudNat: boolean;
+}
+
+export interface NodePoolPlan {
+  readonly name: string;
+  readonly machineType: string;
+  readonly vcpus: number;
+  readonly nodeCount: number;
+  readonly autoscaling?: { readonly minNodeCount: number; readonly maxNodeCount: number };
+  readonly diskSizeGb: number;
+  readonly diskType: string;
+  readonly spot: boolean;
+}
+
+export interface AdditionalNetworkPlan {
+  /** Name in the environment file; the stable key of every construct and output of this network. */
+  readonly key: string;
+  readonly vpcName: string;
+  readonly subnetName: string;
+  readonly firewallName: string;
+  readonly nodeCidr: string;
+  readonly podCidr: string;
+  readonly podRangeName: string;
+  readonly maxPodsPerNode: number;
+  /** Node NIC this network arrives on (`eth1`, `eth2`, … in order). */
+  readonly nodeInterface: string;
+  readonly attachment: AttachmentPlan;
+}
+
+export interface AttachmentPlan {
+  readonly name: string;
+  readonly namespace: string;
+  readonly mode: 'l2' | 'l3' | 'l3s';
+  /** IPVLAN master: the explicit override, else the network's node NIC. */
+  readonly master: string;
+  readonly exclude: readonly string[];
+  readonly rangeStart?: string;
+  readonly rangeEnd?: string;
+}
+
+/** A problem found by `planEnvironment`, before the file name is attached. */
+export interface PlanProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type PlanResult = { plan: EnvironmentPlan; problems: [] } | { plan?: undefined; problems: PlanProblem[] };
+
+/** GCP names (networks, subnets, firewalls, routers) are at most 63 characters. */
+const GCP_NAME_MAX = 63;
+
+export function planEnvironment(name: string, config: EnvironmentConfig): PlanResult {
+  const problems: PlanProblem[] = [];
+  const report = (path: string, message: string) => problems.push({ path, message });
+  const c = config.cluster;
+
+  // Location, zones and version.
+  const regional = !isZone(c.location);
+  const clusterRegion = regional ? c.location : regionOfZone(c.location);
+  if (clusterRegion !== config.region) {
+    report(
+      'cluster.location',
+      regional
+        ? `region "${c.location}" is not the environment region "${config.region}"`
+        : `zone "${c.location}" is not in region "${config.region}" (zones of it look like ${config.region}-a)`,
+    );
+  }
+  const seenZones = new Set<string>();
+  (c.nodeLocations ?? []).forEach((zone, index) => {
+    if (regionOfZone(zone) !== config.region) report(`cluster.nodeLocations[${index}]`, `zone "${zone}" is not in region "${config.region}"`);
+    if (seenZones.has(zone)) report(`cluster.nodeLocations[${index}]`, `zone "${zone}" is listed twice`);
+    seenZones.add(zone);
+  });
+  if (!regional && c.nodeLocations && !c.nodeLocations.includes(c.location)) {
+    report('cluster.nodeLocations', `a zonal cluster's node zones must include its own zone "${c.location}"`);
+  }
+  const zoneCount = c.nodeLocations?.length ?? (regional ? DEFAULT_REGIONAL_ZONE_COUNT : 1);
+  const version = parseGkeVersion(c.version);
+  if (version && !isAtLeast(version, MIN_GKE_VERSION)) {
+    report('cluster.version', `"${c.version}" is older than ${MIN_GKE_VERSION.major}.${MIN_GKE_VERSION.minor}, the first GKE version with multi-networking`);
+  }
+
+  // Node pools: names, NICs, sizes.
+  const nicsNeeded = 1 + config.additionalNetworks.length;
+  const pools: NodePoolPlan[] = [];
+  reportDuplicates(config.nodePools.map((p) => p.name), 'nodePools', 'name', 'node pool', report);
+  config.nodePools.forEach((pool, index) => {
+    const at = `nodePools[${index}]`;
+    const vcpus = pool.vcpus ?? vcpusOfMachineType(pool.machineType);
+    if (vcpus === undefined) {
+      report(`${at}.machineType`, `cannot tell the vCPUs of "${pool.machineType}" from its name; set ${at}.vcpus`);
+    } else if (maxNicsForVcpus(vcpus) < nicsNeeded) {
+      report(
+        `${at}.machineType`,
+        `${pool.machineType} allows ${maxNicsForVcpus(vcpus)} NICs (${vcpus} vCPUs); 1 + ${config.additionalNetworks.length} additional networks need ${nicsNeeded}`,
+      );
+    }
+    if (pool.autoscaling) {
+      const { minNodeCount, maxNodeCount } = pool.autoscaling;
+      if (minNodeCount > maxNodeCount) report(`${at}.autoscaling.minNodeCount`, `${minNodeCount} is greater than maxNodeCount ${maxNodeCount}`);
+      else if (pool.nodeCount < minNodeCount || pool.nodeCount > maxNodeCount)
+        report(`${at}.nodeCount`, `${pool.nodeCount} is outside autoscaling bounds ${minNodeCount}..${maxNodeCount}`);
+    }
+    pools.push({
+      name: pool.name,
+      machineType: pool.machineType,
+      vcpus: vcpus ?? 0,
+      nodeCount: pool.nodeCount,
+      autoscaling: pool.autoscaling,
+      diskSizeGb: pool.diskSizeGb,
+      diskType: pool.diskType,
+      spot: pool.spot,
+    });
+  });
+
+  // Every pool attaches every additional network, so each range must hold every node of every pool,
+  // plus the one surge node per pool and zone that an upgrade adds (max_surge = 1).
+  const nodeDemand = config.nodePools.map((p) => ({
+    pool: p.name,
+    nodes: ((p.autoscaling?.maxNodeCount ?? p.nodeCount) + 1) * zoneCount,
+  }));
+  const totalNodes = nodeDemand.reduce((sum, d) => sum + d.nodes, 0);
+  const demandText = nodeDemand
+    .map((d) => `${d.pool}: (${d.nodes / zoneCount - 1} + 1 surge) × ${zoneCount} zone${zoneCount > 1 ? 's' : ''}`)
+    .join(', ');
+
+  // Ranges: valid one by one (schema), here checked against each other and against the node demand.
+  const ranges: { path: string; cidr: Cidr }[] = [
+    { path: 'cluster.nodeCidr', cidr: parseCidr(c.nodeCidr) },
+    { path: 'cluster.podCidr', cidr: parseCidr(c.podCidr) },
+    { path: 'cluster.serviceCidr', cidr: parseCidr(c.serviceCidr) },
+    ...config.additionalNetworks.flatMap((n, i) => [
+      { path: `additionalNetworks[${i}].nodeCidr`, cidr: parseCidr(n.nodeCidr) },
+      { path: `additionalNetworks[${i}].podCidr`, cidr: parseCidr(n.podCidr) },
+    ]),
+  ];
+  ranges.forEach((range, i) => {
+    const earlier = ranges.slice(0, i).find((other) => overlaps(other.cidr, range.cidr));
+    if (earlier) report(range.path, `${range.cidr.text} overlaps ${earlier.path} (${earlier.cidr.text})`);
+  });
+  const checkNodeRange = (path: string, cidr: Cidr) => {
+    const usable = cidr.size - SUBNET_RESERVED_ADDRESSES;
+    if (usable < BigInt(totalNodes)) {
+      report(path, `${cidr.text} has ${usable} usable addresses but the node pools need ${totalNodes} nodes (${demandText})`);
+    }
+  };
+  const checkPodRange = (path: string, cidr: Cidr, maxPods: number, maxPodsPath: string) => {
+    const blockPrefix = perNodePodBlockPrefix(maxPods);
+    const holds = blockPrefix >= cidr.prefix ? cidr.size >> BigInt(32 - blockPrefix) : 0n;
+    if (holds < BigInt(totalNodes)) {
+      const neededPrefix = blockPrefix - Math.ceil(Math.log2(totalNodes));
+      report(
+        path,
+        `${cidr.text} holds ${holds} node${holds === 1n ? '' : 's'} with ${maxPodsPath} ${maxPods} (a /${blockPrefix} per node) but the node pools need ${totalNodes} (${demandText}); use a /${neededPrefix} or larger, or lower ${maxPodsPath}`,
+      );
+    }
+  };
+  checkNodeRange('cluster.nodeCidr', ranges[0].cidr);
+  checkPodRange('cluster.podCidr', ranges[1].cidr, c.maxPodsPerNode, 'cluster.maxPodsPerNode');
+
+  // Additional networks: names, NIC order, attachment ranges.
+  reportDuplicates(config.additionalNetworks.map((n) => n.name), 'additionalNetworks', 'name', 'network', report);
+  reportDuplicates(
+    config.additionalNetworks.map((n) => `${n.attachment.namespace}/${n.attachment.name}`),
+    'additionalNetworks',
+    'attachment.name',
+    'attachment',
+    report,
+  );
+  const masters = new Map<string, number>();
+  const networks: AdditionalNetworkPlan[] = config.additionalNetworks.map((n, i) => {
+    const at = `additionalNetworks[${i}]`;
+    const nodeInterface = `eth${i + 1}`;
+    const master = n.attachment.master ?? nodeInterface;
+    const owner = masters.get(master);
+    if (owner !== undefined) {
+      report(`${at}.attachment.master`, `"${master}" is already the IPVLAN master of additionalNetworks[${owner}]; each network has its own NIC`);
+    }
+    masters.set(master, i);
+    const podCidr = parseCidr(n.podCidr);
+    checkNodeRange(`${at}.nodeCidr`, parseCidr(n.nodeCidr));
+    checkPodRange(`${at}.podCidr`, podCidr, n.maxPodsPerNode, `${at}.maxPodsPerNode`);
+    n.attachment.exclude.forEach((text, j) => {
+      if (!contains(podCidr, parseCidr(text))) report(`${at}.attachment.exclude[${j}]`, `${text} is not inside podCidr ${n.podCidr}`);
+    });
+    for (const bound of ['rangeStart', 'rangeEnd'] as const) {
+      const address = n.attachment[bound];
+      if (address !== undefined && !containsAddress(podCidr, address)) {
+        report(`${at}.attachment.${bound}`, `${address} is not inside podCidr ${n.podCidr}`);
+      }
+    }
+    const { rangeStart, rangeEnd } = n.attachment;
+    if (rangeStart && rangeEnd && addressValue(rangeStart) > addressValue(rangeEnd)) {
+      report(`${at}.attachment.rangeEnd`, `${rangeEnd} comes before rangeStart ${rangeStart}`);
+    }
+    return {
+      key: n.name,
+      vpcName: `${c.name}-${n.name}-vpc`,
+      subnetName: `${c.name}-${n.name}`,
+      firewallName: `${c.name}-${n.name}-allow-internal`,
+      nodeCidr: n.nodeCidr,
+      podCidr: n.podCidr,
+      podRangeName: n.podRangeName ?? `${n.name}-pods`,
+      maxPodsPerNode: n.maxPodsPerNode,
+      nodeInterface,
+      attachment: {
+        name: n.attachment.name,
+        namespace: n.attachment.namespace,
+        mode: n.attachment.mode,
+        master,
+        exclude: n.attachment.exclude,
+        rangeStart: n.attachment.rangeStart,
+        rangeEnd: n.attachment.rangeEnd,
+      },
+    };
+  });
+
+  const primaryNetwork: PrimaryNetworkPlan = {
+    vpcName: `${c.name}-vpc`,
+    subnetName: `${c.name}-nodes`,
+    nodeCidr: c.nodeCidr,
+    podCidr: c.podCidr,
+    podRangeName: `${c.name}-pods`,
+    serviceCidr: c.serviceCidr,
+    serviceRangeName: `${c.name}-services`,
+    cloudNat: c.cloudNat,
+  };
+
+  // Derived GCP names: each at most 63 characters and unique per kind.
+  const derived: { path: string; kind: string; value: string }[] = [
+    { path: 'cluster.name', kind: 'VPC', value: primaryNetwork.vpcName },
+    { path: 'cluster.name', kind: 'subnet', value: primaryNetwork.subnetName },
+    // A repeated network name is reported once, above; its derived names would only repeat that.
+    ...networks.flatMap((n, i) => (networks.findIndex((m) => m.key === n.key) < i ? [] : [
+      { path: `additionalNetworks[${i}].name`, kind: 'VPC', value: n.vpcName },
+      { path: `additionalNetworks[${i}].name`, kind: 'subnet', value: n.subnetName },
+      { path: `additionalNetworks[${i}].name`, kind: 'firewall', value: n.firewallName },
+    ])),
+  ];
+  const seenNames = new Map<string, string>();
+  for (const name of derived) {
+    if (name.value.length > GCP_NAME_MAX) {
+      report(name.path, `${name.kind} name "${name.value}" would be ${name.value.length} characters; GCP allows ${GCP_NAME_MAX} (shorten cluster.name or this name)`);
+    }
+    const key = `${name.kind}:${name.value}`;
+    const first = seenNames.get(key);
+    if (first !== undefined && first !== name.path) report(name.path, `${name.kind} name "${name.value}" is also derived from ${first}`);
+    else seenNames.set(key, name.path);
+  }
+
+  if (problems.length > 0) return { problems };
+  return {
+    problems: [],
+    plan: {
+      name,
+      project: config.project,
+      region: config.region,
+      cluster: {
+        name: c.name,
+        location: c.location,
+        regional,
+        nodeLocations: c.nodeLocations,
+        zoneCount,
+        version: c.version,
+        releaseChannel: c.releaseChannel,
+        deletionProtection: c.deletionProtection,
+        maxPodsPerNode: c.maxPodsPerNode,
+        privateNodes: c.privateNodes,
+        authorizedNetworks: c.authorizedNetworks,
+        nodeServiceAccountId: `${c.name.slice(0, 23).replace(/-+$/, '')}-nodes`,
+      },
+      primaryNetwork,
+      nodePools: pools,
+      additionalNetworks: networks,
+      examples: config.examples,
+    },
+  };
+}
+
+function reportDuplicates(
+  values: readonly string[],
+  list: string,
+  field: string,
+  what: string,
+  report: (path: string, message: string) => void,
+): void {
+  const first = new Map<string, number>();
+  values.forEach((value, index) => {
+    const earlier = first.get(value);
+    if (earlier !== undefined) report(`${list}[${index}].${field}`, `${what} "${value}" is already defined at ${list}[${earlier}]`);
+    else first.set(value, index);
+  });
+}

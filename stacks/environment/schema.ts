@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { checkCidr, isIpv4Address } from './cidr';
+import { MAX_PODS_RANGE } from './gke';
+
+/**
+ * The environment file, `environments/<env>.json`. This shape is a public interface: extend it, never rename.
+ * `environments/schema.json` is generated from this schema (`npm run schema`), so editors see the same rules.
+ */
+
+/** A GCP resource name (RFC 1035 label): lowercase letters, digits and hyphens, starting with a letter. */
+const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const gcpName = (max: number, what: string) =>
+  z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .regex(GCP_NAME, {
+      message: `is not a valid ${what}: use lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
+    });
+
+/** A Kubernetes object name or namespace (DNS-1123 label). */
+const dnsLabel = (what: string) =>
+  z
+    .string()
+    .max(63, { message: 'must be at most 63 characters' })
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+      message: `is not a valid ${what} (DNS-1123 label): lowercase letters, digits and hyphens, starting and ending with a letter or digit`,
+    });
+
+const cidr = (minPrefix: number, maxPrefix: number, what: string) =>
+  z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: `is not an IPv4 CIDR block (expected a.b.c.d/n, e.g. 10.0.1.0/24)` })
+    .superRefine((value, ctx) => {
+      const result = checkCidr(value, minPrefix, maxPrefix);
+      if (!result.ok && /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value)) ctx.addIssue({ code: 'custom', message: result.problem });
+    })
+    .meta({ description: `${what} (IPv4 CIDR, /${minPrefix} to /${maxPrefix}).` });
+
+const ipv4 = z.string().refine(isIpv4Address, { message: 'is not an IPv4 address (expected a.b.c.d)' });
+
+const zone = z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, { message: 'is not a zone name (e.g. us-central1-c)' });
+
+export const RELEASE_CHANNELS = ['UNSPECIFIED', 'RAPID', 'REGULAR', 'STABLE', 'EXTENDED'] as const;
+export const IPVLAN_MODES = ['l2', 'l3', 'l3s'] as const;
+
+const authorizedNetwork = z.strictObject({
+  cidr: cidr(0, 32, 'Source range allowed to reach the control plane'),
+  displayName: z.string().min(1).max(100).meta({ description: 'Label shown in the console.' }),
+});
+
+const cluster = z
+  .strictObject({
+    name: gcpName(40, 'GKE cluster name').meta({ description: 'GKE cluster name; also prefixes every network resource.' }),
+    location: z
+      .string()
+      .regex(/^[a-z]+-[a-z]+\d+(-[a-z])?$/, { message: 'is not a zone (us-central1-c) or region (us-central1)' })
+      .meta({ description: 'Zone (zonal cluster) or region (regional cluster); must lie in `region`.' }),
+    nodeLocations: z
+      .array(zone)
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'Zones the node pools run in. Default: the cluster zone (zonal) or three zones GKE picks (regional). Node counts are per zone.',
+      }),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+(\.\d+(-gke\.\d+)?)?$/, { message: 'is not a GKE version (e.g. 1.30 or 1.30.5-gke.1014001)' })
+      .meta({ description: 'Minimum GKE control-plane version; 1.28 or later (multi-networking).' }),
+    releaseChannel: z
+      .enum(RELEASE_CHANNELS)
+      .default('REGULAR')
+      .meta({ description: 'GKE release channel; keeps the control plane and nodes patched.' }),
+    deletionProtection: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'Refuse `terraform destroy` of the cluster until set to false.' }),
+    nodeCidr: cidr(8, 29, "Primary VPC subnet: the nodes' eth0"),
+    podCidr: cidr(8, 24, 'GKE pod secondary range of the primary subnet'),
+    serviceCidr: cidr(16, 27, 'GKE service secondary range of the primary subnet'),
+    maxPodsPerNode: z
+      .number()
+      .int()
+      .min(MAX_PODS_RANGE.min)
+      .max(MAX_PODS_RANGE.max)
+      .default(110)
+      .meta({ description: 'Max pods per node on the primary pod range (eth0).' }),
+    privateNodes: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'Nodes get no external IP; they reach Google APIs, gcr.io and Artifact Registry through Private Google Access.' }),
+    cloudNat: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Add a Cloud Router and Cloud NAT so private nodes can pull from registries outside Google (e.g. Docker Hub).' }),
+    authorizedNetworks: z
+      .array(authorizedNetwork)
+      .optional()
+      .meta({
+        description:
+          'Restrict the public control-plane endpoint to these ranges. Default: not restricted (access still needs IAM); the machine running Terraform must be in the list.',
+      }),
+  })
+  .meta({ description: 'The GKE Standard cluster and its primary (eth0) network.' });
+
+const autoscaling = z
+  .strictObject({
+    minNodeCount: z.number().int().min(0).meta({ description: 'Fewest nodes per zone.' }),
+    maxNodeCount: z.number().int().min(1).meta({ description: 'Most nodes per zone; pod ranges are sized for this.' }),
+  })
+  .meta({ description: 'Cluster autoscaler bounds, per zone. Default: no autoscaling, `nodeCount` nodes per zone.' });
+
+const nodePool = z.strictObject({
+  name: gcpName(13, 'node pool name').meta({
+    description: 'Node pool name prefix (at most 13 characters: GKE appends a unique suffix so a replacement pool can be created before the old one goes).',
+  }),
+  machineType: z
+    .string()
+    .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/, { message: 'is not a Compute Engine machine type (e.g. e2-standard-4)' })
+    .default('e2-standard-4')
+    .meta({ description: 'Compute Engine machine type; its vCPUs bound the number of NICs.' }),
+  vcpus: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'vCPUs of the machine type. Default: read from the name (e2-standard-4 -> 4); required when the name does not say.' }),
+  nodeCount: z.number().int().min(1).max(1000).meta({ description: 'Nodes per zone (initial count when autoscaling).' }),
+  autoscaling: autoscaling.optional(),
+  diskSizeGb: z.number().int().min(10).max(65536).default(100).meta({ description: 'Boot disk size in GB.' }),
+  diskType: z.enum(['pd-standard', 'pd-balanced', 'pd-ssd', 'hyperdisk-balanced']).default('pd-balanced').meta({ description: 'Boot disk type.' }),
+  spot: z.boolean().default(false).meta({ description: 'Use Spot VMs (cheaper, can be preempted).' }),
+});
+
+const attachment = z
+  .strictObject({
+    name: dnsLabel('NetworkAttachmentDefinition name').meta({ description: 'NetworkAttachmentDefinition name.' }),
+    namespace: dnsLabel('namespace')
+      .default('default')
+      .meta({ description: 'Namespace of the NetworkAttachmentDefinition; created when it is not default or kube-system.' }),
+    mode: z.enum(IPVLAN_MODES).default('l2').meta({ description: 'IPVLAN mode.' }),
+    master: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,14}$/, { message: 'is not a Linux interface name (e.g. eth1)' })
+      .optional()
+      .meta({ description: "IPVLAN master interface on the node. Default: eth<k> for the k-th additional network (GKE's NIC order)." }),
+    exclude: z
+      .array(cidr(0, 32, 'Range Whereabouts must never hand out'))
+      .default([])
+      .meta({ description: 'CIDRs inside podCidr that Whereabouts must never hand out (e.g. a gateway).' }),
+    rangeStart: ipv4.optional().meta({ description: 'First address Whereabouts hands out. Default: start of podCidr.' }),
+    rangeEnd: ipv4.optional().meta({ description: 'Last address Whereabouts hands out. Default: end of podCidr.' }),
+  })
+  .meta({ description: 'The NetworkAttachmentDefinition pods reference in `k8s.v1.cni.cncf.io/networks`.' });
+
+const additionalNetwork = z.strictObject({
+  name: gcpName(20, 'network name').meta({ description: 'Network name; prefixes its VPC, subnet and firewall names.' }),
+  nodeCidr: cidr(8, 29, "Subnet primary range: the nodes' extra NIC (the guide's PRIMARY_RANGE)"),
+  podCidr: cidr(8, 29, "Subnet secondary range: pod net1 addresses handed out by Whereabouts (the guide's SECONDARY_RANGE_CIDR)"),
+  podRangeName: gcpName(63, 'secondary range name')
+    .optional()
+    .meta({ description: 'Name of the pod secondary range. Default: `<name>-pods`.' }),
+  maxPodsPerNode: z
+    .number()
+    .int()
+    .min(MAX_PODS_RANGE.min)
+    .max(MAX_PODS_RANGE.max)
+    .default(8)
+    .meta({ description: 'Max pods per node on this network; sizes the per-node block GKE carves from podCidr.' }),
+  attachment,
+});
+
+const examples = z
+  .strictObject({
+    samplePod: z
+      .boolean()
+      .default(false)
+      .meta({ description: "Deploy the guide's sample pod on every network, for `kubectl describe pod`." }),
+  })
+  .default({ samplePod: false })
+  .meta({ description: 'Optional verification workloads.' });
+
+export const environmentSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'Path to this schema, for editors.' }),
+    project: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+        message: 'is not a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter',
+      })
+      .meta({ description: 'GCP project id.' }),
+    region: z
+      .string()
+      .regex(/^[a-z]+-[a-z]+\d+$/, { message: 'is not a GCP region (e.g. us-central1)' })
+      .meta({ description: 'Region of every subnet and of the cluster.' }),
+    cluster,
+    nodePools: z.array(nodePool).min(1).meta({ description: 'Node pools; every pool gets one NIC per additional network.' }),
+    additionalNetworks: z
+      .array(additionalNetwork)
+      .min(1)
+      .max(7)
+      .meta({ description: 'Extra networks, in NIC order: the k-th one is eth<k> on the nodes and net<k>-capable for pods.' }),
+    examples,
+  })
+  .meta({ title: 'GKE multinet environment', description: 'One environment: network, cluster and Multus/Whereabouts workloads.' });
+
+/** The environment file as written. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** The environment file with defaults applied. */
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+
+/** The JSON Schema written to `environments/schema.json`. */
+export function environmentJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(environmentSchema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
+}

@@ -1,0 +1,19 @@
+import { Construct } from 'constructs';
+import { ClusterStack } from './cluster-stack';
+import type { EnvironmentPlan } from './environment';
+import { NetworkStack } from './network-stack';
+
+export interface EnvironmentStacks {
+  readonly network: NetworkStack;
+  readonly cluster: ClusterStack;
+}
+
+/** The stacks of one environment, wired network -> cluster (-> workloads). */
+export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): EnvironmentStacks {
+  const network = new NetworkStack(scope, plan);
+  const cluster = new ClusterStack(scope, plan, { network });
+  return { network, cluster };
+}
+
+export { NetworkStack, NetworkOutputs, NETWORK_OUTPUTS } from './network-stack';
+export { ClusterStack, ClusterOutputs, CLUSTER_OUTPUTS } from './cluster-stack';

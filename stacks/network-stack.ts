@@ -1,0 +1,110 @@
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformRemoteState } from 'cdktf';
+import { ClusterNetwork, SecondaryNetwork } from '../modules';
+import type { EnvironmentPlan } from './environment';
+import { EnvironmentStack } from './environment-stack';
+
+/**
+ * `<env>-network`: the cluster's primary VPC and one VPC + subnet + pod range + firewall per additional
+ * network. Its two outputs are the contract the cluster and workloads stacks (and plain Terraform users)
+ * read; their names and fields are API.
+ */
+export class NetworkStack extends EnvironmentStack {
+  readonly primary: ClusterNetwork;
+  /** Keyed by network name from the environment file. */
+  readonly additional: ReadonlyMap<string, SecondaryNetwork>;
+
+  constructor(scope: Construct, plan: EnvironmentPlan) {
+    super(scope, plan, 'network');
+    const p = plan.primaryNetwork;
+    this.primary = new ClusterNetwork(this, 'primary', {
+      name: plan.cluster.name,
+      region: plan.region,
+      vpcName: p.vpcName,
+      subnetName: p.subnetName,
+      nodeCidr: p.nodeCidr,
+      podCidr: p.podCidr,
+      podRangeName: p.podRangeName,
+      serviceCidr: p.serviceCidr,
+      serviceRangeName: p.serviceRangeName,
+      cloudNat: p.cloudNat,
+    });
+
+    const additional = new Map<string, SecondaryNetwork>();
+    for (const n of plan.additionalNetworks) {
+      // The construct id is the network's name, never its position: adding a network renames nothing.
+      additional.set(
+        n.key,
+        new SecondaryNetwork(this, n.key, {
+          name: `${plan.cluster.name}-${n.key}`,
+          region: plan.region,
+          vpcName: n.vpcName,
+          subnetName: n.subnetName,
+          firewallName: n.firewallName,
+          nodeCidr: n.nodeCidr,
+          podCidr: n.podCidr,
+          podRangeName: n.podRangeName,
+        }),
+      );
+    }
+    this.additional = additional;
+
+    new TerraformOutput(this, NETWORK_OUTPUTS.primary, {
+      description: 'Primary VPC of the cluster: network, subnet and the pod/service secondary range names.',
+      value: {
+        network_name: this.primary.network.name,
+        network_self_link: this.primary.network.selfLink,
+        subnetwork_name: this.primary.subnetwork.name,
+        subnetwork_self_link: this.primary.subnetwork.selfLink,
+        pod_range_name: this.primary.podRangeName,
+        service_range_name: this.primary.serviceRangeName,
+      },
+    });
+    new TerraformOutput(this, NETWORK_OUTPUTS.additional, {
+      description:
+        'Additional networks by name: VPC, subnet (node NIC range) and pod secondary range (name and CIDR Whereabouts hands out).',
+      value: Object.fromEntries(
+        [...additional].map(([key, n]) => [
+          key,
+          {
+            network_name: n.network.name,
+            network_self_link: n.network.selfLink,
+            subnetwork_name: n.subnetwork.name,
+            subnetwork_self_link: n.subnetwork.selfLink,
+            node_cidr: n.subnetwork.ipCidrRange,
+            pod_range_name: n.podRangeName,
+            pod_cidr: n.podCidr,
+          },
+        ]),
+      ),
+    });
+  }
+}
+
+/** Output names of the network stack. */
+export const NETWORK_OUTPUTS = { primary: 'primary_network', additional: 'additional_networks' } as const;
+
+/** Typed reader of the network stack's outputs from another stack (values are remote-state references). */
+export class NetworkOutputs {
+  constructor(private readonly state: TerraformRemoteState) {}
+
+  get primary() {
+    const field = (name: string) => this.state.getString(`${NETWORK_OUTPUTS.primary}.${name}`);
+    return {
+      networkSelfLink: field('network_self_link'),
+      subnetworkSelfLink: field('subnetwork_self_link'),
+      podRangeName: field('pod_range_name'),
+      serviceRangeName: field('service_range_name'),
+    };
+  }
+
+  additional(key: string) {
+    const field = (name: string) => this.state.getString(`${NETWORK_OUTPUTS.additional}.${key}.${name}`);
+    return {
+      networkName: field('network_name'),
+      subnetworkName: field('subnetwork_name'),
+      podRangeName: field('pod_range_name'),
+      podCidr: field('pod_cidr'),
+    };
+  }
+}
