@@ -110,8 +110,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `${show(input)} is not allowed; use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
     case 'too_big': {
-      if (issue.origin === 'array') return `${issue.message.replace(/^Too (small|big): expected array to have /, 'must have ')}`;
-      if (issue.origin === 'string') return `${show(input)} ${issue.message.startsWith('must') ? issue.message : issue.message}`;
+      if (issue.origin === 'array') {
+        const count = Array.isArray(input) ? input.length : 0;
+        return issue.code === 'too_small'
+          ? `has ${count} items; at least ${issue.minimum} ${issue.minimum === 1 ? 'is' : 'are'} required`
+          : `has ${count} items; at most ${issue.maximum} are allowed`;
+      }
+      if (issue.origin === 'string') return `${show(input)} ${issue.message}`;
       const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
       return `${show(input)} is out of range; must be ${bound}`;
     }

@@ -1,0 +1,317 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { EnvironmentError, loadEnvironmentText, loadEnvironments } from '../../stacks/environment';
+import { environmentText, problemsOf } from '../support/environments';
+
+describe('environment validation', () => {
+  test('accepts the shipped dev environment', () => {
+    expect(problemsOf(() => {})).toEqual([]);
+  });
+
+  test('accepts the shipped prod environment', () => {
+    expect(problemsOf(() => {}, 'prod')).toEqual([]);
+  });
+
+  test('rejects malformed JSON and says where', () => {
+    const result = loadEnvironmentText('dev', '{\n  "project": "p",\n}');
+    expect(result.problems).toEqual([{ path: '', message: expect.stringMatching(/^is not valid JSON: .* at line 3, column 1$/) }]);
+  });
+
+  test('rejects unknown keys, naming the allowed ones', () => {
+    expect(problemsOf((env) => (env.cluster.nme = 'typo'))).toEqual([
+      expect.stringMatching(/^cluster\.nme: unknown key \(a typo\?\); allowed here: name, location, .*serviceCidr/),
+    ]);
+  });
+
+  test('rejects unknown keys inside list items', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.mtu = 1500))).toEqual([
+      expect.stringMatching(/^additionalNetworks\[0\]\.attachment\.mtu: unknown key/),
+    ]);
+  });
+
+  test('rejects missing required keys', () => {
+    expect(problemsOf((env) => delete env.cluster.podCidr)).toEqual(['cluster.podCidr: is required (string)']);
+  });
+
+  test('rejects values of the wrong type, showing the value', () => {
+    expect(problemsOf((env) => (env.nodePools[0].nodeCount = '2'))).toEqual(['nodePools[0].nodeCount: expected number, got "2"']);
+  });
+
+  test('rejects a string that is not a CIDR', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].podCidr = 'not-a-cidr'))).toEqual([
+      'additionalNetworks[0].podCidr: "not-a-cidr" is not an IPv4 CIDR block (expected a.b.c.d/n, e.g. 10.0.1.0/24)',
+    ]);
+  });
+
+  test('rejects an address that is not IPv4', () => {
+    expect(problemsOf((env) => (env.cluster.nodeCidr = '10.300.0.0/20'))).toEqual([
+      'cluster.nodeCidr: "10.300.0.0/20" is not an IPv4 CIDR block (expected a.b.c.d/n, e.g. 10.0.1.0/24)',
+    ]);
+  });
+
+  test('rejects a prefix out of range', () => {
+    expect(problemsOf((env) => (env.cluster.serviceCidr = '10.30.0.0/28'))).toEqual([
+      'cluster.serviceCidr: "10.30.0.0/28" has prefix /28; allowed is /16 to /27',
+    ]);
+  });
+
+  test('rejects host bits set and says which network was meant', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].podCidr = '172.16.1.5/24'))).toEqual([
+      'additionalNetworks[0].podCidr: "172.16.1.5/24" has host bits set (did you mean 172.16.1.0/24?)',
+    ]);
+  });
+
+  test('rejects overlapping cluster ranges', () => {
+    expect(problemsOf((env) => (env.cluster.serviceCidr = '10.20.16.0/20'))).toEqual([
+      'cluster.serviceCidr: 10.20.16.0/20 overlaps cluster.podCidr (10.20.0.0/16)',
+    ]);
+  });
+
+  test('rejects an additional range overlapping a cluster range', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].nodeCidr = '10.10.4.0/24'))).toEqual([
+      'additionalNetworks[0].nodeCidr: 10.10.4.0/24 overlaps cluster.nodeCidr (10.10.0.0/20)',
+    ]);
+  });
+
+  test('rejects overlapping ranges of two additional networks', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[1].podCidr = '172.16.1.0/24'), 'prod')).toEqual([
+      'additionalNetworks[1].podCidr: 172.16.1.0/24 overlaps additionalNetworks[0].podCidr (172.16.1.0/24)',
+    ]);
+  });
+
+  test('rejects a pod range too small for the nodes of a zonal cluster', () => {
+    // dev: 2 nodes + 1 surge, maxPodsPerNode 8 -> /28 each = 48 addresses; a /27 has 32.
+    expect(problemsOf((env) => (env.additionalNetworks[0].podCidr = '172.16.1.0/27'))).toEqual([
+      'additionalNetworks[0].podCidr: 172.16.1.0/27 holds 2 nodes with additionalNetworks[0].maxPodsPerNode 8 (a /28 per node) but the node pools need 3 (multinet-pool: (2 + 1 surge) × 1 zone); use a /26 or larger, or lower additionalNetworks[0].maxPodsPerNode',
+    ]);
+  });
+
+  test('rejects a pod range too small once a regional cluster multiplies nodes by zones', () => {
+    // prod: (3 max + 1 surge) × 3 zones = 12 nodes; at 16 max pods (a /27 each) that needs a /23.
+    expect(problemsOf((env) => (env.additionalNetworks[0].maxPodsPerNode = 16), 'prod')).toEqual([
+      expect.stringMatching(
+        /^additionalNetworks\[0\]\.podCidr: 172\.16\.1\.0\/24 holds 8 nodes with .* \(a \/27 per node\) but the node pools need 12 \(multinet-pool: \(3 \+ 1 surge\) × 3 zones\); use a \/23 or larger/,
+      ),
+    ]);
+  });
+
+  test('rejects a regional cluster whose default three zones overflow the range', () => {
+    const problems = problemsOf((env) => {
+      env.cluster.location = 'us-central1';
+      env.nodePools[0].nodeCount = 5;
+    });
+    expect(problems).toEqual([expect.stringMatching(/^additionalNetworks\[0\]\.podCidr: .* need 18 \(multinet-pool: \(5 \+ 1 surge\) × 3 zones\)/)]);
+  });
+
+  test('rejects a cluster pod range too small for the nodes', () => {
+    expect(problemsOf((env) => (env.cluster.podCidr = '10.20.0.0/24'))).toEqual([
+      expect.stringMatching(/^cluster\.podCidr: 10\.20\.0\.0\/24 holds 1 node with cluster\.maxPodsPerNode 110 \(a \/24 per node\)/),
+    ]);
+  });
+
+  test('rejects a node range too small for the nodes', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].nodeCidr = '10.0.1.0/29') && (env.nodePools[0].nodeCount = 4))).toEqual([
+      'additionalNetworks[0].nodeCidr: 10.0.1.0/29 has 4 usable addresses but the node pools need 5 nodes (multinet-pool: (4 + 1 surge) × 1 zone)',
+    ]);
+  });
+
+  test.each([7, 111])('rejects maxPodsPerNode %i outside GKE range 8..110', (value) => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].maxPodsPerNode = value))).toEqual([
+      `additionalNetworks[0].maxPodsPerNode: ${value} is out of range; must be ${value < 8 ? 'at least 8' : 'at most 110'}`,
+    ]);
+  });
+
+  test('rejects a cluster version older than 1.28', () => {
+    expect(problemsOf((env) => (env.cluster.version = '1.27'))).toEqual([
+      'cluster.version: "1.27" is older than 1.28, the first GKE version with multi-networking',
+    ]);
+  });
+
+  test('rejects a malformed cluster version', () => {
+    expect(problemsOf((env) => (env.cluster.version = 'latest'))).toEqual([
+      'cluster.version: "latest" is not a GKE version (e.g. 1.30 or 1.30.5-gke.1014001)',
+    ]);
+  });
+
+  test('rejects a zone that is not in the region', () => {
+    expect(problemsOf((env) => (env.cluster.location = 'europe-west1-b'))).toEqual([
+      'cluster.location: zone "europe-west1-b" is not in region "us-central1" (zones of it look like us-central1-a)',
+    ]);
+  });
+
+  test('rejects a regional location other than the region', () => {
+    expect(problemsOf((env) => (env.cluster.location = 'us-east1'))).toEqual([
+      'cluster.location: region "us-east1" is not the environment region "us-central1"',
+    ]);
+  });
+
+  test('rejects node locations outside the region', () => {
+    expect(problemsOf((env) => (env.cluster.nodeLocations[2] = 'us-east1-b'), 'prod')).toEqual([
+      'cluster.nodeLocations[2]: zone "us-east1-b" is not in region "us-central1"',
+    ]);
+  });
+
+  test('rejects duplicate network names', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[1].name = 'dataplane'), 'prod')).toEqual([
+      'additionalNetworks[1].name: network "dataplane" is already defined at additionalNetworks[0]',
+    ]);
+  });
+
+  test('rejects duplicate node pool names', () => {
+    expect(problemsOf((env) => env.nodePools.push({ ...env.nodePools[0] }))).toEqual([
+      'nodePools[1].name: node pool "multinet-pool" is already defined at nodePools[0]',
+    ]);
+  });
+
+  test('rejects duplicate attachments in one namespace', () => {
+    expect(
+      problemsOf((env) => {
+        env.additionalNetworks[1].attachment = { name: 'dataplane', namespace: 'default' };
+      }, 'prod'),
+    ).toEqual(['additionalNetworks[1].attachment.name: attachment "default/dataplane" is already defined at additionalNetworks[0]']);
+  });
+
+  test('rejects a cluster name that is not a GCP name', () => {
+    expect(problemsOf((env) => (env.cluster.name = 'Multinet_Dev'))).toEqual([
+      'cluster.name: "Multinet_Dev" is not a valid GKE cluster name: use lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen',
+    ]);
+  });
+
+  test('rejects an attachment name that is not a DNS-1123 label', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.name = 'Data.Plane'))).toEqual([
+      expect.stringMatching(/^additionalNetworks\[0\]\.attachment\.name: "Data\.Plane" is not a valid NetworkAttachmentDefinition name \(DNS-1123 label\)/),
+    ]);
+  });
+
+  test('rejects a namespace that is not a DNS-1123 label', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.namespace = '-team'))).toEqual([
+      expect.stringMatching(/^additionalNetworks\[0\]\.attachment\.namespace: "-team" is not a valid namespace/),
+    ]);
+  });
+
+  test('rejects a node pool name too long for name_prefix', () => {
+    expect(problemsOf((env) => (env.nodePools[0].name = 'multinet-pool-x'))).toEqual([
+      'nodePools[0].name: "multinet-pool-x" must be at most 13 characters',
+    ]);
+  });
+
+  test('rejects derived resource names longer than GCP allows', () => {
+    expect(problemsOf((env) => (env.cluster.name = 'multinet-development-cluster-us-east-one'))).toEqual([
+      'additionalNetworks[0].name: firewall name "multinet-development-cluster-us-east-one-dataplane-allow-internal" would be 65 characters; GCP allows 63 (shorten cluster.name or this name)',
+    ]);
+  });
+
+  test('rejects more NICs than the machine type allows', () => {
+    expect(problemsOf((env) => (env.nodePools[0].machineType = 'e2-standard-2'), 'prod')).toEqual([
+      'nodePools[0].machineType: e2-standard-2 allows 2 NICs (2 vCPUs); 1 + 2 additional networks need 3',
+    ]);
+  });
+
+  test('rejects a machine type whose vCPUs cannot be read from its name', () => {
+    expect(problemsOf((env) => (env.nodePools[0].machineType = 'a3-highgpu-8g'))).toEqual([
+      'nodePools[0].machineType: cannot tell the vCPUs of "a3-highgpu-8g" from its name; set nodePools[0].vcpus',
+    ]);
+  });
+
+  test('accepts an unreadable machine type when vcpus is given', () => {
+    expect(problemsOf((env) => Object.assign(env.nodePools[0], { machineType: 'a3-highgpu-8g', vcpus: 208 }))).toEqual([]);
+  });
+
+  test('rejects autoscaling bounds in the wrong order', () => {
+    expect(problemsOf((env) => (env.nodePools[0].autoscaling = { minNodeCount: 3, maxNodeCount: 1 }), 'prod')).toEqual([
+      'nodePools[0].autoscaling.minNodeCount: 3 is greater than maxNodeCount 1',
+    ]);
+  });
+
+  test('rejects a node count outside the autoscaling bounds', () => {
+    expect(problemsOf((env) => (env.nodePools[0].nodeCount = 5), 'prod')).toEqual(['nodePools[0].nodeCount: 5 is outside autoscaling bounds 1..3']);
+  });
+
+  test('rejects an excluded range outside the pod range', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.exclude = ['172.16.9.0/30']))).toEqual([
+      'additionalNetworks[0].attachment.exclude[0]: 172.16.9.0/30 is not inside podCidr 172.16.1.0/24',
+    ]);
+  });
+
+  test('rejects a range start outside the pod range', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.rangeStart = '172.16.2.10'))).toEqual([
+      'additionalNetworks[0].attachment.rangeStart: 172.16.2.10 is not inside podCidr 172.16.1.0/24',
+    ]);
+  });
+
+  test('rejects a range end before the range start', () => {
+    expect(
+      problemsOf((env) => Object.assign(env.additionalNetworks[0].attachment, { rangeStart: '172.16.1.50', rangeEnd: '172.16.1.10' })),
+    ).toEqual(['additionalNetworks[0].attachment.rangeEnd: 172.16.1.10 comes before rangeStart 172.16.1.50']);
+  });
+
+  test('rejects an IPVLAN mode other than l2, l3, l3s', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.mode = 'l4'))).toEqual([
+      'additionalNetworks[0].attachment.mode: "l4" is not allowed; use one of "l2", "l3", "l3s"',
+    ]);
+  });
+
+  test('rejects two networks on the same IPVLAN master', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[1].attachment.master = 'eth1'), 'prod')).toEqual([
+      'additionalNetworks[1].attachment.master: "eth1" is already the IPVLAN master of additionalNetworks[0]; each network has its own NIC',
+    ]);
+  });
+
+  test('rejects more than seven additional networks', () => {
+    expect(
+      problemsOf((env) => {
+        env.additionalNetworks = Array.from({ length: 8 }, (_, i) => ({
+          name: `net${i}`,
+          nodeCidr: `10.0.${i}.0/24`,
+          podCidr: `172.16.${i}.0/24`,
+          attachment: { name: `net${i}` },
+        }));
+      }),
+    ).toContain('additionalNetworks: has 8 items; at most 7 are allowed');
+  });
+
+  test('rejects an empty node pool list', () => {
+    expect(problemsOf((env) => (env.nodePools = []))).toEqual(['nodePools: has 0 items; at least 1 is required']);
+  });
+
+  test('rejects a file name that cannot name stacks', () => {
+    expect(loadEnvironmentText('Dev_1', environmentText()).problems).toEqual([
+      { path: '', message: 'environment name "Dev_1" (the file name) must be 1 to 31 lowercase letters, digits and hyphens, starting with a letter' },
+    ]);
+  });
+});
+
+describe('loading a folder of environments', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'envs-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('reports every problem of every file at once, sorted by file then path, with file names', () => {
+    writeFileSync(path.join(dir, 'b.json'), environmentText((env) => (env.cluster.version = '1.27')));
+    writeFileSync(path.join(dir, 'a.json'), environmentText((env) => Object.assign(env.cluster, { podCidr: 'x', nodeCidr: '10.10.0.1/20' })));
+    writeFileSync(path.join(dir, 'schema.json'), '{ not an environment');
+    let error: unknown;
+    try {
+      loadEnvironments(dir, { displayRoot: path.dirname(dir) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvironmentError);
+    const base = path.basename(dir);
+    expect((error as EnvironmentError).message.split('\n')).toEqual([
+      `${base}/a.json: cluster.nodeCidr: "10.10.0.1/20" has host bits set (did you mean 10.10.0.0/20?)`,
+      `${base}/a.json: cluster.podCidr: "x" is not an IPv4 CIDR block (expected a.b.c.d/n, e.g. 10.0.1.0/24)`,
+      `${base}/b.json: cluster.version: "1.27" is older than 1.28, the first GKE version with multi-networking`,
+    ]);
+  });
+
+  test('rejects a folder without environment files', () => {
+    expect(() => loadEnvironments(dir)).toThrow(/no environment files \(\*\.json\) in this folder/);
+  });
+
+  test('names each environment after its file', () => {
+    writeFileSync(path.join(dir, 'staging.json'), environmentText());
+    expect(loadEnvironments(dir).map((plan) => plan.name)).toEqual(['staging']);
+  });
+});
