@@ -109,7 +109,7 @@ export class MultinetNodePool extends Construct {
       checkInteger(what, 'autoscaling.maxNodeCount', maxNodeCount, Math.max(1, minNodeCount), 1000);
     }
 
-    this.nodePool = new ContainerNodePool(this, 'pool', {
+    this.nodePool = new ContainerNodePool(this, 'node-pool', {
       project: props.project,
       cluster: props.cluster,
       location: props.location,

@@ -1,12 +1,9 @@
 import { Cidr, contains, containsAddress, addressValue, overlaps, parseCidr } from './cidr';
 import {
   DEFAULT_REGIONAL_ZONE_COUNT,
-  MIN_GKE_VERSION,
   SUBNET_RESERVED_ADDRESSES,
-  isAtLeast,
   isZone,
   maxNicsForVcpus,
-  parseGkeVersion,
   perNodePodBlockPrefix,
   regionOfZone,
   vcpusOfMachineType,
@@ -133,10 +130,6 @@ export function planEnvironment(name: string, config: EnvironmentConfig): PlanRe
     report('cluster.nodeLocations', `a zonal cluster's node zones must include its own zone "${c.location}"`);
   }
   const zoneCount = c.nodeLocations?.length ?? (regional ? DEFAULT_REGIONAL_ZONE_COUNT : 1);
-  const version = parseGkeVersion(c.version);
-  if (version && !isAtLeast(version, MIN_GKE_VERSION)) {
-    report('cluster.version', `"${c.version}" is older than ${MIN_GKE_VERSION.major}.${MIN_GKE_VERSION.minor}, the first GKE version with multi-networking`);
-  }
 
   // Node pools: names, NICs, sizes.
   const nicsNeeded = 1 + config.additionalNetworks.length;

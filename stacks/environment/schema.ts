@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkCidr, isIpv4Address } from './cidr';
-import { MAX_PODS_RANGE } from './gke';
+import { MAX_PODS_RANGE, MIN_GKE_VERSION, isAtLeast, parseGkeVersion } from './gke';
 
 /**
  * The environment file, `environments/<env>.json`. This shape is a public interface: extend it, never rename.
@@ -66,6 +66,9 @@ const cluster = z
     version: z
       .string()
       .regex(/^\d+\.\d+(\.\d+(-gke\.\d+)?)?$/, { message: 'is not a GKE version (e.g. 1.30 or 1.30.5-gke.1014001)' })
+      .refine((v) => { const parsed = parseGkeVersion(v); return !parsed || isAtLeast(parsed, MIN_GKE_VERSION); }, {
+        message: `is older than ${MIN_GKE_VERSION.major}.${MIN_GKE_VERSION.minor}, the first GKE version with multi-networking`,
+      })
       .meta({ description: 'Minimum GKE control-plane version; 1.28 or later (multi-networking).' }),
     releaseChannel: z
       .enum(RELEASE_CHANNELS)
@@ -143,7 +146,7 @@ const attachment = z
       .string()
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,14}$/, { message: 'is not a Linux interface name (e.g. eth1)' })
       .optional()
-      .meta({ description: "IPVLAN master interface on the node. Default: eth<k> for the k-th additional network (GKE's NIC order)." }),
+      .meta({ description: "IPVLAN master interface on the node. Default: `eth<k>` for the k-th additional network (GKE's NIC order)." }),
     exclude: z
       .array(cidr(0, 32, 'Range Whereabouts must never hand out'))
       .default([])
@@ -199,7 +202,7 @@ export const environmentSchema = z
       .array(additionalNetwork)
       .min(1)
       .max(7)
-      .meta({ description: 'Extra networks, in NIC order: the k-th one is eth<k> on the nodes and net<k>-capable for pods.' }),
+      .meta({ description: 'Extra networks, in NIC order: the k-th one arrives on every node as `eth<k>`.' }),
     examples,
   })
   .meta({ title: 'GKE multinet environment', description: 'One environment: network, cluster and Multus/Whereabouts workloads.' });

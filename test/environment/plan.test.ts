@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { schemaFileText } from '../../stacks/environment/write-schema';
+import { readmeWithReference, schemaFileText } from '../../stacks/environment/write-schema';
+import { PROJECT_ROOT } from '../support/tools';
 import { ENVIRONMENTS_DIR, planOf, shippedEnvironment } from '../support/environments';
 import { perNodePodBlockPrefix, vcpusOfMachineType } from '../../stacks/environment/gke';
 
@@ -97,6 +98,12 @@ describe('GKE facts', () => {
 describe('environments/schema.json', () => {
   test('is generated from the validation schema (run `npm run schema` after changing it)', () => {
     expect(readFileSync(path.join(ENVIRONMENTS_DIR, 'schema.json'), 'utf8')).toBe(schemaFileText());
+  });
+
+  test('is documented field by field in the README (run `npm run schema` after changing it)', () => {
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    expect(readme).toBe(readmeWithReference(readme));
+    expect(readme).toContain('| `additionalNetworks[].attachment.mode` | `l2` \\| `l3` \\| `l3s` | `"l2"` | IPVLAN mode. |');
   });
 
   test.each(['dev', 'prod'] as const)('accepts the shipped %s.json', (name) => {

@@ -1,0 +1,172 @@
+import { Testing } from 'cdktf';
+import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { MultinetCluster, MultinetClusterProps, MultinetNodePool, MultinetNodePoolProps, NODE_SERVICE_ACCOUNT_ROLES } from '../../modules';
+
+const clusterProps: MultinetClusterProps = {
+  name: 'multinet-dev',
+  location: 'us-central1-c',
+  project: 'example-dev-project',
+  network: 'projects/p/global/networks/vpc',
+  subnetwork: 'projects/p/regions/us-central1/subnetworks/nodes',
+  podRangeName: 'pods',
+  serviceRangeName: 'services',
+  minMasterVersion: '1.30',
+};
+const synthCluster = (props: Partial<MultinetClusterProps> = {}) =>
+  Testing.synthScope((scope) => new MultinetCluster(scope, 'gke', { ...clusterProps, ...props }));
+
+describe('MultinetCluster', () => {
+  test('enables Dataplane V2, IP alias and multi-networking as the guide requires', () => {
+    expect(synthCluster()).toHaveResourceWithProperties(ContainerCluster, {
+      datapath_provider: 'ADVANCED_DATAPATH',
+      networking_mode: 'VPC_NATIVE',
+      enable_multi_networking: true,
+      ip_allocation_policy: { cluster_secondary_range_name: 'pods', services_secondary_range_name: 'services' },
+      min_master_version: '1.30',
+    });
+  });
+
+  test('removes the default node pool', () => {
+    expect(synthCluster()).toHaveResourceWithProperties(ContainerCluster, { remove_default_node_pool: true, initial_node_count: 1 });
+  });
+
+  test('defaults to the REGULAR channel, deletion protection and private nodes', () => {
+    expect(synthCluster()).toHaveResourceWithProperties(ContainerCluster, {
+      release_channel: { channel: 'REGULAR' },
+      deletion_protection: true,
+      private_cluster_config: { enable_private_nodes: true, enable_private_endpoint: false },
+    });
+  });
+
+  test('turns on Workload Identity, shielded nodes and no client certificate', () => {
+    expect(synthCluster()).toHaveResourceWithProperties(ContainerCluster, {
+      workload_identity_config: { workload_pool: 'example-dev-project.svc.id.goog' },
+      enable_shielded_nodes: true,
+      enable_legacy_abac: false,
+      master_auth: { client_certificate_config: { issue_client_certificate: false } },
+    });
+  });
+
+  test('restricts the control plane to authorized networks when given', () => {
+    expect(synthCluster({ authorizedNetworks: [{ cidr: '203.0.113.0/24', displayName: 'office' }] })).toHaveResourceWithProperties(ContainerCluster, {
+      master_authorized_networks_config: { cidr_blocks: [{ cidr_block: '203.0.113.0/24', display_name: 'office' }] },
+    });
+  });
+
+  test('gives the nodes a dedicated service account with least-privilege roles', () => {
+    const json = synthCluster();
+    expect(json).toHaveResourceWithProperties(ServiceAccount, { account_id: 'multinet-dev-nodes' });
+    for (const role of NODE_SERVICE_ACCOUNT_ROLES) expect(json).toHaveResourceWithProperties(ProjectIamMember, { role });
+    expect(Object.keys(JSON.parse(json).resource.google_project_iam_member)).toHaveLength(NODE_SERVICE_ACCOUNT_ROLES.length);
+  });
+
+  test('rejects a node service account id longer than 30 characters', () => {
+    expect(() => synthCluster({ nodeServiceAccountId: 'a-very-long-node-service-account-id' })).toThrow(
+      'MultinetCluster "gke": nodeServiceAccountId "a-very-long-node-service-account-id" is not a valid GCP name',
+    );
+  });
+
+  test('rejects an authorized network that is not a CIDR', () => {
+    expect(() => synthCluster({ authorizedNetworks: [{ cidr: 'office', displayName: 'office' }] })).toThrow(
+      'MultinetCluster "gke": authorizedNetworks[0].cidr "office" is not an IPv4 CIDR block',
+    );
+  });
+});
+
+const poolProps: MultinetNodePoolProps = {
+  name: 'multinet-pool',
+  cluster: 'projects/p/locations/us-central1-c/clusters/multinet-dev',
+  location: 'us-central1-c',
+  project: 'example-dev-project',
+  serviceAccount: 'nodes@example-dev-project.iam.gserviceaccount.com',
+  nodeCount: 2,
+  additionalNetworks: [
+    { network: 'dataplane-vpc', subnetwork: 'dataplane', podRangeName: 'dataplane-pods', maxPodsPerNode: 8 },
+    { network: 'storage-vpc', subnetwork: 'storage', podRangeName: 'storage-pods', maxPodsPerNode: 16 },
+  ],
+};
+const synthPool = (props: Partial<MultinetNodePoolProps> = {}) =>
+  Testing.synthScope((scope) => new MultinetNodePool(scope, 'pool-multinet-pool', { ...poolProps, ...props }));
+
+describe('MultinetNodePool', () => {
+  test('adds one node NIC and one pod range per additional network, in order', () => {
+    expect(synthPool()).toHaveResourceWithProperties(ContainerNodePool, {
+      network_config: {
+        enable_private_nodes: true,
+        additional_node_network_configs: [
+          { network: 'dataplane-vpc', subnetwork: 'dataplane' },
+          { network: 'storage-vpc', subnetwork: 'storage' },
+        ],
+        additional_pod_network_configs: [
+          { subnetwork: 'dataplane', secondary_pod_range: 'dataplane-pods', max_pods_per_node: 8 },
+          { subnetwork: 'storage', secondary_pod_range: 'storage-pods', max_pods_per_node: 16 },
+        ],
+      },
+    });
+  });
+
+  test('creates a replacement pool before destroying the old one (network_config is ForceNew)', () => {
+    expect(synthPool()).toHaveResourceWithProperties(ContainerNodePool, {
+      name_prefix: 'multinet-pool-',
+      lifecycle: { create_before_destroy: true },
+    });
+  });
+
+  test('runs shielded COS_CONTAINERD nodes with the GKE metadata server', () => {
+    expect(synthPool()).toHaveResourceWithProperties(ContainerNodePool, {
+      node_config: expect.objectContaining({
+        image_type: 'COS_CONTAINERD',
+        service_account: 'nodes@example-dev-project.iam.gserviceaccount.com',
+        shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true },
+        workload_metadata_config: { mode: 'GKE_METADATA' },
+        metadata: { 'disable-legacy-endpoints': 'true' },
+      }),
+    });
+  });
+
+  test('auto-repairs and auto-upgrades with one surge node and none unavailable', () => {
+    expect(synthPool()).toHaveResourceWithProperties(ContainerNodePool, {
+      management: { auto_repair: true, auto_upgrade: true },
+      upgrade_settings: expect.objectContaining({ max_surge: 1, max_unavailable: 0 }),
+    });
+  });
+
+  test('uses a fixed node count without autoscaling', () => {
+    const json = synthPool();
+    expect(json).toHaveResourceWithProperties(ContainerNodePool, { node_count: 2 });
+    expect(json).not.toHaveResourceWithProperties(ContainerNodePool, { autoscaling: expect.anything() });
+  });
+
+  test('uses the count as the initial size with autoscaling', () => {
+    expect(synthPool({ autoscaling: { minNodeCount: 1, maxNodeCount: 3 } })).toHaveResourceWithProperties(ContainerNodePool, {
+      initial_node_count: 2,
+      autoscaling: { min_node_count: 1, max_node_count: 3 },
+    });
+  });
+
+  test('rejects a name that leaves no room for the generated suffix', () => {
+    expect(() => synthPool({ name: 'multinet-pool-2' })).toThrow('MultinetNodePool "pool-multinet-pool": name "multinet-pool-2" is not a valid GCP name');
+  });
+
+  test('rejects maxPodsPerNode outside 8..110', () => {
+    expect(() =>
+      synthPool({ additionalNetworks: [{ network: 'v', subnetwork: 's', podRangeName: 'p', maxPodsPerNode: 4 }] }),
+    ).toThrow('MultinetNodePool "pool-multinet-pool": additionalNetworks[0].maxPodsPerNode 4 must be an integer from 8 to 110');
+  });
+
+  test('rejects more than seven additional networks', () => {
+    const network = { network: 'v', subnetwork: 's', podRangeName: 'p', maxPodsPerNode: 8 };
+    expect(() => synthPool({ additionalNetworks: Array(8).fill(network) })).toThrow(
+      'MultinetNodePool "pool-multinet-pool": additionalNetworks has 8 entries; a VM has at most 8 NICs (eth0 + 7)',
+    );
+  });
+
+  test('rejects autoscaling bounds in the wrong order', () => {
+    expect(() => synthPool({ autoscaling: { minNodeCount: 3, maxNodeCount: 2 } })).toThrow(
+      'MultinetNodePool "pool-multinet-pool": autoscaling.maxNodeCount 2 must be an integer from 3 to 1000',
+    );
+  });
+});

@@ -1,0 +1,99 @@
+import { Testing } from 'cdktf';
+import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { stacksOf, synthJson } from '../support/stacks';
+
+const remote = (path: string) => `\${data.terraform_remote_state.network.outputs.${path}}`;
+
+describe('cluster stack', () => {
+  const prod = stacksOf(() => {}, 'prod').cluster;
+  const dev = stacksOf().cluster;
+
+  test('reads the network stack state through the relative local backend', () => {
+    expect(synthJson(prod).data.terraform_remote_state.network).toEqual({
+      backend: 'local',
+      config: { path: '../../../state/prod-network.tfstate' },
+      workspace: '${terraform.workspace}',
+    });
+  });
+
+  test('depends on the network stack', () => {
+    expect(prod.dependencies.map((s) => s.node.id)).toEqual(['prod-network']);
+  });
+
+  test('places the cluster on the primary network from the network stack outputs', () => {
+    expect(Testing.synth(prod)).toHaveResourceWithProperties(ContainerCluster, {
+      network: remote('primary_network.network_self_link'),
+      subnetwork: remote('primary_network.subnetwork_self_link'),
+      ip_allocation_policy: {
+        cluster_secondary_range_name: remote('primary_network.pod_range_name'),
+        services_secondary_range_name: remote('primary_network.service_range_name'),
+      },
+    });
+  });
+
+  test('configures the cluster from the environment', () => {
+    expect(Testing.synth(prod)).toHaveResourceWithProperties(ContainerCluster, {
+      name: 'multinet-prod',
+      location: 'us-central1',
+      min_master_version: '1.30',
+      release_channel: { channel: 'STABLE' },
+      deletion_protection: true,
+      enable_multi_networking: true,
+      datapath_provider: 'ADVANCED_DATAPATH',
+    });
+  });
+
+  test('wires pod ranges from the network stack, one per network in NIC order', () => {
+    expect(Testing.synth(prod)).toHaveResourceWithProperties(ContainerNodePool, {
+      network_config: expect.objectContaining({
+        additional_node_network_configs: [
+          { network: remote('additional_networks.dataplane.network_name'), subnetwork: remote('additional_networks.dataplane.subnetwork_name') },
+          { network: remote('additional_networks.storage.network_name'), subnetwork: remote('additional_networks.storage.subnetwork_name') },
+        ],
+        additional_pod_network_configs: [
+          {
+            subnetwork: remote('additional_networks.dataplane.subnetwork_name'),
+            secondary_pod_range: remote('additional_networks.dataplane.pod_range_name'),
+            max_pods_per_node: 8,
+          },
+          {
+            subnetwork: remote('additional_networks.storage.subnetwork_name'),
+            secondary_pod_range: remote('additional_networks.storage.pod_range_name'),
+            max_pods_per_node: 8,
+          },
+        ],
+      }),
+    });
+  });
+
+  test('spreads a regional pool over the listed zones with autoscaling', () => {
+    expect(Testing.synth(prod)).toHaveResourceWithProperties(ContainerNodePool, {
+      location: 'us-central1',
+      node_locations: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
+      initial_node_count: 2,
+      autoscaling: { min_node_count: 1, max_node_count: 3 },
+    });
+  });
+
+  test('creates one node pool per configured pool, keyed by pool name', () => {
+    const two = stacksOf((env) => env.nodePools.push({ name: 'second', machineType: 'e2-standard-4', nodeCount: 1 })).cluster;
+    expect(Object.keys(synthJson(two).resource.google_container_node_pool).map((id) => id.replace(/_[0-9A-F]+$/, ''))).toEqual([
+      'pool-multinet-pool_node-pool',
+      'pool-second_node-pool',
+    ]);
+  });
+
+  test('copies no network name literally from the environment', () => {
+    const pool = Object.values(synthJson(dev).resource.google_container_node_pool)[0] as { network_config: unknown };
+    expect(JSON.stringify(pool.network_config)).not.toMatch(/multinet-dev-dataplane|dataplane-pods/);
+  });
+
+  test('outputs what the workloads stack needs, with the endpoint and CA marked sensitive', () => {
+    const outputs = synthJson(dev).output;
+    expect(outputs.cluster_endpoint).toMatchObject({ sensitive: true, value: expect.stringMatching(/\.endpoint\}$/) });
+    expect(outputs.cluster_ca_certificate).toMatchObject({ sensitive: true, value: expect.stringMatching(/master_auth\[0\]\.cluster_ca_certificate\}$/) });
+    expect(outputs.cluster_name.value).toMatch(/\.name\}$/);
+    expect(outputs.cluster_location.value).toMatch(/\.location\}$/);
+  });
+});

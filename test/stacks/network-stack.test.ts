@@ -1,0 +1,76 @@
+import { Testing } from 'cdktf';
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { stacksOf, synthJson } from '../support/stacks';
+
+describe('network stack', () => {
+  const prod = stacksOf(() => {}, 'prod').network;
+
+  test('is named <env>-network', () => {
+    expect(prod.stackName).toBe('prod-network');
+  });
+
+  test('creates one custom-mode VPC per additional network plus the primary VPC', () => {
+    const json = Testing.synth(prod);
+    for (const name of ['multinet-prod-vpc', 'multinet-prod-dataplane-vpc', 'multinet-prod-storage-vpc']) {
+      expect(json).toHaveResourceWithProperties(ComputeNetwork, { name, auto_create_subnetworks: false });
+    }
+    expect(Object.keys(synthJson(prod).resource.google_compute_network)).toHaveLength(3);
+  });
+
+  test('gives each additional network its node range and pod secondary range from the environment', () => {
+    const json = Testing.synth(prod);
+    expect(json).toHaveResourceWithProperties(ComputeSubnetwork, {
+      name: 'multinet-prod-storage',
+      ip_cidr_range: '10.0.2.0/24',
+      secondary_ip_range: [{ range_name: 'storage-pods', ip_cidr_range: '172.16.2.0/24' }],
+    });
+  });
+
+  test('gives the primary subnet the cluster pod and service ranges', () => {
+    expect(Testing.synth(prod)).toHaveResourceWithProperties(ComputeSubnetwork, {
+      name: 'multinet-prod-nodes',
+      ip_cidr_range: '10.110.0.0/20',
+      secondary_ip_range: [
+        { range_name: 'multinet-prod-pods', ip_cidr_range: '10.120.0.0/16' },
+        { range_name: 'multinet-prod-services', ip_cidr_range: '10.130.0.0/20' },
+      ],
+    });
+  });
+
+  test('opens each additional VPC to its own node and pod ranges', () => {
+    expect(Testing.synth(prod)).toHaveResourceWithProperties(ComputeFirewall, {
+      name: 'multinet-prod-dataplane-allow-internal',
+      source_ranges: ['10.0.1.0/24', '172.16.1.0/24'],
+    });
+  });
+
+  test('derives Terraform ids from network names, not positions', () => {
+    const ids = Object.keys(synthJson(prod).resource.google_compute_subnetwork);
+    const reordered = stacksOf((env) => env.additionalNetworks.reverse(), 'prod').network;
+    expect(Object.keys(synthJson(reordered).resource.google_compute_subnetwork).sort()).toEqual(ids.sort());
+  });
+
+  test('outputs every additional network by name as the contract for the other stacks', () => {
+    const outputs = synthJson(prod).output;
+    expect(Object.keys(outputs).sort()).toEqual(['additional_networks', 'primary_network']);
+    expect(Object.keys(outputs.additional_networks.value)).toEqual(['dataplane', 'storage']);
+    expect(Object.keys(outputs.additional_networks.value.storage).sort()).toEqual([
+      'network_name',
+      'network_self_link',
+      'node_cidr',
+      'pod_cidr',
+      'pod_range_name',
+      'subnetwork_name',
+      'subnetwork_self_link',
+    ]);
+    expect(outputs.additional_networks.value.storage.pod_cidr).toMatch(
+      /^\$\{google_compute_subnetwork\.storage_subnet_[0-9A-F]+\.secondary_ip_range\[0\]\.ip_cidr_range\}$/,
+    );
+  });
+
+  test('keeps local state outside cdktf.out with a relative path', () => {
+    expect(synthJson(prod).terraform.backend).toEqual({ local: { path: '../../../state/prod-network.tfstate' } });
+  });
+});

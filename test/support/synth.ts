@@ -1,0 +1,73 @@
+import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { PROJECT_ROOT } from './tools';
+
+/** What a checkout holds (besides node_modules): copied to make a second checkout in another folder. */
+const CHECKOUT_ENTRIES = ['main.ts', 'stacks', 'modules', 'charts', 'environments', 'cdktf.json', 'package.json', 'tsconfig.json'];
+
+/** A fresh copy of the project in a temporary folder, sharing node_modules through a symlink. */
+export function makeCheckout(prefix = 'checkout-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  for (const entry of CHECKOUT_ENTRIES) {
+    const from = path.join(PROJECT_ROOT, entry);
+    try {
+      statSync(from);
+    } catch {
+      continue;
+    }
+    cpSync(from, path.join(dir, entry), { recursive: true });
+  }
+  symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/** Runs the app exactly as cdktf.json tells the CLI to, in `cwd`, writing to `outdir`. */
+export function runApp(cwd: string, outdir: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  const app = (JSON.parse(readFileSync(path.join(cwd, 'cdktf.json'), 'utf8')) as { app: string }).app;
+  return spawnSync('sh', ['-c', app], { cwd, encoding: 'utf8', env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
+}
+
+/** Runs the real cdktf CLI (`cdktf synth`) in `cwd`. */
+export function runCdktfSynth(cwd: string, outdir: string): string {
+  return execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', outdir], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0' },
+  });
+}
+
+/** Every file below `dir`, as paths relative to it, sorted. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (sub: string) => {
+    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = path.join(sub, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else out.push(rel);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+export interface Manifest {
+  stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string; workingDirectory: string }>;
+}
+
+export function readManifest(outdir: string): Manifest {
+  return JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+/** Stack names in an order where each stack comes after its dependencies (what `cdktf deploy` follows). */
+export function deployOrder(manifest: Manifest, names: string[]): string[] {
+  const order: string[] = [];
+  const visit = (name: string) => {
+    if (order.includes(name)) return;
+    manifest.stacks[name].dependencies.forEach(visit);
+    order.push(name);
+  };
+  names.forEach(visit);
+  return order;
+}
