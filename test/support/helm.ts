@@ -96,7 +96,8 @@ export function crdSchemaError(obj: K8sObject, crds: readonly K8sObject[]): stri
   const schema = crd.spec.versions.find((v: K8sObject) => v.name === version)?.schema?.openAPIV3Schema;
   if (!schema) return `CRD ${crd.metadata.name} has no schema for ${version}`;
   const validate = ajv.compile(schema);
-  return validate(obj) ? undefined : `${obj.kind}/${obj.metadata?.name}: ${ajv.errorsText(validate.errors)}`;
+  const name = `${obj.kind}/${obj.metadata?.name}`;
+  return validate(obj) ? undefined : `${name}: ${ajv.errorsText(validate.errors)}`;
 }
 
 /**
