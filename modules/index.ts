@@ -2,3 +2,4 @@ export * from './cluster-network';
 export * from './secondary-network';
 export * from './multinet-cluster';
 export * from './multinet-node-pool';
+export * from './multus-whereabouts';

@@ -1,0 +1,197 @@
+import { Construct } from 'constructs';
+import { Token } from 'cdktf';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { Release, ReleaseSet, ReleaseSetListStruct } from '@cdktf/provider-helm/lib/release';
+import { checkCidr, checkInteger } from './validate';
+
+/** One NetworkAttachmentDefinition: IPVLAN on a node NIC, Whereabouts addresses from a range. */
+export interface NetworkAttachment {
+  /** NetworkAttachmentDefinition name (DNS-1123 label). */
+  readonly name: string;
+  /**
+   * Namespace of the NetworkAttachmentDefinition; created unless it is `default` or `kube-system`.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /** IPVLAN master: the node NIC of this network (`eth1`, `eth2`, …). */
+  readonly master: string;
+  /**
+   * IPVLAN mode.
+   * @default 'l2'
+   */
+  readonly mode?: 'l2' | 'l3' | 'l3s';
+  /** Whereabouts range: the CIDR of the subnet's pod secondary range (usually a reference). */
+  readonly range: string;
+  /**
+   * CIDRs Whereabouts never hands out.
+   * @default []
+   */
+  readonly exclude?: readonly string[];
+  /**
+   * First address handed out.
+   * @default the start of `range`
+   */
+  readonly rangeStart?: string;
+  /**
+   * Last address handed out.
+   * @default the end of `range`
+   */
+  readonly rangeEnd?: string;
+}
+
+export interface MultusWhereaboutsProps {
+  /** Path of the multus-whereabouts chart as Terraform sees it (relative to the stack directory). */
+  readonly chartPath: string;
+  /** One NetworkAttachmentDefinition per additional network. */
+  readonly networks: readonly NetworkAttachment[];
+  /**
+   * Helm release name.
+   * @default 'multus-whereabouts'
+   */
+  readonly releaseName?: string;
+  /**
+   * Namespace of the release and of the Multus/Whereabouts objects.
+   * @default 'kube-system'
+   */
+  readonly namespace?: string;
+  /**
+   * Deploy the guide's sample pod on every network.
+   * @default false
+   */
+  readonly samplePods?: boolean;
+  /**
+   * Seconds Helm waits for the DaemonSet to be ready on every node before rolling back.
+   * @default 600
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Release revisions Helm keeps.
+   * @default 5
+   */
+  readonly maxHistory?: number;
+}
+
+/** Namespaces that always exist and are never created or deleted by this construct. */
+const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system']);
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Multus CNI + Whereabouts (the local multus-whereabouts chart) and one NetworkAttachmentDefinition per
+ * network, with the namespaces those definitions live in. Values go to Helm as typed `set` entries, so a
+ * reference (e.g. a range read from another stack's outputs) stays a reference.
+ */
+export class MultusWhereabouts extends Construct {
+  readonly release: Release;
+  /** Created namespaces, by name. */
+  readonly namespaces: ReadonlyMap<string, NamespaceV1>;
+  /** `<namespace>/<name>` of each attachment, in order: the value for `k8s.v1.cni.cncf.io/networks`. */
+  readonly attachmentRefs: readonly string[];
+
+  constructor(scope: Construct, id: string, props: MultusWhereaboutsProps) {
+    super(scope, id);
+    const what = `MultusWhereabouts "${id}"`;
+    const namespace = props.namespace ?? 'kube-system';
+    const timeout = props.timeoutSeconds ?? 600;
+    const maxHistory = props.maxHistory ?? 5;
+    checkInteger(what, 'timeoutSeconds', timeout, 60, 3600);
+    checkInteger(what, 'maxHistory', maxHistory, 1, 100);
+    if (props.networks.length === 0) throw new Error(`${what}: networks is empty; give at least one network to attach`);
+
+    const seen = new Set<string>();
+    props.networks.forEach((n, i) => {
+      const at = `networks[${i}]`;
+      const ns = n.namespace ?? 'default';
+      if (!DNS_LABEL.test(n.name) || n.name.length > 63) throw new Error(`${what}: ${at}.name "${n.name}" is not a DNS-1123 label`);
+      if (!DNS_LABEL.test(ns) || ns.length > 63) throw new Error(`${what}: ${at}.namespace "${ns}" is not a DNS-1123 label`);
+      if (seen.has(`${ns}/${n.name}`)) throw new Error(`${what}: ${at} repeats attachment "${ns}/${n.name}"`);
+      seen.add(`${ns}/${n.name}`);
+      if (n.mode !== undefined && !['l2', 'l3', 'l3s'].includes(n.mode)) throw new Error(`${what}: ${at}.mode "${n.mode}" must be l2, l3 or l3s`);
+      checkCidr(what, `${at}.range`, n.range);
+      (n.exclude ?? []).forEach((x, j) => checkCidr(what, `${at}.exclude[${j}]`, x));
+    });
+
+    const namespaces = new Map<string, NamespaceV1>();
+    for (const ns of new Set(props.networks.map((n) => n.namespace ?? 'default'))) {
+      if (BUILT_IN_NAMESPACES.has(ns)) continue;
+      namespaces.set(
+        ns,
+        new NamespaceV1(this, `namespace-${ns}`, {
+          metadata: {
+            name: ns,
+            labels: {
+              'app.kubernetes.io/managed-by': 'terraform',
+              // Attachment namespaces host ordinary workloads: refuse privileged pods in them.
+              'pod-security.kubernetes.io/enforce': 'baseline',
+              'pod-security.kubernetes.io/warn': 'restricted',
+            },
+          },
+        }),
+      );
+    }
+    this.namespaces = namespaces;
+
+    const values = helmSetEntries({
+      networks: props.networks.map((n) => ({
+        name: n.name,
+        namespace: n.namespace ?? 'default',
+        master: n.master,
+        mode: n.mode ?? 'l2',
+        range: n.range,
+        ...(n.exclude && n.exclude.length > 0 ? { exclude: [...n.exclude] } : {}),
+        ...(n.rangeStart ? { rangeStart: n.rangeStart } : {}),
+        ...(n.rangeEnd ? { rangeEnd: n.rangeEnd } : {}),
+      })),
+      samplePod: { enabled: props.samplePods ?? false },
+    });
+
+    this.release = new Release(this, 'release', {
+      name: props.releaseName ?? 'multus-whereabouts',
+      chart: props.chartPath,
+      namespace,
+      // kube-system always exists; attachment namespaces are created above.
+      createNamespace: false,
+      // A failed install or upgrade rolls back instead of leaving nodes half-configured.
+      atomic: true,
+      cleanupOnFail: true,
+      wait: true,
+      timeout,
+      maxHistory,
+      // helm lint at plan time: a bad value fails the plan, not the apply.
+      lint: true,
+      set: values.set,
+      setList: values.setList,
+      dependsOn: [...namespaces.values()],
+    });
+    this.attachmentRefs = props.networks.map((n) => `${n.namespace ?? 'default'}/${n.name}`);
+  }
+}
+
+type HelmValue = string | number | boolean | readonly string[] | HelmValues | readonly HelmValues[];
+interface HelmValues {
+  readonly [key: string]: HelmValue;
+}
+
+/**
+ * Flattens values into Helm `set` entries (`networks[0].range`), typed so Helm keeps strings as strings
+ * (`type = "string"`) and booleans and numbers as such (`type = "auto"`); lists of strings become `set_list`.
+ * Literal commas are escaped because Helm splits `set` values on them.
+ */
+export function helmSetEntries(values: HelmValues): { set: ReleaseSet[]; setList: ReleaseSetListStruct[] } {
+  const set: ReleaseSet[] = [];
+  const setList: ReleaseSetListStruct[] = [];
+  const escape = (v: string) => (Token.isUnresolved(v) ? v : v.replace(/\\/g, '\\\\').replace(/,/g, '\\,'));
+  const walk = (prefix: string, value: HelmValue) => {
+    if (Array.isArray(value)) {
+      if (value.every((item) => typeof item === 'string')) setList.push({ name: prefix, value: [...(value as string[])] });
+      else (value as HelmValues[]).forEach((item, i) => walk(`${prefix}[${i}]`, item));
+    } else if (typeof value === 'object') {
+      for (const [key, child] of Object.entries(value as HelmValues)) walk(prefix ? `${prefix}.${key}` : key, child);
+    } else if (typeof value === 'string') {
+      set.push({ name: prefix, value: escape(value), type: 'string' });
+    } else {
+      set.push({ name: prefix, value: String(value), type: 'auto' });
+    }
+  };
+  walk('', values);
+  return { set, setList };
+}

@@ -1,0 +1,96 @@
+import { Construct } from 'constructs';
+import { AssetType, Fn, TerraformAsset, TerraformOutput } from 'cdktf';
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { MultusWhereabouts } from '../modules';
+import { ClusterOutputs, ClusterStack } from './cluster-stack';
+import type { EnvironmentPlan } from './environment';
+import { EnvironmentStack } from './environment-stack';
+import { NetworkOutputs, NetworkStack } from './network-stack';
+
+/** The chart, relative to cdktf.json (TerraformAsset resolves relative paths from there). */
+export const CHART_DIR = 'charts/multus-whereabouts';
+
+export interface WorkloadsStackProps {
+  readonly network: NetworkStack;
+  readonly cluster: ClusterStack;
+  /**
+   * Folder of the multus-whereabouts chart.
+   * @default CHART_DIR
+   */
+  readonly chartDir?: string;
+}
+
+/**
+ * `<env>-workloads`: Multus + Whereabouts on the new cluster and one NetworkAttachmentDefinition per
+ * additional network, whose Whereabouts range is the network stack's pod range output.
+ */
+export class WorkloadsStack extends EnvironmentStack {
+  readonly multus: MultusWhereabouts;
+
+  constructor(scope: Construct, plan: EnvironmentPlan, props: WorkloadsStackProps) {
+    super(scope, plan, 'workloads');
+    const network = new NetworkOutputs(this.remoteStateOf(props.network, 'network'));
+    // Applied after the cluster stack, node pools included: Multus lands on nodes that have the extra NICs.
+    const cluster = new ClusterOutputs(this.remoteStateOf(props.cluster, 'cluster'));
+
+    // Short-lived credentials of whoever runs Terraform: no kubeconfig, token or certificate in the files.
+    const client = new DataGoogleClientConfig(this, 'client');
+    const kubernetes = {
+      host: `https://${cluster.endpoint}`,
+      clusterCaCertificate: Fn.base64decode(cluster.caCertificate),
+      token: client.accessToken,
+    };
+    new KubernetesProvider(this, 'kubernetes', kubernetes);
+    new HelmProvider(this, 'helm', { kubernetes });
+
+    // The chart is copied into the stack folder and referenced relatively: a Terraform Cloud run
+    // uploads only that folder.
+    const chart = new TerraformAsset(this, 'chart', { path: props.chartDir ?? CHART_DIR, type: AssetType.DIRECTORY });
+
+    this.multus = new MultusWhereabouts(this, 'multus', {
+      chartPath: chart.path,
+      samplePods: plan.examples.samplePod,
+      networks: plan.additionalNetworks.map((n) => ({
+        name: n.attachment.name,
+        namespace: n.attachment.namespace,
+        master: n.attachment.master,
+        mode: n.attachment.mode,
+        range: network.additional(n.key).podCidr,
+        exclude: n.attachment.exclude,
+        rangeStart: n.attachment.rangeStart,
+        rangeEnd: n.attachment.rangeEnd,
+      })),
+    });
+
+    const release = this.multus.release;
+    new TerraformOutput(this, WORKLOADS_OUTPUTS.attachments, {
+      description:
+        'By network: the NetworkAttachmentDefinition to name in a pod annotation `k8s.v1.cni.cncf.io/networks: <value>`, the range it hands out and the node NIC it uses.',
+      value: Object.fromEntries(
+        plan.additionalNetworks.map((n, i) => [
+          n.key,
+          { attachment: this.multus.attachmentRefs[i], range: network.additional(n.key).podCidr, master: n.attachment.master },
+        ]),
+      ),
+    });
+    new TerraformOutput(this, WORKLOADS_OUTPUTS.podAnnotation, {
+      description: 'Annotation that attaches a pod to every additional network (net1, net2, … in this order).',
+      value: `k8s.v1.cni.cncf.io/networks: ${this.multus.attachmentRefs.join(',')}`,
+    });
+    new TerraformOutput(this, WORKLOADS_OUTPUTS.verify, {
+      description: 'Commands that verify every attachment from inside a pod (helm test).',
+      value: [
+        `gcloud container clusters get-credentials ${plan.cluster.name} --location ${plan.cluster.location} --project ${plan.project}`,
+        `helm test ${release.name} --namespace ${release.namespace} --logs`,
+        ...(plan.examples.samplePod
+          ? plan.additionalNetworks.map((n) => `kubectl describe pod samplepod-${n.attachment.name} --namespace ${n.attachment.namespace}`)
+          : []),
+      ],
+    });
+  }
+}
+
+/** Output names of the workloads stack. */
+export const WORKLOADS_OUTPUTS = { attachments: 'network_attachments', podAnnotation: 'pod_annotation', verify: 'verify_commands' } as const;
