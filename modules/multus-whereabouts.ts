@@ -159,7 +159,7 @@ export class MultusWhereabouts extends Construct {
       // helm lint at plan time: a bad value fails the plan, not the apply.
       lint: true,
       set: values.set,
-      setList: values.setList,
+      setList: values.setList.length > 0 ? values.setList : undefined,
       dependsOn: [...namespaces.values()],
     });
     this.attachmentRefs = props.networks.map((n) => `${n.namespace ?? 'default'}/${n.name}`);

@@ -1,0 +1,202 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { environmentText, shippedEnvironment } from './support/environments';
+import { K8sObject, findObject, helm, parseYamlDocuments, schemaErrors } from './support/helm';
+import { deployOrder, listFiles, makeCheckout, readManifest, runApp, runCdktfSynth } from './support/synth';
+import { PROJECT_ROOT } from './support/tools';
+
+const ENVIRONMENTS = ['dev', 'prod'] as const;
+
+/** The real cdktf CLI, once, for the shipped environments; everything else in this file reads its output. */
+const work = mkdtempSync(path.join(tmpdir(), 'synth-'));
+const outdir = path.join(work, 'cdktf.out');
+beforeAll(() => runCdktfSynth(PROJECT_ROOT, outdir), 60_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('cdktf synth of the shipped environments', () => {
+  test('synthesizes exactly the three stacks of every environment', () => {
+    expect(Object.keys(readManifest(outdir).stacks).sort()).toEqual(ENVIRONMENTS.flatMap((env) => [`${env}-cluster`, `${env}-network`, `${env}-workloads`]).sort());
+  });
+
+  test.each(ENVIRONMENTS)('makes %s-workloads depend on its cluster and network stacks', (env) => {
+    expect(readManifest(outdir).stacks[`${env}-workloads`].dependencies.sort()).toEqual([`${env}-cluster`, `${env}-network`]);
+    expect(readManifest(outdir).stacks[`${env}-cluster`].dependencies).toEqual([`${env}-network`]);
+  });
+
+  test.each(ENVIRONMENTS)("deploys '%s-*' in the order network, cluster, workloads", (env) => {
+    const manifest = readManifest(outdir);
+    const selected = Object.keys(manifest.stacks).filter((name) => name.startsWith(`${env}-`));
+    expect(deployOrder(manifest, selected)).toEqual([`${env}-network`, `${env}-cluster`, `${env}-workloads`]);
+  });
+
+  test('writes no absolute path of this machine into any output file', () => {
+    // The checkout, the output folder and the home directory: any of them in a file ties it to this machine.
+    const needles = [PROJECT_ROOT, work, `${homedir()}/`].filter((p) => p.length > 2);
+    for (const file of listFiles(outdir)) {
+      const text = readFileSync(path.join(outdir, file), 'utf8');
+      for (const needle of needles) expect({ file, leaks: text.includes(needle) }).toEqual({ file, leaks: false });
+    }
+  });
+
+  test('writes no secret into any stack: no token, key or certificate literal', () => {
+    for (const file of listFiles(outdir).filter((f) => f.endsWith('cdk.tf.json'))) {
+      const text = readFileSync(path.join(outdir, file), 'utf8');
+      expect({ file, secrets: text.match(/-----BEGIN|ya29\.|"token":\s*"(?!\$\{data\.google_client_config)|"(password|client_key|client_certificate)":/g) }).toEqual({ file, secrets: null });
+    }
+  });
+
+  test('writes no timestamps into the stacks', () => {
+    for (const file of listFiles(outdir).filter((f) => f.endsWith('cdk.tf.json'))) {
+      expect(readFileSync(path.join(outdir, file), 'utf8')).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:\d\d/);
+    }
+  });
+});
+
+describe('synthesis is portable and safe', () => {
+  const dirs: string[] = [];
+  const tempDir = (prefix: string) => {
+    const dir = mkdtempSync(path.join(tmpdir(), prefix));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  test('gives byte-identical stacks in two different checkout folders', () => {
+    const [a, b] = [makeCheckout('checkout-a-'), makeCheckout('checkout-b-')];
+    dirs.push(a, b);
+    for (const dir of [a, b]) expect(runApp(dir, path.join(dir, 'cdktf.out')).status).toBe(0);
+    const files = listFiles(path.join(a, 'cdktf.out'));
+    expect(listFiles(path.join(b, 'cdktf.out'))).toEqual(files);
+    for (const file of files) {
+      expect(readFileSync(path.join(b, 'cdktf.out', file)).equals(readFileSync(path.join(a, 'cdktf.out', file)))).toBe(true);
+    }
+  });
+
+  test('reads environments from ENVIRONMENTS_DIR', () => {
+    const envs = tempDir('envs-');
+    writeFileSync(path.join(envs, 'staging.json'), environmentText());
+    const out = path.join(tempDir('out-'), 'cdktf.out');
+    const result = runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: envs });
+    expect(result.stderr).toBe('');
+    expect(Object.keys(readManifest(out).stacks)).toEqual(expect.arrayContaining(['staging-network', 'staging-cluster']));
+    expect(Object.keys(readManifest(out).stacks).some((name) => name.startsWith('dev-'))).toBe(false);
+  });
+
+  test('rejects an invalid environment with exit code 1, every problem on stderr, and writes nothing', () => {
+    const envs = tempDir('envs-');
+    writeFileSync(path.join(envs, 'good.json'), environmentText());
+    writeFileSync(path.join(envs, 'bad.json'), environmentText((env) => Object.assign(env.cluster, { version: '1.27', podCidr: '10.20.0.5/16' })));
+    const out = path.join(tempDir('out-'), 'cdktf.out');
+    const result = runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: envs });
+    expect(result.status).toBe(1);
+    const bad = path.relative(PROJECT_ROOT, path.join(envs, 'bad.json'));
+    expect(result.stderr).toContain(`${bad}: cluster.podCidr: "10.20.0.5/16" has host bits set (did you mean 10.20.0.0/16?)`);
+    expect(result.stderr).toContain(`${bad}: cluster.version: "1.27" is older than 1.28`);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+/**
+ * The workloads stack as Terraform will run it: the chart copy shipped in the stack folder, rendered by the
+ * real helm with exactly the values the helm provider would pass, the network stack's outputs replaced by
+ * the CIDRs of the environment file.
+ */
+describe.each(ENVIRONMENTS)('%s-workloads end to end', (env) => {
+  const stackDir = path.join(outdir, 'stacks', `${env}-workloads`);
+  const stack = () => JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as K8sObject;
+  const release = () => Object.values(stack().resource.helm_release)[0] as K8sObject;
+  const environment = shippedEnvironment(env);
+
+  /** helm CLI arguments equivalent to the release's set / set_list (the provider uses the same parser). */
+  const helmArgs = (): string[] => {
+    const fromNetwork = /^\$\{data\.terraform_remote_state\.network\.outputs\.additional_networks\.([a-z0-9-]+)\.pod_cidr\}$/;
+    const resolve = (value: string) => {
+      const ref = fromNetwork.exec(value);
+      if (ref) return environment.additionalNetworks.find((n: K8sObject) => n.name === ref[1]).podCidr as string;
+      if (value.includes('${')) throw new Error(`unexpected reference in helm values: ${value}`);
+      return value;
+    };
+    return [
+      ...(release().set ?? []).flatMap((s: K8sObject) => [s.type === 'string' ? '--set-string' : '--set', `${s.name}=${resolve(s.value)}`]),
+      ...(release().set_list ?? []).flatMap((s: K8sObject) => ['--set', `${s.name}={${s.value.join(',')}}`]),
+    ];
+  };
+  const render = () => {
+    const result = helm(['template', 'multus-whereabouts', path.join(stackDir, release().chart), '--namespace', 'kube-system', '--include-crds', ...helmArgs()]);
+    if (!result.ok) throw new Error(result.stderr);
+    return parseYamlDocuments(result.stdout);
+  };
+
+  test('ships the chart inside the stack folder and points the release at it relatively', () => {
+    const chart = release().chart as string;
+    expect(path.isAbsolute(chart)).toBe(false);
+    const resolved = path.resolve(stackDir, chart);
+    expect(resolved.startsWith(stackDir + path.sep)).toBe(true);
+    expect(statSync(path.join(resolved, 'Chart.yaml')).isFile()).toBe(true);
+    expect(readFileSync(path.join(resolved, 'values.schema.json'), 'utf8')).toBe(readFileSync(path.join(PROJECT_ROOT, 'charts', 'multus-whereabouts', 'values.schema.json'), 'utf8'));
+  });
+
+  test('connects the providers through the cluster outputs and google_client_config', () => {
+    const providers = stack().provider;
+    for (const connection of [providers.kubernetes[0], providers.helm[0].kubernetes]) {
+      expect(connection.host).toContain('data.terraform_remote_state.cluster.outputs.cluster_endpoint');
+      expect(connection.cluster_ca_certificate).toContain('data.terraform_remote_state.cluster.outputs.cluster_ca_certificate');
+      expect(connection.token).toBe('${data.google_client_config.client.access_token}');
+    }
+  });
+
+  test("passes each network's range as the network stack output", () => {
+    const ranges = release().set.filter((s: K8sObject) => s.name.endsWith('.range'));
+    expect(ranges.map((s: K8sObject) => s.value)).toEqual(
+      environment.additionalNetworks.map((n: K8sObject) => `\${data.terraform_remote_state.network.outputs.additional_networks.${n.name}.pod_cidr}`),
+    );
+  });
+
+  test('passes helm lint --strict on the shipped copy with those values', () => {
+    const result = helm(['lint', '--strict', path.join(stackDir, release().chart), ...helmArgs()]);
+    expect(result.stdout).toContain('0 chart(s) failed');
+  });
+
+  test('renders one NetworkAttachmentDefinition per network with its NIC, mode and range', () => {
+    const nads = render().filter((o) => o.kind === 'NetworkAttachmentDefinition');
+    expect(
+      nads.map((nad) => ({ ref: `${nad.metadata.namespace}/${nad.metadata.name}`, config: JSON.parse(nad.spec.config) })),
+    ).toEqual(
+      environment.additionalNetworks.map((n: K8sObject, i: number) => ({
+        ref: `${n.attachment.namespace ?? 'default'}/${n.attachment.name}`,
+        config: {
+          cniVersion: '0.3.1',
+          plugins: [
+            {
+              type: 'ipvlan',
+              master: `eth${i + 1}`,
+              mode: n.attachment.mode ?? 'l2',
+              ipam: { type: 'whereabouts', range: n.podCidr, ...(n.attachment.exclude?.length ? { exclude: n.attachment.exclude } : {}) },
+            },
+          ],
+        },
+      })),
+    );
+  });
+
+  test('renders objects that all validate (Kubernetes OpenAPI, NAD CRD schema)', () => {
+    expect(schemaErrors(render())).toEqual([]);
+  });
+
+  test('renders a helm test pod per network, annotated for that network', () => {
+    const tests = render().filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+    expect(tests.map((p) => p.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual(
+      environment.additionalNetworks.map((n: K8sObject) => `${n.attachment.namespace ?? 'default'}/${n.attachment.name}`),
+    );
+  });
+
+  test('renders the sample pods only where the environment asks for them', () => {
+    const samples = render().filter((o) => o.kind === 'Pod' && o.metadata.name.startsWith('samplepod-'));
+    expect(samples.length).toBe(environment.examples?.samplePod ? environment.additionalNetworks.length : 0);
+  });
+
+  test('keeps the DaemonSet of the guide', () => {
+    expect(findObject(render(), 'DaemonSet', 'gke-multinet').metadata.namespace).toBe('kube-system');
+  });
+});

@@ -1,0 +1,118 @@
+import { Testing } from 'cdktf';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { MultusWhereabouts, MultusWhereaboutsProps, helmSetEntries } from '../../modules';
+
+const props: MultusWhereaboutsProps = {
+  chartPath: 'assets/chart/ABC',
+  networks: [{ name: 'dataplane', master: 'eth1', range: '172.16.1.0/24' }],
+};
+const synth = (overrides: Partial<MultusWhereaboutsProps> = {}) =>
+  Testing.synthScope((scope) => new MultusWhereabouts(scope, 'multus', { ...props, ...overrides }));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const release = (json: string): Record<string, any> => Object.values(JSON.parse(json).resource.helm_release)[0] as Record<string, any>;
+
+describe('MultusWhereabouts', () => {
+  test('installs the chart in kube-system as a system component: atomic, waited for, bounded history', () => {
+    expect(synth()).toHaveResourceWithProperties(Release, {
+      name: 'multus-whereabouts',
+      chart: 'assets/chart/ABC',
+      namespace: 'kube-system',
+      atomic: true,
+      cleanup_on_fail: true,
+      wait: true,
+      timeout: 600,
+      max_history: 5,
+      lint: true,
+    });
+  });
+
+  test('passes every network as typed set entries', () => {
+    expect(release(synth()).set).toEqual([
+      { name: 'networks[0].name', value: 'dataplane', type: 'string' },
+      { name: 'networks[0].namespace', value: 'default', type: 'string' },
+      { name: 'networks[0].master', value: 'eth1', type: 'string' },
+      { name: 'networks[0].mode', value: 'l2', type: 'string' },
+      { name: 'networks[0].range', value: '172.16.1.0/24', type: 'string' },
+      { name: 'samplePod.enabled', value: 'false', type: 'auto' },
+    ]);
+  });
+
+  test('adds exclude, rangeStart and rangeEnd only when set', () => {
+    const json = synth({ networks: [{ ...props.networks[0], exclude: ['172.16.1.0/30'], rangeStart: '172.16.1.10', rangeEnd: '172.16.1.99' }] });
+    expect(release(json).set_list).toEqual([{ name: 'networks[0].exclude', value: ['172.16.1.0/30'] }]);
+    expect(release(json).set).toEqual(
+      expect.arrayContaining([
+        { name: 'networks[0].rangeStart', value: '172.16.1.10', type: 'string' },
+        { name: 'networks[0].rangeEnd', value: '172.16.1.99', type: 'string' },
+      ]),
+    );
+    expect(release(synth()).set_list).toBeUndefined();
+  });
+
+  test('turns the sample pods on when asked', () => {
+    expect(release(synth({ samplePods: true })).set).toContainEqual({ name: 'samplePod.enabled', value: 'true', type: 'auto' });
+  });
+
+  test('creates attachment namespaces other than default and kube-system, before the release', () => {
+    const json = synth({
+      networks: [
+        { name: 'a', namespace: 'default', master: 'eth1', range: '172.16.1.0/24' },
+        { name: 'b', namespace: 'storage', master: 'eth2', range: '172.16.2.0/24' },
+        { name: 'c', namespace: 'kube-system', master: 'eth3', range: '172.16.3.0/24' },
+      ],
+    });
+    expect(json).toHaveResourceWithProperties(NamespaceV1, { metadata: expect.objectContaining({ name: 'storage' }) });
+    expect(Object.keys(JSON.parse(json).resource.kubernetes_namespace_v1)).toHaveLength(1);
+    expect(release(json).depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\.multus_namespace-storage_[0-9A-F]+$/)]);
+  });
+
+  test('enforces the baseline pod security standard in the namespaces it creates', () => {
+    const json = synth({ networks: [{ name: 'b', namespace: 'storage', master: 'eth2', range: '172.16.2.0/24' }] });
+    expect(json).toHaveResourceWithProperties(NamespaceV1, {
+      metadata: { name: 'storage', labels: expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'baseline' }) },
+    });
+  });
+
+
+  test('rejects an empty network list', () => {
+    expect(() => synth({ networks: [] })).toThrow('MultusWhereabouts "multus": networks is empty; give at least one network to attach');
+  });
+
+  test('rejects a NAD name that is not a DNS-1123 label', () => {
+    expect(() => synth({ networks: [{ ...props.networks[0], name: 'Data' }] })).toThrow('MultusWhereabouts "multus": networks[0].name "Data" is not a DNS-1123 label');
+  });
+
+  test('rejects an IPVLAN mode other than l2, l3, l3s', () => {
+    expect(() => synth({ networks: [{ ...props.networks[0], mode: 'l4' as never }] })).toThrow('MultusWhereabouts "multus": networks[0].mode "l4" must be l2, l3 or l3s');
+  });
+
+  test('rejects a literal range that is not a CIDR', () => {
+    expect(() => synth({ networks: [{ ...props.networks[0], range: '172.16.1.0' }] })).toThrow(
+      'MultusWhereabouts "multus": networks[0].range "172.16.1.0" is not an IPv4 CIDR block',
+    );
+  });
+
+  test('rejects the same attachment twice', () => {
+    expect(() => synth({ networks: [props.networks[0], { ...props.networks[0], master: 'eth2' }] })).toThrow(
+      'MultusWhereabouts "multus": networks[1] repeats attachment "default/dataplane"',
+    );
+  });
+
+  test('rejects a timeout too short for a DaemonSet rollout', () => {
+    expect(() => synth({ timeoutSeconds: 10 })).toThrow('MultusWhereabouts "multus": timeoutSeconds 10 must be an integer from 60 to 3600');
+  });
+});
+
+describe('helmSetEntries', () => {
+  test('escapes commas and backslashes in literal strings', () => {
+    expect(helmSetEntries({ a: 'x,y\\z' }).set).toEqual([{ name: 'a', value: 'x\\,y\\\\z', type: 'string' }]);
+  });
+
+  test('keeps numbers and booleans typed', () => {
+    expect(helmSetEntries({ n: 3, b: true }).set).toEqual([
+      { name: 'n', value: '3', type: 'auto' },
+      { name: 'b', value: 'true', type: 'auto' },
+    ]);
+  });
+});

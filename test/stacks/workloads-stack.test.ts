@@ -1,0 +1,100 @@
+import { Testing } from 'cdktf';
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { stacksOf, synthJson } from '../support/stacks';
+
+const fromCluster = (output: string) => `data.terraform_remote_state.cluster.outputs.${output}`;
+const expectedConnection = {
+  host: `https://\${${fromCluster('cluster_endpoint')}}`,
+  cluster_ca_certificate: `\${base64decode(${fromCluster('cluster_ca_certificate')})}`,
+  token: '${data.google_client_config.client.access_token}',
+};
+
+describe('workloads stack', () => {
+  const prod = stacksOf(() => {}, 'prod').workloads;
+  const dev = stacksOf().workloads;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const releaseOf = (json: Record<string, any>) => Object.values(json.resource.helm_release)[0] as Record<string, any>;
+
+  test('is named <env>-workloads and comes after the network and cluster stacks', () => {
+    expect(prod.stackName).toBe('prod-workloads');
+    expect(prod.dependencies.map((s) => s.node.id).sort()).toEqual(['prod-cluster', 'prod-network']);
+  });
+
+  test('configures the kubernetes provider from the cluster outputs and a short-lived Google token', () => {
+    const json = Testing.synth(prod);
+    expect(json).toHaveProviderWithProperties(KubernetesProvider, expectedConnection);
+    expect(json).toHaveDataSource(DataGoogleClientConfig);
+  });
+
+  test('configures the helm provider the same way', () => {
+    expect(Testing.synth(prod)).toHaveProviderWithProperties(HelmProvider, { kubernetes: expectedConnection });
+  });
+
+  test('uses no kubeconfig file', () => {
+    expect(Testing.synth(prod)).not.toMatch(/config_path|kubeconfig/i);
+  });
+
+  test('installs the chart copied into the stack, by a relative path', () => {
+    expect(releaseOf(synthJson(prod)).chart).toMatch(/^assets\/chart\/[0-9A-F]{32}$/);
+  });
+
+  test('reads every Whereabouts range from the network stack outputs', () => {
+    const set = releaseOf(synthJson(prod)).set;
+    expect(set).toContainEqual({
+      name: 'networks[0].range',
+      type: 'string',
+      value: '${data.terraform_remote_state.network.outputs.additional_networks.dataplane.pod_cidr}',
+    });
+    expect(set).toContainEqual({
+      name: 'networks[1].range',
+      type: 'string',
+      value: '${data.terraform_remote_state.network.outputs.additional_networks.storage.pod_cidr}',
+    });
+  });
+
+  test('copies no pod CIDR literally from the environment', () => {
+    expect(JSON.stringify(releaseOf(synthJson(prod)).set)).not.toMatch(/172\.16\.\d+\.0\/24/);
+  });
+
+  test('attaches each network on its own NIC: eth1, eth2, …', () => {
+    expect(releaseOf(synthJson(prod)).set.filter((s: { name: string }) => s.name.endsWith('.master'))).toEqual([
+      { name: 'networks[0].master', type: 'string', value: 'eth1' },
+      { name: 'networks[1].master', type: 'string', value: 'eth2' },
+    ]);
+  });
+
+  test('installs in kube-system as an atomic release', () => {
+    expect(Testing.synth(prod)).toHaveResourceWithProperties(Release, { namespace: 'kube-system', atomic: true, wait: true });
+  });
+
+  test('deploys the sample pods in dev and not in prod', () => {
+    expect(releaseOf(synthJson(dev)).set).toContainEqual({ name: 'samplePod.enabled', type: 'auto', value: 'true' });
+    expect(releaseOf(synthJson(prod)).set).toContainEqual({ name: 'samplePod.enabled', type: 'auto', value: 'false' });
+  });
+
+  test('creates the storage namespace of prod', () => {
+    expect(Object.values(synthJson(prod).resource.kubernetes_namespace_v1).map((ns) => (ns as { metadata: { name: string } }).metadata.name)).toEqual([
+      'storage',
+    ]);
+  });
+
+  test('outputs the annotation value and range of each network', () => {
+    const outputs = synthJson(prod).output;
+    expect(outputs.network_attachments.value).toEqual({
+      dataplane: { attachment: 'default/dataplane', master: 'eth1', range: '${data.terraform_remote_state.network.outputs.additional_networks.dataplane.pod_cidr}' },
+      storage: { attachment: 'storage/storage', master: 'eth2', range: '${data.terraform_remote_state.network.outputs.additional_networks.storage.pod_cidr}' },
+    });
+    expect(outputs.pod_annotation.value).toBe('k8s.v1.cni.cncf.io/networks: default/dataplane,storage/storage');
+  });
+
+  test('outputs the helm test command that verifies the attachments', () => {
+    expect(synthJson(dev).output.verify_commands.value).toEqual([
+      'gcloud container clusters get-credentials multinet-dev --location us-central1-c --project example-dev-project',
+      expect.stringMatching(/^helm test \$\{helm_release\.multus_release_[0-9A-F]+\.name\} --namespace \$\{helm_release\.multus_release_[0-9A-F]+\.namespace\} --logs$/),
+      'kubectl describe pod samplepod-dataplane --namespace default',
+    ]);
+  });
+});
