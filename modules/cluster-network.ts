@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
@@ -46,6 +47,11 @@ export interface ClusterNetworkProps {
    * @default the provider's project
    */
   readonly project?: string;
+  /**
+   * Resources the VPC waits for, e.g. the enabled Compute Engine API.
+   * @default none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** The cluster's primary VPC: nodes' eth0, pod and service secondary ranges, optional Cloud NAT. */
@@ -81,6 +87,7 @@ export class ClusterNetwork extends Construct {
       // Custom mode: the ranges below are the only ones, so nothing collides with the additional networks.
       autoCreateSubnetworks: false,
       routingMode: 'REGIONAL',
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
 
     this.subnetwork = new ComputeSubnetwork(this, 'subnet', {

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
@@ -38,6 +39,11 @@ export interface SecondaryNetworkProps {
    * @default the provider's project
    */
   readonly project?: string;
+  /**
+   * Resources the VPC waits for, e.g. the enabled Compute Engine API.
+   * @default none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -76,6 +82,7 @@ export class SecondaryNetwork extends Construct {
       // Custom mode: only the subnet below exists, so no auto-created range can overlap the cluster's.
       autoCreateSubnetworks: false,
       routingMode: 'REGIONAL',
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
 
     this.subnetwork = new ComputeSubnetwork(this, 'subnet', {

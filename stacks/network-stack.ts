@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformRemoteState } from 'cdktf';
-import { ClusterNetwork, SecondaryNetwork } from '../modules';
+import { ClusterNetwork, ProjectApis, SecondaryNetwork } from '../modules';
 import type { EnvironmentPlan } from './environment';
 import { EnvironmentStack } from './environment-stack';
 
@@ -16,6 +16,8 @@ export class NetworkStack extends EnvironmentStack {
 
   constructor(scope: Construct, plan: EnvironmentPlan) {
     super(scope, plan, 'network');
+    // The cluster stack runs after this one, so the Kubernetes Engine API is on before the cluster is created.
+    const apis = new ProjectApis(this, 'apis', { project: plan.project });
     const p = plan.primaryNetwork;
     this.primary = new ClusterNetwork(this, 'primary', {
       name: plan.cluster.name,
@@ -28,6 +30,7 @@ export class NetworkStack extends EnvironmentStack {
       serviceCidr: p.serviceCidr,
       serviceRangeName: p.serviceRangeName,
       cloudNat: p.cloudNat,
+      dependsOn: apis.services,
     });
 
     const additional = new Map<string, SecondaryNetwork>();
@@ -44,6 +47,7 @@ export class NetworkStack extends EnvironmentStack {
           nodeCidr: n.nodeCidr,
           podCidr: n.podCidr,
           podRangeName: n.podRangeName,
+          dependsOn: apis.services,
         }),
       );
     }

@@ -3,7 +3,7 @@ import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
-import { ClusterNetwork, ClusterNetworkProps, SecondaryNetwork, SecondaryNetworkProps } from '../../modules';
+import { ClusterNetwork, ClusterNetworkProps, ProjectApis, SecondaryNetwork, SecondaryNetworkProps } from '../../modules';
 
 const secondary: SecondaryNetworkProps = { name: 'dataplane', region: 'us-central1', nodeCidr: '10.0.1.0/24', podCidr: '172.16.1.0/24' };
 const synthSecondary = (props: Partial<SecondaryNetworkProps> = {}) =>
@@ -93,5 +93,13 @@ describe('ClusterNetwork', () => {
 
   test('rejects a service range with host bits set', () => {
     expect(() => synthPrimary({ serviceCidr: '10.30.0.1/20' })).toThrow('ClusterNetwork "primary": serviceCidr "10.30.0.1/20" has host bits set');
+  });
+});
+
+describe('ProjectApis', () => {
+  test('rejects a service that is not a Google API name', () => {
+    expect(() => Testing.synthScope((scope) => new ProjectApis(scope, 'apis', { project: 'p', services: ['container'] }))).toThrow(
+      'ProjectApis "apis": services entry "container" is not a Google API name (e.g. container.googleapis.com)',
+    );
   });
 });

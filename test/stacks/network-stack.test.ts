@@ -2,6 +2,7 @@ import { Testing } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { stacksOf, synthJson } from '../support/stacks';
 
 describe('network stack', () => {
@@ -68,6 +69,19 @@ describe('network stack', () => {
     expect(outputs.additional_networks.value.storage.pod_cidr).toMatch(
       /^\$\{google_compute_subnetwork\.storage_subnet_[0-9A-F]+\.secondary_ip_range\[0\]\.ip_cidr_range\}$/,
     );
+  });
+
+  test('enables the Compute Engine, Kubernetes Engine and IAM APIs and leaves them on at destroy', () => {
+    const json = Testing.synth(prod);
+    for (const service of ['compute.googleapis.com', 'container.googleapis.com', 'iam.googleapis.com']) {
+      expect(json).toHaveResourceWithProperties(ProjectService, { project: 'example-prod-project', service, disable_on_destroy: false });
+    }
+  });
+
+  test('creates every VPC only after the APIs are enabled', () => {
+    const networks = Object.values(synthJson(prod).resource.google_compute_network) as { depends_on: string[] }[];
+    for (const network of networks) expect(network.depends_on).toHaveLength(3);
+    expect(networks[0].depends_on.every((d) => d.startsWith('google_project_service.'))).toBe(true);
   });
 
   test('keeps local state outside cdktf.out with a relative path', () => {
