@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
-import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import type { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
-import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { addCustomVpc } from './custom-vpc';
 import { checkCidr, checkGcpName } from './validate';
 
 export interface ClusterNetworkProps {
@@ -80,29 +81,21 @@ export class ClusterNetwork extends Construct {
       checkGcpName(what, prop, value);
     }
 
-    this.network = new ComputeNetwork(this, 'vpc', {
+    const { network, subnetwork } = addCustomVpc(this, {
       project: props.project,
-      name: vpcName,
+      vpcName,
       description: `Primary network of GKE cluster ${props.name}`,
-      // Custom mode: the ranges below are the only ones, so nothing collides with the additional networks.
-      autoCreateSubnetworks: false,
-      routingMode: 'REGIONAL',
-      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
-    });
-
-    this.subnetwork = new ComputeSubnetwork(this, 'subnet', {
-      project: props.project,
-      name: subnetName,
+      subnetName,
       region: props.region,
-      network: this.network.id,
-      ipCidrRange: props.nodeCidr,
-      secondaryIpRange: [
+      nodeCidr: props.nodeCidr,
+      secondaryRanges: [
         { rangeName: podRangeName, ipCidrRange: props.podCidr },
         { rangeName: serviceRangeName, ipCidrRange: props.serviceCidr },
       ],
-      // Private nodes have no external IP: this is how they reach Google APIs, gcr.io and Artifact Registry.
-      privateIpGoogleAccess: true,
+      dependsOn: props.dependsOn,
     });
+    this.network = network;
+    this.subnetwork = subnetwork;
 
     if (props.cloudNat ?? false) {
       this.router = new ComputeRouter(this, 'router', {

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
-import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
-import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import type { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { addCustomVpc } from './custom-vpc';
 import { checkCidr, checkGcpName } from './validate';
 
 export interface SecondaryNetworkProps {
@@ -75,26 +76,19 @@ export class SecondaryNetwork extends Construct {
     checkGcpName(what, 'subnetName', subnetName);
     checkGcpName(what, 'firewallName', firewallName);
 
-    this.network = new ComputeNetwork(this, 'vpc', {
+    // Each extra node NIC must be in its own VPC.
+    const { network, subnetwork } = addCustomVpc(this, {
       project: props.project,
-      name: vpcName,
+      vpcName,
       description: `Additional network ${props.name} for GKE multi-networking (Multus IPVLAN)`,
-      // Custom mode: only the subnet below exists, so no auto-created range can overlap the cluster's.
-      autoCreateSubnetworks: false,
-      routingMode: 'REGIONAL',
-      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
-    });
-
-    this.subnetwork = new ComputeSubnetwork(this, 'subnet', {
-      project: props.project,
-      name: subnetName,
+      subnetName,
       region: props.region,
-      network: this.network.id,
-      ipCidrRange: props.nodeCidr,
-      secondaryIpRange: [{ rangeName: podRangeName, ipCidrRange: props.podCidr }],
-      // Private nodes reach Google APIs on this NIC too, without external addresses.
-      privateIpGoogleAccess: true,
+      nodeCidr: props.nodeCidr,
+      secondaryRanges: [{ rangeName: podRangeName, ipCidrRange: props.podCidr }],
+      dependsOn: props.dependsOn,
     });
+    this.network = network;
+    this.subnetwork = subnetwork;
 
     this.firewall = new ComputeFirewall(this, 'allow-internal', {
       project: props.project,
