@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { CHART_DIR, K8sObject, findObject, guideManifest, helm, renderChart, schemaErrors } from '../support/helm';
+import { HELM3 } from '../support/tools';
 
 const MULTUS_IMAGE = 'gcr.io/gke-release/multus-cni:v4.2.1-gke.6@sha256:25b48b8dbbf6c78a10452836f52dee456514783565b70633a168a39e6d322310';
 const WHEREABOUTS_IMAGE = 'gcr.io/gke-release/whereabouts:v0.7.0-gke.3@sha256:2bb8450a99d86c73b262f5ccd8c433d3e3abf17d36ee5c3bf1056a1fe479e8c2';
@@ -54,6 +55,27 @@ describe('chart lint', () => {
   test('passes helm lint --strict with two networks', () => {
     const result = helm(['lint', '--strict', CHART_DIR], twoNetworks);
     expect(result.stdout).toContain('0 chart(s) failed');
+  });
+});
+
+describe('Helm 3 compatibility (the Terraform helm provider embeds the Helm 3 SDK)', () => {
+  test('reports Helm 3', () => {
+    expect(helm(['version', '--short'], undefined, HELM3).stdout).toMatch(/^v3\./);
+  });
+
+  test('passes helm 3 lint --strict with two networks', () => {
+    expect(helm(['lint', '--strict', CHART_DIR], twoNetworks, HELM3).stdout).toContain('0 chart(s) failed');
+  });
+
+  test('renders with Helm 3 exactly what Helm 4 renders', () => {
+    expect(renderChart(twoNetworks, CHART_DIR, [], HELM3)).toEqual(renderChart(twoNetworks));
+  });
+
+  test('rejects bad values with Helm 3 too, naming the field', () => {
+    const result = helm(['template', 'multinet', CHART_DIR], { networks: [{ name: 'dataplane', master: 'eth1', range: 'not-a-cidr', mode: 'l4' }] }, HELM3);
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain('networks.0.mode must be one of the following: "l2", "l3", "l3s"');
+    expect(result.stderr).toContain('networks.0.range: Does not match pattern');
   });
 });
 

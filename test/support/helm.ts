@@ -20,8 +20,8 @@ export interface HelmResult {
   readonly stderr: string;
 }
 
-/** Runs helm with `values` written to a temporary values file; never throws on a helm failure. */
-export function helm(args: readonly string[], values?: unknown): HelmResult {
+/** Runs helm (default: Helm 4) with `values` written to a temporary values file; never throws on a helm failure. */
+export function helm(args: readonly string[], values?: unknown, binary = HELM): HelmResult {
   const dir = mkdtempSync(path.join(tmpdir(), 'helm-values-'));
   try {
     const valueArgs: string[] = [];
@@ -31,7 +31,7 @@ export function helm(args: readonly string[], values?: unknown): HelmResult {
       valueArgs.push('--values', file);
     }
     try {
-      const stdout = execFileSync(HELM, [...args, ...valueArgs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const stdout = execFileSync(binary, [...args, ...valueArgs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       return { ok: true, stdout, stderr: '' };
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string };
@@ -43,8 +43,8 @@ export function helm(args: readonly string[], values?: unknown): HelmResult {
 }
 
 /** `helm template` of a chart (default: ours) with CRDs, parsed into objects; throws with helm's message. */
-export function renderChart(values?: unknown, chartDir = CHART_DIR, extraArgs: readonly string[] = []): K8sObject[] {
-  const result = helm(['template', 'multinet', chartDir, '--namespace', 'kube-system', '--include-crds', ...extraArgs], values);
+export function renderChart(values?: unknown, chartDir = CHART_DIR, extraArgs: readonly string[] = [], binary = HELM): K8sObject[] {
+  const result = helm(['template', 'multinet', chartDir, '--namespace', 'kube-system', '--include-crds', ...extraArgs], values, binary);
   if (!result.ok) throw new Error(result.stderr);
   return parseYamlDocuments(result.stdout);
 }
