@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { CHART_DIR, K8sObject, findObject, guideManifest, helm, renderChart, schemaErrors } from '../support/helm';
-import { HELM3 } from '../support/tools';
+import { CHART_DIR, K8sObject, findObject, guideManifest, helm, parseYamlDocuments, renderChart, schemaErrors } from '../support/helm';
+import { HELM3, PROJECT_ROOT } from '../support/tools';
 
 const MULTUS_IMAGE = 'gcr.io/gke-release/multus-cni:v4.2.1-gke.6@sha256:25b48b8dbbf6c78a10452836f52dee456514783565b70633a168a39e6d322310';
 const WHEREABOUTS_IMAGE = 'gcr.io/gke-release/whereabouts:v0.7.0-gke.3@sha256:2bb8450a99d86c73b262f5ccd8c433d3e3abf17d36ee5c3bf1056a1fe479e8c2';
@@ -267,6 +267,14 @@ describe('NetworkAttachmentDefinitions from values', () => {
     });
   });
 
+  test("is the guide's nad.yaml once its mistake is fixed (the range name, unquoted, becomes the quoted CIDR)", () => {
+    // Read as text: the guide's file is not strict YAML either (its quoted scalar closes at the key's indentation).
+    const guideConfig = /config: '([\s\S]*)'/.exec(readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'guide', 'nad.yaml'), 'utf8'))![1];
+    expect(() => JSON.parse(guideConfig)).toThrow();
+    const fixed = JSON.parse(guideConfig.replace('SECONDARY_RANGE_NAME', '"172.16.1.0/24"'));
+    expect(JSON.parse(findObject(nads, 'NetworkAttachmentDefinition', 'dataplane').spec.config)).toEqual(fixed);
+  });
+
   test('defaults the namespace to default and the mode to l2', () => {
     const [nad] = renderChart({ networks: [{ name: 'dataplane', master: 'eth1', range: '172.16.1.0/24' }] }).filter((o) => o.kind === 'NetworkAttachmentDefinition');
     expect(nad.metadata.namespace).toBe('default');
@@ -389,6 +397,15 @@ describe('helm test hook', () => {
 describe('sample pods', () => {
   test('are off by default', () => {
     expect(renderChart(twoNetworks).filter((o) => o.metadata.name?.startsWith('samplepod-'))).toEqual([]);
+  });
+
+  test("carry the guide's samplepod annotation and container name", () => {
+    const guidePod = parseYamlDocuments(readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'guide', 'samplepod.yaml'), 'utf8'))[0];
+    const [pod] = renderChart({ networks: [{ name: 'dataplane', master: 'eth1', range: '172.16.1.0/24' }], samplePod: { enabled: true } }).filter((o) =>
+      o.metadata.name?.startsWith('samplepod-'),
+    );
+    expect(pod.metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe(guidePod.metadata.annotations['k8s.v1.cni.cncf.io/networks'].replace('NAD_NAME', 'dataplane'));
+    expect(pod.spec.containers.map((c: K8sObject) => c.name)).toEqual(guidePod.spec.containers.map((c: K8sObject) => c.name));
   });
 
   test("render the guide's samplepod per network when enabled, from an image private nodes can pull", () => {
