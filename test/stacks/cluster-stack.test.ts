@@ -22,7 +22,7 @@ describe('cluster stack', () => {
   });
 
   test('places the cluster on the primary network from the network stack outputs', () => {
-    expect(Testing.synth(prod)).toHaveResourceWithProperties(ContainerCluster, {
+    expect(Testing.synth(prod, true)).toHaveResourceWithProperties(ContainerCluster, {
       network: remote('primary_network.network_self_link'),
       subnetwork: remote('primary_network.subnetwork_self_link'),
       ip_allocation_policy: {
@@ -33,7 +33,7 @@ describe('cluster stack', () => {
   });
 
   test('configures the cluster from the environment', () => {
-    expect(Testing.synth(prod)).toHaveResourceWithProperties(ContainerCluster, {
+    expect(Testing.synth(prod, true)).toHaveResourceWithProperties(ContainerCluster, {
       name: 'multinet-prod',
       location: 'us-central1',
       min_master_version: '1.30',
@@ -45,7 +45,7 @@ describe('cluster stack', () => {
   });
 
   test('wires pod ranges from the network stack, one per network in NIC order', () => {
-    expect(Testing.synth(prod)).toHaveResourceWithProperties(ContainerNodePool, {
+    expect(Testing.synth(prod, true)).toHaveResourceWithProperties(ContainerNodePool, {
       network_config: expect.objectContaining({
         additional_node_network_configs: [
           { network: remote('additional_networks.dataplane.network_name'), subnetwork: remote('additional_networks.dataplane.subnetwork_name') },
@@ -68,7 +68,7 @@ describe('cluster stack', () => {
   });
 
   test('spreads a regional pool over the listed zones with autoscaling', () => {
-    expect(Testing.synth(prod)).toHaveResourceWithProperties(ContainerNodePool, {
+    expect(Testing.synth(prod, true)).toHaveResourceWithProperties(ContainerNodePool, {
       location: 'us-central1',
       node_locations: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
       initial_node_count: 2,

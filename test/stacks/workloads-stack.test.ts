@@ -24,17 +24,17 @@ describe('workloads stack', () => {
   });
 
   test('configures the kubernetes provider from the cluster outputs and a short-lived Google token', () => {
-    const json = Testing.synth(prod);
+    const json = Testing.synth(prod, true);
     expect(json).toHaveProviderWithProperties(KubernetesProvider, expectedConnection);
     expect(json).toHaveDataSource(DataGoogleClientConfig);
   });
 
   test('configures the helm provider the same way', () => {
-    expect(Testing.synth(prod)).toHaveProviderWithProperties(HelmProvider, { kubernetes: expectedConnection });
+    expect(Testing.synth(prod, true)).toHaveProviderWithProperties(HelmProvider, { kubernetes: expectedConnection });
   });
 
   test('uses no kubeconfig file', () => {
-    expect(Testing.synth(prod)).not.toMatch(/config_path|kubeconfig/i);
+    expect(Testing.synth(prod, true)).not.toMatch(/config_path|kubeconfig/i);
   });
 
   test('installs the chart copied into the stack, by a relative path', () => {
@@ -67,7 +67,7 @@ describe('workloads stack', () => {
   });
 
   test('installs in kube-system as an atomic release', () => {
-    expect(Testing.synth(prod)).toHaveResourceWithProperties(Release, { namespace: 'kube-system', atomic: true, wait: true });
+    expect(Testing.synth(prod, true)).toHaveResourceWithProperties(Release, { namespace: 'kube-system', atomic: true, wait: true });
   });
 
   test('deploys the sample pods in dev and not in prod', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EnvironmentPlan, formatPath, loadEnvironmentText } from '../../stacks/environment';
+import { EnvironmentPlan, loadEnvironmentText } from '../../stacks/environment';
 import { PROJECT_ROOT } from './tools';
 
 /** Fixtures built from the shipped environment files, so a test shows only what it changes. */
@@ -33,5 +33,3 @@ export function planOf(mutate: (env: RawEnvironment) => void = () => {}, base: '
   if (!result.plan) throw new Error(`expected a valid environment, got:\n${result.problems.map((p) => `${p.path}: ${p.message}`).join('\n')}`);
   return result.plan;
 }
-
-export { formatPath };

@@ -10,5 +10,5 @@ export function stacksOf(mutate: (env: RawEnvironment) => void = () => {}, base:
 /** Synthesized JSON of one stack, parsed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function synthJson(stack: Parameters<typeof Testing.synth>[0]): Record<string, any> {
-  return JSON.parse(Testing.synth(stack));
+  return JSON.parse(Testing.synth(stack, true));
 }

