@@ -112,7 +112,9 @@ export class MultinetCluster extends Construct {
       network: props.network,
       subnetwork: props.subnetwork,
       minMasterVersion: props.minMasterVersion,
+      // A release channel keeps the control plane and nodes on patched versions.
       releaseChannel: { channel: props.releaseChannel ?? 'REGULAR' },
+      // One mistaken destroy would take every workload and its state with it: opt out explicitly.
       deletionProtection: props.deletionProtection ?? true,
       // Node pools carry the extra NICs; the default pool cannot, so it is created once and removed.
       removeDefaultNodePool: true,
@@ -145,6 +147,7 @@ export class MultinetCluster extends Construct {
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
       },
+      // node_config describes the removed default pool only; later reads would show a diff that forces replacement.
       lifecycle: { ignoreChanges: ['node_config'] },
     });
   }

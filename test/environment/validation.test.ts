@@ -306,6 +306,10 @@ describe('loading a folder of environments', () => {
     ]);
   });
 
+  test('rejects a folder that does not exist', () => {
+    expect(() => loadEnvironments(path.join(dir, 'missing'))).toThrow(/cannot read the environments folder/);
+  });
+
   test('rejects a folder without environment files', () => {
     expect(() => loadEnvironments(dir)).toThrow(/no environment files \(\*\.json\) in this folder/);
   });
