@@ -4,6 +4,8 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { configureBackend } from './backend';
 import type { EnvironmentPlan } from './environment';
 
+export const REQUIRED_TERRAFORM = '>= 1.5.0';
+
 /** The parts every stack of an environment shares: its name, backend and Google provider. */
 export abstract class EnvironmentStack extends TerraformStack {
   /** `<env>-<kind>`, e.g. `dev-network`; also the state file name. */
@@ -15,6 +17,8 @@ export abstract class EnvironmentStack extends TerraformStack {
     super(scope, stackName);
     this.stackName = stackName;
     this.backend = configureBackend(this, stackName);
+    // The oldest Terraform the README promises; older ones fail early instead of half-way through an apply.
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM);
     new GoogleProvider(this, 'google', {
       project: plan.project,
       region: plan.region,

@@ -46,6 +46,17 @@ describe('cdktf synth of the shipped environments', () => {
     }
   });
 
+  test('pins Terraform and the exact provider versions the bindings were generated for', () => {
+    const expected = { google: '6.50.0', kubernetes: '2.38.0', helm: '3.1.1' } as Record<string, string>;
+    for (const name of Object.keys(readManifest(outdir).stacks)) {
+      const terraform = JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')).terraform;
+      expect(terraform.required_version).toBe('>= 1.5.0');
+      for (const [provider, spec] of Object.entries(terraform.required_providers as Record<string, { version: string }>)) {
+        expect([name, provider, spec.version]).toEqual([name, provider, expected[provider]]);
+      }
+    }
+  });
+
   test('writes no timestamps into the stacks', () => {
     for (const file of listFiles(outdir).filter((f) => f.endsWith('cdk.tf.json'))) {
       expect(readFileSync(path.join(outdir, file), 'utf8')).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:\d\d/);
