@@ -13,7 +13,8 @@ export interface Cidr {
 
 export type CidrCheck = { ok: true; cidr: Cidr } | { ok: false; problem: string };
 
-const CIDR_SHAPE = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
+/** a.b.c.d/n: the shape checked before the address itself is parsed. */
+export const CIDR_SHAPE = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 
 /**
  * Parses an IPv4 CIDR and explains what is wrong when it is not one: bad syntax, a prefix outside

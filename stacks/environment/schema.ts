@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkCidr, isIpv4Address } from './cidr';
+import { CIDR_SHAPE, checkCidr, isIpv4Address } from './cidr';
 import { MAX_PODS_RANGE, MIN_GKE_VERSION, isAtLeast, parseGkeVersion } from './gke';
 
 /**
@@ -29,10 +29,11 @@ const dnsLabel = (what: string) =>
 const cidr = (minPrefix: number, maxPrefix: number, what: string) =>
   z
     .string()
-    .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: `is not an IPv4 CIDR block (expected a.b.c.d/n, e.g. 10.0.1.0/24)` })
+    .regex(CIDR_SHAPE, { message: `is not an IPv4 CIDR block (expected a.b.c.d/n, e.g. 10.0.1.0/24)` })
     .superRefine((value, ctx) => {
       const result = checkCidr(value, minPrefix, maxPrefix);
-      if (!result.ok && /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value)) ctx.addIssue({ code: 'custom', message: result.problem });
+      // Only once the shape matches: the regex above already reported a malformed value.
+      if (!result.ok && CIDR_SHAPE.test(value)) ctx.addIssue({ code: 'custom', message: result.problem });
     })
     .meta({ description: `${what} (IPv4 CIDR, /${minPrefix} to /${maxPrefix}).` });
 
