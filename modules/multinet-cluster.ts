@@ -1,8 +1,13 @@
 import { Construct } from 'constructs';
+import { Fn, Op, Token } from 'cdktf';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { DataGoogleContainerEngineVersions } from '@cdktf/provider-google/lib/data-google-container-engine-versions';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { checkCidr, checkGcpName } from './validate';
+import { checkCidr, checkGcpName, checkInteger } from './validate';
+
+/** Oldest GKE version a private multi-network cluster can be created at (see stacks/environment/gke.ts). */
+export const MIN_CLUSTER_VERSION = { major: 1, minor: 29 } as const;
 
 export interface AuthorizedNetwork {
   /** Source range allowed to reach the control plane. */
@@ -26,8 +31,13 @@ export interface MultinetClusterProps {
   readonly podRangeName: string;
   /** Secondary range of `subnetwork` for Services. */
   readonly serviceRangeName: string;
-  /** Minimum control-plane version; multi-networking needs 1.28 or later. */
-  readonly minMasterVersion: string;
+  /**
+   * Minimum control-plane version: a minor (`1.33`) or a full GKE version (`1.33.5-gke.1080000`), 1.29 or later.
+   * Resolved at plan time by `google_container_engine_versions` to the newest version of the release channel that
+   * matches; a precondition fails the plan, naming what the channel offers, when none does.
+   * @default the release channel's default version: GKE picks it and nothing is pinned
+   */
+  readonly version?: string;
   /**
    * Release channel.
    * @default 'REGULAR'
@@ -49,7 +59,7 @@ export interface MultinetClusterProps {
    */
   readonly authorizedNetworks?: readonly AuthorizedNetwork[];
   /**
-   * Default max pods per node on the primary pod range.
+   * Default max pods per node on the primary pod range (8-256).
    * @default 110
    */
   readonly maxPodsPerNode?: number;
@@ -80,6 +90,13 @@ export class MultinetCluster extends Construct {
   readonly nodeServiceAccount: ServiceAccount;
   /** Email of the node service account, for `MultinetNodePool.serviceAccount`. */
   readonly nodeServiceAccountEmail: string;
+  /**
+   * The node service account's role bindings. Nodes must start only after these exist (they write logs and metrics
+   * and pull images from their first minute): pass them to `MultinetNodePool.dependsOn`.
+   */
+  readonly nodeServiceAccountBindings: readonly ProjectIamMember[];
+  /** The versions GKE offers at the cluster's location, read at plan time when `version` is set. */
+  readonly versions?: DataGoogleContainerEngineVersions;
 
   constructor(scope: Construct, id: string, props: MultinetClusterProps) {
     super(scope, id);
@@ -89,6 +106,16 @@ export class MultinetCluster extends Construct {
     checkGcpName(what, 'nodeServiceAccountId', accountId, 30);
     if (accountId.length < 6) throw new Error(`${what}: nodeServiceAccountId "${accountId}" must be 6 to 30 characters`);
     (props.authorizedNetworks ?? []).forEach((n, i) => checkCidr(what, `authorizedNetworks[${i}].cidr`, n.cidr));
+    checkInteger(what, 'maxPodsPerNode', props.maxPodsPerNode ?? 110, 8, 256);
+    const channel = props.releaseChannel ?? 'REGULAR';
+    if (props.version !== undefined && !Token.isUnresolved(props.version)) {
+      const match = /^(\d+)\.(\d+)(\.\d+-gke\.\d+)?$/.exec(props.version);
+      if (!match) throw new Error(`${what}: version "${props.version}" is not a GKE minor (1.33) or full GKE version (1.33.5-gke.1080000)`);
+      const [major, minor] = [Number(match[1]), Number(match[2])];
+      if (major < MIN_CLUSTER_VERSION.major || (major === MIN_CLUSTER_VERSION.major && minor < MIN_CLUSTER_VERSION.minor)) {
+        throw new Error(`${what}: version "${props.version}" is older than ${MIN_CLUSTER_VERSION.major}.${MIN_CLUSTER_VERSION.minor}, the first GKE version whose private clusters get a Private Service Connect control plane`);
+      }
+    }
 
     this.nodeServiceAccount = new ServiceAccount(this, 'node-sa', {
       project: props.project,
@@ -97,12 +124,44 @@ export class MultinetCluster extends Construct {
       description: 'Dedicated node identity: the Compute Engine default account has project Editor',
     });
     this.nodeServiceAccountEmail = this.nodeServiceAccount.email;
-    for (const role of NODE_SERVICE_ACCOUNT_ROLES) {
-      new ProjectIamMember(this, `node-sa-${role.replace('roles/', '').replace(/\./g, '-')}`, {
+    this.nodeServiceAccountBindings = NODE_SERVICE_ACCOUNT_ROLES.map(
+      (role) =>
+        new ProjectIamMember(this, `node-sa-${role.replace('roles/', '').replace(/\./g, '-')}`, {
+          project: props.project,
+          role,
+          member: this.nodeServiceAccount.member,
+        }),
+    );
+
+    // A version written in a file ages out of GKE's channels; resolve it at plan time instead, within the channel, and
+    // fail the plan with what GKE offers when nothing matches (google_container_engine_versions: version_prefix filters
+    // valid_master_versions and each channel's valid versions; release_channel_latest_version[channel] is the newest
+    // match in that channel). min_master_version is a floor: the provider only ever upgrades the master to it.
+    let minMasterVersion: string | undefined;
+    let precondition: { condition: unknown; errorMessage: string } | undefined;
+    if (props.version !== undefined) {
+      const prefix = /^\d+\.\d+$/.test(props.version) ? `${props.version}.` : props.version;
+      const versions = new DataGoogleContainerEngineVersions(this, 'versions', {
         project: props.project,
-        role,
-        member: this.nodeServiceAccount.member,
+        location: props.location,
+        versionPrefix: prefix,
       });
+      this.versions = versions;
+      const elsewhere = `versions matching "${props.version}" outside the channel: ${Fn.coalesce([Fn.join(', ', versions.validMasterVersions), 'none'])}`;
+      if (channel === 'UNSPECIFIED') {
+        minMasterVersion = versions.latestMasterVersion;
+        precondition = {
+          condition: Op.gte(Fn.lengthOf(versions.validMasterVersions), 1),
+          errorMessage: `GKE offers no version matching "${props.version}" at ${props.location}; its default is ${versions.defaultClusterVersion}. Set a newer version, or none to take GKE's default.`,
+        };
+      } else {
+        // try(): a channel with no match must reach the precondition below, not fail the plan as a missing map key.
+        minMasterVersion = Fn.try([Fn.lookupNested(versions.releaseChannelLatestVersion, [channel]), '']);
+        precondition = {
+          condition: Fn.contains(Fn.keys(versions.releaseChannelLatestVersion), channel),
+          errorMessage: `GKE offers no version matching "${props.version}" in the ${channel} release channel at ${props.location}; the channel's default is ${Fn.lookup(versions.releaseChannelDefaultVersion, channel, 'unknown')} (${elsewhere}). Set a newer version, or none to follow the channel's default.`,
+        };
+      }
     }
 
     this.cluster = new ContainerCluster(this, 'cluster', {
@@ -111,9 +170,9 @@ export class MultinetCluster extends Construct {
       location: props.location,
       network: props.network,
       subnetwork: props.subnetwork,
-      minMasterVersion: props.minMasterVersion,
+      minMasterVersion,
       // A release channel keeps the control plane and nodes on patched versions.
-      releaseChannel: { channel: props.releaseChannel ?? 'REGULAR' },
+      releaseChannel: { channel },
       // One mistaken destroy would take every workload and its state with it: opt out explicitly.
       deletionProtection: props.deletionProtection ?? true,
       // Node pools carry the extra NICs; the default pool cannot, so it is created once and removed.
@@ -147,8 +206,13 @@ export class MultinetCluster extends Construct {
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
       },
-      // node_config describes the removed default pool only; later reads would show a diff that forces replacement.
-      lifecycle: { ignoreChanges: ['node_config'] },
+      // The default pool's nodes boot with the node service account too: its roles first.
+      dependsOn: [...this.nodeServiceAccountBindings],
+      lifecycle: {
+        // node_config describes the removed default pool only; later reads would show a diff that forces replacement.
+        ignoreChanges: ['node_config'],
+        precondition: precondition ? [precondition] : undefined,
+      },
     });
   }
 }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { checkGcpName, checkInteger } from './validate';
 
@@ -13,7 +14,7 @@ export interface NodePoolNetwork {
   readonly subnetwork: string;
   /** Secondary range of `subnetwork` for pods on this network. */
   readonly podRangeName: string;
-  /** Max pods per node on this network (8-110); sizes the block GKE reserves per node. */
+  /** Max pods per node on this network (8-110, see ADDITIONAL_NETWORK_MAX_PODS_RANGE); sizes the block GKE reserves per node. */
   readonly maxPodsPerNode: number;
 }
 
@@ -80,6 +81,12 @@ export interface MultinetNodePoolProps {
    * @default true
    */
   readonly privateNodes?: boolean;
+  /**
+   * Resources the pool waits for: the node service account's role bindings (`MultinetCluster.nodeServiceAccountBindings`),
+   * so no node boots before it may write logs and metrics or pull images.
+   * @default none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -147,6 +154,7 @@ export class MultinetNodePool extends Construct {
           maxPodsPerNode: n.maxPodsPerNode,
         })),
       },
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
       lifecycle: { createBeforeDestroy: true },
     });
   }

@@ -30,7 +30,7 @@ export class ClusterStack extends EnvironmentStack {
       subnetwork: network.primary.subnetworkSelfLink,
       podRangeName: network.primary.podRangeName,
       serviceRangeName: network.primary.serviceRangeName,
-      minMasterVersion: c.version,
+      version: c.version,
       releaseChannel: c.releaseChannel,
       deletionProtection: c.deletionProtection,
       privateNodes: c.privateNodes,
@@ -56,6 +56,8 @@ export class ClusterStack extends EnvironmentStack {
           diskType: pool.diskType,
           spot: pool.spot,
           privateNodes: c.privateNodes,
+          // Nodes boot only once their service account may write logs and metrics and pull images.
+          dependsOn: this.cluster.nodeServiceAccountBindings,
           // NIC order is the environment file's order: network k is eth<k> on every node.
           additionalNetworks: plan.additionalNetworks.map((n) => {
             const out = network.additional(n.key);

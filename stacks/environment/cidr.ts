@@ -66,3 +66,8 @@ export function containsAddress(outer: Cidr, address: string): boolean {
   const value = addressValue(address);
   return outer.first <= value && value <= outer.last;
 }
+
+/** The address `value` (as from `addressValue`) in dotted form. */
+export function formatAddress(value: bigint): string {
+  return Address4.fromBigInt(value).correctForm();
+}

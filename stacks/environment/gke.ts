@@ -3,15 +3,40 @@
  * reviewer can tell a platform limit from a choice of ours.
  */
 
-/** Oldest GKE version with multi-networking (`--enable-multi-networking`), per the guide's prerequisites. */
-export const MIN_GKE_VERSION = { major: 1, minor: 28 } as const;
+/**
+ * Oldest GKE version this product creates clusters at: 1.29.
+ * - Multi-networking itself needs GKE Standard 1.28 ("Set up multi-network support for Pods", requirements).
+ * - But the cluster has private nodes and no `master_ipv4_cidr_block`: GKE then gives it a Private Service Connect
+ *   control plane, which exists only for clusters *created* at 1.29 or later ("Starting GKE 1.29, Google switched to
+ *   Private Service Connect": pulumi-gcp #2806; terraform-google-kubernetes-engine #2181). At 1.28 a private cluster
+ *   needs a VPC-peering control plane and its /28, which this product does not configure.
+ */
+export const MIN_GKE_VERSION = { major: 1, minor: 29 } as const;
 
-/** GKE Standard accepts 8 to 110 max pods per node for a pod range (flexible pod CIDR). */
-export const MAX_PODS_RANGE = { min: 8, max: 110 } as const;
+/**
+ * `cluster.version`: a minor prefix (`1.33`, any patch GKE offers in the channel) or a full GKE version
+ * (`1.33.5-gke.1080000`), the two forms `google_container_engine_versions.version_prefix` resolves exactly.
+ */
+export const GKE_VERSION_FORMAT = /^(\d+)\.(\d+)(\.\d+-gke\.\d+)?$/;
+
+/**
+ * Max pods per node on the cluster's own pod range: 8 to 256 on GKE Standard (flexible Pod CIDR, "Configure maximum
+ * Pods per node"; 256 since 1.23.5-gke.1300, GKE release notes of August 2022).
+ */
+export const CLUSTER_MAX_PODS_RANGE = { min: 8, max: 256 } as const;
+
+/**
+ * Max pods per node on an additional pod network: 8 to 110. GKE documents no other bound for it: the multi-network
+ * setup page gives none, and the API says only "the maximum number of pods per node which use this pod network"
+ * (NodeNetworkConfig.AdditionalPodNetworkConfig.maxPodsPerNode). 256 is documented for the default pod range only,
+ * so additional networks keep the long-standing flexible Pod CIDR range until GKE documents more.
+ */
+export const ADDITIONAL_NETWORK_MAX_PODS_RANGE = { min: 8, max: 110 } as const;
 
 /**
  * Prefix of the block GKE reserves per node in a pod range: it doubles `maxPodsPerNode` and rounds up to a
- * power of two (8 -> /28, 9-16 -> /27, 17-32 -> /26, 33-64 -> /25, 65-110 -> /24).
+ * power of two (8 -> /28, 9-16 -> /27, 17-32 -> /26, 33-64 -> /25, 65-128 -> /24, 129-256 -> /23; GKE API
+ * NodeNetworkConfig and the flexible Pod CIDR table).
  */
 export function perNodePodBlockPrefix(maxPodsPerNode: number): number {
   return 32 - Math.ceil(Math.log2(maxPodsPerNode * 2));
@@ -53,10 +78,18 @@ export function maxNicsForVcpus(vcpus: number): number {
   return Math.max(2, Math.min(vcpus, 8));
 }
 
-/** `1.30`, `1.30.5`, `1.30.5-gke.1014001` -> major/minor, or undefined when malformed. */
+/** `1.33` or `1.33.5-gke.1080000` -> major/minor, or undefined when not one of the two forms. */
 export function parseGkeVersion(version: string): { major: number; minor: number } | undefined {
-  const match = /^(\d+)\.(\d+)(\.\d+(-gke\.\d+)?)?$/.exec(version);
+  const match = GKE_VERSION_FORMAT.exec(version);
   return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
+}
+
+/**
+ * The `version_prefix` that selects exactly the versions `cluster.version` means: `1.33.` for a minor (so `1.3`
+ * never matches `1.30`), the version itself for a full one.
+ */
+export function gkeVersionPrefix(version: string): string {
+  return /^\d+\.\d+$/.test(version) ? `${version}.` : version;
 }
 
 export function isAtLeast(v: { major: number; minor: number }, min: { major: number; minor: number }): boolean {

@@ -1,4 +1,4 @@
-import { Cidr, contains, containsAddress, addressValue, overlaps, parseCidr } from './cidr';
+import { Cidr, contains, containsAddress, addressValue, formatAddress, overlaps, parseCidr } from './cidr';
 import {
   DEFAULT_REGIONAL_ZONE_COUNT,
   SUBNET_RESERVED_ADDRESSES,
@@ -35,7 +35,8 @@ export interface ClusterPlan {
   readonly nodeLocations?: readonly string[];
   /** Number of zones a pool's `nodeCount` is multiplied by. */
   readonly zoneCount: number;
-  readonly version: string;
+  /** `cluster.version` as written (a minor or a full GKE version); `undefined`: the release channel's default. */
+  readonly version?: string;
   readonly releaseChannel: EnvironmentConfig['cluster']['releaseChannel'];
   readonly deletionProtection: boolean;
   readonly maxPodsPerNode: number;
@@ -91,6 +92,21 @@ export interface AttachmentPlan {
   readonly exclude: readonly string[];
   readonly rangeStart?: string;
   readonly rangeEnd?: string;
+  /**
+   * The two addresses `helm test` reserves in this network's range (`reservedTestAddresses`): the attachment
+   * never hands them out, the chart's test attachment hands out only them.
+   */
+  readonly testAddresses: readonly [string, string];
+}
+
+/**
+ * The two addresses the chart reserves for its cross-node `helm test` in a Whereabouts range: the last two it could
+ * hand out. Whereabouts never hands out a range's network and broadcast addresses (whereabouts
+ * pkg/iphelpers GetIPRange: FirstUsableIP .. LastUsableIP), so these are broadcast - 2 and broadcast - 1. The chart
+ * computes the same pair in `multus-whereabouts.testAddresses`; a chart test proves the two agree.
+ */
+export function reservedTestAddresses(range: Cidr): [string, string] {
+  return [formatAddress(range.last - 2n), formatAddress(range.last - 1n)];
 }
 
 /** A problem found by `planEnvironment`, before the file name is attached. */
@@ -164,16 +180,21 @@ export function planEnvironment(name: string, config: EnvironmentConfig): PlanRe
     });
   });
 
-  // Every pool attaches every additional network, so each range must hold every node of every pool,
-  // plus the one surge node per pool and zone that an upgrade adds (max_surge = 1).
-  const nodeDemand = config.nodePools.map((p) => ({
-    pool: p.name,
-    nodes: ((p.autoscaling?.maxNodeCount ?? p.nodeCount) + 1) * zoneCount,
-  }));
+  // Every pool attaches every additional network, so each range must hold every node of every pool at its busiest,
+  // which is a replacement: GKE cannot change a pool's NICs or pod networks, so changing the networks replaces every
+  // pool create-before-destroy (MultinetNodePool), and until the old pools are gone their nodes (up to each pool's
+  // maximum) and the new pools' nodes (at their initial count) take addresses from the same ranges. Each pool starts
+  // with at least one node per zone, so this room also covers an upgrade's surge node (max_surge = 1 per zone).
+  const nodeDemand = config.nodePools.map((p) => {
+    const old = p.autoscaling?.maxNodeCount ?? p.nodeCount;
+    // A nodeCount outside the autoscaling bounds is reported above; counting it here would only repeat that.
+    const fresh = Math.min(p.nodeCount, old);
+    return { pool: p.name, old, new: fresh, nodes: (old + fresh) * zoneCount };
+  });
   const totalNodes = nodeDemand.reduce((sum, d) => sum + d.nodes, 0);
-  const demandText = nodeDemand
-    .map((d) => `${d.pool}: (${d.nodes / zoneCount - 1} + 1 surge) × ${zoneCount} zone${zoneCount > 1 ? 's' : ''}`)
-    .join(', ');
+  const demandText = `old and new nodes share it while a pool is replaced create-before-destroy (${nodeDemand
+    .map((d) => `${d.pool}: (${d.old} old + ${d.new} new) × ${zoneCount} zone${zoneCount > 1 ? 's' : ''}`)
+    .join(', ')})`;
 
   // Ranges: valid one by one (schema), here checked against each other and against the node demand.
   const ranges: { path: string; cidr: Cidr }[] = [
@@ -192,7 +213,7 @@ export function planEnvironment(name: string, config: EnvironmentConfig): PlanRe
   const checkNodeRange = (path: string, cidr: Cidr) => {
     const usable = cidr.size - SUBNET_RESERVED_ADDRESSES;
     if (usable < BigInt(totalNodes)) {
-      report(path, `${cidr.text} has ${usable} usable addresses but the node pools need ${totalNodes} nodes (${demandText})`);
+      report(path, `${cidr.text} has ${usable} usable addresses but needs room for ${totalNodes} nodes: ${demandText}`);
     }
   };
   const checkPodRange = (path: string, cidr: Cidr, maxPods: number, maxPodsPath: string) => {
@@ -202,7 +223,7 @@ export function planEnvironment(name: string, config: EnvironmentConfig): PlanRe
       const neededPrefix = blockPrefix - Math.ceil(Math.log2(totalNodes));
       report(
         path,
-        `${cidr.text} holds ${holds} node${holds === 1n ? '' : 's'} with ${maxPodsPath} ${maxPods} (a /${blockPrefix} per node) but the node pools need ${totalNodes} (${demandText}); use a /${neededPrefix} or larger, or lower ${maxPodsPath}`,
+        `${cidr.text} holds ${holds} node${holds === 1n ? '' : 's'} with ${maxPodsPath} ${maxPods} (a /${blockPrefix} per node) but needs room for ${totalNodes}: ${demandText}; use a /${neededPrefix} or larger, or lower ${maxPodsPath}`,
       );
     }
   };
@@ -244,6 +265,16 @@ export function planEnvironment(name: string, config: EnvironmentConfig): PlanRe
     if (rangeStart && rangeEnd && addressValue(rangeStart) > addressValue(rangeEnd)) {
       report(`${at}.attachment.rangeEnd`, `${rangeEnd} comes before rangeStart ${rangeStart}`);
     }
+    const testAddresses = reservedTestAddresses(podCidr);
+    // What the attachment can still hand out once the network and broadcast addresses and the two test addresses are
+    // off: an attachment whose rangeStart lies past them would have nothing to give any pod.
+    const lastHandedOut = podCidr.last - 3n;
+    if (rangeStart && containsAddress(podCidr, rangeStart) && addressValue(rangeStart) > lastHandedOut) {
+      report(
+        `${at}.attachment.rangeStart`,
+        `${rangeStart} leaves the attachment no address: ${testAddresses.join(' and ')} are reserved for helm test and ${formatAddress(podCidr.last)} is the broadcast address; start at ${formatAddress(lastHandedOut)} or earlier`,
+      );
+    }
     return {
       key: n.name,
       vpcName: `${c.name}-${n.name}-vpc`,
@@ -262,6 +293,7 @@ export function planEnvironment(name: string, config: EnvironmentConfig): PlanRe
         exclude: n.attachment.exclude,
         rangeStart: n.attachment.rangeStart,
         rangeEnd: n.attachment.rangeEnd,
+        testAddresses,
       },
     };
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CIDR_SHAPE, checkCidr, isIpv4Address } from './cidr';
-import { MAX_PODS_RANGE, MIN_GKE_VERSION, isAtLeast, parseGkeVersion } from './gke';
+import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, GKE_VERSION_FORMAT, MIN_GKE_VERSION, isAtLeast, parseGkeVersion } from './gke';
 
 /**
  * The environment file, `environments/<env>.json`. This shape is a public interface: extend it, never rename.
@@ -66,11 +66,14 @@ const cluster = z
       }),
     version: z
       .string()
-      .regex(/^\d+\.\d+(\.\d+(-gke\.\d+)?)?$/, { message: 'is not a GKE version (e.g. 1.30 or 1.30.5-gke.1014001)' })
+      .regex(GKE_VERSION_FORMAT, { message: 'is not a GKE minor version (e.g. 1.33) or full GKE version (e.g. 1.33.5-gke.1080000)' })
       .refine((v) => { const parsed = parseGkeVersion(v); return !parsed || isAtLeast(parsed, MIN_GKE_VERSION); }, {
-        message: `is older than ${MIN_GKE_VERSION.major}.${MIN_GKE_VERSION.minor}, the first GKE version with multi-networking`,
+        message: `is older than ${MIN_GKE_VERSION.major}.${MIN_GKE_VERSION.minor}, the first GKE version whose private clusters get a Private Service Connect control plane`,
       })
-      .meta({ description: 'Minimum GKE control-plane version; 1.28 or later (multi-networking).' }),
+      .optional()
+      .meta({
+        description: `Minimum control-plane version: a minor (\`1.33\`) or a full GKE version (\`1.33.5-gke.1080000\`), ${MIN_GKE_VERSION.major}.${MIN_GKE_VERSION.minor} or later. Resolved at plan time to the newest matching version of the release channel; the plan fails when the channel offers none. Default: the channel's default version.`,
+      }),
     releaseChannel: z
       .enum(RELEASE_CHANNELS)
       .default('REGULAR')
@@ -85,8 +88,8 @@ const cluster = z
     maxPodsPerNode: z
       .number()
       .int()
-      .min(MAX_PODS_RANGE.min)
-      .max(MAX_PODS_RANGE.max)
+      .min(CLUSTER_MAX_PODS_RANGE.min)
+      .max(CLUSTER_MAX_PODS_RANGE.max)
       .default(110)
       .meta({ description: 'Max pods per node on the primary pod range (eth0).' }),
     privateNodes: z
@@ -167,8 +170,8 @@ const additionalNetwork = z.strictObject({
   maxPodsPerNode: z
     .number()
     .int()
-    .min(MAX_PODS_RANGE.min)
-    .max(MAX_PODS_RANGE.max)
+    .min(ADDITIONAL_NETWORK_MAX_PODS_RANGE.min)
+    .max(ADDITIONAL_NETWORK_MAX_PODS_RANGE.max)
     .default(8)
     .meta({ description: 'Max pods per node on this network; sizes the per-node block GKE carves from podCidr.' }),
   attachment,

@@ -81,17 +81,17 @@ describe('environment validation', () => {
   });
 
   test('rejects a pod range too small for the nodes of a zonal cluster', () => {
-    // dev: 2 nodes + 1 surge, maxPodsPerNode 8 -> /28 each = 48 addresses; a /27 has 32.
+    // dev: 2 nodes, and 2 more while the pool is replaced; maxPodsPerNode 8 -> a /28 each = 64 addresses; a /27 has 32.
     expect(problemsOf((env) => (env.additionalNetworks[0].podCidr = '172.16.1.0/27'))).toEqual([
-      'additionalNetworks[0].podCidr: 172.16.1.0/27 holds 2 nodes with additionalNetworks[0].maxPodsPerNode 8 (a /28 per node) but the node pools need 3 (multinet-pool: (2 + 1 surge) × 1 zone); use a /26 or larger, or lower additionalNetworks[0].maxPodsPerNode',
+      'additionalNetworks[0].podCidr: 172.16.1.0/27 holds 2 nodes with additionalNetworks[0].maxPodsPerNode 8 (a /28 per node) but needs room for 4: old and new nodes share it while a pool is replaced create-before-destroy (multinet-pool: (2 old + 2 new) × 1 zone); use a /26 or larger, or lower additionalNetworks[0].maxPodsPerNode',
     ]);
   });
 
   test('rejects a pod range too small once a regional cluster multiplies nodes by zones', () => {
-    // prod: (3 max + 1 surge) × 3 zones = 12 nodes; at 16 max pods (a /27 each) that needs a /23.
+    // prod: (3 old at max + 2 new at their initial count) × 3 zones = 15 nodes; at 16 max pods (a /27 each) that needs a /23.
     expect(problemsOf((env) => (env.additionalNetworks[0].maxPodsPerNode = 16), 'prod')).toEqual([
       expect.stringMatching(
-        /^additionalNetworks\[0\]\.podCidr: 172\.16\.1\.0\/24 holds 8 nodes with .* \(a \/27 per node\) but the node pools need 12 \(multinet-pool: \(3 \+ 1 surge\) × 3 zones\); use a \/23 or larger/,
+        /^additionalNetworks\[0\]\.podCidr: 172\.16\.1\.0\/24 holds 8 nodes with .* \(a \/27 per node\) but needs room for 15: .*\(multinet-pool: \(3 old \+ 2 new\) × 3 zones\); use a \/23 or larger/,
       ),
     ]);
   });
@@ -101,7 +101,7 @@ describe('environment validation', () => {
       env.cluster.location = 'us-central1';
       env.nodePools[0].nodeCount = 5;
     });
-    expect(problems).toEqual([expect.stringMatching(/^additionalNetworks\[0\]\.podCidr: .* need 18 \(multinet-pool: \(5 \+ 1 surge\) × 3 zones\)/)]);
+    expect(problems).toEqual([expect.stringMatching(/^additionalNetworks\[0\]\.podCidr: .* needs room for 30: .*\(multinet-pool: \(5 old \+ 5 new\) × 3 zones\)/)]);
   });
 
   test('rejects a cluster pod range too small for the nodes', () => {
@@ -112,26 +112,66 @@ describe('environment validation', () => {
 
   test('rejects a node range too small for the nodes', () => {
     expect(problemsOf((env) => (env.additionalNetworks[0].nodeCidr = '10.0.1.0/29') && (env.nodePools[0].nodeCount = 4))).toEqual([
-      'additionalNetworks[0].nodeCidr: 10.0.1.0/29 has 4 usable addresses but the node pools need 5 nodes (multinet-pool: (4 + 1 surge) × 1 zone)',
+      'additionalNetworks[0].nodeCidr: 10.0.1.0/29 has 4 usable addresses but needs room for 8 nodes: old and new nodes share it while a pool is replaced create-before-destroy (multinet-pool: (4 old + 4 new) × 1 zone)',
     ]);
   });
 
-  test.each([7, 111])('rejects maxPodsPerNode %i outside GKE range 8..110', (value) => {
+  test.each([7, 111])('rejects additionalNetworks maxPodsPerNode %i outside 8..110', (value) => {
     expect(problemsOf((env) => (env.additionalNetworks[0].maxPodsPerNode = value))).toEqual([
       `additionalNetworks[0].maxPodsPerNode: ${value} is out of range; must be ${value < 8 ? 'at least 8' : 'at most 110'}`,
     ]);
   });
 
-  test('rejects a cluster version older than 1.28', () => {
-    expect(problemsOf((env) => (env.cluster.version = '1.27'))).toEqual([
-      'cluster.version: "1.27" is older than 1.28, the first GKE version with multi-networking',
+  test.each([7, 257])('rejects cluster maxPodsPerNode %i outside GKE Standard range 8..256', (value) => {
+    expect(problemsOf((env) => (env.cluster.maxPodsPerNode = value))).toEqual([
+      `cluster.maxPodsPerNode: ${value} is out of range; must be ${value < 8 ? 'at least 8' : 'at most 256'}`,
     ]);
+  });
+
+  test('accepts 256 pods per node on the cluster range, each node then taking a /23', () => {
+    // dev: (2 old + 2 new) nodes × a /23 each = a /21; the shipped /16 holds 128 of them.
+    expect(problemsOf((env) => (env.cluster.maxPodsPerNode = 256))).toEqual([]);
+  });
+
+  test('rejects a cluster pod range too small for 256 pods per node', () => {
+    expect(problemsOf((env) => Object.assign(env.cluster, { maxPodsPerNode: 256, podCidr: '10.20.0.0/22' }))).toEqual([
+      expect.stringMatching(/^cluster\.podCidr: 10\.20\.0\.0\/22 holds 2 nodes with cluster\.maxPodsPerNode 256 \(a \/23 per node\) but needs room for 4: .*; use a \/21 or larger/),
+    ]);
+  });
+
+  test('rejects an attachment rangeStart past the last address it could hand out', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.rangeStart = '172.16.1.253'))).toEqual([
+      'additionalNetworks[0].attachment.rangeStart: 172.16.1.253 leaves the attachment no address: 172.16.1.253 and 172.16.1.254 are reserved for helm test and 172.16.1.255 is the broadcast address; start at 172.16.1.252 or earlier',
+    ]);
+  });
+
+  test('rejects a cluster version older than 1.29, where private clusters have no Private Service Connect control plane', () => {
+    expect(problemsOf((env) => (env.cluster.version = '1.28'))).toEqual([
+      'cluster.version: "1.28" is older than 1.29, the first GKE version whose private clusters get a Private Service Connect control plane',
+    ]);
+  });
+
+  test('rejects a full GKE version older than 1.29', () => {
+    expect(problemsOf((env) => (env.cluster.version = '1.28.15-gke.1000000'))).toEqual([expect.stringMatching(/^cluster\.version: "1\.28\.15-gke\.1000000" is older than 1\.29/)]);
   });
 
   test('rejects a malformed cluster version', () => {
     expect(problemsOf((env) => (env.cluster.version = 'latest'))).toEqual([
-      'cluster.version: "latest" is not a GKE version (e.g. 1.30 or 1.30.5-gke.1014001)',
+      'cluster.version: "latest" is not a GKE minor version (e.g. 1.33) or full GKE version (e.g. 1.33.5-gke.1080000)',
     ]);
+  });
+
+  test('rejects a patch version without its GKE build', () => {
+    expect(problemsOf((env) => (env.cluster.version = '1.33.5'))).toEqual([expect.stringMatching(/^cluster\.version: "1\.33\.5" is not a GKE minor version/)]);
+  });
+
+  test('accepts a minor prefix or a full GKE version', () => {
+    expect(problemsOf((env) => (env.cluster.version = '1.33'))).toEqual([]);
+    expect(problemsOf((env) => (env.cluster.version = '1.33.5-gke.1080000'))).toEqual([]);
+  });
+
+  test('accepts no cluster version at all (the release channel decides)', () => {
+    expect(problemsOf((env) => delete env.cluster.version)).toEqual([]);
   });
 
   test('rejects a zone that is not in the region', () => {
@@ -225,7 +265,9 @@ describe('environment validation', () => {
   });
 
   test('rejects a node count outside the autoscaling bounds', () => {
-    expect(problemsOf((env) => (env.nodePools[0].nodeCount = 5), 'prod')).toEqual(['nodePools[0].nodeCount: 5 is outside autoscaling bounds 1..3']);
+    expect(problemsOf((env) => Object.assign(env.nodePools[0], { nodeCount: 3, autoscaling: { minNodeCount: 1, maxNodeCount: 2 } }))).toEqual([
+      'nodePools[0].nodeCount: 3 is outside autoscaling bounds 1..2',
+    ]);
   });
 
   test('rejects an excluded range outside the pod range', () => {
@@ -302,7 +344,7 @@ describe('loading a folder of environments', () => {
     expect((error as EnvironmentError).message.split('\n')).toEqual([
       `${base}/a.json: cluster.nodeCidr: "10.10.0.1/20" has host bits set (did you mean 10.10.0.0/20?)`,
       `${base}/a.json: cluster.podCidr: "x" is not an IPv4 CIDR block (expected a.b.c.d/n, e.g. 10.0.1.0/24)`,
-      `${base}/b.json: cluster.version: "1.27" is older than 1.28, the first GKE version with multi-networking`,
+      `${base}/b.json: cluster.version: "1.27" is older than 1.29, the first GKE version whose private clusters get a Private Service Connect control plane`,
     ]);
   });
 

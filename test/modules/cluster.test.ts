@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { DataGoogleContainerEngineVersions } from '@cdktf/provider-google/lib/data-google-container-engine-versions';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { MultinetCluster, MultinetClusterProps, MultinetNodePool, MultinetNodePoolProps, NODE_SERVICE_ACCOUNT_ROLES } from '../../modules';
@@ -13,7 +14,6 @@ const clusterProps: MultinetClusterProps = {
   subnetwork: 'projects/p/regions/us-central1/subnetworks/nodes',
   podRangeName: 'pods',
   serviceRangeName: 'services',
-  minMasterVersion: '1.30',
 };
 const synthCluster = (props: Partial<MultinetClusterProps> = {}) =>
   Testing.synthScope((scope) => new MultinetCluster(scope, 'gke', { ...clusterProps, ...props }));
@@ -25,8 +25,73 @@ describe('MultinetCluster', () => {
       networking_mode: 'VPC_NATIVE',
       enable_multi_networking: true,
       ip_allocation_policy: { cluster_secondary_range_name: 'pods', services_secondary_range_name: 'services' },
-      min_master_version: '1.30',
     });
+  });
+
+  test("leaves the version to the release channel's default when none is given", () => {
+    const json = synthCluster();
+    const cluster = Object.values(JSON.parse(json).resource.google_container_cluster)[0] as Record<string, unknown>;
+    expect(cluster).not.toHaveProperty('min_master_version');
+    expect(json).not.toHaveDataSourceWithProperties(DataGoogleContainerEngineVersions, {});
+  });
+
+  test('resolves a minor version within its release channel at plan time', () => {
+    const json = synthCluster({ version: '1.33' });
+    expect(json).toHaveDataSourceWithProperties(DataGoogleContainerEngineVersions, {
+      project: 'example-dev-project',
+      location: 'us-central1-c',
+      version_prefix: '1.33.',
+    });
+    expect(json).toHaveResourceWithProperties(ContainerCluster, {
+      min_master_version: expect.stringMatching(/^\$\{try\(data\.google_container_engine_versions\.gke_versions_[0-9A-F]+\.release_channel_latest_version\.REGULAR, ""\)\}$/),
+    });
+  });
+
+  test('resolves a full GKE version exactly', () => {
+    expect(synthCluster({ version: '1.33.5-gke.1080000' })).toHaveDataSourceWithProperties(DataGoogleContainerEngineVersions, {
+      version_prefix: '1.33.5-gke.1080000',
+    });
+  });
+
+  test('fails the plan through a precondition when the channel offers no matching version', () => {
+    expect(synthCluster({ version: '1.33', releaseChannel: 'STABLE' })).toHaveResourceWithProperties(ContainerCluster, {
+      lifecycle: expect.objectContaining({
+        precondition: [
+          {
+            condition: expect.stringMatching(/^\$\{contains\(keys\(data\.google_container_engine_versions\.[^.]+\.release_channel_latest_version\), "STABLE"\)\}$/),
+            error_message: expect.stringContaining('GKE offers no version matching "1.33" in the STABLE release channel at us-central1-c'),
+          },
+        ],
+      }),
+    });
+  });
+
+  test('resolves against every version GKE offers when the cluster has no release channel', () => {
+    expect(synthCluster({ version: '1.33', releaseChannel: 'UNSPECIFIED' })).toHaveResourceWithProperties(ContainerCluster, {
+      min_master_version: expect.stringMatching(/\.latest_master_version\}$/),
+      lifecycle: expect.objectContaining({
+        precondition: [{ condition: expect.stringMatching(/^\$\{\(length\(data\.[^)]+\.valid_master_versions\) >= 1\)\}$/), error_message: expect.any(String) }],
+      }),
+    });
+  });
+
+  test('rejects a version older than 1.29', () => {
+    expect(() => synthCluster({ version: '1.28' })).toThrow('MultinetCluster "gke": version "1.28" is older than 1.29');
+  });
+
+  test('rejects a version that is neither a minor nor a full GKE version', () => {
+    expect(() => synthCluster({ version: 'latest' })).toThrow('MultinetCluster "gke": version "latest" is not a GKE minor (1.33) or full GKE version');
+  });
+
+  test('rejects maxPodsPerNode above 256', () => {
+    expect(() => synthCluster({ maxPodsPerNode: 257 })).toThrow('MultinetCluster "gke": maxPodsPerNode 257 must be an integer from 8 to 256');
+  });
+
+  test('creates the cluster after the node service account may log, report metrics and pull images', () => {
+    const json = JSON.parse(synthCluster());
+    const bindings = Object.keys(json.resource.google_project_iam_member).map((id) => `google_project_iam_member.${id}`);
+    const cluster = Object.values(json.resource.google_container_cluster)[0] as { depends_on: string[] };
+    expect([...cluster.depends_on].sort()).toEqual(bindings.sort());
   });
 
   test('removes the default node pool', () => {
@@ -155,6 +220,16 @@ describe('MultinetNodePool', () => {
     expect(() =>
       synthPool({ additionalNetworks: [{ network: 'v', subnetwork: 's', podRangeName: 'p', maxPodsPerNode: 4 }] }),
     ).toThrow('MultinetNodePool "pool-multinet-pool": additionalNetworks[0].maxPodsPerNode 4 must be an integer from 8 to 110');
+  });
+
+  test('waits for the resources it is given, e.g. the node service account bindings', () => {
+    const json = Testing.synthScope((scope) => {
+      const gke = new MultinetCluster(scope, 'gke', clusterProps);
+      new MultinetNodePool(scope, 'pool-multinet-pool', { ...poolProps, dependsOn: gke.nodeServiceAccountBindings });
+    });
+    const parsed = JSON.parse(json);
+    const pool = Object.values(parsed.resource.google_container_node_pool)[0] as { depends_on: string[] };
+    expect([...pool.depends_on].sort()).toEqual(Object.keys(parsed.resource.google_project_iam_member).map((id) => `google_project_iam_member.${id}`).sort());
   });
 
   test('rejects more than seven additional networks', () => {

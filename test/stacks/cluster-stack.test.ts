@@ -36,12 +36,36 @@ describe('cluster stack', () => {
     expect(Testing.synth(prod, true)).toHaveResourceWithProperties(ContainerCluster, {
       name: 'multinet-prod',
       location: 'us-central1',
-      min_master_version: '1.30',
       release_channel: { channel: 'STABLE' },
       deletion_protection: true,
       enable_multi_networking: true,
       datapath_provider: 'ADVANCED_DATAPATH',
     });
+  });
+
+  test("takes the release channel's default version when the environment sets none", () => {
+    const json = synthJson(prod);
+    expect(Object.values(json.resource.google_container_cluster)[0]).not.toHaveProperty('min_master_version');
+    expect(json.data).not.toHaveProperty('google_container_engine_versions');
+  });
+
+  test('resolves an environment version at plan time, never as a literal', () => {
+    const json = synthJson(stacksOf((env) => (env.cluster.version = '1.33'), 'prod').cluster);
+    expect(Object.values(json.data.google_container_engine_versions)).toEqual([
+      { project: 'example-prod-project', location: 'us-central1', version_prefix: '1.33.' },
+    ]);
+    expect((Object.values(json.resource.google_container_cluster)[0] as { min_master_version: string }).min_master_version).toMatch(
+      /^\$\{try\(data\.google_container_engine_versions\..+\.release_channel_latest_version\.STABLE, ""\)\}$/,
+    );
+  });
+
+  test("creates node pools only after the node service account's role bindings", () => {
+    const json = synthJson(prod);
+    const bindings = Object.keys(json.resource.google_project_iam_member).map((id) => `google_project_iam_member.${id}`);
+    expect(bindings).toHaveLength(6);
+    for (const pool of Object.values(json.resource.google_container_node_pool) as { depends_on: string[] }[]) {
+      expect([...pool.depends_on].sort()).toEqual(bindings.sort());
+    }
   });
 
   test('wires pod ranges from the network stack, one per network in NIC order', () => {

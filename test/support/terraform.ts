@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * Evaluates expressions taken from synthesized JSON with the real terraform binary (the machine image has
+ * Terraform 1.11). No provider can be installed here, so what a provider would read (a data source) is replaced by a
+ * local value holding what the provider would return, and each expression is applied through the built-in
+ * `terraform_data` resource: its `input` is the value under test, its preconditions are ours, verbatim.
+ */
+
+export interface TerraformCheck {
+  /** The value a resource argument would get (the `input` of a `terraform_data`). */
+  readonly value: unknown;
+  /** Preconditions exactly as synthesized (`{ condition, error_message }`). */
+  readonly precondition?: readonly { condition: string; error_message: string }[];
+}
+
+export interface TerraformResult {
+  readonly ok: boolean;
+  /** The evaluated value of each check, by name, when the apply succeeded. */
+  readonly values: Record<string, unknown>;
+  /** Terraform's error output (plain text), when it failed. */
+  readonly error: string;
+}
+
+/** `data.<type>.<any id>.` -> `local.<name>.`, so a data source's attributes come from a local value. */
+export function dataSourceAsLocal(expression: string, dataSourceType: string, local: string): string {
+  return expression.replace(new RegExp(`data\\.${dataSourceType}\\.[A-Za-z0-9_-]+\\.`, 'g'), `local.${local}.`);
+}
+
+/** Applies `checks` with `locals` in a throw-away folder and returns what Terraform computed or said. */
+export function applyWithTerraform(locals: Record<string, unknown>, checks: Record<string, TerraformCheck>): TerraformResult {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tf-eval-'));
+  try {
+    const config = {
+      locals,
+      resource: {
+        terraform_data: Object.fromEntries(
+          Object.entries(checks).map(([name, check]) => [
+            name,
+            { input: check.value, ...(check.precondition ? { lifecycle: { precondition: check.precondition } } : {}) },
+          ]),
+        ),
+      },
+      output: Object.fromEntries(Object.keys(checks).map((name) => [name, { value: `\${terraform_data.${name}.output}` }])),
+    };
+    writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config, null, 2));
+    writeFileSync(path.join(dir, 'cli.tfrc'), '');
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+    const run = (args: string[]) => spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
+    const init = run(['init', '-input=false', '-no-color']);
+    if (init.error) throw new Error(`terraform is not on PATH (${init.error.message}); the machine image ships Terraform 1.11`);
+    if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
+    const apply = run(['apply', '-auto-approve', '-input=false', '-no-color']);
+    if (apply.status !== 0) return { ok: false, values: {}, error: apply.stderr.replace(/\s+/g, ' ') };
+    const output = run(['output', '-json']);
+    const values = Object.fromEntries(
+      Object.entries(JSON.parse(output.stdout) as Record<string, { value: unknown }>).map(([name, o]) => [name, o.value]),
+    );
+    return { ok: true, values, error: '' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
