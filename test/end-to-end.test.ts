@@ -57,6 +57,14 @@ describe('cdktf synth of the shipped environments', () => {
     }
   });
 
+  test("writes no GKE version literal: the release channel decides, or plan time resolves the file's version", () => {
+    for (const file of listFiles(outdir).filter((f) => f.endsWith('cdk.tf.json'))) {
+      const text = readFileSync(path.join(outdir, file), 'utf8');
+      // GKE versions are 1.x; the provider pins beside them (0.21.0, 6.50.0, 3.1.1, 2.38.0) are not cluster versions.
+      expect({ file, versions: text.match(/"(min_master_version|node_version|version)":\s*"1\.\d+[^"]*"/g) }).toEqual({ file, versions: null });
+    }
+  });
+
   test('writes no timestamps into the stacks', () => {
     for (const file of listFiles(outdir).filter((f) => f.endsWith('cdk.tf.json'))) {
       expect(readFileSync(path.join(outdir, file), 'utf8')).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:\d\d/);
@@ -103,7 +111,7 @@ describe('synthesis is portable and safe', () => {
     expect(result.status).toBe(1);
     const bad = path.relative(PROJECT_ROOT, path.join(envs, 'bad.json'));
     expect(result.stderr).toContain(`${bad}: cluster.podCidr: "10.20.0.5/16" has host bits set (did you mean 10.20.0.0/16?)`);
-    expect(result.stderr).toContain(`${bad}: cluster.version: "1.27" is older than 1.28`);
+    expect(result.stderr).toContain(`${bad}: cluster.version: "1.27" is older than 1.29`);
     expect(existsSync(out)).toBe(false);
   });
 });

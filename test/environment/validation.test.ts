@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EnvironmentError, loadEnvironmentText, loadEnvironments } from '../../stacks/environment';
-import { environmentText, problemsOf } from '../support/environments';
+import { environmentText, problemsOf, shippedEnvironment } from '../support/environments';
 
 describe('environment validation', () => {
   test('accepts the shipped dev environment', () => {
@@ -168,6 +168,10 @@ describe('environment validation', () => {
   test('accepts a minor prefix or a full GKE version', () => {
     expect(problemsOf((env) => (env.cluster.version = '1.33'))).toEqual([]);
     expect(problemsOf((env) => (env.cluster.version = '1.33.5-gke.1080000'))).toEqual([]);
+  });
+
+  test.each(['dev', 'prod'] as const)('ships %s without a cluster version, so it never ages out of the channels', (name) => {
+    expect(shippedEnvironment(name).cluster).not.toHaveProperty('version');
   });
 
   test('accepts no cluster version at all (the release channel decides)', () => {
