@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
 import { Release, ReleaseSet, ReleaseSetListStruct } from '@cdktf/provider-helm/lib/release';
 import { checkCidr, checkInteger } from './validate';
 
@@ -55,10 +56,16 @@ export interface MultusWhereaboutsProps {
    */
   readonly namespace?: string;
   /**
-   * Deploy the guide's sample pod on every network.
+   * Create the guide's sample pod (`samplepod-<network>`) on every network, once the release is ready on every node.
    * @default false
    */
   readonly samplePods?: boolean;
+  /**
+   * Image of the sample pods. The guide's `nginx` is on Docker Hub, which private nodes reach only through Cloud
+   * NAT; Google's hello-app on gcr.io is reached through Private Google Access.
+   * @default SAMPLE_POD_IMAGE
+   */
+  readonly samplePodImage?: string;
   /**
    * Seconds Helm waits for the DaemonSet to be ready on every node before rolling back.
    * @default 600
@@ -70,6 +77,13 @@ export interface MultusWhereaboutsProps {
    */
   readonly maxHistory?: number;
 }
+
+/** gcr.io/google_samples/hello-app 1.0, pinned by digest: pullable by private nodes through Private Google Access. */
+export const SAMPLE_POD_IMAGE =
+  'gcr.io/google_samples/hello-app:1.0@sha256:c62ead5b8c15c231f9e786250b07909daf6c266d0fcddd93fea882eb722c3be4';
+
+/** The annotation Multus writes on every pod it wires: not ours, so Terraform must not try to remove it. */
+const NETWORK_STATUS_ANNOTATION = 'k8s.v1.cni.cncf.io/network-status';
 
 /** Namespaces that always exist and are never created or deleted by this construct. */
 const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system']);
@@ -86,6 +100,8 @@ export class MultusWhereabouts extends Construct {
   readonly namespaces: ReadonlyMap<string, NamespaceV1>;
   /** `<namespace>/<name>` of each attachment, in order: the value for `k8s.v1.cni.cncf.io/networks`. */
   readonly attachmentRefs: readonly string[];
+  /** The guide's sample pods, by attachment reference, when `samplePods` is set. */
+  readonly samplePods: ReadonlyMap<string, PodV1>;
 
   constructor(scope: Construct, id: string, props: MultusWhereaboutsProps) {
     super(scope, id);
@@ -141,7 +157,6 @@ export class MultusWhereabouts extends Construct {
         ...(n.rangeStart ? { rangeStart: n.rangeStart } : {}),
         ...(n.rangeEnd ? { rangeEnd: n.rangeEnd } : {}),
       })),
-      samplePod: { enabled: props.samplePods ?? false },
     });
 
     this.release = new Release(this, 'release', {
@@ -163,6 +178,45 @@ export class MultusWhereabouts extends Construct {
       dependsOn: [...namespaces.values()],
     });
     this.attachmentRefs = props.networks.map((n) => `${n.namespace ?? 'default'}/${n.name}`);
+
+    // The guide's sample pods are not part of the release: a pod created with the DaemonSet can start on a node before
+    // Multus has written its configuration there and then never gets net1. The release waits until Multus is ready on
+    // every node (the chart's surge rollout makes Helm's wait count every node), and only then are these created.
+    const samplePods = new Map<string, PodV1>();
+    if (props.samplePods ?? false) {
+      props.networks.forEach((n, i) => {
+        const ref = this.attachmentRefs[i];
+        const namespace = n.namespace ?? 'default';
+        samplePods.set(
+          ref,
+          new PodV1(this, `sample-${namespace}-${n.name}`, {
+            metadata: {
+              name: `samplepod-${n.name}`.slice(0, 63).replace(/-+$/, ''),
+              namespace,
+              labels: { 'app.kubernetes.io/managed-by': 'terraform', 'app.kubernetes.io/component': 'sample' },
+              annotations: { 'k8s.v1.cni.cncf.io/networks': ref },
+            },
+            spec: {
+              // The sample only needs to exist on the network: no API token, no root, no capabilities, read-only root.
+              automountServiceAccountToken: false,
+              securityContext: { runAsNonRoot: true, runAsUser: '65534', seccompProfile: { type: 'RuntimeDefault' } },
+              container: [
+                {
+                  name: 'sample-container',
+                  image: props.samplePodImage ?? SAMPLE_POD_IMAGE,
+                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                  resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+                },
+              ],
+            },
+            dependsOn: [this.release, ...namespaces.values()],
+            // Multus records the pod's interfaces in this annotation; Terraform would otherwise remove it on every apply.
+            lifecycle: { ignoreChanges: [`metadata[0].annotations["${NETWORK_STATUS_ANNOTATION}"]`] },
+          }),
+        );
+      });
+    }
+    this.samplePods = samplePods;
   }
 }
 

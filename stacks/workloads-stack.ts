@@ -67,11 +67,16 @@ export class WorkloadsStack extends EnvironmentStack {
     const release = this.multus.release;
     new TerraformOutput(this, WORKLOADS_OUTPUTS.attachments, {
       description:
-        'By network: the NetworkAttachmentDefinition to name in a pod annotation `k8s.v1.cni.cncf.io/networks: <value>`, the range it hands out and the node NIC it uses.',
+        'By network: the NetworkAttachmentDefinition to name in a pod annotation `k8s.v1.cni.cncf.io/networks: <value>`, the range it hands out, the node NIC it uses and the two addresses of the range reserved for helm test.',
       value: Object.fromEntries(
         plan.additionalNetworks.map((n, i) => [
           n.key,
-          { attachment: this.multus.attachmentRefs[i], range: network.additional(n.key).podCidr, master: n.attachment.master },
+          {
+            attachment: this.multus.attachmentRefs[i],
+            range: network.additional(n.key).podCidr,
+            master: n.attachment.master,
+            test_addresses: n.attachment.testAddresses,
+          },
         ]),
       ),
     });
@@ -79,11 +84,17 @@ export class WorkloadsStack extends EnvironmentStack {
       description: 'Annotation that attaches a pod to every additional network (net1, net2, … in this order).',
       value: `k8s.v1.cni.cncf.io/networks: ${this.multus.attachmentRefs.join(',')}`,
     });
+    const testNamespaces = [...new Set(plan.additionalNetworks.map((n) => n.attachment.namespace))];
     new TerraformOutput(this, WORKLOADS_OUTPUTS.verify, {
-      description: 'Commands that verify every attachment from inside a pod (helm test).',
+      description:
+        'Commands that verify every network: helm test checks each attachment from inside a pod and that two pods on two nodes exchange data over it (Helm 4 prints their logs; the kubectl logs commands read them with Helm 3).',
       value: [
         `gcloud container clusters get-credentials ${plan.cluster.name} --location ${plan.cluster.location} --project ${plan.project}`,
-        `helm test ${release.name} --namespace ${release.namespace} --logs`,
+        `helm test ${release.name} --namespace ${release.namespace}`,
+        ...testNamespaces.map(
+          (ns) =>
+            `kubectl logs --namespace ${ns} -l 'app.kubernetes.io/instance=${release.name},app.kubernetes.io/component in (attachment-test,cross-node-test)' --prefix --tail=-1`,
+        ),
         ...(plan.examples.samplePod
           ? plan.additionalNetworks.map((n) => `kubectl describe pod samplepod-${n.attachment.name} --namespace ${n.attachment.namespace}`)
           : []),

@@ -1,9 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { CHART_DIR, K8sObject, findObject, guideManifest, helm, parseYamlDocuments, renderChart, schemaErrors } from '../support/helm';
-import { HELM3, PROJECT_ROOT } from '../support/tools';
+import { CHART_DIR, K8sObject, findObject, guideManifest, helm, renderChart, schemaErrors } from '../support/helm';
+import { parseCidr } from '../../stacks/environment/cidr';
+import { reservedTestAddresses } from '../../stacks/environment/plan';
+import { BUSYBOX_BIN, HELM3, PROJECT_ROOT, ensureBusybox } from '../support/tools';
+import { Layout, PodNetwork, canUseNetns } from '../support/netns';
 
 const MULTUS_IMAGE = 'gcr.io/gke-release/multus-cni:v4.2.1-gke.6@sha256:25b48b8dbbf6c78a10452836f52dee456514783565b70633a168a39e6d322310';
 const WHEREABOUTS_IMAGE = 'gcr.io/gke-release/whereabouts:v0.7.0-gke.3@sha256:2bb8450a99d86c73b262f5ccd8c433d3e3abf17d36ee5c3bf1056a1fe479e8c2';
@@ -24,13 +28,21 @@ const twoNetworks = {
   ],
 };
 
+/** The DaemonSet rollout of the chart (see the chart README) and the guide's, which it replaces. */
+const CHART_UPDATE_STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 0 } };
+const GUIDE_UPDATE_STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } };
+
 /**
- * What the chart adds on purpose to the guide's objects (listed in the chart README): the standard
- * app.kubernetes.io/* and helm.sh/chart labels, and the checksum annotation that rolls the DaemonSet when
- * the Multus config changes. Removing exactly these must give back the guide's object.
+ * What the chart changes on purpose in the guide's objects (listed in the chart README): the standard
+ * app.kubernetes.io/* and helm.sh/chart labels, the checksum annotation that rolls the DaemonSet when the Multus
+ * config changes, and the DaemonSet's surge rollout. Undoing exactly these must give back the guide's object.
  */
 function withoutChartAdditions(obj: K8sObject): K8sObject {
   const copy = structuredClone(obj);
+  if (copy.kind === 'DaemonSet') {
+    expect(copy.spec.updateStrategy).toEqual(CHART_UPDATE_STRATEGY);
+    copy.spec.updateStrategy = GUIDE_UPDATE_STRATEGY;
+  }
   const stripLabels = (meta: K8sObject | undefined) => {
     if (!meta?.labels) return;
     for (const key of Object.keys(meta.labels)) if (key.startsWith('app.kubernetes.io/') || key === 'helm.sh/chart') delete meta.labels[key];
@@ -166,7 +178,12 @@ describe('default render: the guide, object by object', () => {
       expect(container('whereabouts-gc').resources).toEqual({ requests: { cpu: '100m', memory: '50Mi' }, limits: { cpu: '100m', memory: '50Mi' } });
       for (const name of ['install-multus-config', 'install-whereabouts', 'install-binary']) expect(container(name).securityContext).toEqual({ privileged: true });
       expect(pod).toMatchObject({ priorityClassName: 'system-node-critical', hostNetwork: true, tolerations: [{ operator: 'Exists' }], serviceAccountName: 'whereabouts-sa' });
-      expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } });
+    });
+
+    test('rolls out two nodes at a time like the guide, but never leaves a node without a ready Multus pod', () => {
+      // maxUnavailable 0 also makes `helm --wait` (and helm_release) wait for every node: Helm 3 counts a DaemonSet
+      // ready at desired - maxUnavailable ready pods, so the guide's 2 let it wait for none on a two-node cluster.
+      expect(ds.spec.updateStrategy).toEqual(CHART_UPDATE_STRATEGY);
     });
 
     test('rolls the pods when the Multus configuration changes', () => {
@@ -242,37 +259,86 @@ describe('NetworkAttachmentDefinitions from values', () => {
     expect(renderChart().filter((o) => o.kind === 'NetworkAttachmentDefinition')).toEqual([]);
   });
 
-  test('renders one per network, in its namespace', () => {
-    expect(nads.map((n) => `${n.metadata.namespace}/${n.metadata.name}`)).toEqual(['default/dataplane', 'storage/storage']);
+  test('renders one per network, in its namespace, and one test attachment beside each', () => {
+    expect(nads.map((n) => `${n.metadata.namespace}/${n.metadata.name}`)).toEqual([
+      'default/dataplane',
+      'storage/storage',
+      'default/dataplane-cross-node-test',
+      'storage/storage-cross-node-test',
+    ]);
   });
 
-  test('builds the guide CNI config with the range CIDR (not its name) as valid JSON', () => {
-    expect(JSON.parse(findObject(nads, 'NetworkAttachmentDefinition', 'dataplane').spec.config)).toEqual({
+  test("gives each test attachment its network's NIC, mode and range (one Whereabouts pool), handing out only the two reserved addresses", () => {
+    expect(config('storage-cross-node-test')).toEqual({
       cniVersion: '0.3.1',
-      plugins: [{ type: 'ipvlan', master: 'eth1', mode: 'l2', ipam: { type: 'whereabouts', range: '172.16.1.0/24' } }],
+      plugins: [
+        { type: 'ipvlan', master: 'eth2', mode: 'l3', ipam: { type: 'whereabouts', range: '172.16.2.0/24', range_start: '172.16.2.253', range_end: '172.16.2.254' } },
+      ],
     });
   });
 
-  test('adds exclude, range_start and range_end only when set', () => {
-    expect(JSON.parse(findObject(nads, 'NetworkAttachmentDefinition', 'storage').spec.config)).toEqual({
+  test('renders no test attachment when tests are disabled', () => {
+    const names = renderChart({ ...twoNetworks, tests: { enabled: false } }).filter((o) => o.kind === 'NetworkAttachmentDefinition').map((o) => o.metadata.name);
+    expect(names).toEqual(['dataplane', 'storage']);
+  });
+
+  const config = (name: string) => JSON.parse(findObject(nads, 'NetworkAttachmentDefinition', name).spec.config);
+
+  test('builds the guide CNI config with the range CIDR (not its name) as valid JSON', () => {
+    expect(config('dataplane')).toEqual({
+      cniVersion: '0.3.1',
+      plugins: [
+        { type: 'ipvlan', master: 'eth1', mode: 'l2', ipam: { type: 'whereabouts', range: '172.16.1.0/24', exclude: ['172.16.1.253/32', '172.16.1.254/32'] } },
+      ],
+    });
+  });
+
+  test('never hands out the two addresses reserved for the cross-node test, below the broadcast address', () => {
+    expect(config('dataplane').plugins[0].ipam.exclude).toEqual(['172.16.1.253/32', '172.16.1.254/32']);
+  });
+
+  test('adds range_start and range_end only when set, and keeps the exclusions given', () => {
+    expect(config('storage')).toEqual({
       cniVersion: '0.3.1',
       plugins: [
         {
           type: 'ipvlan',
           master: 'eth2',
           mode: 'l3',
-          ipam: { type: 'whereabouts', range: '172.16.2.0/24', exclude: ['172.16.2.0/30'], range_start: '172.16.2.10', range_end: '172.16.2.200' },
+          ipam: {
+            type: 'whereabouts',
+            range: '172.16.2.0/24',
+            exclude: ['172.16.2.0/30', '172.16.2.253/32', '172.16.2.254/32'],
+            range_start: '172.16.2.10',
+            range_end: '172.16.2.200',
+          },
         },
       ],
     });
   });
 
-  test("is the guide's nad.yaml once its mistake is fixed (the range name, unquoted, becomes the quoted CIDR)", () => {
+  test("is the guide's nad.yaml once its mistake is fixed (the range name, unquoted, becomes the quoted CIDR) and the test addresses are excluded", () => {
     // Read as text: the guide's file is not strict YAML either (its quoted scalar closes at the key's indentation).
     const guideConfig = /config: '([\s\S]*)'/.exec(readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'guide', 'nad.yaml'), 'utf8'))![1];
     expect(() => JSON.parse(guideConfig)).toThrow();
     const fixed = JSON.parse(guideConfig.replace('SECONDARY_RANGE_NAME', '"172.16.1.0/24"'));
-    expect(JSON.parse(findObject(nads, 'NetworkAttachmentDefinition', 'dataplane').spec.config)).toEqual(fixed);
+    const ours = config('dataplane');
+    expect(ours.plugins[0].ipam.exclude).toEqual(['172.16.1.253/32', '172.16.1.254/32']);
+    delete ours.plugins[0].ipam.exclude;
+    expect(ours).toEqual(fixed);
+  });
+
+  test.each([
+    ['172.16.1.0/24', ['172.16.1.253', '172.16.1.254']],
+    ['10.8.0.0/13', ['10.15.255.253', '10.15.255.254']],
+    ['10.0.0.0/8', ['10.255.255.253', '10.255.255.254']],
+    ['192.168.4.0/22', ['192.168.7.253', '192.168.7.254']],
+    ['172.16.2.0/29', ['172.16.2.5', '172.16.2.6']],
+  ])('reserves the same two addresses of %s as the environment plan does', (range, expected) => {
+    const [nad] = renderChart({ networks: [{ name: 'n', master: 'eth1', range }] }).filter((o) => o.metadata.name === 'n-cross-node-test');
+    const ipam = JSON.parse(nad.spec.config).plugins[0].ipam;
+    expect([ipam.range_start, ipam.range_end]).toEqual(expected);
+    expect(reservedTestAddresses(parseCidr(range))).toEqual(expected);
   });
 
   test('defaults the namespace to default and the mode to l2', () => {
@@ -364,64 +430,144 @@ describe('configurable through values', () => {
   });
 });
 
-describe('helm test hook', () => {
-  const tests = helm(['template', 'multinet', CHART_DIR, '--show-only', 'templates/tests/attachment-test-pod.yaml'], twoNetworks);
-  const pods = renderChart(twoNetworks).filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+describe('helm test', () => {
+  const rendered = renderChart(twoNetworks);
+  const jobs = rendered.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+  const job = (name: string) => findObject(jobs, 'Job', name);
+  const env = (j: K8sObject) => Object.fromEntries(j.spec.template.spec.containers[0].env.filter((e: K8sObject) => 'value' in e).map((e: K8sObject) => [e.name, e.value]));
+  const script = (name: string) => `${readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8')}\n${readFileSync(path.join(CHART_DIR, 'files', name), 'utf8')}`;
 
-  test('renders one test pod per network', () => {
-    expect(tests.ok).toBe(true);
-    expect(pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['default/dataplane-attachment-test', 'storage/storage-attachment-test']);
-  });
-
-  test("annotates each test pod like the guide's samplepod, for its own network", () => {
-    expect(pods.map((p) => p.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual(['default/dataplane', 'storage/storage']);
-  });
-
-  test('passes the range, exclusions and bounds to the check', () => {
-    const env = Object.fromEntries(pods[1].spec.containers[0].env.map((e: K8sObject) => [e.name, e.value]));
-    expect(env).toEqual({ INTERFACE: 'net1', RANGE: '172.16.2.0/24', EXCLUDE: '172.16.2.0/30', RANGE_START: '172.16.2.10', RANGE_END: '172.16.2.200' });
-  });
-
-  test('runs the check script shipped in the chart, unprivileged', () => {
-    const container = pods[0].spec.containers[0];
-    expect(container.command).toEqual(['/bin/sh', '-c', readFileSync(path.join(CHART_DIR, 'files', 'check-attachment.sh'), 'utf8')]);
-    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    expect(pods[0].spec).toMatchObject({ restartPolicy: 'Never', securityContext: { runAsNonRoot: true } });
-  });
-
-  test('validates against the Kubernetes Pod schema', () => {
-    expect(schemaErrors(pods)).toEqual([]);
-  });
-});
-
-describe('sample pods', () => {
-  test('are off by default', () => {
-    expect(renderChart(twoNetworks).filter((o) => o.metadata.name?.startsWith('samplepod-'))).toEqual([]);
-  });
-
-  test("carry the guide's samplepod annotation and container name", () => {
-    const guidePod = parseYamlDocuments(readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'guide', 'samplepod.yaml'), 'utf8'))[0];
-    const [pod] = renderChart({ networks: [{ name: 'dataplane', master: 'eth1', range: '172.16.1.0/24' }], samplePod: { enabled: true } }).filter((o) =>
-      o.metadata.name?.startsWith('samplepod-'),
-    );
-    expect(pod.metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe(guidePod.metadata.annotations['k8s.v1.cni.cncf.io/networks'].replace('NAD_NAME', 'dataplane'));
-    expect(pod.spec.containers.map((c: K8sObject) => c.name)).toEqual(guidePod.spec.containers.map((c: K8sObject) => c.name));
-  });
-
-  test("render the guide's samplepod per network when enabled, from an image private nodes can pull", () => {
-    const pods = renderChart({ ...twoNetworks, samplePod: { enabled: true } }).filter((o) => o.metadata.name?.startsWith('samplepod-'));
-    expect(pods.map((p) => [p.metadata.namespace, p.metadata.name, p.metadata.annotations['k8s.v1.cni.cncf.io/networks']])).toEqual([
-      ['default', 'samplepod-dataplane', 'default/dataplane'],
-      ['storage', 'samplepod-storage', 'storage/storage'],
+  test('runs two test Jobs per network, in the network namespace, and no bare Pod', () => {
+    expect(jobs.map((j) => `${j.kind} ${j.metadata.namespace}/${j.metadata.name}`)).toEqual([
+      'Job default/dataplane-attachment-test',
+      'Job storage/storage-attachment-test',
+      'Job default/dataplane-cross-node-test',
+      'Job storage/storage-cross-node-test',
     ]);
-    expect(pods[0].spec.containers[0].image).toMatch(/^gcr\.io\/.+@sha256:[0-9a-f]{64}$/);
-    expect(schemaErrors(pods)).toEqual([]);
+  });
+
+  test('renders no test when tests are disabled', () => {
+    expect(renderChart({ ...twoNetworks, tests: { enabled: false } }).filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test')).toEqual([]);
+  });
+
+  test('keeps finished tests for their logs, prints them with Helm 4, and lets Kubernetes delete them later', () => {
+    for (const j of jobs) {
+      expect(j.metadata.annotations).toEqual({
+        'helm.sh/hook': 'test',
+        'helm.sh/hook-delete-policy': 'before-hook-creation',
+        'helm.sh/hook-output-log-policy': 'hook-succeeded,hook-failed',
+      });
+      expect(j.spec.ttlSecondsAfterFinished).toBe(3600);
+    }
+  });
+
+  test('never hangs: one try, and a deadline past which a pod that cannot start fails the test', () => {
+    for (const j of jobs) expect(j.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 240 });
+  });
+
+  describe('attachment test', () => {
+    test("annotates its pod like the guide's samplepod, for its own network", () => {
+      expect(job('storage-attachment-test').spec.template.metadata.annotations).toEqual({ 'k8s.v1.cni.cncf.io/networks': 'storage/storage' });
+    });
+
+    test('passes the range, every exclusion (the reserved test addresses too) and the bounds to the check', () => {
+      expect(env(job('storage-attachment-test'))).toEqual({
+        TEST_IMAGE: WHEREABOUTS_IMAGE,
+        INTERFACE: 'net1',
+        ATTACHMENT: 'storage/storage',
+        RANGE: '172.16.2.0/24',
+        EXCLUDE: '172.16.2.0/30 172.16.2.253/32 172.16.2.254/32',
+        RANGE_START: '172.16.2.10',
+        RANGE_END: '172.16.2.200',
+      });
+    });
+
+    test('runs the shared library and the attachment check shipped in the chart', () => {
+      expect(job('dataplane-attachment-test').spec.template.spec.containers[0].command).toEqual(['/bin/sh', '-c', script('check-attachment.sh')]);
+    });
+  });
+
+  describe('cross-node test', () => {
+    const crossNode = job('dataplane-cross-node-test');
+    const pod = crossNode.spec.template.spec;
+
+    test('runs two pods at once, so they can talk (Helm runs test hooks one after another)', () => {
+      expect(crossNode.spec).toMatchObject({ completions: 2, parallelism: 2 });
+    });
+
+    test('spreads its two pods over two nodes, yet still runs them on a single-node cluster', () => {
+      expect(pod.affinity).toEqual({
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            {
+              weight: 100,
+              podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'batch.kubernetes.io/job-name': 'dataplane-cross-node-test' } } },
+            },
+          ],
+        },
+      });
+    });
+
+    test("attaches its pods to the network's test attachment only", () => {
+      expect(crossNode.spec.template.metadata.annotations).toEqual({ 'k8s.v1.cni.cncf.io/networks': 'default/dataplane-cross-node-test' });
+    });
+
+    test('tells each pod the two reserved addresses, so it knows its peer without the Kubernetes API', () => {
+      expect(env(crossNode)).toEqual({
+        TEST_IMAGE: WHEREABOUTS_IMAGE,
+        INTERFACE: 'net1',
+        NETWORK: 'dataplane',
+        ATTACHMENT: 'default/dataplane-cross-node-test',
+        ADDRESSES: '172.16.1.253 172.16.1.254',
+        PORT: '7777',
+        TIMEOUT_SECONDS: '120',
+        REQUIRE_CROSS_NODE: 'false',
+        JOB: 'dataplane-cross-node-test',
+        NAMESPACE: 'default',
+      });
+      expect(pod.automountServiceAccountToken).toBe(false);
+    });
+
+    test('names its node in the logs through the downward API', () => {
+      expect(pod.containers[0].env).toContainEqual({ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+    });
+
+    test('runs the shared library and the cross-node check shipped in the chart', () => {
+      expect(pod.containers[0].command).toEqual(['/bin/sh', '-c', script('check-cross-node.sh')]);
+    });
+
+    test('passes tests.* values through', () => {
+      const custom = findObject(renderChart({ ...twoNetworks, tests: { port: 9000, timeoutSeconds: 30, requireCrossNode: true } }), 'Job', 'dataplane-cross-node-test');
+      expect(env(custom)).toMatchObject({ PORT: '9000', TIMEOUT_SECONDS: '30', REQUIRE_CROSS_NODE: 'true' });
+      expect(custom.spec.activeDeadlineSeconds).toBe(150);
+    });
+  });
+
+  test('runs every test pod unprivileged: non-root, no capabilities, read-only root, memory scratch only', () => {
+    for (const j of jobs) {
+      const spec = j.spec.template.spec;
+      expect(spec).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, securityContext: { runAsNonRoot: true, runAsUser: 65534 } });
+      expect(spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(spec.volumes).toEqual([{ name: 'scratch', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }]);
+    }
+  });
+
+  test('uses an image pinned by digest from a registry private nodes reach without NAT', () => {
+    for (const j of jobs) expect(j.spec.template.spec.containers[0].image).toMatch(/^gcr\.io\/[^@]+@sha256:[0-9a-f]{64}$/);
+  });
+
+  test('validates against the Kubernetes Job schema and the NAD CRD schema', () => {
+    expect(schemaErrors(rendered)).toEqual([]);
+  });
+
+  test('renders no sample pod: the Terraform module creates those once Multus is ready', () => {
+    expect(rendered.filter((o) => o.kind === 'Pod')).toEqual([]);
   });
 });
 
-/** The check script itself, run for real against an interface in a private network namespace. */
+/** The attachment check, run for real against an interface in a private network namespace. */
 describe('check-attachment.sh', () => {
-  const script = path.join(CHART_DIR, 'files', 'check-attachment.sh');
+  const script = `${readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8')}\n${readFileSync(path.join(CHART_DIR, 'files', 'check-attachment.sh'), 'utf8')}`;
   const canUseNetns = spawnSync('unshare', ['-n', 'true']).status === 0;
   const run = (address: string, env: Record<string, string>, withoutIp = false) => {
     const setup = [
@@ -429,17 +575,17 @@ describe('check-attachment.sh', () => {
       `ip addr add ${address} dev net1`,
       'ip link set net1 up',
       'ip link set peer1 up',
-      // Without `ip`, as in a minimal image: only sh, awk and coreutils on PATH.
-      withoutIp ? 'bin=$(mktemp -d); for t in sh awk sort grep; do ln -s "$(command -v $t)" "$bin/$t"; done; PATH=$bin' : 'true',
-      `sh ${script}`,
+      // Without `ip`, as in a minimal image: only sh and awk on PATH.
+      withoutIp ? 'bin=$(mktemp -d); for t in sh awk; do ln -s "$(command -v $t)" "$bin/$t"; done; PATH=$bin' : 'true',
+      'sh -c "$SCRIPT"',
     ].join(' && ');
-    return spawnSync('unshare', ['-n', 'sh', '-c', setup], { encoding: 'utf8', env: { ...process.env, INTERFACE: 'net1', ...env } });
+    return spawnSync('unshare', ['-n', 'sh', '-c', setup], { encoding: 'utf8', env: { ...process.env, INTERFACE: 'net1', NODE_NAME: 'node-a', SCRIPT: script, ...env } });
   };
   const maybe = canUseNetns ? test : test.skip;
 
-  maybe('passes when net1 has an address inside the range', () => {
+  maybe('passes when net1 has an address inside the range, naming the node', () => {
     const result = run('172.16.1.5/24', { RANGE: '172.16.1.0/24' });
-    expect([result.status, result.stdout.trim()]).toEqual([0, 'PASS: net1 has 172.16.1.5, inside 172.16.1.0/24']);
+    expect([result.status, result.stdout.trim()]).toEqual([0, 'PASS: net1 has 172.16.1.5, inside 172.16.1.0/24 (node node-a)']);
   });
 
   maybe('fails when net1 has an address outside the range', () => {
@@ -452,6 +598,11 @@ describe('check-attachment.sh', () => {
     expect([result.status, result.stdout.trim()]).toEqual([1, 'FAIL: net1 has 172.16.1.2, inside the excluded range 172.16.1.0/30']);
   });
 
+  maybe('fails when net1 holds an address reserved for the cross-node test', () => {
+    const result = run('172.16.1.254/24', { RANGE: '172.16.1.0/24', EXCLUDE: '172.16.1.253/32 172.16.1.254/32' });
+    expect([result.status, result.stdout.trim()]).toEqual([1, 'FAIL: net1 has 172.16.1.254, inside the excluded range 172.16.1.254/32']);
+  });
+
   maybe('fails when net1 is past the range end', () => {
     const result = run('172.16.1.200/24', { RANGE: '172.16.1.0/24', RANGE_END: '172.16.1.100' });
     expect(result.stdout.trim()).toBe('FAIL: net1 has 172.16.1.200, after range end 172.16.1.100');
@@ -459,13 +610,117 @@ describe('check-attachment.sh', () => {
 
   maybe('finds the address from /proc when the image has no ip command', () => {
     const result = run('172.16.1.5/24', { RANGE: '172.16.1.0/24' }, true);
-    expect([result.status, result.stdout.trim()]).toEqual([0, 'PASS: net1 has 172.16.1.5, inside 172.16.1.0/24']);
+    expect([result.status, result.stdout.trim()]).toEqual([0, 'PASS: net1 has 172.16.1.5, inside 172.16.1.0/24 (node node-a)']);
   });
 
-  maybe('fails when the pod has no net1 at all', () => {
-    const result = spawnSync('unshare', ['-n', 'sh', script], { encoding: 'utf8', env: { ...process.env, INTERFACE: 'net1', RANGE: '172.16.1.0/24' } });
+  maybe('fails when the pod has no net1 at all, naming the node and the attachment', () => {
+    const result = spawnSync('unshare', ['-n', 'sh', '-c', script], {
+      encoding: 'utf8',
+      env: { ...process.env, INTERFACE: 'net1', RANGE: '172.16.1.0/24', NODE_NAME: 'node-a', ATTACHMENT: 'default/dataplane' },
+    });
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain('FAIL: the pod has no interface net1');
+    expect(result.stdout).toContain('FAIL: the pod on node node-a has no interface net1: Multus did not attach default/dataplane');
+  });
+});
+
+/**
+ * The cross-node check, run for real: two pods on two "nodes" made of network namespaces (see test/support/netns),
+ * each running the script exactly as the test Job does (sh -c <lib + script>, user 65534, busybox's tools only).
+ */
+describe('check-cross-node.sh between two nodes', () => {
+  const script = `${readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8')}\n${readFileSync(path.join(CHART_DIR, 'files', 'check-cross-node.sh'), 'utf8')}`;
+  const netns = canUseNetns();
+  const busyboxProblem = netns ? ensureBusybox() : undefined;
+  const pair: [string, string] = ['172.16.1.253', '172.16.1.254'];
+  const env = (node: string, extra: Record<string, string> = {}) => ({
+    INTERFACE: 'net1',
+    ADDRESSES: pair.join(' '),
+    NODE_NAME: node,
+    NETWORK: 'dataplane',
+    PORT: '7777',
+    TIMEOUT_SECONDS: '8',
+    TEST_IMAGE: 'gcr.io/gke-release/whereabouts:v0.7.0-gke.3',
+    JOB: 'dataplane-cross-node-test',
+    NAMESPACE: 'default',
+    ...extra,
+  });
+  /** Both pods at once, as the Job runs them, under busybox's sh (the image's shell) unless told otherwise. */
+  async function runPair(layout: Layout, nodes: [string, string], extra: Record<string, string> = {}, shell = path.join(BUSYBOX_BIN, 'sh'), bin = BUSYBOX_BIN) {
+    const network = new PodNetwork(layout, pair);
+    try {
+      return await Promise.all([network.run('a', script, env(nodes[0], extra), shell, bin), network.run('b', script, env(nodes[1], extra), shell, bin)]);
+    } finally {
+      network.dispose();
+    }
+  }
+  const maybe = netns ? test.concurrent : test.skip;
+
+  test('has busybox to run the script with (from PATH or Debian busybox-static)', () => {
+    expect(busyboxProblem).toBeUndefined();
+  });
+
+  maybe('passes when the peer on the other node answers, in both directions, naming nodes and addresses', async () => {
+    const [a, b] = await runPair('two-nodes', ['node-a', 'node-b']);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    expect(a.stdout).toContain('network dataplane: this pod runs on node node-a with net1 172.16.1.253; its peer is 172.16.1.254');
+    expect(a.stdout).toContain('reached: sent data to 172.16.1.254 over net1 and got the answer of node node-b');
+    expect(a.stdout).toContain('reached by: 172.16.1.254 (node node-b) connected to 172.16.1.253 over net1 and sent its data');
+    expect(a.stdout.trim().split('\n').pop()).toBe('PASS: data flows both ways over net1 between node node-a (172.16.1.253) and node node-b (172.16.1.254) on network dataplane.');
+    expect(b.stdout.trim().split('\n').pop()).toBe('PASS: data flows both ways over net1 between node node-b (172.16.1.254) and node node-a (172.16.1.253) on network dataplane.');
+  });
+
+  maybe('fails clearly, on both pods, when the network drops traffic between the nodes', async () => {
+    const [a, b] = await runPair('dropped', ['node-a', 'node-b'], { TIMEOUT_SECONDS: '2' });
+    expect([a.status, b.status]).toEqual([1, 1]);
+    expect(a.stdout).toContain('FAIL: no data exchanged with the peer 172.16.1.254 over net1 within 2s');
+    expect(a.stdout).toContain('kubectl get pods -n default -l batch.kubernetes.io/job-name=dataplane-cross-node-test -o wide');
+    expect(a.stdout).toContain('traffic between nodes is dropped on network dataplane');
+    expect(b.stdout).toContain('FAIL: no data exchanged with the peer 172.16.1.253');
+  });
+
+  maybe('fails clearly when the pod has no net1 (Multus did not attach it)', async () => {
+    const [a] = await runPair('no-interface', ['node-a', 'node-b'], { TIMEOUT_SECONDS: '2' });
+    expect(a.status).toBe(1);
+    expect(a.stdout.trim()).toBe(
+      "FAIL: the pod on node node-a has no interface net1: Multus did not attach the test attachment (see the pod's k8s.v1.cni.cncf.io/network-status annotation; a pod that started before Multus was ready on its node never gets it)",
+    );
+  });
+
+  maybe('says plainly that traffic between nodes was not checked when both pods run on one node, and passes', async () => {
+    const [a, b] = await runPair('one-node', ['node-a', 'node-a']);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    expect(a.stdout).toContain('PASS: pods on one node exchange data over net1 both ways (172.16.1.253 and 172.16.1.254, node node-a).');
+    expect(a.stdout).toContain('NOTICE: traffic between nodes was NOT checked: both test pods ran on node node-a');
+  });
+
+  maybe('fails on one node when tests.requireCrossNode is set', async () => {
+    const [a] = await runPair('one-node', ['node-a', 'node-a'], { REQUIRE_CROSS_NODE: 'true' });
+    expect(a.status).toBe(1);
+    expect(a.stdout).toContain('FAIL: both test pods ran on node node-a, so traffic between nodes was not checked, and tests.requireCrossNode is true');
+  });
+
+  maybe('fails naming the missing tool and tests.image when the image has no nc', async () => {
+    // dash with a PATH of busybox applets but nc: busybox's own sh would find its nc applet whatever PATH says.
+    const bin = mkdtempSync(path.join(tmpdir(), 'no-nc-'));
+    chmodSync(bin, 0o755);
+    for (const tool of ['awk', 'sleep', 'date']) symlinkSync(path.join(BUSYBOX_BIN, tool), path.join(bin, tool));
+    try {
+      const [a] = await runPair('two-nodes', ['node-a', 'node-b'], { TIMEOUT_SECONDS: '2' }, '/bin/sh', bin);
+      expect([a.status, a.stdout.trim()]).toEqual([
+        1,
+        "FAIL: the test image gcr.io/gke-release/whereabouts:v0.7.0-gke.3 has no 'nc', which this check needs: set the chart value tests.image to an image with sh, awk, nc, sleep, date (a busybox-based image has them all)",
+      ]);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  maybe('fails when net1 holds neither reserved address (another pod took them)', async () => {
+    const [a] = await runPair('two-nodes', ['node-a', 'node-b'], { ADDRESSES: '172.16.1.250 172.16.1.251', TIMEOUT_SECONDS: '2' });
+    expect(a.status).toBe(1);
+    expect(a.stdout.trim()).toBe(
+      "FAIL: net1 on node node-a has '172.16.1.253', not one of the reserved test addresses 172.16.1.250 and 172.16.1.251: another pod holds them, or the test attachment is not the chart's",
+    );
   });
 });
 

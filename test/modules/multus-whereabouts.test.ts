@@ -1,7 +1,12 @@
 import { Testing } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { MultusWhereabouts, MultusWhereaboutsProps, helmSetEntries } from '../../modules';
+import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
+import { MultusWhereabouts, MultusWhereaboutsProps, SAMPLE_POD_IMAGE, helmSetEntries } from '../../modules';
+import { parseYamlDocuments } from '../support/helm';
+import { PROJECT_ROOT } from '../support/tools';
 
 const props: MultusWhereaboutsProps = {
   chartPath: 'assets/chart/ABC',
@@ -34,7 +39,6 @@ describe('MultusWhereabouts', () => {
       { name: 'networks[0].master', value: 'eth1', type: 'string' },
       { name: 'networks[0].mode', value: 'l2', type: 'string' },
       { name: 'networks[0].range', value: '172.16.1.0/24', type: 'string' },
-      { name: 'samplePod.enabled', value: 'false', type: 'auto' },
     ]);
   });
 
@@ -50,8 +54,50 @@ describe('MultusWhereabouts', () => {
     expect(release(synth()).set_list).toBeUndefined();
   });
 
-  test('turns the sample pods on when asked', () => {
-    expect(release(synth({ samplePods: true })).set).toContainEqual({ name: 'samplePod.enabled', value: 'true', type: 'auto' });
+  test('creates no sample pod unless asked', () => {
+    expect(JSON.parse(synth()).resource).not.toHaveProperty('kubernetes_pod_v1');
+  });
+
+  test("creates the guide's sample pod per network, attached to it, only after the release is ready on every node", () => {
+    const json = JSON.parse(synth({ samplePods: true, networks: [...props.networks, { name: 'storage', namespace: 'storage', master: 'eth2', range: '172.16.2.0/24' }] }));
+    const pods = Object.values(json.resource.kubernetes_pod_v1) as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(pods.map((p) => [p.metadata.namespace, p.metadata.name, p.metadata.annotations])).toEqual([
+      ['default', 'samplepod-dataplane', { 'k8s.v1.cni.cncf.io/networks': 'default/dataplane' }],
+      ['storage', 'samplepod-storage', { 'k8s.v1.cni.cncf.io/networks': 'storage/storage' }],
+    ]);
+    const releaseId = `helm_release.${Object.keys(json.resource.helm_release)[0]}`;
+    for (const pod of pods) expect(pod.depends_on).toContain(releaseId);
+    expect(pods[1].depends_on).toContain(`kubernetes_namespace_v1.${Object.keys(json.resource.kubernetes_namespace_v1)[0]}`);
+  });
+
+  test("leaves Multus's network-status annotation on the sample pods alone", () => {
+    expect(synth({ samplePods: true })).toHaveResourceWithProperties(PodV1, {
+      lifecycle: { ignore_changes: ['metadata[0].annotations["k8s.v1.cni.cncf.io/network-status"]'] },
+    });
+  });
+
+  test('runs the sample pods unprivileged, from an image private nodes pull without NAT, pinned by digest', () => {
+    expect(synth({ samplePods: true })).toHaveResourceWithProperties(PodV1, {
+      spec: expect.objectContaining({
+        automount_service_account_token: false,
+        security_context: expect.objectContaining({ run_as_non_root: true, run_as_user: '65534' }),
+        container: [
+          expect.objectContaining({
+            name: 'sample-container',
+            image: SAMPLE_POD_IMAGE,
+            security_context: { allow_privilege_escalation: false, read_only_root_filesystem: true, capabilities: { drop: ['ALL'] } },
+          }),
+        ],
+      }),
+    });
+    expect(SAMPLE_POD_IMAGE).toMatch(/^gcr\.io\/.+@sha256:[0-9a-f]{64}$/);
+  });
+
+  test('keeps the guide sample pod container name', () => {
+    const guidePod = parseYamlDocuments(readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'guide', 'samplepod.yaml'), 'utf8'))[0];
+    expect(synth({ samplePods: true })).toHaveResourceWithProperties(PodV1, {
+      spec: expect.objectContaining({ container: [expect.objectContaining({ name: guidePod.spec.containers[0].name })] }),
+    });
   });
 
   test('creates attachment namespaces other than default and kube-system, before the release', () => {

