@@ -87,6 +87,13 @@ describe('environment validation', () => {
     ]);
   });
 
+  test('rejects a pod range that holds the pools and a surge node but not their create-before-destroy replacement', () => {
+    // 3 nodes + 1 surge = 4 /28 blocks fit a /26; the replacement needs 3 old + 3 new = 6.
+    expect(problemsOf((env) => Object.assign(env.nodePools[0], { nodeCount: 3 }) && (env.additionalNetworks[0].podCidr = '172.16.1.0/26'))).toEqual([
+      'additionalNetworks[0].podCidr: 172.16.1.0/26 holds 4 nodes with additionalNetworks[0].maxPodsPerNode 8 (a /28 per node) but needs room for 6: old and new nodes share it while a pool is replaced create-before-destroy (multinet-pool: (3 old + 3 new) × 1 zone); use a /25 or larger, or lower additionalNetworks[0].maxPodsPerNode',
+    ]);
+  });
+
   test('rejects a pod range too small once a regional cluster multiplies nodes by zones', () => {
     // prod: (3 old at max + 2 new at their initial count) × 3 zones = 15 nodes; at 16 max pods (a /27 each) that needs a /23.
     expect(problemsOf((env) => (env.additionalNetworks[0].maxPodsPerNode = 16), 'prod')).toEqual([
