@@ -59,6 +59,10 @@ export interface ClusterNetworkProps {
 export class ClusterNetwork extends Construct {
   readonly network: ComputeNetwork;
   readonly subnetwork: ComputeSubnetwork;
+  readonly networkName: string;
+  readonly networkSelfLink: string;
+  readonly subnetworkName: string;
+  readonly subnetworkSelfLink: string;
   /** Name of the pod secondary range (a reference to the subnet). */
   readonly podRangeName: string;
   /** Name of the service secondary range (a reference to the subnet). */
@@ -117,6 +121,10 @@ export class ClusterNetwork extends Construct {
       });
     }
 
+    this.networkName = this.network.name;
+    this.networkSelfLink = this.network.selfLink;
+    this.subnetworkName = this.subnetwork.name;
+    this.subnetworkSelfLink = this.subnetwork.selfLink;
     this.podRangeName = this.subnetwork.secondaryIpRange.get(0).rangeName;
     this.serviceRangeName = this.subnetwork.secondaryIpRange.get(1).rangeName;
   }

@@ -56,6 +56,12 @@ export class SecondaryNetwork extends Construct {
   readonly network: ComputeNetwork;
   readonly subnetwork: ComputeSubnetwork;
   readonly firewall: ComputeFirewall;
+  readonly networkName: string;
+  readonly networkSelfLink: string;
+  readonly subnetworkName: string;
+  readonly subnetworkSelfLink: string;
+  /** The subnet's primary range (a reference to the subnet). */
+  readonly nodeCidr: string;
   /** Name of the pod secondary range (a reference to the subnet). */
   readonly podRangeName: string;
   /** CIDR of the pod secondary range (a reference to the subnet). */
@@ -103,6 +109,11 @@ export class SecondaryNetwork extends Construct {
       allow: [{ protocol: 'all' }],
     });
 
+    this.networkName = this.network.name;
+    this.networkSelfLink = this.network.selfLink;
+    this.subnetworkName = this.subnetwork.name;
+    this.subnetworkSelfLink = this.subnetwork.selfLink;
+    this.nodeCidr = this.subnetwork.ipCidrRange;
     this.podRangeName = this.subnetwork.secondaryIpRange.get(0).rangeName;
     this.podCidr = this.subnetwork.secondaryIpRange.get(0).ipCidrRange;
   }

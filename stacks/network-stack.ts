@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformRemoteState } from 'cdktf';
-import { ClusterNetwork, ProjectApis, SecondaryNetwork } from '../modules';
+import { ClusterNetwork, ExistingNetwork, ProjectApis, SecondaryNetwork } from '../modules';
 import type { EnvironmentPlan } from './environment';
 import { EnvironmentStack } from './environment-stack';
 
@@ -10,45 +10,67 @@ import { EnvironmentStack } from './environment-stack';
  * read; their names and fields are API.
  */
 export class NetworkStack extends EnvironmentStack {
-  readonly primary: ClusterNetwork;
-  /** Keyed by network name from the environment file. */
-  readonly additional: ReadonlyMap<string, SecondaryNetwork>;
+  /** The cluster's VPC: created, or read when the environment names an existing one. */
+  readonly primary: PrimaryNetwork;
+  /** Keyed by network name from the environment file: created, or read when the network is an existing one. */
+  readonly additional: ReadonlyMap<string, AdditionalNetwork>;
 
   constructor(scope: Construct, plan: EnvironmentPlan) {
     super(scope, plan, 'network');
     // The cluster stack runs after this one, so the Kubernetes Engine API is on before the cluster is created.
     const apis = new ProjectApis(this, 'apis', { project: plan.project });
     const p = plan.primaryNetwork;
-    this.primary = new ClusterNetwork(this, 'primary', {
-      name: plan.cluster.name,
-      region: plan.region,
-      vpcName: p.vpcName,
-      subnetName: p.subnetName,
-      nodeCidr: p.nodeCidr,
-      podCidr: p.podCidr,
-      podRangeName: p.podRangeName,
-      serviceCidr: p.serviceCidr,
-      serviceRangeName: p.serviceRangeName,
-      cloudNat: p.cloudNat,
-      dependsOn: apis.services,
-    });
+    this.primary = p.existing
+      ? new ExistingNetwork(this, 'primary', {
+          project: p.existing.project,
+          region: plan.region,
+          network: p.existing.network,
+          subnetwork: p.existing.subnetwork,
+          nodeCidr: p.nodeCidr,
+          secondaryRanges: [
+            { rangeName: p.podRangeName, ipCidrRange: p.podCidr },
+            { rangeName: p.serviceRangeName, ipCidrRange: p.serviceCidr },
+          ],
+        })
+      : new ClusterNetwork(this, 'primary', {
+          name: plan.cluster.name,
+          region: plan.region,
+          vpcName: p.vpcName,
+          subnetName: p.subnetName,
+          nodeCidr: p.nodeCidr,
+          podCidr: p.podCidr,
+          podRangeName: p.podRangeName,
+          serviceCidr: p.serviceCidr,
+          serviceRangeName: p.serviceRangeName,
+          cloudNat: p.cloudNat,
+          dependsOn: apis.services,
+        });
 
-    const additional = new Map<string, SecondaryNetwork>();
+    const additional = new Map<string, AdditionalNetwork>();
     for (const n of plan.additionalNetworks) {
       // The construct id is the network's name, never its position: adding a network renames nothing.
       additional.set(
         n.key,
-        new SecondaryNetwork(this, n.key, {
-          name: `${plan.cluster.name}-${n.key}`,
-          region: plan.region,
-          vpcName: n.vpcName,
-          subnetName: n.subnetName,
-          firewallName: n.firewallName,
-          nodeCidr: n.nodeCidr,
-          podCidr: n.podCidr,
-          podRangeName: n.podRangeName,
-          dependsOn: apis.services,
-        }),
+        n.existing
+          ? new ExistingNetwork(this, n.key, {
+              project: n.existing.project,
+              region: plan.region,
+              network: n.existing.network,
+              subnetwork: n.existing.subnetwork,
+              nodeCidr: n.nodeCidr,
+              secondaryRanges: [{ rangeName: n.podRangeName, ipCidrRange: n.podCidr }],
+            })
+          : new SecondaryNetwork(this, n.key, {
+              name: `${plan.cluster.name}-${n.key}`,
+              region: plan.region,
+              vpcName: n.vpcName,
+              subnetName: n.subnetName,
+              firewallName: n.firewallName,
+              nodeCidr: n.nodeCidr,
+              podCidr: n.podCidr,
+              podRangeName: n.podRangeName,
+              dependsOn: apis.services,
+            }),
       );
     }
     this.additional = additional;
@@ -56,12 +78,12 @@ export class NetworkStack extends EnvironmentStack {
     new TerraformOutput(this, NETWORK_OUTPUTS.primary, {
       description: 'Primary VPC of the cluster: network, subnet and the pod/service secondary range names.',
       value: {
-        network_name: this.primary.network.name,
-        network_self_link: this.primary.network.selfLink,
-        subnetwork_name: this.primary.subnetwork.name,
-        subnetwork_self_link: this.primary.subnetwork.selfLink,
+        network_name: this.primary.networkName,
+        network_self_link: this.primary.networkSelfLink,
+        subnetwork_name: this.primary.subnetworkName,
+        subnetwork_self_link: this.primary.subnetworkSelfLink,
         pod_range_name: this.primary.podRangeName,
-        service_range_name: this.primary.serviceRangeName,
+        service_range_name: this.primary instanceof ExistingNetwork ? this.primary.rangeNames[1] : this.primary.serviceRangeName,
       },
     });
     new TerraformOutput(this, NETWORK_OUTPUTS.additional, {
@@ -71,11 +93,11 @@ export class NetworkStack extends EnvironmentStack {
         [...additional].map(([key, n]) => [
           key,
           {
-            network_name: n.network.name,
-            network_self_link: n.network.selfLink,
-            subnetwork_name: n.subnetwork.name,
-            subnetwork_self_link: n.subnetwork.selfLink,
-            node_cidr: n.subnetwork.ipCidrRange,
+            network_name: n.networkName,
+            network_self_link: n.networkSelfLink,
+            subnetwork_name: n.subnetworkName,
+            subnetwork_self_link: n.subnetworkSelfLink,
+            node_cidr: n.nodeCidr,
             pod_range_name: n.podRangeName,
             pod_cidr: n.podCidr,
           },
@@ -84,6 +106,11 @@ export class NetworkStack extends EnvironmentStack {
     });
   }
 }
+
+/** The cluster's network as the network stack holds it. */
+export type PrimaryNetwork = ClusterNetwork | ExistingNetwork;
+/** An additional network as the network stack holds it. */
+export type AdditionalNetwork = SecondaryNetwork | ExistingNetwork;
 
 /** Output names of the network stack. */
 export const NETWORK_OUTPUTS = { primary: 'primary_network', additional: 'additional_networks' } as const;

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
-import { planEnvironment, EnvironmentPlan } from './plan';
+import { BOOTSTRAP_STACK_PREFIX, planEnvironment, EnvironmentPlan } from './plan';
 import { EnvironmentError, Problem, formatPath } from './problems';
 import { environmentSchema } from './schema';
 
@@ -63,6 +63,16 @@ export function loadEnvironmentText(
       ],
     };
   }
+  if (`${name}-`.startsWith(BOOTSTRAP_STACK_PREFIX.replace(/-$/, ''))) {
+    return {
+      problems: [
+        {
+          path: '',
+          message: `environment name "${name}" (the file name) may not start with "bootstrap": bootstrap stacks are named ${BOOTSTRAP_STACK_PREFIX}<env>, and cdktf deploy '${name}-*' would select them`,
+        },
+      ],
+    };
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -77,7 +87,7 @@ export function loadEnvironmentText(
         issue.code === 'unrecognized_keys'
           ? issue.keys.map((key) => ({
               path: formatPath([...issue.path, key]),
-              message: `unknown key (a typo?); allowed here: ${allowedKeysAt(issue.path).join(', ')}`,
+              message: `unknown key (a typo?); allowed here: ${allowedKeysAt(issue.path, data).join(', ')}`,
             }))
           : [{ path: formatPath(issue.path), message: describeIssue(issue) }],
       ),
@@ -120,6 +130,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
       return `${show(input)} is out of range; must be ${bound}`;
     }
+    case 'invalid_union': {
+      const options = (issue as { options?: unknown[] }).options;
+      if (options) {
+        const value = input && typeof input === 'object' ? (input as Record<string, unknown>)[(issue as { discriminator?: string }).discriminator ?? 'type'] : input;
+        return `${show(value)} is not allowed; use one of ${options.map((v) => JSON.stringify(v)).join(', ')}`;
+      }
+      return `${show(input)}: ${issue.message}`;
+    }
     case 'invalid_format':
     case 'custom':
       return issue.message.startsWith('"') ? issue.message : `${show(input)} ${issue.message}`;
@@ -128,18 +146,30 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** The keys the schema allows at `path` (an object inside the environment), for "unknown key" messages. */
-function allowedKeysAt(segments: readonly PropertyKey[]): string[] {
-  let node: z.core.$ZodType = environmentSchema;
-  const unwrap = (t: z.core.$ZodType): z.core.$ZodType => {
-    const def = t._zod.def as { innerType?: z.core.$ZodType };
-    return def.innerType ? unwrap(def.innerType) : t;
+/**
+ * The keys the schema allows at `path` (an object inside the environment), for "unknown key" messages. Inside a
+ * discriminated union (the backend) they are the keys of the variant the file chose.
+ */
+function allowedKeysAt(segments: readonly PropertyKey[], data: unknown): string[] {
+  type Def = { innerType?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType; options?: z.core.$ZodType[]; discriminator?: string };
+  const def = (t: z.core.$ZodType) => t._zod.def as Def;
+  const unwrap = (t: z.core.$ZodType, value: unknown): z.core.$ZodType => {
+    const d = def(t);
+    if (d.innerType) return unwrap(d.innerType, value);
+    if (d.options && d.discriminator) {
+      const chosen = value && typeof value === 'object' ? (value as Record<string, unknown>)[d.discriminator] : undefined;
+      const match = d.options.find((o) => (def(o).shape?.[d.discriminator!]?._zod.def as { values?: unknown[] } | undefined)?.values?.includes(chosen));
+      return match ? unwrap(match, value) : t;
+    }
+    return t;
   };
+  let node: z.core.$ZodType = environmentSchema;
+  let value = data;
   for (const segment of segments) {
-    node = unwrap(node);
-    const def = node._zod.def as { shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
-    node = typeof segment === 'number' ? def.element! : def.shape![segment as string];
+    node = unwrap(node, value);
+    node = typeof segment === 'number' ? def(node).element! : def(node).shape![segment as string];
+    value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[segment] : undefined;
   }
-  const shape = (unwrap(node)._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape ?? {};
+  const shape = def(unwrap(node, value)).shape ?? {};
   return Object.keys(shape).filter((key) => key !== '$schema');
 }

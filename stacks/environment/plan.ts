@@ -25,6 +25,48 @@ export interface EnvironmentPlan {
   /** In NIC order: `additionalNetworks[k-1]` is `eth<k>` on every node. */
   readonly additionalNetworks: readonly AdditionalNetworkPlan[];
   readonly examples: { readonly samplePod: boolean };
+  /** Where every stack keeps its state, and how the others read it. */
+  readonly backend: BackendPlan;
+  /**
+   * `bootstrap-<env>`: the stack that creates the backend itself (state bucket, or Terraform Cloud workspaces and
+   * dynamic credentials), deployed once with local state; `undefined` for the local backend.
+   */
+  readonly bootstrapStackName?: string;
+}
+
+/** The three stacks of an environment, in deploy order. */
+export const STACK_KINDS = ['network', 'cluster', 'workloads'] as const;
+export type StackKind = (typeof STACK_KINDS)[number];
+
+export type BackendPlan = { readonly type: 'local' } | GcsBackendPlan | CloudBackendPlan;
+
+export interface GcsBackendPlan {
+  readonly type: 'gcs';
+  readonly bucket: string;
+  /** Object prefix of each stack's state: `<prefix>/<env>-<stack>` (Terraform adds `/default.tfstate`). */
+  readonly statePrefixes: Readonly<Record<StackKind, string>>;
+}
+
+export interface CloudBackendPlan {
+  readonly type: 'cloud';
+  readonly organization: string;
+  readonly project: string;
+  readonly hostname: string;
+  readonly agentPool?: string;
+  /** The workspace of each stack: `<workspacePrefix><env>-<stack>`. */
+  readonly workspaces: Readonly<Record<StackKind, string>>;
+  /** Workload Identity pool that trusts this organization's runs (4-32 characters). */
+  readonly workloadIdentityPoolId: string;
+  /** account_id of the service account the runs impersonate (6-30 characters). */
+  readonly runServiceAccountId: string;
+}
+
+/** A VPC and subnet another team owns: read, never created. */
+export interface ExistingSubnetPlan {
+  readonly project: string;
+  readonly network: string;
+  readonly subnetwork: string;
+  readonly podRangeName: string;
 }
 
 export interface ClusterPlan {
@@ -47,6 +89,8 @@ export interface ClusterPlan {
 }
 
 export interface PrimaryNetworkPlan {
+  /** Set when the cluster uses an existing VPC and subnet (the names below are then theirs). */
+  readonly existing?: ExistingSubnetPlan & { readonly serviceRangeName: string };
   readonly vpcName: string;
   readonly subnetName: string;
   readonly nodeCidr: string;
@@ -71,6 +115,8 @@ export interface NodePoolPlan {
 export interface AdditionalNetworkPlan {
   /** Name in the environment file; the stable key of every construct and output of this network. */
   readonly key: string;
+  /** Set when the network is an existing VPC and subnet (the names below are then theirs; no firewall is created). */
+  readonly existing?: ExistingSubnetPlan;
   readonly vpcName: string;
   readonly subnetName: string;
   readonly firewallName: string;
@@ -275,14 +321,19 @@ export function planEnvironment(name: string, config: EnvironmentConfig): PlanRe
         `${rangeStart} leaves the attachment no address: ${testAddresses.join(' and ')} are reserved for helm test and ${formatAddress(podCidr.last)} is the broadcast address; start at ${formatAddress(lastHandedOut)} or earlier`,
       );
     }
+    const existing = n.existing ? { ...n.existing, project: n.existing.project ?? config.project } : undefined;
+    if (existing && n.podRangeName !== undefined) {
+      report(`${at}.podRangeName`, `names a range this product creates; for an existing subnet give its range in existing.podRangeName`);
+    }
     return {
       key: n.name,
-      vpcName: `${c.name}-${n.name}-vpc`,
-      subnetName: `${c.name}-${n.name}`,
+      existing,
+      vpcName: existing?.network ?? `${c.name}-${n.name}-vpc`,
+      subnetName: existing?.subnetwork ?? `${c.name}-${n.name}`,
       firewallName: `${c.name}-${n.name}-allow-internal`,
       nodeCidr: n.nodeCidr,
       podCidr: n.podCidr,
-      podRangeName: n.podRangeName ?? `${n.name}-pods`,
+      podRangeName: existing?.podRangeName ?? n.podRangeName ?? `${n.name}-pods`,
       maxPodsPerNode: n.maxPodsPerNode,
       nodeInterface,
       attachment: {
@@ -298,23 +349,55 @@ export function planEnvironment(name: string, config: EnvironmentConfig): PlanRe
     };
   });
 
+  const primaryExisting = c.existing ? { ...c.existing, project: c.existing.project ?? config.project } : undefined;
+  if (primaryExisting && c.cloudNat) {
+    report('cluster.cloudNat', `cannot add a Cloud Router and NAT to the existing network ${primaryExisting.project}/${primaryExisting.network}; its owners provide egress`);
+  }
   const primaryNetwork: PrimaryNetworkPlan = {
-    vpcName: `${c.name}-vpc`,
-    subnetName: `${c.name}-nodes`,
+    existing: primaryExisting,
+    vpcName: primaryExisting?.network ?? `${c.name}-vpc`,
+    subnetName: primaryExisting?.subnetwork ?? `${c.name}-nodes`,
     nodeCidr: c.nodeCidr,
     podCidr: c.podCidr,
-    podRangeName: `${c.name}-pods`,
+    podRangeName: primaryExisting?.podRangeName ?? `${c.name}-pods`,
     serviceCidr: c.serviceCidr,
-    serviceRangeName: `${c.name}-services`,
+    serviceRangeName: primaryExisting?.serviceRangeName ?? `${c.name}-services`,
     cloudNat: c.cloudNat,
   };
 
+  // Every node NIC in one project, each in its own VPC. GKE: "For Shared VPC deployments, all network interfaces
+  // (NICs) attached to nodes must belong to the same project as the host project" (Set up multi-network support for
+  // Pods, limitations); Compute Engine: each NIC of a VM in a different VPC.
+  const nicProject = primaryExisting?.project ?? config.project;
+  const vpcs = new Map<string, string>([[`${nicProject}/${primaryNetwork.vpcName}`, primaryExisting ? 'cluster.existing.network' : 'cluster.name']]);
+  networks.forEach((n, i) => {
+    const project = n.existing?.project ?? config.project;
+    const at = `additionalNetworks[${i}]`;
+    if (project !== nicProject) {
+      report(
+        n.existing?.project ? `${at}.existing.project` : at,
+        `network ${n.key} is in project ${project} but the cluster's network is in ${nicProject}: GKE wants every node NIC in one project (the Shared VPC host project), so ${primaryExisting ? `use a network of ${nicProject}` : `give cluster.existing a network of ${project}`}`,
+      );
+    }
+    const key = `${project}/${n.vpcName}`;
+    const owner = vpcs.get(key);
+    if (owner !== undefined && n.existing) report(`${at}.existing.network`, `VPC ${key} is already the network of ${owner}; each node NIC needs its own VPC`);
+    else vpcs.set(key, n.existing ? `${at}.existing.network` : `${at}.name`);
+  });
+
+  const backend = planBackend(name, config, report);
+
   // Derived GCP names: each at most 63 characters and unique per kind.
   const derived: { path: string; kind: string; value: string }[] = [
-    { path: 'cluster.name', kind: 'VPC', value: primaryNetwork.vpcName },
-    { path: 'cluster.name', kind: 'subnet', value: primaryNetwork.subnetName },
-    // A repeated network name is reported once, above; its derived names would only repeat that.
-    ...networks.flatMap((n, i) => (networks.findIndex((m) => m.key === n.key) < i ? [] : [
+    ...(primaryExisting
+      ? []
+      : [
+          { path: 'cluster.name', kind: 'VPC', value: primaryNetwork.vpcName },
+          { path: 'cluster.name', kind: 'subnet', value: primaryNetwork.subnetName },
+        ]),
+    // A repeated network name is reported once, above; its derived names would only repeat that. Existing networks
+    // keep their own names.
+    ...networks.flatMap((n, i) => (n.existing || networks.findIndex((m) => m.key === n.key) < i ? [] : [
       { path: `additionalNetworks[${i}].name`, kind: 'VPC', value: n.vpcName },
       { path: `additionalNetworks[${i}].name`, kind: 'subnet', value: n.subnetName },
       { path: `additionalNetworks[${i}].name`, kind: 'firewall', value: n.firewallName },
@@ -356,7 +439,67 @@ export function planEnvironment(name: string, config: EnvironmentConfig): PlanRe
       nodePools: pools,
       additionalNetworks: networks,
       examples: config.examples,
+      backend,
+      bootstrapStackName: backend.type === 'local' ? undefined : `${BOOTSTRAP_STACK_PREFIX}${name}`,
     },
+  };
+}
+
+/**
+ * Bootstrap stacks are named `bootstrap-<env>`, so that `cdktf deploy '<env>-*'` never selects one: no environment
+ * name may start with this prefix (checked by the loader).
+ */
+export const BOOTSTRAP_STACK_PREFIX = 'bootstrap-';
+
+/** Terraform Cloud workspace names: letters, digits, - and _, at most 90 characters (HCP Terraform API). */
+const TFC_WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
+
+/**
+ * GCP copies a token's subject into `google.subject`, which holds at most 127 bytes (IAM Workload Identity
+ * Federation, attribute mappings). Terraform Cloud's subject is
+ * `organization:<org>:project:<project>:workspace:<workspace>:run_phase:<plan|apply>` (workload identity token claims).
+ */
+const GOOGLE_SUBJECT_MAX = 127;
+
+function planBackend(env: string, config: EnvironmentConfig, report: (path: string, message: string) => void): BackendPlan {
+  const b = config.backend;
+  if (b.type === 'local') return { type: 'local' };
+  if (b.type === 'gcs') {
+    return { type: 'gcs', bucket: b.bucket, statePrefixes: Object.fromEntries(STACK_KINDS.map((k) => [k, `${b.prefix}/${env}-${k}`])) as Record<StackKind, string> };
+  }
+  const workspaces = Object.fromEntries(STACK_KINDS.map((k) => [k, `${b.workspacePrefix}${env}-${k}`])) as Record<StackKind, string>;
+  for (const workspace of Object.values(workspaces)) {
+    if (!TFC_WORKSPACE_NAME.test(workspace)) {
+      report('backend.workspacePrefix', `makes workspace name "${workspace}" (${workspace.length} characters); Terraform Cloud allows at most 90 letters, digits, - and _`);
+      break;
+    }
+  }
+  const longest = Object.values(workspaces).reduce((a, w) => (w.length > a.length ? w : a), '');
+  const subject = `organization:${b.organization}:project:${b.project}:workspace:${longest}:run_phase:apply`;
+  if (Buffer.byteLength(subject) > GOOGLE_SUBJECT_MAX) {
+    report(
+      'backend.project',
+      `makes the runs' token subject "${subject}" ${Buffer.byteLength(subject)} bytes long; GCP Workload Identity Federation maps it to google.subject, which holds at most ${GOOGLE_SUBJECT_MAX}: shorten backend.organization, backend.project or backend.workspacePrefix`,
+    );
+  }
+  // Terraform Cloud's shared runners have no published address ranges: with an authorized-networks list they cannot
+  // reach the control plane, and the workloads stack (kubernetes and helm providers) fails.
+  if (config.cluster.authorizedNetworks && !b.agentPool && !b.authorizedNetworksAcknowledgement) {
+    report(
+      'cluster.authorizedNetworks',
+      "restricts the control plane, but the backend runs on Terraform Cloud's shared runners, whose addresses are not published: set backend.agentPool to an agent pool running inside these networks, or say in backend.authorizedNetworksAcknowledgement how the runs reach the endpoint",
+    );
+  }
+  return {
+    type: 'cloud',
+    organization: b.organization,
+    project: b.project,
+    hostname: b.hostname,
+    agentPool: b.agentPool,
+    workspaces,
+    // Pool ids: 4-32 lowercase letters, digits and hyphens; service account ids: 6-30.
+    workloadIdentityPoolId: `tfc-${env}`.slice(0, 32).replace(/-+$/, ''),
+    runServiceAccountId: `${env.slice(0, 21).replace(/-+$/, '')}-tfc-runs`,
   };
 }
 

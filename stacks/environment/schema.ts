@@ -41,7 +41,25 @@ const ipv4 = z.string().refine(isIpv4Address, { message: 'is not an IPv4 address
 
 const zone = z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, { message: 'is not a zone name (e.g. us-central1-c)' });
 
+/** A GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter. */
+const projectId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+  message: 'is not a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter',
+});
+
 export const RELEASE_CHANNELS = ['UNSPECIFIED', 'RAPID', 'REGULAR', 'STABLE', 'EXTENDED'] as const;
+
+/**
+ * A VPC and subnet another team owns, possibly in a Shared VPC host project: the network stack reads them instead of
+ * creating them, and checks at plan time that they have the ranges this file declares.
+ */
+const existingSubnet = {
+  project: projectId
+    .optional()
+    .meta({ description: 'Project of the VPC and subnet (a Shared VPC host project). Default: the environment project.' }),
+  network: gcpName(63, 'VPC name').meta({ description: 'Name of the existing VPC.' }),
+  subnetwork: gcpName(63, 'subnet name').meta({ description: 'Name of its subnet in `region`; its primary range must be `nodeCidr`.' }),
+  podRangeName: gcpName(63, 'secondary range name').meta({ description: 'Name of the subnet secondary range for pods; its range must be `podCidr`.' }),
+};
 export const IPVLAN_MODES = ['l2', 'l3', 'l3s'] as const;
 
 const authorizedNetwork = z.strictObject({
@@ -100,6 +118,18 @@ const cluster = z
       .boolean()
       .default(false)
       .meta({ description: 'Add a Cloud Router and Cloud NAT so private nodes can pull from registries outside Google (e.g. Docker Hub).' }),
+    existing: z
+      .strictObject({
+        ...existingSubnet,
+        serviceRangeName: gcpName(63, 'secondary range name').meta({
+          description: 'Name of the subnet secondary range for Services; its range must be `serviceCidr`.',
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Use an existing VPC and subnet for the cluster (eth0) instead of creating them; `nodeCidr`, `podCidr` and `serviceCidr` must then be the subnet's ranges. Required for Shared VPC: GKE wants every node NIC in the host project.",
+      }),
     authorizedNetworks: z
       .array(authorizedNetwork)
       .optional()
@@ -174,8 +204,72 @@ const additionalNetwork = z.strictObject({
     .max(ADDITIONAL_NETWORK_MAX_PODS_RANGE.max)
     .default(8)
     .meta({ description: 'Max pods per node on this network; sizes the per-node block GKE carves from podCidr.' }),
+  existing: z
+    .strictObject(existingSubnet)
+    .optional()
+    .meta({
+      description:
+        "Attach to an existing VPC and subnet instead of creating them (no VPC, subnet or firewall is created); `nodeCidr` and `podCidr` must be the subnet's ranges, checked at plan time.",
+    }),
   attachment,
 });
+
+/** A GCS bucket name without dots (dotted names need a verified domain): 3-63 characters. */
+const bucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/, {
+    message: 'is not a GCS bucket name: 3 to 63 lowercase letters, digits, hyphens and underscores, starting and ending with a letter or digit',
+  })
+  .refine((v) => !v.startsWith('goog') && !/g[o0][o0]gle/.test(v), { message: 'is not a GCS bucket name: names may not start with "goog" or contain "google"' });
+
+/** Terraform Cloud / Enterprise names of organizations, agent pools and workspace prefixes: letters, digits, - and _. */
+const tfcName = (what: string, max: number) =>
+  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`), { message: `is not a valid ${what}: at most ${max} letters, digits, - and _` });
+
+const backend = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('local').meta({ description: 'State files in `state/` at the project root.' }) }),
+    z.strictObject({
+      type: z.literal('gcs').meta({ description: 'State in a GCS bucket, at `<prefix>/<env>-<stack>`.' }),
+      bucket: bucketName.meta({ description: 'State bucket; `bootstrap-<env>` creates it.' }),
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: 'is not a GCS object prefix: path segments of letters, digits, ., - and _, separated by /' })
+        .max(200)
+        .default('gke-multinet')
+        .meta({ description: 'Object prefix of every state in the bucket.' }),
+    }),
+    z.strictObject({
+      type: z.literal('cloud').meta({ description: 'Terraform Cloud / Enterprise: one workspace per stack, run remotely.' }),
+      organization: tfcName('Terraform Cloud organization name', 40).meta({ description: 'Organization that holds the workspaces.' }),
+      project: z
+        .string()
+        .regex(/^[\w-][\w -]{1,38}[\w-]$/, { message: 'is not a Terraform Cloud project name: 3 to 40 letters, digits, spaces, - and _, not starting or ending with a space' })
+        .meta({ description: 'Terraform Cloud project of the workspaces; `bootstrap-<env>` creates it.' }),
+      workspacePrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]*$/, { message: 'is not a workspace name prefix: letters, digits, - and _ only' })
+        .default('')
+        .meta({ description: 'Prepended to every workspace name: `<workspacePrefix><env>-<stack>`.' }),
+      hostname: z
+        .string()
+        .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, { message: 'is not a host name (e.g. app.terraform.io)' })
+        .default('app.terraform.io')
+        .meta({ description: 'Terraform Cloud or Terraform Enterprise host.' }),
+      agentPool: tfcName('agent pool name', 90)
+        .optional()
+        .meta({ description: 'Run the workspaces on this existing agent pool (execution mode agent). Needed with `cluster.authorizedNetworks`.' }),
+      authorizedNetworksAcknowledgement: z
+        .string()
+        .min(10, { message: 'must say, in at least 10 characters, how the remote runs reach the control plane' })
+        .optional()
+        .meta({
+          description: "Why remote runs on Terraform Cloud's shared runners reach a control plane restricted by `cluster.authorizedNetworks`, when no agent pool is named.",
+        }),
+    }),
+  ])
+  .default({ type: 'local' })
+  .meta({ description: 'Where the stacks keep their state. Default: local files.' });
 
 const examples = z
   .strictObject({
@@ -190,12 +284,7 @@ const examples = z
 export const environmentSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'Path to this schema, for editors.' }),
-    project: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
-        message: 'is not a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter',
-      })
-      .meta({ description: 'GCP project id.' }),
+    project: projectId.meta({ description: 'GCP project id.' }),
     region: z
       .string()
       .regex(/^[a-z]+-[a-z]+\d+$/, { message: 'is not a GCP region (e.g. us-central1)' })
@@ -208,6 +297,7 @@ export const environmentSchema = z
       .max(7)
       .meta({ description: 'Extra networks, in NIC order: the k-th one arrives on every node as `eth<k>`.' }),
     examples,
+    backend,
   })
   .meta({ title: 'GKE multinet environment', description: 'One environment: network, cluster and Multus/Whereabouts workloads.' });
 

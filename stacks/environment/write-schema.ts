@@ -15,6 +15,8 @@ export function schemaFileText(): string {
 
 interface JsonSchemaNode {
   type?: string;
+  const?: unknown;
+  oneOf?: JsonSchemaNode[];
   description?: string;
   default?: unknown;
   enum?: unknown[];
@@ -46,11 +48,27 @@ export function environmentReferenceMarkdown(): string {
             : '';
     return `${node.type ?? 'any'}${range}`;
   };
+  const requirementOf = (parent: JsonSchemaNode, key: string, child: JsonSchemaNode) =>
+    parent.required?.includes(key) ? 'required' : child.default !== undefined ? `\`${JSON.stringify(child.default)}\`` : 'optional';
   const walk = (node: JsonSchemaNode, prefix: string) => {
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       if (key === '$schema') continue;
       const field = `${prefix}${key}`;
-      const requirement = node.required?.includes(key) ? 'required' : child.default !== undefined ? `\`${JSON.stringify(child.default)}\`` : 'optional';
+      const requirement = requirementOf(node, key, child);
+      if (child.oneOf) {
+        // A discriminated union (the backend): the discriminator's values, then each variant's fields.
+        rows.push(`| \`${field}\` | object | ${requirement} | ${(child.description ?? '').replace(/\|/g, '\\|')} |`);
+        const variants = child.oneOf.map((v) => ({ name: String(v.properties?.type?.const), node: v }));
+        const explain = variants.map((v) => `\`${v.name}\`: ${v.node.properties?.type?.description ?? ''}`).join(' ');
+        rows.push(`| \`${field}.type\` | ${variants.map((v) => `\`${v.name}\``).join(' \\| ')} | required | ${explain.replace(/\|/g, '\\|')} |`);
+        for (const v of variants) {
+          for (const [k, c] of Object.entries(v.node.properties ?? {})) {
+            if (k === 'type') continue;
+            rows.push(`| \`${field}.${k}\` | ${describeType(c)} | ${requirementOf(v.node, k, c)} (${v.name}) | ${(c.description ?? '').replace(/\|/g, '\\|')} |`);
+          }
+        }
+        continue;
+      }
       const objectLike = child.type === 'object' ? child : child.type === 'array' && child.items?.type === 'object' ? child.items : undefined;
       rows.push(`| \`${field}\` | ${objectLike ? (child.type === 'array' ? 'object[]' : 'object') : describeType(child)} | ${requirement} | ${(child.description ?? '').replace(/\|/g, '\\|')} |`);
       if (objectLike) walk(objectLike, child.type === 'array' ? `${field}[].` : `${field}.`);

@@ -9,11 +9,11 @@ describe('cluster stack', () => {
   const prod = stacksOf(() => {}, 'prod').cluster;
   const dev = stacksOf().cluster;
 
-  test('reads the network stack state through the relative local backend', () => {
+  test("reads the network stack state through the relative local backend, in the default workspace its producer writes", () => {
     expect(synthJson(prod).data.terraform_remote_state.network).toEqual({
       backend: 'local',
       config: { path: '../../../state/prod-network.tfstate' },
-      workspace: '${terraform.workspace}',
+      workspace: 'default',
     });
   });
 

@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
+import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+
+export interface StateBucketProps {
+  /** Bucket name (3-63 lowercase letters, digits, hyphens and underscores). */
+  readonly name: string;
+  /** Location of the bucket: the environment's region. */
+  readonly location: string;
+  /**
+   * Project of the bucket.
+   * @default the provider's project
+   */
+  readonly project?: string;
+  /**
+   * Resources the bucket waits for, e.g. the enabled Cloud Storage API.
+   * @default none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * The GCS bucket that holds an environment's Terraform state (terraform-google-modules/bootstrap's state bucket,
+ * without a KMS key): versioned, uniform access, never public, never emptied by Terraform.
+ */
+export class StateBucket extends Construct {
+  readonly bucket: StorageBucket;
+
+  constructor(scope: Construct, id: string, props: StateBucketProps) {
+    super(scope, id);
+    if (!/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/.test(props.name) || props.name.startsWith('goog') || props.name.includes('google')) {
+      throw new Error(`StateBucket "${id}": name "${props.name}" is not a GCS bucket name (3-63 lowercase letters, digits, - and _; no "goog" prefix, no "google")`);
+    }
+    this.bucket = new StorageBucket(this, 'bucket', {
+      project: props.project,
+      name: props.name,
+      location: props.location,
+      // Every state write keeps the previous version: a bad apply or a deleted object can be rolled back.
+      versioning: { enabled: true },
+      // IAM alone decides access; no per-object ACL can open a state file, which holds secrets in clear text.
+      uniformBucketLevelAccess: true,
+      // No allUsers / allAuthenticatedUsers grant can ever make the state public.
+      publicAccessPrevention: 'enforced',
+      // Terraform must never delete the bucket with the states in it.
+      forceDestroy: false,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+      // Losing this bucket loses every stack's state: a destroy must be a deliberate, manual act.
+      lifecycle: { preventDestroy: true },
+    });
+  }
+}
