@@ -104,6 +104,50 @@ describe('synthesis is portable and safe', () => {
     expect(Object.keys(readManifest(out).stacks).some((name) => name.startsWith('dev-'))).toBe(false);
   });
 
+  /** The shipped environments plus a copy of dev on each remote backend, in their own folder. */
+  const remoteEnvironments = () => {
+    const envs = tempDir('envs-');
+    for (const name of ENVIRONMENTS) writeFileSync(path.join(envs, `${name}.json`), environmentText(() => {}, name));
+    writeFileSync(path.join(envs, 'gcsdev.json'), environmentText((env) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state', prefix: 'gke' })));
+    writeFileSync(path.join(envs, 'tfcdev.json'), environmentText((env) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' })));
+    return envs;
+  };
+
+  test('synthesizes the environments on remote backends with their bootstrap stacks', () => {
+    const out = path.join(tempDir('out-'), 'cdktf.out');
+    const result = runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: remoteEnvironments() });
+    expect(result.stderr).toBe('');
+    const stacks = Object.keys(readManifest(out).stacks);
+    expect(stacks.filter((s) => s.startsWith('bootstrap-')).sort()).toEqual(['bootstrap-gcsdev', 'bootstrap-tfcdev']);
+    expect(stacks.filter((s) => s.startsWith('gcsdev-')).sort()).toEqual(['gcsdev-cluster', 'gcsdev-network', 'gcsdev-workloads']);
+  });
+
+  test('keeps every file a remote run needs inside its stack folder, and points nowhere outside it', () => {
+    const out = path.join(tempDir('out-'), 'cdktf.out');
+    expect(runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: remoteEnvironments() }).status).toBe(0);
+    for (const stack of ['gcsdev-network', 'gcsdev-cluster', 'gcsdev-workloads', 'tfcdev-network', 'tfcdev-cluster', 'tfcdev-workloads']) {
+      const dir = path.join(out, 'stacks', stack);
+      for (const file of listFiles(dir)) {
+        const text = readFileSync(path.join(dir, file), 'utf8');
+        expect({ stack, file, outside: /\.\.\/|"\/(home|root|tmp|work|Users)\//.test(text) }).toEqual({ stack, file, outside: false });
+      }
+    }
+    const workloads = JSON.parse(readFileSync(path.join(out, 'stacks', 'tfcdev-workloads', 'cdk.tf.json'), 'utf8'));
+    const chart = (Object.values(workloads.resource.helm_release)[0] as { chart: string }).chart;
+    expect(statSync(path.join(out, 'stacks', 'tfcdev-workloads', chart, 'Chart.yaml')).isFile()).toBe(true);
+  });
+
+  test('gives byte-identical stacks for every backend in two different checkout folders', () => {
+    const envs = remoteEnvironments();
+    const [a, b] = [makeCheckout('checkout-a-'), makeCheckout('checkout-b-')];
+    dirs.push(a, b);
+    for (const dir of [a, b]) expect(runApp(dir, path.join(dir, 'cdktf.out'), { ENVIRONMENTS_DIR: envs }).status).toBe(0);
+    const files = listFiles(path.join(a, 'cdktf.out'));
+    expect(files.some((f) => f.startsWith('stacks/bootstrap-tfcdev/'))).toBe(true);
+    expect(listFiles(path.join(b, 'cdktf.out'))).toEqual(files);
+    for (const file of files) expect(readFileSync(path.join(b, 'cdktf.out', file)).equals(readFileSync(path.join(a, 'cdktf.out', file)))).toBe(true);
+  });
+
   test('rejects an invalid environment with exit code 1, every problem on stderr, and writes nothing', () => {
     const envs = tempDir('envs-');
     writeFileSync(path.join(envs, 'good.json'), environmentText());

@@ -335,6 +335,157 @@ describe('environment validation', () => {
   });
 });
 
+describe('backend validation', () => {
+  const gcs = { type: 'gcs', bucket: 'acme-gke-multinet-state' };
+  const cloud = { type: 'cloud', organization: 'acme', project: 'gke-multinet' };
+
+  test('accepts local (the default), gcs and cloud backends', () => {
+    expect(problemsOf((env) => (env.backend = { type: 'local' }))).toEqual([]);
+    expect(problemsOf((env) => (env.backend = gcs))).toEqual([]);
+    expect(problemsOf((env) => (env.backend = cloud))).toEqual([]);
+  });
+
+  test('rejects an unknown backend type, naming the allowed ones', () => {
+    expect(problemsOf((env) => (env.backend = { type: 's3', bucket: 'x' }))).toEqual(['backend.type: "s3" is not allowed; use one of "local", "gcs", "cloud"']);
+  });
+
+  test('rejects gcs without a bucket', () => {
+    expect(problemsOf((env) => (env.backend = { type: 'gcs' }))).toEqual(['backend.bucket: is required (string)']);
+  });
+
+  test.each([
+    ['My_Bucket', 'is not a GCS bucket name: 3 to 63 lowercase letters'],
+    ['ab', 'is not a GCS bucket name: 3 to 63 lowercase letters'],
+    ['state.example.com', 'is not a GCS bucket name: 3 to 63 lowercase letters'],
+    ['google-state', 'is not a GCS bucket name: names may not start with "goog" or contain "google"'],
+  ])('rejects the invalid bucket name %s', (bucket, message) => {
+    expect(problemsOf((env) => (env.backend = { type: 'gcs', bucket }))).toEqual([expect.stringContaining(`backend.bucket: "${bucket}" ${message}`)]);
+  });
+
+  test('rejects a gcs prefix with empty path segments', () => {
+    expect(problemsOf((env) => (env.backend = { ...gcs, prefix: 'terraform//state' }))).toEqual([expect.stringMatching(/^backend\.prefix: "terraform\/\/state" is not a GCS object prefix/)]);
+  });
+
+  test('rejects a key of another backend type, listing the keys this one allows', () => {
+    expect(problemsOf((env) => (env.backend = { ...gcs, organization: 'acme' }))).toEqual(['backend.organization: unknown key (a typo?); allowed here: type, bucket, prefix']);
+  });
+
+  test('rejects cloud without an organization', () => {
+    expect(problemsOf((env) => (env.backend = { type: 'cloud', project: 'gke-multinet' }))).toEqual(['backend.organization: is required (string)']);
+  });
+
+  test('rejects a workspace prefix with characters Terraform Cloud refuses in workspace names', () => {
+    expect(problemsOf((env) => (env.backend = { ...cloud, workspacePrefix: 'team/' }))).toEqual([
+      'backend.workspacePrefix: "team/" is not a workspace name prefix: letters, digits, - and _ only',
+    ]);
+  });
+
+  test('rejects a workspace prefix that makes names longer than Terraform Cloud allows', () => {
+    expect(problemsOf((env) => (env.backend = { ...cloud, workspacePrefix: 'p'.repeat(80) }))).toContainEqual(
+      expect.stringMatching(/^backend\.workspacePrefix: makes workspace name "p{80}dev-network" \(91 characters\); Terraform Cloud allows at most 90/),
+    );
+  });
+
+  test('rejects a Terraform Cloud project name Terraform Cloud refuses', () => {
+    expect(problemsOf((env) => (env.backend = { ...cloud, project: 'x' }))).toEqual([expect.stringMatching(/^backend\.project: "x" is not a Terraform Cloud project name: 3 to 40/)]);
+  });
+
+  test("rejects names that make the runs' token subject longer than google.subject holds", () => {
+    expect(problemsOf((env) => (env.backend = { ...cloud, organization: 'o'.repeat(40), project: 'p'.repeat(40) }))).toEqual([
+      expect.stringMatching(/^backend\.project: makes the runs' token subject ".*" 14\d bytes long; .* at most 127/),
+    ]);
+  });
+
+  test('rejects authorized networks with cloud and neither an agent pool nor an acknowledgement, saying why', () => {
+    expect(
+      problemsOf((env) => {
+        env.backend = cloud;
+        env.cluster.authorizedNetworks = [{ cidr: '203.0.113.0/24', displayName: 'office' }];
+      }),
+    ).toEqual([expect.stringMatching(/^cluster\.authorizedNetworks: restricts the control plane, but the backend runs on Terraform Cloud's shared runners, whose addresses are not published: set backend\.agentPool/)]);
+  });
+
+  test('accepts authorized networks with cloud and an agent pool, or an acknowledgement', () => {
+    const office = [{ cidr: '203.0.113.0/24', displayName: 'office' }];
+    expect(problemsOf((env) => Object.assign(env, { backend: { ...cloud, agentPool: 'gke-agents' } }) && (env.cluster.authorizedNetworks = office))).toEqual([]);
+    expect(
+      problemsOf((env) => Object.assign(env, { backend: { ...cloud, authorizedNetworksAcknowledgement: 'Terraform Enterprise runs from 203.0.113.0/24' } }) && (env.cluster.authorizedNetworks = office)),
+    ).toEqual([]);
+  });
+
+  test('rejects an environment name starting with bootstrap, which would make `cdktf deploy <env>-*` select bootstrap stacks', () => {
+    expect(loadEnvironmentText('bootstrap-eu', environmentText()).problems).toEqual([
+      { path: '', message: expect.stringMatching(/^environment name "bootstrap-eu" \(the file name\) may not start with "bootstrap": bootstrap stacks are named bootstrap-<env>/) },
+    ]);
+  });
+});
+
+describe('existing networks validation', () => {
+  const existing = { network: 'team-dataplane', subnetwork: 'team-dataplane-us', podRangeName: 'team-pods' };
+
+  test('accepts an existing additional network next to created ones', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].existing = existing), 'prod')).toEqual([]);
+  });
+
+  test('rejects an existing network missing a field', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].existing = { network: 'team-dataplane' })).sort()).toEqual([
+      'additionalNetworks[0].existing.podRangeName: is required (string)',
+      'additionalNetworks[0].existing.subnetwork: is required (string)',
+    ]);
+  });
+
+  test('rejects podRangeName beside existing, which names the range itself', () => {
+    expect(problemsOf((env) => Object.assign(env.additionalNetworks[0], { existing, podRangeName: 'other' }))).toEqual([
+      'additionalNetworks[0].podRangeName: names a range this product creates; for an existing subnet give its range in existing.podRangeName',
+    ]);
+  });
+
+  test('still checks the ranges an existing network declares', () => {
+    expect(problemsOf((env) => Object.assign(env.additionalNetworks[0], { existing, podCidr: '10.20.0.0/24' }))).toEqual([
+      'additionalNetworks[0].podCidr: 10.20.0.0/24 overlaps cluster.podCidr (10.20.0.0/16)',
+    ]);
+  });
+
+  test('rejects an additional network in another project than the cluster network (Shared VPC wants one host project)', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].existing = { ...existing, project: 'network-host-project' }))).toEqual([
+      "additionalNetworks[0].existing.project: network dataplane is in project network-host-project but the cluster's network is in example-dev-project: GKE wants every node NIC in one project (the Shared VPC host project), so give cluster.existing a network of network-host-project",
+    ]);
+  });
+
+  test('accepts a Shared VPC environment whose every network is in the host project', () => {
+    expect(
+      problemsOf((env) => {
+        env.cluster.existing = { project: 'network-host-project', network: 'shared', subnetwork: 'gke', podRangeName: 'gke-pods', serviceRangeName: 'gke-services' };
+        env.additionalNetworks[0].existing = { ...existing, project: 'network-host-project' };
+      }),
+    ).toEqual([]);
+  });
+
+  test('rejects a created network beside a Shared VPC cluster network', () => {
+    expect(
+      problemsOf((env) => (env.cluster.existing = { project: 'network-host-project', network: 'shared', subnetwork: 'gke', podRangeName: 'gke-pods', serviceRangeName: 'gke-services' })),
+    ).toEqual([expect.stringMatching(/^additionalNetworks\[0\]: network dataplane is in project example-dev-project but the cluster's network is in network-host-project: .* use a network of network-host-project$/)]);
+  });
+
+  test('rejects two NICs in the same existing VPC', () => {
+    expect(
+      problemsOf((env) => {
+        env.additionalNetworks[0].existing = existing;
+        env.additionalNetworks[1].existing = { ...existing, subnetwork: 'other', podRangeName: 'other-pods' };
+      }, 'prod'),
+    ).toEqual(['additionalNetworks[1].existing.network: VPC example-prod-project/team-dataplane is already the network of additionalNetworks[0].existing.network; each node NIC needs its own VPC']);
+  });
+
+  test('rejects Cloud NAT on an existing cluster network', () => {
+    expect(
+      problemsOf((env) => {
+        env.cluster.existing = { network: 'shared', subnetwork: 'gke', podRangeName: 'gke-pods', serviceRangeName: 'gke-services' };
+        env.cluster.cloudNat = true;
+      }),
+    ).toEqual(['cluster.cloudNat: cannot add a Cloud Router and NAT to the existing network example-dev-project/shared; its owners provide egress']);
+  });
+});
+
 describe('loading a folder of environments', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'envs-'))));

@@ -87,4 +87,50 @@ describe('network stack', () => {
   test('keeps local state outside cdktf.out with a relative path', () => {
     expect(synthJson(prod).terraform.backend).toEqual({ local: { path: '../../../state/prod-network.tfstate' } });
   });
+
+  describe('with existing networks', () => {
+    const existing = { network: 'team-dataplane', subnetwork: 'team-dataplane-us', podRangeName: 'team-pods' };
+    const mixed = stacksOf((env) => (env.additionalNetworks[0].existing = existing), 'prod').network;
+    const json = synthJson(mixed);
+
+    test('creates no VPC, subnet or firewall for the existing network, and still creates the others', () => {
+      expect(Object.values(json.resource.google_compute_network).map((n) => (n as { name: string }).name).sort()).toEqual(['multinet-prod-storage-vpc', 'multinet-prod-vpc']);
+      expect(Object.values(json.resource.google_compute_firewall).map((f) => (f as { name: string }).name)).toEqual(['multinet-prod-storage-allow-internal']);
+    });
+
+    test('reads the existing VPC and subnet instead, checking their ranges at plan time', () => {
+      expect(Object.values(json.data.google_compute_network)).toEqual([{ project: 'example-prod-project', name: 'team-dataplane' }]);
+      const subnet = Object.values(json.data.google_compute_subnetwork)[0] as { name: string; lifecycle: { postcondition: unknown[] } };
+      expect(subnet.name).toBe('team-dataplane-us');
+      expect(subnet.lifecycle.postcondition).toHaveLength(3);
+    });
+
+    test('publishes the same outputs, so the cluster and workloads stacks do not change', () => {
+      expect(json.output.additional_networks.value.dataplane).toEqual({
+        network_name: 'team-dataplane',
+        network_self_link: expect.stringMatching(/^\$\{data\.google_compute_network\.dataplane_vpc_[0-9A-F]+\.self_link\}$/),
+        subnetwork_name: 'team-dataplane-us',
+        subnetwork_self_link: expect.stringMatching(/^\$\{data\.google_compute_subnetwork\.dataplane_subnet_[0-9A-F]+\.self_link\}$/),
+        node_cidr: '10.0.1.0/24',
+        pod_range_name: 'team-pods',
+        pod_cidr: '172.16.1.0/24',
+      });
+      expect(Object.keys(json.output.additional_networks.value.storage).sort()).toEqual(Object.keys(json.output.additional_networks.value.dataplane).sort());
+    });
+
+    test('reads a Shared VPC host project network for the cluster, with its pod and service ranges', () => {
+      const shared = synthJson(
+        stacksOf((env) => {
+          env.cluster.existing = { project: 'network-host-project', network: 'shared', subnetwork: 'gke', podRangeName: 'gke-pods', serviceRangeName: 'gke-services' };
+          env.additionalNetworks[0].existing = { ...existing, project: 'network-host-project' };
+        }).network,
+      );
+      expect(shared.resource.google_compute_network).toBeUndefined();
+      expect(shared.output.primary_network.value).toMatchObject({ network_name: 'shared', subnetwork_name: 'gke', pod_range_name: 'gke-pods', service_range_name: 'gke-services' });
+      const conditions = (Object.values(shared.data.google_compute_subnetwork) as { name: string; lifecycle: { postcondition: { condition: string }[] } }[])
+        .find((s) => s.name === 'gke')!
+        .lifecycle.postcondition.map((p) => p.condition);
+      expect(conditions).toContain('${contains([for r in self.secondary_ip_range : r.ip_cidr_range if r.range_name == "gke-services"], "10.30.0.0/20")}');
+    });
+  });
 });
