@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
-import { Fn, Op, Token } from 'cdktf';
+import { Fn, IResolvable, Op, Token } from 'cdktf';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { DataGoogleContainerEngineVersions } from '@cdktf/provider-google/lib/data-google-container-engine-versions';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { hclExpression, hclOperand, hclTemplate, hclValue } from './hcl-expression';
 import { checkCidr, checkGcpName, checkInteger } from './validate';
 
 /** Oldest GKE version a private multi-network cluster can be created at (see stacks/environment/gke.ts). */
@@ -54,10 +55,11 @@ export interface MultinetClusterProps {
    */
   readonly privateNodes?: boolean;
   /**
-   * Ranges allowed to reach the public control-plane endpoint.
+   * Ranges allowed to reach the public control-plane endpoint. Also a reference to a list known only to Terraform
+   * (a module variable) of objects with `cidr_block` and `display_name`; an empty list restricts nothing.
    * @default no restriction (access still requires IAM)
    */
-  readonly authorizedNetworks?: readonly AuthorizedNetwork[];
+  readonly authorizedNetworks?: readonly AuthorizedNetwork[] | IResolvable;
   /**
    * Default max pods per node on the primary pod range (8-256).
    * @default 110
@@ -105,7 +107,8 @@ export class MultinetCluster extends Construct {
     const accountId = props.nodeServiceAccountId ?? `${props.name}-nodes`;
     checkGcpName(what, 'nodeServiceAccountId', accountId, 30);
     if (accountId.length < 6) throw new Error(`${what}: nodeServiceAccountId "${accountId}" must be 6 to 30 characters`);
-    (props.authorizedNetworks ?? []).forEach((n, i) => checkCidr(what, `authorizedNetworks[${i}].cidr`, n.cidr));
+    const authorized = props.authorizedNetworks;
+    if (Array.isArray(authorized)) authorized.forEach((n, i) => checkCidr(what, `authorizedNetworks[${i}].cidr`, n.cidr));
     checkInteger(what, 'maxPodsPerNode', props.maxPodsPerNode ?? 110, 8, 256);
     const channel = props.releaseChannel ?? 'REGULAR';
     if (props.version !== undefined && !Token.isUnresolved(props.version)) {
@@ -139,7 +142,34 @@ export class MultinetCluster extends Construct {
     // match in that channel). min_master_version is a floor: the provider only ever upgrades the master to it.
     let minMasterVersion: string | undefined;
     let precondition: { condition: unknown; errorMessage: string } | undefined;
-    if (props.version !== undefined) {
+    if (props.version !== undefined && (Token.isUnresolved(props.version) || Token.isUnresolved(channel))) {
+      // Known only to Terraform (a module variable, possibly null): the same resolution, written as HCL.
+      const version = hclOperand(this, 'version', props.version);
+      const releaseChannel = hclOperand(this, 'release-channel', channel);
+      const versions = new DataGoogleContainerEngineVersions(this, 'versions', {
+        project: props.project,
+        location: props.location,
+        versionPrefix: hclExpression(
+          () => `${version.text()} == null ? "" : (can(regex("^[0-9]+[.][0-9]+$", ${version.text()})) ? "\${${version.text()}}." : ${version.text()})`,
+        ),
+      });
+      this.versions = versions;
+      const data = () => versions.fqn;
+      minMasterVersion = hclExpression(
+        () =>
+          `${version.text()} == null ? null : (${releaseChannel.text()} == "UNSPECIFIED" ? ${data()}.latest_master_version : try(${data()}.release_channel_latest_version[${releaseChannel.text()}], ""))`,
+      );
+      precondition = {
+        condition: hclValue(
+          () =>
+            `${version.text()} == null || (${releaseChannel.text()} == "UNSPECIFIED" ? length(${data()}.valid_master_versions) >= 1 : contains(keys(${data()}.release_channel_latest_version), ${releaseChannel.text()}))`,
+        ),
+        errorMessage: hclTemplate(
+          () =>
+            `GKE offers no version matching "\${${version.text()}}" in the \${${releaseChannel.text()}} release channel at ${props.location}; the channel's default is \${lookup(${data()}.release_channel_default_version, ${releaseChannel.text()}, "unknown")} (versions matching outside the channel: \${coalesce(join(", ", ${data()}.valid_master_versions), "none")}). Set a newer version, or none to follow the channel's default.`,
+        ),
+      };
+    } else if (props.version !== undefined) {
       const prefix = /^\d+\.\d+$/.test(props.version) ? `${props.version}.` : props.version;
       const versions = new DataGoogleContainerEngineVersions(this, 'versions', {
         project: props.project,
@@ -197,8 +227,8 @@ export class MultinetCluster extends Construct {
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       // Private nodes: no external IP on any node; the control plane stays reachable for Terraform.
       privateClusterConfig: { enablePrivateNodes: props.privateNodes ?? true, enablePrivateEndpoint: false },
-      masterAuthorizedNetworksConfig: props.authorizedNetworks
-        ? { cidrBlocks: props.authorizedNetworks.map((n) => ({ cidrBlock: n.cidr, displayName: n.displayName })) }
+      masterAuthorizedNetworksConfig: Array.isArray(authorized)
+        ? { cidrBlocks: authorized.map((n) => ({ cidrBlock: n.cidr, displayName: n.displayName })) }
         : undefined,
       // The throw-away default pool still boots once: give it the dedicated identity too.
       nodeConfig: {
@@ -214,5 +244,21 @@ export class MultinetCluster extends Construct {
         precondition: precondition ? [precondition] : undefined,
       },
     });
+    if (authorized !== undefined && !Array.isArray(authorized)) {
+      // Only a non-empty list may produce the block: an empty master_authorized_networks_config admits nobody.
+      const list = hclOperand(this, 'authorized-networks', authorized);
+      this.cluster.addOverride('dynamic.master_authorized_networks_config', {
+        for_each: hclValue(() => `length(coalesce(${list.text()}, [])) > 0 ? [1] : []`),
+        content: {
+          dynamic: {
+            cidr_blocks: {
+              for_each: hclValue(() => list.text()),
+              iterator: 'authorized',
+              content: { cidr_block: '${authorized.value.cidr_block}', display_name: '${authorized.value.display_name}' },
+            },
+          },
+        },
+      });
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { Fn, IResolvable, ITerraformDependable, ITerraformIterator, Op, Token, conditional } from 'cdktf';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { checkGcpName, checkInteger } from './validate';
 
@@ -37,10 +37,12 @@ export interface MultinetNodePoolProps {
   /** Email of the node service account. */
   readonly serviceAccount: string;
   /**
-   * Additional networks, in NIC order: the k-th one becomes eth<k> on every node.
+   * Additional networks, in NIC order: the k-th one becomes eth<k> on every node. Also a reference to a list known
+   * only to Terraform (a module variable) of objects with `network`, `subnetwork`, `pod_range_name` and
+   * `max_pods_per_node`: the pool then gets dynamic blocks.
    * @default [] (eth0 only)
    */
-  readonly additionalNetworks?: readonly NodePoolNetwork[];
+  readonly additionalNetworks?: readonly NodePoolNetwork[] | IResolvable;
   /**
    * Zones of the pool.
    * @default the cluster's zones
@@ -57,10 +59,11 @@ export interface MultinetNodePoolProps {
    */
   readonly nodeCount?: number;
   /**
-   * Cluster autoscaler bounds per zone.
+   * Cluster autoscaler bounds per zone. Also a reference to an object with `min_node_count` and `max_node_count`, or
+   * null (a module variable): the pool then autoscales only when it is set.
    * @default no autoscaling
    */
-  readonly autoscaling?: NodePoolAutoscaling;
+  readonly autoscaling?: NodePoolAutoscaling | IResolvable;
   /**
    * Boot disk size in GB.
    * @default 100
@@ -87,6 +90,11 @@ export interface MultinetNodePoolProps {
    * @default none
    */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Create one pool per element (Terraform `for_each`), the other props then referring to the iterator's values.
+   * @default one pool
+   */
+  readonly forEach?: ITerraformIterator;
 }
 
 /**
@@ -108,10 +116,13 @@ export class MultinetNodePool extends Construct {
     const nodeCount = props.nodeCount ?? 1;
     checkInteger(what, 'nodeCount', nodeCount, 0, 1000);
     const networks = props.additionalNetworks ?? [];
-    if (networks.length > 7) throw new Error(`${what}: additionalNetworks has ${networks.length} entries; a VM has at most 8 NICs (eth0 + 7)`);
-    networks.forEach((n, i) => checkInteger(what, `additionalNetworks[${i}].maxPodsPerNode`, n.maxPodsPerNode, 8, 110));
-    if (props.autoscaling) {
-      const { minNodeCount, maxNodeCount } = props.autoscaling;
+    if (Array.isArray(networks)) {
+      if (networks.length > 7) throw new Error(`${what}: additionalNetworks has ${networks.length} entries; a VM has at most 8 NICs (eth0 + 7)`);
+      networks.forEach((n, i) => checkInteger(what, `additionalNetworks[${i}].maxPodsPerNode`, n.maxPodsPerNode, 8, 110));
+    }
+    const autoscaling = props.autoscaling;
+    if (autoscaling && !Token.isUnresolved(autoscaling)) {
+      const { minNodeCount, maxNodeCount } = autoscaling as NodePoolAutoscaling;
       checkInteger(what, 'autoscaling.minNodeCount', minNodeCount, 0, 1000);
       checkInteger(what, 'autoscaling.maxNodeCount', maxNodeCount, Math.max(1, minNodeCount), 1000);
     }
@@ -122,9 +133,7 @@ export class MultinetNodePool extends Construct {
       location: props.location,
       namePrefix: `${props.name}-`,
       nodeLocations: props.nodeLocations ? [...props.nodeLocations] : undefined,
-      ...(props.autoscaling
-        ? { initialNodeCount: nodeCount, autoscaling: { minNodeCount: props.autoscaling.minNodeCount, maxNodeCount: props.autoscaling.maxNodeCount } }
-        : { nodeCount }),
+      ...sizing(nodeCount, autoscaling),
       // Nodes are repaired and patched by GKE; one surge node at a time, never fewer nodes than asked for.
       management: { autoRepair: true, autoUpgrade: true },
       upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
@@ -147,15 +156,60 @@ export class MultinetNodePool extends Construct {
       },
       networkConfig: {
         enablePrivateNodes: props.privateNodes ?? true,
-        additionalNodeNetworkConfigs: networks.map((n) => ({ network: n.network, subnetwork: n.subnetwork })),
-        additionalPodNetworkConfigs: networks.map((n) => ({
-          subnetwork: n.subnetwork,
-          secondaryPodRange: n.podRangeName,
-          maxPodsPerNode: n.maxPodsPerNode,
-        })),
+        ...(Array.isArray(networks)
+          ? {
+              additionalNodeNetworkConfigs: networks.map((n) => ({ network: n.network, subnetwork: n.subnetwork })),
+              additionalPodNetworkConfigs: networks.map((n) => ({ subnetwork: n.subnetwork, secondaryPodRange: n.podRangeName, maxPodsPerNode: n.maxPodsPerNode })),
+            }
+          : {}),
       },
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+      forEach: props.forEach,
       lifecycle: { createBeforeDestroy: true },
     });
+    if (!Array.isArray(networks)) {
+      // Written as Terraform dynamic blocks, each with its own iterator: cdktf's iterator.dynamic() names every
+      // iterator `each`, which inside a for_each pool is the pool's own `each` (hashicorp/terraform #22574). NIC order is
+      // eth<k> order: iterate a map keyed "00", "01", … (Terraform walks map keys in order), never a set.
+      const list = networks as IResolvable;
+      const ordered = Fn.zipmap(Fn.formatlist('%02d', [Fn.range(0, Fn.lengthOf(list))]), list);
+      this.nodePool.addOverride('network_config.dynamic.additional_node_network_configs', {
+        for_each: ordered,
+        iterator: 'nic',
+        content: { network: '${nic.value.network}', subnetwork: '${nic.value.subnetwork}' },
+      });
+      this.nodePool.addOverride('network_config.dynamic.additional_pod_network_configs', {
+        for_each: ordered,
+        iterator: 'pod_network',
+        content: {
+          subnetwork: '${pod_network.value.subnetwork}',
+          secondary_pod_range: '${pod_network.value.pod_range_name}',
+          max_pods_per_node: '${pod_network.value.max_pods_per_node}',
+        },
+      });
+    }
+    if (autoscaling && Token.isUnresolved(autoscaling)) {
+      // A single nested block cannot be a dynamic expression in cdktf: written as Terraform's own dynamic block.
+      this.nodePool.addOverride('dynamic.autoscaling', {
+        for_each: conditional(Op.eq(autoscaling, Token.nullValue()), [], [autoscaling]),
+        content: { min_node_count: '${autoscaling.value.min_node_count}', max_node_count: '${autoscaling.value.max_node_count}' },
+      });
+    }
   }
 }
+
+/** Node count settings: a fixed count, or an initial count and autoscaler bounds (decided by Terraform for a reference). */
+function sizing(nodeCount: number, autoscaling: NodePoolAutoscaling | IResolvable | undefined) {
+  if (!autoscaling) return { nodeCount };
+  if (!Token.isUnresolved(autoscaling)) {
+    const bounds = autoscaling as NodePoolAutoscaling;
+    return { initialNodeCount: nodeCount, autoscaling: { minNodeCount: bounds.minNodeCount, maxNodeCount: bounds.maxNodeCount } };
+  }
+  // node_count and initial_node_count exclude each other: whichever does not apply is null.
+  const fixed = Op.eq(autoscaling, Token.nullValue());
+  return {
+    nodeCount: Token.asNumber(conditional(fixed, nodeCount, Token.nullValue())),
+    initialNodeCount: Token.asNumber(conditional(fixed, Token.nullValue(), nodeCount)),
+  };
+}
+

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
-import { Token } from 'cdktf';
+import { IResolvable, ITerraformDependable, TerraformIterator, Token } from 'cdktf';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
-import { Release, ReleaseSet, ReleaseSetListStruct } from '@cdktf/provider-helm/lib/release';
+import { Release, ReleaseConfig, ReleaseSet, ReleaseSetListStruct } from '@cdktf/provider-helm/lib/release';
+import { hclExpression, hclOperand, hclTemplate, hclValue } from './hcl-expression';
 import { checkCidr, checkInteger } from './validate';
 
 /** One NetworkAttachmentDefinition: IPVLAN on a node NIC, Whereabouts addresses from a range. */
@@ -43,8 +44,12 @@ export interface NetworkAttachment {
 export interface MultusWhereaboutsProps {
   /** Path of the multus-whereabouts chart as Terraform sees it (relative to the stack directory). */
   readonly chartPath: string;
-  /** One NetworkAttachmentDefinition per additional network. */
-  readonly networks: readonly NetworkAttachment[];
+  /**
+   * One NetworkAttachmentDefinition per additional network. Also a reference to a list known only to Terraform (a
+   * module variable) of objects with `name`, `namespace`, `master`, `mode`, `range`, `exclude`, `range_start` and
+   * `range_end`: the chart values are then built with `yamlencode`.
+   */
+  readonly networks: readonly NetworkAttachment[] | IResolvable;
   /**
    * Helm release name.
    * @default 'multus-whereabouts'
@@ -59,7 +64,7 @@ export interface MultusWhereaboutsProps {
    * Create the guide's sample pod (`samplepod-<network>`) on every network, once the release is ready on every node.
    * @default false
    */
-  readonly samplePods?: boolean;
+  readonly samplePods?: boolean | IResolvable;
   /**
    * Image of the sample pods. The guide's `nginx` is on Docker Hub, which private nodes reach only through Cloud
    * NAT; Google's hello-app on gcr.io is reached through Private Google Access.
@@ -89,32 +94,123 @@ const NETWORK_STATUS_ANNOTATION = 'k8s.v1.cni.cncf.io/network-status';
 const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system']);
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** Labels of every attachment namespace this construct creates. */
+const NAMESPACE_LABELS = {
+  'app.kubernetes.io/managed-by': 'terraform',
+  // Attachment namespaces host ordinary workloads: refuse privileged pods in them.
+  'pod-security.kubernetes.io/enforce': 'baseline',
+  'pod-security.kubernetes.io/warn': 'restricted',
+};
+
 /**
  * Multus CNI + Whereabouts (the local multus-whereabouts chart) and one NetworkAttachmentDefinition per
- * network, with the namespaces those definitions live in. Values go to Helm as typed `set` entries, so a
- * reference (e.g. a range read from another stack's outputs) stays a reference.
+ * network, with the namespaces those definitions live in. Literal networks go to Helm as typed `set` entries, so a
+ * reference (e.g. a range read from another stack's outputs) stays a reference; networks known only to Terraform
+ * (a module variable) go through `yamlencode`.
  */
 export class MultusWhereabouts extends Construct {
   readonly release: Release;
-  /** Created namespaces, by name. */
+  /** Created namespaces, by name; for networks known only to Terraform, one `for_each` resource under the key `*`. */
   readonly namespaces: ReadonlyMap<string, NamespaceV1>;
   /** `<namespace>/<name>` of each attachment, in order: the value for `k8s.v1.cni.cncf.io/networks`. */
   readonly attachmentRefs: readonly string[];
-  /** The guide's sample pods, by attachment reference, when `samplePods` is set. */
+  /** The guide's sample pods, by attachment reference (or under `*`, as above), when `samplePods` is set. */
   readonly samplePods: ReadonlyMap<string, PodV1>;
 
   constructor(scope: Construct, id: string, props: MultusWhereaboutsProps) {
     super(scope, id);
     const what = `MultusWhereabouts "${id}"`;
-    const namespace = props.namespace ?? 'kube-system';
     const timeout = props.timeoutSeconds ?? 600;
     const maxHistory = props.maxHistory ?? 5;
     checkInteger(what, 'timeoutSeconds', timeout, 60, 3600);
     checkInteger(what, 'maxHistory', maxHistory, 1, 100);
-    if (props.networks.length === 0) throw new Error(`${what}: networks is empty; give at least one network to attach`);
+    const release = (values: Pick<ReleaseConfig, 'set' | 'setList' | 'values' | 'dependsOn'>) =>
+      new Release(this, 'release', {
+        name: props.releaseName ?? 'multus-whereabouts',
+        chart: props.chartPath,
+        namespace: props.namespace ?? 'kube-system',
+        // kube-system always exists; attachment namespaces are created here.
+        createNamespace: false,
+        // A failed install or upgrade rolls back instead of leaving nodes half-configured.
+        atomic: true,
+        cleanupOnFail: true,
+        wait: true,
+        timeout,
+        maxHistory,
+        // helm lint at plan time: a bad value fails the plan, not the apply.
+        lint: true,
+        ...values,
+      });
+    // The guide's sample pods are not part of the release: a pod created with the DaemonSet can start on a node before
+    // Multus has written its configuration there and then never gets net1. The release waits until Multus is ready on
+    // every node (the chart's surge rollout makes Helm's wait count every node), and only then are these created.
+    const samplePod = (podId: string, pod: { name: string; namespace: string; attachment: string; forEach?: TerraformIterator; dependsOn: ITerraformDependable[] }) =>
+      new PodV1(this, podId, {
+        forEach: pod.forEach,
+        metadata: {
+          name: pod.name,
+          namespace: pod.namespace,
+          labels: { 'app.kubernetes.io/managed-by': 'terraform', 'app.kubernetes.io/component': 'sample' },
+          annotations: { 'k8s.v1.cni.cncf.io/networks': pod.attachment },
+        },
+        spec: {
+          // The sample only needs to exist on the network: no API token, no root, no capabilities, read-only root.
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: '65534', seccompProfile: { type: 'RuntimeDefault' } },
+          container: [
+            {
+              name: 'sample-container',
+              image: props.samplePodImage ?? SAMPLE_POD_IMAGE,
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+            },
+          ],
+        },
+        dependsOn: pod.dependsOn,
+        // Multus records the pod's interfaces in this annotation; Terraform would otherwise remove it on every apply.
+        lifecycle: { ignoreChanges: [`metadata[0].annotations["${NETWORK_STATUS_ANNOTATION}"]`] },
+      });
 
+    if (!Array.isArray(props.networks)) {
+      // Networks known only to Terraform: the same objects, through yamlencode and for_each (see hcl-expression.ts).
+      const list = hclOperand(this, 'networks', props.networks);
+      const ns = (n: string) => `coalesce(${n}.namespace, "default")`;
+      const created = TerraformIterator.fromList(
+        hclValue(() => `[for n in ${list.text()} : ${ns('n')} if !contains(${JSON.stringify([...BUILT_IN_NAMESPACES])}, ${ns('n')})]`),
+      );
+      const namespace = new NamespaceV1(this, 'namespace', { forEach: created, metadata: { name: created.value, labels: NAMESPACE_LABELS } });
+      this.namespaces = new Map([['*', namespace]]);
+      this.release = release({
+        values: [
+          hclExpression(
+            () =>
+              `yamlencode({ networks = [for n in ${list.text()} : { name = n.name, namespace = ${ns('n')}, master = n.master, mode = coalesce(n.mode, "l2"), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end }] })`,
+          ),
+        ],
+        dependsOn: [namespace],
+      });
+      this.attachmentRefs = Token.asList(hclValue(() => `[for n in ${list.text()} : "\${${ns('n')}}/\${n.name}"]`));
+      const enabled = hclOperand(this, 'sample-pods', props.samplePods ?? false);
+      const samples = TerraformIterator.fromMap(hclValue(() => `${enabled.text()} ? { for n in ${list.text()} : "\${${ns('n')}}/\${n.name}" => n } : {}`));
+      this.samplePods = new Map([
+        [
+          '*',
+          samplePod('sample', {
+            forEach: samples,
+            name: hclExpression(() => 'substr("samplepod-${each.value.name}", 0, 63)'),
+            namespace: hclExpression(() => ns('each.value')),
+            attachment: hclTemplate(() => '${each.key}'),
+            dependsOn: [this.release, namespace],
+          }),
+        ],
+      ]);
+      return;
+    }
+
+    const networks = props.networks as readonly NetworkAttachment[];
+    if (networks.length === 0) throw new Error(`${what}: networks is empty; give at least one network to attach`);
     const seen = new Set<string>();
-    props.networks.forEach((n, i) => {
+    networks.forEach((n, i) => {
       const at = `networks[${i}]`;
       const ns = n.namespace ?? 'default';
       if (!DNS_LABEL.test(n.name) || n.name.length > 63) throw new Error(`${what}: ${at}.name "${n.name}" is not a DNS-1123 label`);
@@ -127,27 +223,13 @@ export class MultusWhereabouts extends Construct {
     });
 
     const namespaces = new Map<string, NamespaceV1>();
-    for (const ns of new Set(props.networks.map((n) => n.namespace ?? 'default'))) {
-      if (BUILT_IN_NAMESPACES.has(ns)) continue;
-      namespaces.set(
-        ns,
-        new NamespaceV1(this, `namespace-${ns}`, {
-          metadata: {
-            name: ns,
-            labels: {
-              'app.kubernetes.io/managed-by': 'terraform',
-              // Attachment namespaces host ordinary workloads: refuse privileged pods in them.
-              'pod-security.kubernetes.io/enforce': 'baseline',
-              'pod-security.kubernetes.io/warn': 'restricted',
-            },
-          },
-        }),
-      );
+    for (const ns of new Set(networks.map((n) => n.namespace ?? 'default'))) {
+      if (!BUILT_IN_NAMESPACES.has(ns)) namespaces.set(ns, new NamespaceV1(this, `namespace-${ns}`, { metadata: { name: ns, labels: NAMESPACE_LABELS } }));
     }
     this.namespaces = namespaces;
 
     const values = helmSetEntries({
-      networks: props.networks.map((n) => ({
+      networks: networks.map((n) => ({
         name: n.name,
         namespace: n.namespace ?? 'default',
         master: n.master,
@@ -158,60 +240,24 @@ export class MultusWhereabouts extends Construct {
         ...(n.rangeEnd ? { rangeEnd: n.rangeEnd } : {}),
       })),
     });
-
-    this.release = new Release(this, 'release', {
-      name: props.releaseName ?? 'multus-whereabouts',
-      chart: props.chartPath,
-      namespace,
-      // kube-system always exists; attachment namespaces are created above.
-      createNamespace: false,
-      // A failed install or upgrade rolls back instead of leaving nodes half-configured.
-      atomic: true,
-      cleanupOnFail: true,
-      wait: true,
-      timeout,
-      maxHistory,
-      // helm lint at plan time: a bad value fails the plan, not the apply.
-      lint: true,
+    this.release = release({
       set: values.set,
       setList: values.setList.length > 0 ? values.setList : undefined,
       dependsOn: [...namespaces.values()],
     });
-    this.attachmentRefs = props.networks.map((n) => `${n.namespace ?? 'default'}/${n.name}`);
+    this.attachmentRefs = networks.map((n) => `${n.namespace ?? 'default'}/${n.name}`);
 
-    // The guide's sample pods are not part of the release: a pod created with the DaemonSet can start on a node before
-    // Multus has written its configuration there and then never gets net1. The release waits until Multus is ready on
-    // every node (the chart's surge rollout makes Helm's wait count every node), and only then are these created.
     const samplePods = new Map<string, PodV1>();
-    if (props.samplePods ?? false) {
-      props.networks.forEach((n, i) => {
-        const ref = this.attachmentRefs[i];
+    if (props.samplePods === true) {
+      networks.forEach((n, i) => {
         const namespace = n.namespace ?? 'default';
         samplePods.set(
-          ref,
-          new PodV1(this, `sample-${namespace}-${n.name}`, {
-            metadata: {
-              name: `samplepod-${n.name}`.slice(0, 63).replace(/-+$/, ''),
-              namespace,
-              labels: { 'app.kubernetes.io/managed-by': 'terraform', 'app.kubernetes.io/component': 'sample' },
-              annotations: { 'k8s.v1.cni.cncf.io/networks': ref },
-            },
-            spec: {
-              // The sample only needs to exist on the network: no API token, no root, no capabilities, read-only root.
-              automountServiceAccountToken: false,
-              securityContext: { runAsNonRoot: true, runAsUser: '65534', seccompProfile: { type: 'RuntimeDefault' } },
-              container: [
-                {
-                  name: 'sample-container',
-                  image: props.samplePodImage ?? SAMPLE_POD_IMAGE,
-                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-                  resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
-                },
-              ],
-            },
+          this.attachmentRefs[i],
+          samplePod(`sample-${namespace}-${n.name}`, {
+            name: `samplepod-${n.name}`.slice(0, 63).replace(/-+$/, ''),
+            namespace,
+            attachment: this.attachmentRefs[i],
             dependsOn: [this.release, ...namespaces.values()],
-            // Multus records the pod's interfaces in this annotation; Terraform would otherwise remove it on every apply.
-            lifecycle: { ignoreChanges: [`metadata[0].annotations["${NETWORK_STATUS_ANNOTATION}"]`] },
           }),
         );
       });

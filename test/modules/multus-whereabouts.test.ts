@@ -4,14 +4,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
-import { MultusWhereabouts, MultusWhereaboutsProps, SAMPLE_POD_IMAGE, helmSetEntries } from '../../modules';
+import { MultusWhereabouts, MultusWhereaboutsProps, NetworkAttachment, SAMPLE_POD_IMAGE, helmSetEntries } from '../../modules';
 import { parseYamlDocuments } from '../support/helm';
 import { PROJECT_ROOT } from '../support/tools';
 
-const props: MultusWhereaboutsProps = {
-  chartPath: 'assets/chart/ABC',
-  networks: [{ name: 'dataplane', master: 'eth1', range: '172.16.1.0/24' }],
-};
+const dataplane: NetworkAttachment = { name: 'dataplane', master: 'eth1', range: '172.16.1.0/24' };
+const props: MultusWhereaboutsProps & { networks: readonly NetworkAttachment[] } = { chartPath: 'assets/chart/ABC', networks: [dataplane] };
 const synth = (overrides: Partial<MultusWhereaboutsProps> = {}) =>
   Testing.synthScope((scope) => new MultusWhereabouts(scope, 'multus', { ...props, ...overrides }));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
