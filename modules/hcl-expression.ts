@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Lazy, TerraformLocal, Token } from 'cdktf';
+import { Lazy, TerraformLocal, Token, ref } from 'cdktf';
 
 /**
  * For constructs that also accept references known only to Terraform (module variables): a few expressions
@@ -23,14 +23,17 @@ export function hclOperand(scope: Construct, id: string, value: unknown): HclOpe
   return { text: () => `local.${local.friendlyUniqueId}` };
 }
 
-/** A string that becomes `${<expression>}`, built when the stack is synthesized. */
+/**
+ * An expression built when the stack is synthesized: `${<expression>}` as an attribute, the bare expression inside a
+ * function call or another expression (cdktf renders a reference either way).
+ */
 export function hclExpression(build: () => string): string {
-  return Lazy.stringValue({ produce: () => `\${${build()}}` });
+  return Lazy.stringValue({ produce: () => Token.asString(ref(build())) });
 }
 
 /** Like `hclExpression`, for any type (lists, maps, booleans). */
 export function hclValue(build: () => string): never {
-  return Lazy.anyValue({ produce: () => `\${${build()}}` }) as never;
+  return Lazy.anyValue({ produce: () => ref(build()) }) as never;
 }
 
 /** A template string (no surrounding `${}`), built when the stack is synthesized. */

@@ -48,12 +48,12 @@ export interface MultinetClusterProps {
    * Refuse to destroy the cluster.
    * @default true
    */
-  readonly deletionProtection?: boolean;
+  readonly deletionProtection?: boolean | IResolvable;
   /**
    * Nodes get no external IP address.
    * @default true
    */
-  readonly privateNodes?: boolean;
+  readonly privateNodes?: boolean | IResolvable;
   /**
    * Ranges allowed to reach the public control-plane endpoint. Also a reference to a list known only to Terraform
    * (a module variable) of objects with `cidr_block` and `display_name`; an empty list restricts nothing.

@@ -78,12 +78,12 @@ export interface MultinetNodePoolProps {
    * Use Spot VMs.
    * @default false
    */
-  readonly spot?: boolean;
+  readonly spot?: boolean | IResolvable;
   /**
    * Nodes get no external IP address.
    * @default true
    */
-  readonly privateNodes?: boolean;
+  readonly privateNodes?: boolean | IResolvable;
   /**
    * Resources the pool waits for: the node service account's role bindings (`MultinetCluster.nodeServiceAccountBindings`),
    * so no node boots before it may write logs and metrics or pull images.

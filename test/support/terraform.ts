@@ -15,6 +15,8 @@ export interface TerraformCheck {
   readonly value: unknown;
   /** Preconditions exactly as synthesized (`{ condition, error_message }`). */
   readonly precondition?: readonly { condition: string; error_message: string }[];
+  /** A `for_each` expression: the value is evaluated once per element (`each.key`, `each.value`), by key. */
+  readonly forEach?: string;
 }
 
 export interface TerraformResult {
@@ -32,21 +34,51 @@ export function dataSourceAsLocal(expression: string, dataSourceType: string, lo
 
 /** Applies `checks` with `locals` in a throw-away folder and returns what Terraform computed or said. */
 export function applyWithTerraform(locals: Record<string, unknown>, checks: Record<string, TerraformCheck>): TerraformResult {
+  return evaluateWithTerraform({ locals, checks });
+}
+
+export interface Evaluation {
+  /** `variable` blocks, e.g. a module's, validations included. */
+  readonly variables?: Record<string, unknown>;
+  /** Values of those variables (a tfvars file). */
+  readonly values?: Record<string, unknown>;
+  readonly locals?: Record<string, unknown>;
+  readonly checks?: Record<string, TerraformCheck>;
+}
+
+/** Variables (validated by Terraform), locals and checks applied in a throw-away folder. */
+export function evaluateWithTerraform(evaluation: Evaluation): TerraformResult {
+  const checks = evaluation.checks ?? {};
   const dir = mkdtempSync(path.join(tmpdir(), 'tf-eval-'));
   try {
     const config = {
-      locals,
+      ...(evaluation.variables ? { variable: evaluation.variables } : {}),
+      ...(evaluation.locals ? { locals: evaluation.locals } : {}),
       resource: {
         terraform_data: Object.fromEntries(
           Object.entries(checks).map(([name, check]) => [
             name,
-            { input: check.value, ...(check.precondition ? { lifecycle: { precondition: check.precondition } } : {}) },
+            {
+              input: check.value,
+              ...(check.forEach ? { for_each: check.forEach } : {}),
+              ...(check.precondition ? { lifecycle: { precondition: check.precondition } } : {}),
+            },
           ]),
         ),
       },
-      output: Object.fromEntries(Object.keys(checks).map((name) => [name, { value: `\${terraform_data.${name}.output}` }])),
+      output: Object.fromEntries(
+        Object.entries(checks).map(([name, check]) => [
+          name,
+          { value: check.forEach ? `\${{ for key, item in terraform_data.${name} : key => item.output }}` : `\${terraform_data.${name}.output}` },
+        ]),
+      ),
     };
+    if (Object.keys(checks).length === 0) {
+      delete (config as { resource?: unknown }).resource;
+      delete (config as { output?: unknown }).output;
+    }
     writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config, null, 2));
+    writeFileSync(path.join(dir, 'terraform.tfvars.json'), JSON.stringify(evaluation.values ?? {}));
     writeFileSync(path.join(dir, 'cli.tfrc'), '');
     const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
     const run = (args: string[]) => spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });

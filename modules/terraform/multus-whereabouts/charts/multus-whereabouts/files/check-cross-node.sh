@@ -1,0 +1,104 @@
+# helm test, cross-node check of one network (lib.sh comes first). Runs in each of the two pods of a Job that the
+# scheduler spreads over two nodes. Both pods hold one of the two addresses in $ADDRESSES, the only ones their test
+# attachment hands out, so each knows the other's address without asking the Kubernetes API: it is the other one.
+# Each pod listens on $PORT and connects to its peer's address: it passes when it sent the peer data and got the
+# peer's answer, and the peer did the same towards it, both over $INTERFACE, within $TIMEOUT_SECONDS.
+set -u
+iface="${INTERFACE:-net1}"
+port="${PORT:-7777}"
+limit="${TIMEOUT_SECONDS:-120}"
+node="${NODE_NAME:-unknown}"
+network="${NETWORK:-network}"
+require_tools awk nc sleep date
+
+has_interface "$iface" ||
+  fail "the pod on node $node has no interface $iface: Multus did not attach ${ATTACHMENT:-the test attachment} (see the pod's k8s.v1.cni.cncf.io/network-status annotation; a pod that started before Multus was ready on its node never gets it)"
+
+set -- ${ADDRESSES:-}
+[ $# -eq 2 ] || fail "ADDRESSES must hold the two reserved test addresses, got '${ADDRESSES:-}'"
+first=$1 second=$2
+me="" peer=""
+for a in $(interface_addresses "$iface"); do
+  if [ "$a" = "$first" ]; then me=$first peer=$second; fi
+  if [ "$a" = "$second" ]; then me=$second peer=$first; fi
+done
+[ -n "$me" ] ||
+  fail "$iface on node $node has '$(interface_addresses "$iface" | awk '{ printf "%s%s", sep, $0; sep = " " }')', not one of the reserved test addresses $first and $second: another pod holds them, or ${ATTACHMENT:-the test attachment} is not the chart's"
+
+echo "network $network: this pod runs on node $node with $iface $me; its peer is $peer (port $port, up to ${limit}s)"
+
+scratch="${SCRATCH_DIR:-/tmp}"
+: > "$scratch/listen.err" || fail "cannot write to $scratch (the test needs a small writable scratch folder)"
+hello="HELLO network=$network node=$node address=$me"
+
+# peer_node FILE: the node named in a HELLO from the peer's address on this network; fails for anything else.
+peer_node() {
+  awk -v net="network=$network" -v from="address=$peer" \
+    '$1 == "HELLO" && $2 == net && $4 == from && $3 ~ /^node=/ { print substr($3, 6); found = 1; exit } END { exit !found }' "$1"
+}
+
+# Listener: answers every connection with this pod's HELLO for as long as the check runs (a peer that retries must
+# still get an answer) and records the first HELLO that came from the peer. Stopped, with its nc, when the check ends.
+(
+  trap 'kill "$listener" 2>/dev/null; exit 0' TERM
+  while :; do
+    printf '%s\n' "$hello" | nc -l -p "$port" > "$scratch/in" 2>> "$scratch/listen.err" &
+    listener=$!
+    # An nc that could not listen (port taken) must not spin; its error is reported if the peer never gets through.
+    wait "$listener" || sleep 1
+    # One printf, one write: the check loop never reads half a node name.
+    [ -s "$scratch/heard" ] || { from=$(peer_node "$scratch/in") && printf '%s\n' "$from" > "$scratch/heard"; }
+  done
+) &
+loop=$!
+trap 'kill "$loop" 2>/dev/null; wait "$loop" 2>/dev/null' EXIT
+
+deadline=$(( $(date +%s) + limit ))
+connect=$(( limit < 3 ? limit : 3 ))
+reached="" heard="" last_error=""
+while :; do
+  if [ -z "$reached" ]; then
+    if printf '%s\n' "$hello" | nc -w "$connect" "$peer" "$port" > "$scratch/reply" 2> "$scratch/connect.err" &&
+       reached=$(peer_node "$scratch/reply"); then
+      :
+    else
+      reached=""
+      last_error=$(awk '{ printf "%s%s", sep, $0; sep = " " }' "$scratch/connect.err")
+      [ -n "$last_error" ] || last_error="the connection closed without the peer's answer"
+    fi
+  fi
+  [ -z "$heard" ] && [ -s "$scratch/heard" ] && heard=$(awk '{ print; exit }' "$scratch/heard")
+  [ -n "$reached" ] && [ -n "$heard" ] && break
+  [ "$(date +%s)" -ge "$deadline" ] && break
+  sleep 1
+done
+
+peer_at="${reached:-$heard}"
+[ -n "$reached" ] && echo "reached: sent data to $peer over $iface and got the answer of node $reached"
+[ -n "$heard" ] && echo "reached by: $peer (node $heard) connected to $me over $iface and sent its data"
+
+if [ -z "$reached" ] && [ -z "$heard" ]; then
+  listen_error=$(awk 'END { print }' "$scratch/listen.err")
+  fail "no data exchanged with the peer $peer over $iface within ${limit}s (last attempt: $last_error${listen_error:+; this pod's listener: $listen_error}).
+  If the other pod of this test is not Running (kubectl get pods -n ${NAMESPACE:-<namespace>} -l batch.kubernetes.io/job-name=${JOB:-<job>} -o wide), it could not be scheduled or attached: see its events.
+  If both pods ran on different nodes, traffic between nodes is dropped on network $network: the VPC delivers a pod address only to a node whose alias ranges hold it, while Whereabouts hands out addresses from the whole range (see the README, 'When the cross-node check fails')."
+fi
+if [ -z "$reached" ]; then
+  fail "traffic flows one way only: $peer (node $heard) reached this pod, but this pod on node $node could not reach $peer within ${limit}s (last attempt: $last_error)"
+fi
+if [ -z "$heard" ]; then
+  listen_error=$(awk 'END { print }' "$scratch/listen.err")
+  fail "traffic flows one way only: this pod on node $node reached $peer (node $reached), but $peer never reached $me within ${limit}s${listen_error:+ (this pod's listener: $listen_error)}"
+fi
+
+# Both directions are proven; stay a moment so the peer's last exchange with this pod completes before it goes.
+sleep 1
+if [ "$peer_at" = "$node" ]; then
+  if [ "${REQUIRE_CROSS_NODE:-false}" = "true" ]; then
+    fail "both test pods ran on node $node, so traffic between nodes was not checked, and tests.requireCrossNode is true: give the cluster a second schedulable node with room for a small pod"
+  fi
+  echo "PASS: pods on one node exchange data over $iface both ways ($me and $peer, node $node)."
+  echo "NOTICE: traffic between nodes was NOT checked: both test pods ran on node $node (the cluster has a single schedulable node, or no other node had room). Run the test again with two nodes to check it."
+  exit 0
+fi
+echo "PASS: data flows both ways over $iface between node $node ($me) and node $peer_at ($peer) on network $network."

@@ -1,0 +1,375 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import { TERRAFORM_MODULES_DIR, moduleFiles } from '../../stacks/write-modules';
+import { MODULE_VERSION } from '../../stacks/terraform-modules';
+import { K8sObject, parseYamlDocuments, renderChart, helm, CHART_DIR } from '../support/helm';
+import { stacksOf, synthJson } from '../support/stacks';
+import { evaluateWithTerraform } from '../support/terraform';
+import { PROJECT_ROOT } from '../support/tools';
+
+// Terraform JSON is open-ended; tests index into it freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+const MODULES = ['additional-network', 'multinet-cluster', 'multus-whereabouts'] as const;
+const moduleDir = (name: string) => path.join(PROJECT_ROOT, TERRAFORM_MODULES_DIR, name);
+const moduleJson = (name: string): Json => JSON.parse(readFileSync(path.join(moduleDir(name), 'main.tf.json'), 'utf8'));
+const generated = moduleFiles(PROJECT_ROOT);
+
+/** What Terraform would pass for the shipped dev environment (the plan's names, the file's ranges). */
+const DEV = {
+  'additional-network': { name: 'multinet-dev-dataplane', region: 'us-central1', node_cidr: '10.0.1.0/24', pod_cidr: '172.16.1.0/24', pod_range_name: 'dataplane-pods' },
+  'multinet-cluster': {
+    name: 'multinet-dev',
+    location: 'us-central1-c',
+    project: 'example-dev-project',
+    network: '<primary network>',
+    subnetwork: '<primary subnet>',
+    pod_range_name: 'multinet-dev-pods',
+    service_range_name: 'multinet-dev-services',
+    node_pools: [{ name: 'multinet-pool', machine_type: 'e2-standard-4', node_count: 2 }],
+    additional_networks: [{ network: 'multinet-dev-dataplane-vpc', subnetwork: 'multinet-dev-dataplane', pod_range_name: 'dataplane-pods', max_pods_per_node: 8 }],
+  },
+  'multus-whereabouts': { networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', range: '172.16.1.0/24' }], sample_pods: true },
+} as const;
+
+/** The dev stacks' view of the same: remote-state reads replaced by what the network stack outputs for dev. */
+const FROM_NETWORK: Record<string, string> = {
+  'primary_network.network_self_link': '<primary network>',
+  'primary_network.subnetwork_self_link': '<primary subnet>',
+  'primary_network.pod_range_name': 'multinet-dev-pods',
+  'primary_network.service_range_name': 'multinet-dev-services',
+  'additional_networks.dataplane.network_name': 'multinet-dev-dataplane-vpc',
+  'additional_networks.dataplane.subnetwork_name': 'multinet-dev-dataplane',
+  'additional_networks.dataplane.pod_range_name': 'dataplane-pods',
+  'additional_networks.dataplane.pod_cidr': '172.16.1.0/24',
+};
+
+/**
+ * A resource body with references to other resources made comparable: `${type.any_name.attr}` -> `<type.attr>`
+ * (hash-suffixed in a stack, readable in a module), remote-state reads -> FROM_NETWORK, meta-arguments dropped.
+ */
+function comparable(body: Json): Json {
+  const text = JSON.stringify(body)
+    .replace(/\$\{data\.terraform_remote_state\.network\.outputs\.([a-z_.]+)\}/g, (_, key: string) => FROM_NETWORK[key] ?? `<unknown ${key}>`)
+    .replace(/\$\{((?:data\.)?(?:google|kubernetes|helm)_[a-z0-9_]+)\.[A-Za-z0-9_-]+\.([a-z_]+(?:\[0\]\.[a-z_]+)?)\}/g, '<$1.$2>');
+  const copy = JSON.parse(text);
+  for (const meta of ['depends_on', 'lifecycle', 'for_each']) delete copy[meta];
+  // Dynamic blocks are compared on their own, element by element.
+  const withoutDynamic = (value: Json) => {
+    delete value.dynamic;
+    for (const child of Object.values(value)) if (child && typeof child === 'object' && !Array.isArray(child)) withoutDynamic(child);
+  };
+  withoutDynamic(copy);
+  return copy;
+}
+
+/** Drops nulls, as Terraform does for an unset attribute. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  }
+  return value;
+}
+
+/** Evaluates a module resource body with the real terraform: the module's variables (with `values`) and locals. */
+function evaluateModuleBody(name: keyof typeof DEV, body: Json, forEach?: string): Json {
+  const module = moduleJson(name);
+  // The versions data source is read only when a version is set; the dev values set none.
+  const input = JSON.parse(JSON.stringify(comparable(body)).replace(/data\.google_container_engine_versions\.versions\./g, 'local.engine_versions.'));
+  const result = evaluateWithTerraform({
+    variables: module.variable,
+    values: DEV[name],
+    locals: { ...module.locals, engine_versions: { latest_master_version: '', valid_master_versions: [], release_channel_latest_version: {}, release_channel_default_version: {} } },
+    checks: { body: { value: input, forEach } },
+  });
+  if (!result.ok) throw new Error(result.error);
+  return withoutNulls(result.values.body) as Json;
+}
+
+/** A stack's resources of one type, in order of their keys. */
+const resourcesOf = (json: Json, type: string): Json[] => Object.keys(json.resource?.[type] ?? {}).sort().map((k) => json.resource[type][k]);
+
+describe('HCL modules are generated from the constructs', () => {
+  test('`npm run build:modules` leaves the committed modules unchanged', () => {
+    const committed = MODULES.flatMap((m) => listRelative(moduleDir(m)).map((f) => `${m}/${f}`)).sort();
+    expect(committed).toEqual([...generated.keys()].sort());
+    for (const [file, content] of generated) {
+      expect({ file, same: readFileSync(path.join(PROJECT_ROOT, TERRAFORM_MODULES_DIR, file), 'utf8') === content }).toEqual({ file, same: true });
+    }
+  });
+
+  test('ships the chart inside multus-whereabouts, identical to charts/multus-whereabouts', () => {
+    const copied = [...generated.keys()].filter((f) => f.startsWith('multus-whereabouts/charts/multus-whereabouts/'));
+    expect(copied).toContain('multus-whereabouts/charts/multus-whereabouts/Chart.yaml');
+    expect(copied.length).toBe(listRelative(CHART_DIR).length);
+  });
+
+  test('records every version in a changelog', () => {
+    const changelog = readFileSync(path.join(PROJECT_ROOT, TERRAFORM_MODULES_DIR, 'CHANGELOG.md'), 'utf8');
+    expect(changelog).toMatch(new RegExp(`^## \\[${MODULE_VERSION.replace(/\./g, '\\.')}\\] - \\d{4}-\\d{2}-\\d{2}$`, 'm'));
+  });
+});
+
+describe.each(MODULES)('module %s', (name) => {
+  const json = moduleJson(name);
+  const text = JSON.stringify(json);
+
+  test('is a Terraform JSON module: only variables, locals, resources, data sources, outputs and requirements', () => {
+    expect(Object.keys(json).every((k) => ['variable', 'locals', 'resource', 'data', 'output', 'terraform'].includes(k))).toBe(true);
+    expect(Object.keys(json.terraform).sort()).toEqual(['required_providers', 'required_version']);
+  });
+
+  test('configures no provider, no backend and reads no remote state', () => {
+    expect(json).not.toHaveProperty('provider');
+    expect(text).not.toMatch(/"backend"|"cloud"|terraform_remote_state/);
+  });
+
+  test('requires provider version ranges, not exact pins', () => {
+    for (const [provider, spec] of Object.entries(json.terraform.required_providers as Record<string, { source: string; version: string }>)) {
+      expect([provider, spec.source, spec.version]).toEqual([provider, `hashicorp/${provider}`, expect.stringMatching(/^>= \d+\.\d+, < \d+$/)]);
+    }
+  });
+
+  test('types and describes every variable, and describes every output', () => {
+    for (const [v, spec] of Object.entries(json.variable as Json)) expect([v, typeof spec.type, typeof spec.description]).toEqual([v, 'string', 'string']);
+    for (const [o, spec] of Object.entries(json.output as Json)) expect([o, typeof spec.description]).toEqual([o, 'string']);
+  });
+
+  test('names every validation error after its variable', () => {
+    for (const [v, spec] of Object.entries(json.variable as Json)) {
+      for (const rule of spec.validation ?? []) expect(rule.error_message).toMatch(new RegExp(`^${v}(\\[\\]\\.[a-z_]+)?( and [a-z_\\[\\].]+)? must`));
+    }
+  });
+
+  test('refers only to variables, locals and resources it declares', () => {
+    const declared = (kind: string) => new Set(Object.keys(json[kind] ?? {}));
+    for (const [, v] of text.matchAll(/\bvar\.([a-z_]+)/g)) expect({ variable: v, declared: declared('variable').has(v) }).toEqual({ variable: v, declared: true });
+    for (const [, l] of text.matchAll(/\blocal\.([a-z_]+)/g)) expect({ local: l, declared: declared('locals').has(l) }).toEqual({ local: l, declared: true });
+    for (const [, data, type, id] of text.matchAll(/(data\.)?\b((?:google|kubernetes|helm)_[a-z0-9_]+)\.([a-z][a-z0-9_]*)\b/g)) {
+      const declaredHere = Boolean(json[data ? 'data' : 'resource']?.[type]?.[id]);
+      expect({ ref: `${data ?? ''}${type}.${id}`, declared: declaredHere }).toEqual({ ref: `${data ?? ''}${type}.${id}`, declared: true });
+    }
+  });
+
+  test('gives every resource a readable address that a new release keeps', () => {
+    for (const kind of ['resource', 'data']) {
+      for (const [type, items] of Object.entries((json[kind] ?? {}) as Json)) {
+        for (const id of Object.keys(items)) expect(`${type}.${id}`).toMatch(/^[a-z0-9_]+\.[a-z][a-z0-9_]*[a-z0-9]$/);
+        for (const id of Object.keys(items)) expect(id).not.toMatch(/_[0-9A-F]{8}$/);
+      }
+    }
+  });
+
+  test('holds no absolute path and no path leaving the module', () => {
+    expect(text).not.toMatch(/\.\.\/|"\/(home|root|tmp|work|Users)\//);
+    for (const [, p] of text.matchAll(/\$\{path\.module\}\/([^"]+)"/g)) expect(existsSync(path.join(moduleDir(name), p))).toBe(true);
+  });
+
+  test('lists exactly its variables and outputs in its README', () => {
+    const readme = readFileSync(path.join(moduleDir(name), 'README.md'), 'utf8');
+    const rows = (section: string) => [...readme.split(`## ${section}`)[1].split('\n## ')[0].matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
+    expect(rows('Inputs')).toEqual(Object.keys(json.variable));
+    expect(rows('Outputs')).toEqual(Object.keys(json.output));
+  });
+
+  test('accepts the shipped dev values, by Terraform itself', () => {
+    expect(evaluateWithTerraform({ variables: json.variable, values: DEV[name] })).toMatchObject({ ok: true });
+  });
+});
+
+describe('module variables reject bad input, by Terraform itself', () => {
+  const rejects = (name: keyof typeof DEV, values: Record<string, unknown>) => {
+    const result = evaluateWithTerraform({ variables: moduleJson(name).variable, values: { ...DEV[name], ...values } });
+    expect(result.ok).toBe(false);
+    return result.error;
+  };
+
+  test('rejects a node_cidr that is not a CIDR', () => {
+    expect(rejects('additional-network', { node_cidr: '10.0.1.5/24' })).toContain('node_cidr must be an IPv4 CIDR block from /8 to /29 with no host bits set');
+  });
+
+  test('rejects a pod_cidr larger than /8', () => {
+    expect(rejects('additional-network', { pod_cidr: '10.0.0.0/7' })).toContain('pod_cidr must be an IPv4 CIDR block from /8 to /29');
+  });
+
+  test('rejects a network name that is not a GCP name', () => {
+    expect(rejects('additional-network', { name: 'Dataplane' })).toContain('name must be lowercase letters, digits and hyphens');
+  });
+
+  test('rejects a cluster version older than 1.29', () => {
+    expect(rejects('multinet-cluster', { min_master_version: '1.28' })).toContain('min_master_version must be 1.29 or later');
+  });
+
+  test('rejects a cluster version that is neither a minor nor a full GKE version', () => {
+    expect(rejects('multinet-cluster', { min_master_version: '1.33.5' })).toContain('min_master_version must be a GKE minor (1.33) or full GKE version');
+  });
+
+  test('rejects max_pods_per_node above 256', () => {
+    expect(rejects('multinet-cluster', { max_pods_per_node: 257 })).toContain('max_pods_per_node must be an integer from 8 to 256');
+  });
+
+  test('rejects more than 7 additional networks', () => {
+    const n = DEV['multinet-cluster'].additional_networks[0];
+    expect(rejects('multinet-cluster', { additional_networks: Array(8).fill(n) })).toContain('additional_networks must have 1 to 7 entries');
+  });
+
+  test('rejects additional network max pods above 110', () => {
+    const n = { ...DEV['multinet-cluster'].additional_networks[0], max_pods_per_node: 111 };
+    expect(rejects('multinet-cluster', { additional_networks: [n] })).toContain('additional_networks[].max_pods_per_node must be from 8 to 110');
+  });
+
+  test('rejects a node pool name too long for name_prefix', () => {
+    expect(rejects('multinet-cluster', { node_pools: [{ name: 'multinet-pool-2' }] })).toContain('node_pools[].name must be at most 13');
+  });
+
+  test('rejects an unknown release channel', () => {
+    expect(rejects('multinet-cluster', { release_channel: 'BETA' })).toContain('release_channel must be UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED');
+  });
+
+  test('rejects an IPVLAN mode other than l2, l3 and l3s', () => {
+    expect(rejects('multus-whereabouts', { networks: [{ ...DEV['multus-whereabouts'].networks[0], mode: 'l4' }] })).toContain('networks[].mode must be l2, l3 or l3s');
+  });
+
+  test('rejects a range that is not a CIDR', () => {
+    expect(rejects('multus-whereabouts', { networks: [{ ...DEV['multus-whereabouts'].networks[0], range: '172.16.1.0' }] })).toContain('networks[].range must be an IPv4 CIDR block');
+  });
+
+  test('rejects an attachment name that is not a DNS-1123 label', () => {
+    expect(rejects('multus-whereabouts', { networks: [{ ...DEV['multus-whereabouts'].networks[0], name: 'Data_Plane' }] })).toContain('must be DNS-1123 labels');
+  });
+});
+
+describe('the modules and the dev stacks cannot drift', () => {
+  const dev = stacksOf();
+  const network = synthJson(dev.network);
+  const cluster = synthJson(dev.cluster);
+
+  test('additional-network builds the VPC, subnet and firewall rule of the dev network stack', () => {
+    const module = moduleJson('additional-network');
+    for (const [type, id] of [['google_compute_network', 'vpc'], ['google_compute_subnetwork', 'subnet'], ['google_compute_firewall', 'allow_internal']] as const) {
+      const stack = resourcesOf(network, type).find((r) => JSON.stringify(r).includes('multinet-dev-dataplane'))!;
+      expect({ type, body: evaluateModuleBody('additional-network', module.resource[type][id]) }).toEqual({ type, body: comparable(stack) });
+    }
+  });
+
+  test('multinet-cluster builds the cluster, node service account and role bindings of the dev cluster stack', () => {
+    const module = moduleJson('multinet-cluster');
+    expect(evaluateModuleBody('multinet-cluster', module.resource.google_container_cluster.cluster)).toEqual(comparable(resourcesOf(cluster, 'google_container_cluster')[0]));
+    expect(evaluateModuleBody('multinet-cluster', module.resource.google_service_account.node_sa)).toEqual(comparable(resourcesOf(cluster, 'google_service_account')[0]));
+    const roles = (bodies: Json[]) => bodies.map((b) => b.role).sort();
+    expect(roles(Object.values(module.resource.google_project_iam_member))).toEqual(roles(resourcesOf(cluster, 'google_project_iam_member')));
+    expect(module.resource.google_container_cluster.cluster.lifecycle.ignore_changes).toEqual(resourcesOf(cluster, 'google_container_cluster')[0].lifecycle.ignore_changes);
+  });
+
+  test('multinet-cluster builds the dev node pool: machine, security settings, upgrades, NICs in order', () => {
+    const pool = moduleJson('multinet-cluster').resource.google_container_node_pool.node_pool;
+    const evaluated = evaluateModuleBody('multinet-cluster', pool, pool.for_each) as Record<string, Json>;
+    expect(Object.keys(evaluated)).toEqual(['multinet-pool']);
+    const stackPool = comparable(resourcesOf(cluster, 'google_container_node_pool')[0]);
+    const { network_config: stackNetworks, ...stackRest } = stackPool;
+    const { network_config: moduleNetworks, ...moduleRest } = evaluated['multinet-pool'];
+    expect(moduleRest).toEqual(stackRest);
+    expect(moduleNetworks).toEqual({ enable_private_nodes: stackNetworks.enable_private_nodes });
+    // The NIC blocks: the dynamic blocks' maps, in key order, through their content templates.
+    const nics = evaluateWithTerraform({
+      variables: moduleJson('multinet-cluster').variable,
+      values: DEV['multinet-cluster'],
+      checks: { nic: { value: pool.network_config.dynamic.additional_node_network_configs.for_each } },
+    });
+    const elements = Object.keys(nics.values.nic as Json).sort().map((k) => (nics.values.nic as Json)[k]);
+    const fill = (template: Json, iterator: string, element: Json) =>
+      JSON.parse(JSON.stringify(template).replace(new RegExp(`"\\$\\{${iterator}\\.value\\.([a-z_]+)\\}"`, 'g'), (_, key: string) => JSON.stringify(element[key])));
+    const dynamicBlocks = pool.network_config.dynamic;
+    expect(elements.map((e) => fill(dynamicBlocks.additional_node_network_configs.content, 'nic', e))).toEqual(stackNetworks.additional_node_network_configs);
+    expect(elements.map((e) => fill(dynamicBlocks.additional_pod_network_configs.content, 'pod_network', e))).toEqual(stackNetworks.additional_pod_network_configs);
+    expect(pool.lifecycle).toEqual(resourcesOf(cluster, 'google_container_node_pool')[0].lifecycle);
+  });
+
+  test('multus-whereabouts installs the same release, rendering the same objects, as the dev workloads stack', () => {
+    const module = moduleJson('multus-whereabouts');
+    const release = module.resource.helm_release.release;
+    const stackRelease = resourcesOf(synthJson(dev.workloads), 'helm_release')[0];
+    const settings = (r: Json) => Object.fromEntries(['atomic', 'cleanup_on_fail', 'create_namespace', 'lint', 'wait'].map((k) => [k, r[k]]));
+    expect(settings(release)).toEqual(settings(stackRelease));
+    const values = evaluateWithTerraform({
+      variables: module.variable,
+      values: DEV['multus-whereabouts'],
+      locals: module.locals,
+      checks: { values: { value: release.values[0] }, settings: { value: { name: release.name, namespace: release.namespace, timeout: release.timeout, max_history: release.max_history } } },
+    });
+    expect(values.values.settings).toEqual({ name: stackRelease.name, namespace: stackRelease.namespace, timeout: stackRelease.timeout, max_history: stackRelease.max_history });
+    // The shipped chart copy rendered with what the module passes equals the chart rendered with the stack's values.
+    const rendered = helmTemplate(path.join(moduleDir('multus-whereabouts'), 'charts', 'multus-whereabouts'), values.values.values as string);
+    expect(rendered).toEqual(renderChart({ networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', mode: 'l2', range: '172.16.1.0/24' }] }));
+  });
+
+  test('multus-whereabouts creates the sample pod of the dev workloads stack, after the release', () => {
+    const module = moduleJson('multus-whereabouts');
+    const pod = module.resource.kubernetes_pod_v1.sample;
+    const evaluated = evaluateModuleBody('multus-whereabouts', pod, pod.for_each) as Record<string, Json>;
+    expect(Object.keys(evaluated)).toEqual(['default/dataplane']);
+    const stackPod = comparable(resourcesOf(synthJson(dev.workloads), 'kubernetes_pod_v1')[0]);
+    expect(evaluated['default/dataplane']).toEqual(stackPod);
+    expect(pod.depends_on).toEqual(['helm_release.release', 'kubernetes_namespace_v1.namespace']);
+    expect(pod.lifecycle).toEqual(resourcesOf(synthJson(dev.workloads), 'kubernetes_pod_v1')[0].lifecycle);
+  });
+});
+
+describe('the CDKTF form of the modules', () => {
+  test('stays importable for TypeScript users as gke-multinet/modules, with types (built by npm ci / prepare)', () => {
+    const script = "const m = require('gke-multinet/modules'); console.log(JSON.stringify(['MultinetCluster', 'MultinetNodePool', 'SecondaryNetwork', 'MultusWhereabouts'].map((k) => typeof m[k])))";
+    const result = spawnSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect({ stderr: result.stderr.split('\n')[0], stdout: result.stdout.trim() }).toEqual({ stderr: '', stdout: '["function","function","function","function"]' });
+    const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    expect(pkg.exports['./modules'].types).toBe('./dist/modules/index.d.ts');
+    expect(existsSync(path.join(PROJECT_ROOT, pkg.exports['./modules'].types))).toBe(true);
+  });
+});
+
+describe('examples/guide, the HCL root module', () => {
+  const example = () => parseHcl('main.tf', readFileSync(path.join(PROJECT_ROOT, 'examples', 'guide', 'main.tf'), 'utf8')) as Promise<Json>;
+  const META = new Set(['source', 'version', 'for_each', 'count', 'depends_on', 'providers']);
+
+  test('calls each of the three modules', async () => {
+    const calls = Object.values((await example()).module).map((c) => (c as Json[])[0].source);
+    expect(calls.sort()).toEqual(MODULES.map((m) => `../../${TERRAFORM_MODULES_DIR}/${m}`).sort());
+  });
+
+  test('passes every required variable of each module, and no unknown one', async () => {
+    for (const [call, [block]] of Object.entries((await example()).module as Record<string, Json[]>)) {
+      const variables = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', 'guide', block.source, 'main.tf.json'), 'utf8')).variable as Json;
+      const passed = Object.keys(block).filter((k) => !META.has(k));
+      const required = Object.entries(variables).filter(([, v]) => !('default' in v)).map(([k]) => k);
+      expect({ call, missing: required.filter((r) => !passed.includes(r)) }).toEqual({ call, missing: [] });
+      expect({ call, unknown: passed.filter((p) => !(p in variables)) }).toEqual({ call, unknown: [] });
+    }
+  });
+
+  test('configures the providers itself, with the cluster outputs and a short-lived token', async () => {
+    const { provider } = await example();
+    expect(Object.keys(provider).sort()).toEqual(['google', 'helm', 'kubernetes']);
+    expect(provider.kubernetes[0]).toEqual({
+      host: 'https://${module.cluster.cluster_endpoint}',
+      token: '${data.google_client_config.current.access_token}',
+      cluster_ca_certificate: '${base64decode(module.cluster.cluster_ca_certificate)}',
+    });
+    expect(provider.helm[0].kubernetes).toEqual(provider.kubernetes[0]);
+  });
+});
+
+/** `helm template` of a chart folder with a YAML values document (as Terraform's helm provider passes `values`), parsed. */
+function helmTemplate(chart: string, valuesYaml: string): K8sObject[] {
+  const result = helm(['template', 'multinet', chart, '--namespace', 'kube-system', '--include-crds'], parseYamlDocuments(valuesYaml)[0]);
+  if (!result.ok) throw new Error(result.stderr);
+  return parseYamlDocuments(result.stdout);
+}
+
+function listRelative(dir: string, sub = ''): string[] {
+  return readdirSync(path.join(dir, sub))
+    .sort()
+    .flatMap((n) => (statSync(path.join(dir, sub, n)).isDirectory() ? listRelative(dir, path.join(sub, n)) : [path.join(sub, n).split(path.sep).join('/')]));
+}
