@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { IResolvable, ITerraformDependable } from 'cdktf';
 import type { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
-import { addCustomVpc } from './custom-vpc';
+import { SubnetFlowLogs, addCustomVpc, checkFlowLogs } from './custom-vpc';
 import { checkCidr, checkGcpName } from './validate';
 
 export interface ClusterNetworkProps {
@@ -44,6 +44,12 @@ export interface ClusterNetworkProps {
    */
   readonly cloudNat?: boolean;
   /**
+   * VPC flow logs of the subnet; `false` turns them off. Also a reference known only to Terraform to an object with
+   * `aggregation_interval`, `flow_sampling` and `metadata`, or null for none.
+   * @default on, at Compute Engine's defaults: 5-second aggregation, half of the flows, all metadata
+   */
+  readonly flowLogs?: SubnetFlowLogs | false | IResolvable;
+  /**
    * Project of every resource.
    * @default the provider's project
    */
@@ -76,6 +82,7 @@ export class ClusterNetwork extends Construct {
     checkGcpName(what, 'name', props.name);
     checkCidr(what, 'nodeCidr', props.nodeCidr);
     checkCidr(what, 'podCidr', props.podCidr);
+    checkFlowLogs(what, props.flowLogs);
     checkCidr(what, 'serviceCidr', props.serviceCidr);
     const vpcName = props.vpcName ?? `${props.name}-vpc`;
     const subnetName = props.subnetName ?? `${props.name}-nodes`;
@@ -96,6 +103,7 @@ export class ClusterNetwork extends Construct {
         { rangeName: podRangeName, ipCidrRange: props.podCidr },
         { rangeName: serviceRangeName, ipCidrRange: props.serviceCidr },
       ],
+      flowLogs: props.flowLogs ?? {},
       dependsOn: props.dependsOn,
     });
     this.network = network;

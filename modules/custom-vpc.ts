@@ -1,7 +1,51 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { IResolvable, ITerraformDependable, Token } from 'cdktf';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeSubnetwork, ComputeSubnetworkSecondaryIpRange } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { hclOperand, hclValue } from './hcl-expression';
+
+/**
+ * VPC flow logs of a subnet: a sample of its flows, in Cloud Logging. Values and defaults are Compute Engine's
+ * (google provider 6.50.0, compute_subnetwork.log_config; VPC docs, "Flow log sampling and processing").
+ */
+export interface SubnetFlowLogs {
+  /**
+   * How long flows of a connection are aggregated into one record.
+   * @default 'INTERVAL_5_SEC'
+   */
+  readonly aggregationInterval?: string;
+  /**
+   * Share of the flows recorded, from 0 to 1.
+   * @default 0.5
+   */
+  readonly flowSampling?: number;
+  /**
+   * `INCLUDE_ALL_METADATA` (VMs, GKE pods and Services on either end) or `EXCLUDE_ALL_METADATA`.
+   * @default 'INCLUDE_ALL_METADATA'
+   */
+  readonly metadata?: string;
+}
+
+export const FLOW_LOG_INTERVALS = ['INTERVAL_5_SEC', 'INTERVAL_30_SEC', 'INTERVAL_1_MIN', 'INTERVAL_5_MIN', 'INTERVAL_10_MIN', 'INTERVAL_15_MIN'] as const;
+export const FLOW_LOG_METADATA = ['INCLUDE_ALL_METADATA', 'EXCLUDE_ALL_METADATA'] as const;
+
+/** Flow logs at Compute Engine's own defaults when it enables them. */
+export const DEFAULT_FLOW_LOGS: Required<SubnetFlowLogs> = { aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' };
+
+/** Throws, naming the prop and the value, when a literal flow log setting is not one Compute Engine accepts. */
+export function checkFlowLogs(construct: string, flowLogs: SubnetFlowLogs | false | IResolvable | undefined): void {
+  if (flowLogs === undefined || flowLogs === false || Token.isUnresolved(flowLogs)) return;
+  const { aggregationInterval, flowSampling, metadata } = flowLogs as SubnetFlowLogs;
+  if (aggregationInterval !== undefined && !Token.isUnresolved(aggregationInterval) && !(FLOW_LOG_INTERVALS as readonly string[]).includes(aggregationInterval)) {
+    throw new Error(`${construct}: flowLogs.aggregationInterval "${aggregationInterval}" must be one of ${FLOW_LOG_INTERVALS.join(', ')}`);
+  }
+  if (flowSampling !== undefined && !Token.isUnresolved(flowSampling) && !(flowSampling >= 0 && flowSampling <= 1)) {
+    throw new Error(`${construct}: flowLogs.flowSampling ${flowSampling} must be from 0 to 1`);
+  }
+  if (metadata !== undefined && !Token.isUnresolved(metadata) && !(FLOW_LOG_METADATA as readonly string[]).includes(metadata)) {
+    throw new Error(`${construct}: flowLogs.metadata "${metadata}" must be one of ${FLOW_LOG_METADATA.join(', ')}`);
+  }
+}
 
 /** What `addCustomVpc` needs: one VPC with one regional subnet. */
 export interface CustomVpcSpec {
@@ -13,6 +57,11 @@ export interface CustomVpcSpec {
   /** Primary range of the subnet: the nodes' NIC. */
   readonly nodeCidr: string;
   readonly secondaryRanges: readonly ComputeSubnetworkSecondaryIpRange[];
+  /**
+   * Flow logs settings, `false` for none, or a reference to an object with `aggregation_interval`, `flow_sampling`
+   * and `metadata` (null for none).
+   */
+  readonly flowLogs: SubnetFlowLogs | false | IResolvable;
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
@@ -40,6 +89,19 @@ export function addCustomVpc(scope: Construct, spec: CustomVpcSpec): { network: 
     secondaryIpRange: [...spec.secondaryRanges],
     // Private nodes have no external IP: this is how they reach Google APIs, gcr.io and Artifact Registry.
     privateIpGoogleAccess: true,
+    // Flow logs: the record of who talked to whom on this network, which an incident review starts from.
+    logConfig: spec.flowLogs === false || Token.isUnresolved(spec.flowLogs) ? undefined : { ...DEFAULT_FLOW_LOGS, ...spec.flowLogs },
   });
+  if (spec.flowLogs !== false && Token.isUnresolved(spec.flowLogs)) {
+    const settings = hclOperand(scope, 'flow-logs', spec.flowLogs);
+    subnetwork.addOverride('dynamic.log_config', {
+      for_each: hclValue(() => `${settings.text()} == null ? [] : [${settings.text()}]`),
+      content: {
+        aggregation_interval: '${log_config.value.aggregation_interval}',
+        flow_sampling: '${log_config.value.flow_sampling}',
+        metadata: '${log_config.value.metadata}',
+      },
+    });
+  }
   return { network, subnetwork };
 }

@@ -8,3 +8,5 @@ export * from './project-apis';
 export * from './state-bucket';
 export * from './tfc-workload-identity';
 export * from './tfc-workspaces';
+export type { SubnetFlowLogs } from './custom-vpc';
+export { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA, checkFlowLogs } from './custom-vpc';

@@ -5,7 +5,7 @@ import { DataGoogleContainerEngineVersions } from '@cdktf/provider-google/lib/da
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { hclExpression, hclOperand, hclTemplate, hclValue } from './hcl-expression';
-import { checkCidr, checkGcpName, checkInteger } from './validate';
+import { checkCidr, checkGcpName, checkInteger, checkLabels } from './validate';
 
 /** Oldest GKE version a private multi-network cluster can be created at (see stacks/environment/gke.ts). */
 export const MIN_CLUSTER_VERSION = { major: 1, minor: 29 } as const;
@@ -66,11 +66,20 @@ export interface MultinetClusterProps {
    */
   readonly maxPodsPerNode?: number;
   /**
+   * Labels of the cluster (GCP labels: keys start with a lowercase letter; keys and values are at most 63 lowercase
+   * letters, digits, `_` and `-`). Also a reference to a map known only to Terraform.
+   * @default { managed_by: 'gke-multinet' }
+   */
+  readonly resourceLabels?: Readonly<Record<string, string>> | IResolvable;
+  /**
    * account_id of the dedicated node service account (6-30 characters).
    * @default `${name}-nodes`
    */
   readonly nodeServiceAccountId?: string;
 }
+
+/** Labels of a cluster whose props name none. */
+export const DEFAULT_CLUSTER_LABELS: Readonly<Record<string, string>> = { managed_by: 'gke-multinet' };
 
 /** Roles the node service account needs and nothing more (GKE's least-privilege node SA). */
 export const NODE_SERVICE_ACCOUNT_ROLES = [
@@ -108,6 +117,8 @@ export class MultinetCluster extends Construct {
     checkGcpName(what, 'nodeServiceAccountId', accountId, 30);
     if (accountId.length < 6) throw new Error(`${what}: nodeServiceAccountId "${accountId}" must be 6 to 30 characters`);
     const authorized = props.authorizedNetworks;
+    const labels = props.resourceLabels ?? DEFAULT_CLUSTER_LABELS;
+    if (!Token.isUnresolved(labels)) checkLabels(what, 'resourceLabels', labels as Record<string, string>);
     if (Array.isArray(authorized)) authorized.forEach((n, i) => checkCidr(what, `authorizedNetworks[${i}].cidr`, n.cidr));
     checkInteger(what, 'maxPodsPerNode', props.maxPodsPerNode ?? 110, 8, 256);
     const channel = props.releaseChannel ?? 'REGULAR';
@@ -203,6 +214,9 @@ export class MultinetCluster extends Construct {
       minMasterVersion,
       // A release channel keeps the control plane and nodes on patched versions.
       releaseChannel: { channel },
+      // Labels say who owns the cluster and what it costs; policy (CKV_GCP_21) wants them.
+      // A reference (module variable) resolves to the map itself.
+      resourceLabels: labels as Record<string, string>,
       // One mistaken destroy would take every workload and its state with it: opt out explicitly.
       deletionProtection: props.deletionProtection ?? true,
       // Node pools carry the extra NICs; the default pool cannot, so it is created once and removed.

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { IResolvable, ITerraformDependable } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import type { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
-import { addCustomVpc } from './custom-vpc';
+import { SubnetFlowLogs, addCustomVpc, checkFlowLogs } from './custom-vpc';
 import { checkCidr, checkGcpName } from './validate';
 
 export interface SecondaryNetworkProps {
@@ -35,6 +35,12 @@ export interface SecondaryNetworkProps {
    * @default `${name}-allow-internal`
    */
   readonly firewallName?: string;
+  /**
+   * VPC flow logs of the subnet; `false` turns them off. Also a reference known only to Terraform to an object with
+   * `aggregation_interval`, `flow_sampling` and `metadata`, or null for none.
+   * @default on, at Compute Engine's defaults: 5-second aggregation, half of the flows, all metadata
+   */
+  readonly flowLogs?: SubnetFlowLogs | false | IResolvable;
   /**
    * Project of every resource.
    * @default the provider's project
@@ -73,6 +79,7 @@ export class SecondaryNetwork extends Construct {
     checkGcpName(what, 'name', props.name);
     checkCidr(what, 'nodeCidr', props.nodeCidr);
     checkCidr(what, 'podCidr', props.podCidr);
+    checkFlowLogs(what, props.flowLogs);
     const podRangeName = props.podRangeName ?? `${props.name}-pods`;
     const vpcName = props.vpcName ?? `${props.name}-vpc`;
     const subnetName = props.subnetName ?? props.name;
@@ -91,6 +98,7 @@ export class SecondaryNetwork extends Construct {
       region: props.region,
       nodeCidr: props.nodeCidr,
       secondaryRanges: [{ rangeName: podRangeName, ipCidrRange: props.podCidr }],
+      flowLogs: props.flowLogs ?? {},
       dependsOn: props.dependsOn,
     });
     this.network = network;

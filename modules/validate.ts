@@ -36,3 +36,18 @@ export function checkInteger(construct: string, prop: string, value: number, min
     throw new Error(`${construct}: ${prop} ${value} must be an integer from ${min} to ${max}`);
   }
 }
+
+/**
+ * GCP resource labels: keys start with a lowercase letter; keys and values are at most 63 lowercase letters,
+ * digits, `_` and `-` (Resource Manager, "Requirements for labels").
+ */
+export function checkLabels(construct: string, prop: string, labels: Readonly<Record<string, string>>): void {
+  for (const [key, value] of Object.entries(labels)) {
+    if (!Token.isUnresolved(key) && !/^[a-z][a-z0-9_-]{0,62}$/.test(key)) {
+      throw new Error(`${construct}: ${prop} key "${key}" is not a GCP label key (a lowercase letter, then up to 62 lowercase letters, digits, _ and -)`);
+    }
+    if (!Token.isUnresolved(value) && !/^[a-z0-9_-]{0,63}$/.test(value)) {
+      throw new Error(`${construct}: ${prop}.${key} "${value}" is not a GCP label value (up to 63 lowercase letters, digits, _ and -)`);
+    }
+  }
+}

@@ -37,6 +37,7 @@ export class ClusterStack extends EnvironmentStack {
       authorizedNetworks: c.authorizedNetworks,
       maxPodsPerNode: c.maxPodsPerNode,
       nodeServiceAccountId: c.nodeServiceAccountId,
+      resourceLabels: plan.labels,
     });
 
     this.nodePools = plan.nodePools.map(

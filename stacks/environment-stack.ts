@@ -39,6 +39,6 @@ export function addGoogleProvider(stack: TerraformStack, plan: EnvironmentPlan):
     project: plan.project,
     region: plan.region,
     // Every resource says which environment and tool own it.
-    defaultLabels: { multinet_environment: plan.name, managed_by: 'cdktf' },
+    defaultLabels: { ...plan.labels },
   });
 }

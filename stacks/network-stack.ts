@@ -43,6 +43,7 @@ export class NetworkStack extends EnvironmentStack {
           serviceCidr: p.serviceCidr,
           serviceRangeName: p.serviceRangeName,
           cloudNat: p.cloudNat,
+          flowLogs: plan.flowLogs,
           dependsOn: apis.services,
         });
 
@@ -69,6 +70,7 @@ export class NetworkStack extends EnvironmentStack {
               nodeCidr: n.nodeCidr,
               podCidr: n.podCidr,
               podRangeName: n.podRangeName,
+              flowLogs: plan.flowLogs,
               dependsOn: apis.services,
             }),
       );

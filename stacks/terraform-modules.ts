@@ -1,5 +1,5 @@
 import { App, Fn, TerraformIterator } from 'cdktf';
-import { MultinetCluster, MultinetNodePool, MultusWhereabouts, SecondaryNetwork } from '../modules';
+import { DEFAULT_CLUSTER_LABELS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA, MultinetCluster, MultinetNodePool, MultusWhereabouts, SecondaryNetwork } from '../modules';
 import { hclValue } from '../modules/hcl-expression';
 import { TerraformModule } from './terraform-module';
 
@@ -9,7 +9,7 @@ import { TerraformModule } from './terraform-module';
  */
 
 /** Semver of the HCL modules (git tags `v<version>`); every change is in modules/terraform/CHANGELOG.md. */
-export const MODULE_VERSION = '0.2.0';
+export const MODULE_VERSION = '0.3.0';
 
 /** Provider version ranges: the versions the bindings were generated for, up to the next major. */
 const GOOGLE = { source: 'hashicorp/google', version: '>= 6.50, < 8' };
@@ -64,6 +64,18 @@ export function additionalNetworkModule(app: App): TerraformModule {
     validation: [{ condition: `var.pod_range_name == null || (${GCP_NAME('var.pod_range_name', 63)})`, errorMessage: 'pod_range_name must be a GCP name: lowercase letters, digits and hyphens, at most 63 characters.' }],
   });
   const project = m.variable({ name: 'project', type: 'string', description: "Project of every resource; null for the provider's project.", default: null });
+  const flowLogs = m.variable({
+    name: 'flow_logs',
+    type: 'object({ aggregation_interval = optional(string, "INTERVAL_5_SEC"), flow_sampling = optional(number, 0.5), metadata = optional(string, "INCLUDE_ALL_METADATA") })',
+    description: "VPC flow logs of the subnet, at Compute Engine's defaults unless set; null turns them off.",
+    default: {},
+    validation: [
+      {
+        condition: `var.flow_logs == null || try(contains([${FLOW_LOG_INTERVALS.map((i) => `"${i}"`).join(', ')}], var.flow_logs.aggregation_interval) && var.flow_logs.flow_sampling >= 0 && var.flow_logs.flow_sampling <= 1 && contains([${FLOW_LOG_METADATA.map((i) => `"${i}"`).join(', ')}], var.flow_logs.metadata), false)`,
+        errorMessage: `flow_logs must be null or have aggregation_interval ${FLOW_LOG_INTERVALS.join(', ')}; flow_sampling from 0 to 1; metadata ${FLOW_LOG_METADATA.join(' or ')}.`,
+      },
+    ],
+  });
 
   const network = new SecondaryNetwork(m, 'network', {
     name: name.stringValue,
@@ -72,6 +84,7 @@ export function additionalNetworkModule(app: App): TerraformModule {
     podCidr: podCidr.stringValue,
     podRangeName: Fn.coalesce([podRangeName.stringValue, `${name.stringValue}-pods`]),
     project: project.stringValue,
+    flowLogs: flowLogs.value,
   });
 
   m.output({ name: 'network_name', description: 'Name of the VPC: an `additional_networks[].network` of multinet-cluster.', value: network.networkName });
@@ -145,6 +158,18 @@ export function multinetClusterModule(app: App): TerraformModule {
     default: [],
     validation: [{ condition: 'alltrue([for n in var.authorized_networks : can(cidrhost(n.cidr_block, 0))])', errorMessage: 'authorized_networks[].cidr_block must be IPv4 CIDR blocks.' }],
   });
+  const labels = m.variable({
+    name: 'resource_labels',
+    type: 'map(string)',
+    description: 'Labels of the cluster: who owns it and what it costs.',
+    default: DEFAULT_CLUSTER_LABELS,
+    validation: [
+      {
+        condition: 'length(var.resource_labels) > 0 && alltrue([for k, v in var.resource_labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])',
+        errorMessage: 'resource_labels must hold at least one label; keys start with a lowercase letter, and keys and values are at most 63 lowercase letters, digits, _ and -.',
+      },
+    ],
+  });
   const maxPods = m.variable({
     name: 'max_pods_per_node',
     type: 'number',
@@ -196,6 +221,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     deletionProtection: deletionProtection.booleanValue,
     privateNodes: privateNodes.booleanValue,
     authorizedNetworks: authorized.value,
+    resourceLabels: labels.value,
     maxPodsPerNode: maxPods.numberValue,
     nodeServiceAccountId: Fn.coalesce([accountId.stringValue, `${Fn.replace(Fn.substr(name.stringValue, 0, 23), '/-+$/', '')}-nodes`]),
   });

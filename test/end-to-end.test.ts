@@ -104,12 +104,18 @@ describe('synthesis is portable and safe', () => {
     expect(Object.keys(readManifest(out).stacks).some((name) => name.startsWith('dev-'))).toBe(false);
   });
 
-  /** The shipped environments plus a copy of dev on each remote backend, in their own folder. */
+  /** The shipped environments plus a copy of dev on each remote backend (with its own names), in their own folder. */
   const remoteEnvironments = () => {
     const envs = tempDir('envs-');
     for (const name of ENVIRONMENTS) writeFileSync(path.join(envs, `${name}.json`), environmentText(() => {}, name));
-    writeFileSync(path.join(envs, 'gcsdev.json'), environmentText((env) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state', prefix: 'gke' })));
-    writeFileSync(path.join(envs, 'tfcdev.json'), environmentText((env) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' })));
+    writeFileSync(path.join(envs, 'gcsdev.json'), environmentText((env) => {
+      env.cluster.name = 'multinet-gcsdev';
+      env.backend = { type: 'gcs', bucket: 'acme-multinet-state', prefix: 'gke' };
+    }));
+    writeFileSync(path.join(envs, 'tfcdev.json'), environmentText((env) => {
+      env.cluster.name = 'multinet-tfcdev';
+      env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' };
+    }));
     return envs;
   };
 

@@ -6,7 +6,7 @@
 #   gcloud container clusters get-credentials multinet-guide --location us-central1-c --project <your-project>
 #   helm test multus-whereabouts -n kube-system
 #
-# Outside this repository, use `source = "git::https://github.com/<org>/gke-multinet.git//modules/terraform/<module>?ref=v0.2.0"`.
+# Outside this repository, use `source = "git::https://github.com/<org>/gke-multinet.git//modules/terraform/<module>?ref=v0.3.0"`.
 
 terraform {
   required_version = ">= 1.5.0"

@@ -1,15 +1,14 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
-import { BOOTSTRAP_STACK_PREFIX, planEnvironment, EnvironmentPlan } from './plan';
+import { planEnvironment, EnvironmentPlan } from './plan';
+import { ENVIRONMENT_NAME_RULE, LoadedEnvironment, checkFolder } from './rules';
 import { EnvironmentError, Problem, formatPath } from './problems';
 import { environmentSchema } from './schema';
 
 /** The generated JSON Schema lives beside the environments and is not one. */
 export const SCHEMA_FILE = 'schema.json';
 
-/** Environment names become stack names (`<env>-network`) and Terraform state file names. */
-const ENV_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 
 export interface LoadOptions {
   /** How file names appear in messages; default: relative to the working directory. */
@@ -37,42 +36,26 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
   }
 
   const problems: Problem[] = [];
-  const plans: EnvironmentPlan[] = [];
+  const loaded: LoadedEnvironment[] = [];
   for (const fileName of names) {
     const file = path.join(dir, fileName);
     const result = loadEnvironmentText(fileName.replace(/\.json$/, ''), readFileSync(file, 'utf8'));
-    if (result.plan) plans.push(result.plan);
+    if (result.plan) loaded.push({ file: display(file), plan: result.plan });
     problems.push(...result.problems.map((p) => ({ file: display(file), ...p })));
   }
+  // The folder rules compare environments with each other: only once each is valid on its own.
+  if (problems.length === 0) problems.push(...checkFolder(loaded));
   if (problems.length > 0) throw new EnvironmentError(problems);
-  return plans;
+  return loaded.map((e) => e.plan);
 }
 
 /** Validates one environment's text; problems carry field paths but no file name. */
 export function loadEnvironmentText(
   name: string,
   text: string,
-): { plan?: EnvironmentPlan; problems: { path: string; message: string }[] } {
-  if (!ENV_NAME.test(name)) {
-    return {
-      problems: [
-        {
-          path: '',
-          message: `environment name "${name}" (the file name) must be 1 to 31 lowercase letters, digits and hyphens, starting with a letter`,
-        },
-      ],
-    };
-  }
-  if (`${name}-`.startsWith(BOOTSTRAP_STACK_PREFIX.replace(/-$/, ''))) {
-    return {
-      problems: [
-        {
-          path: '',
-          message: `environment name "${name}" (the file name) may not start with "bootstrap": bootstrap stacks are named ${BOOTSTRAP_STACK_PREFIX}<env>, and cdktf deploy '${name}-*' would select them`,
-        },
-      ],
-    };
-  }
+): { plan?: EnvironmentPlan; problems: { path: string; message: string; rule?: string }[] } {
+  const nameProblem = ENVIRONMENT_NAME_RULE.checkName(name);
+  if (nameProblem) return { problems: [{ path: '', message: nameProblem, rule: ENVIRONMENT_NAME_RULE.id }] };
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -6,6 +6,8 @@ export interface Problem {
   readonly path: string;
   /** What is wrong and what is allowed. */
   readonly message: string;
+  /** Id of the rule that found it (rules.ts), when a registered rule did. */
+  readonly rule?: string;
 }
 
 export function formatPath(segments: readonly PropertyKey[]): string {

@@ -281,6 +281,31 @@ const examples = z
   .default({ samplePod: false })
   .meta({ description: 'Optional verification workloads.' });
 
+// Compute Engine's values and defaults (google provider 6.50.0, compute_subnetwork.log_config).
+const flowLogs = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'Keep VPC flow logs on every subnet the environment creates. Turning them off needs a CKV_GCP_26 waiver.' }),
+    aggregationInterval: z
+      .enum(['INTERVAL_5_SEC', 'INTERVAL_30_SEC', 'INTERVAL_1_MIN', 'INTERVAL_5_MIN', 'INTERVAL_10_MIN', 'INTERVAL_15_MIN'])
+      .default('INTERVAL_5_SEC')
+      .meta({ description: 'How long flows of one connection are aggregated into one record; longer means fewer (cheaper) logs.' }),
+    flowSampling: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .meta({ description: 'Share of the flows recorded, from 0 to 1.' }),
+    metadata: z
+      .enum(['INCLUDE_ALL_METADATA', 'EXCLUDE_ALL_METADATA'])
+      .default('INCLUDE_ALL_METADATA')
+      .meta({ description: 'Whether records name the VMs, GKE pods and Services on either end.' }),
+  })
+  .default({ enabled: true, aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' })
+  .meta({ description: 'VPC flow logs of the subnets the environment creates (not of existing ones).' });
+
 export const environmentSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'Path to this schema, for editors.' }),
@@ -297,7 +322,29 @@ export const environmentSchema = z
       .max(7)
       .meta({ description: 'Extra networks, in NIC order: the k-th one arrives on every node as `eth<k>`.' }),
     examples,
+    flowLogs,
     backend,
+    production: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Marks a production environment: policy requires deletion protection on its cluster, without waiver.' }),
+    policy: z
+      .strictObject({
+        waivers: z
+          .array(
+            z.strictObject({
+              rule: z.string().min(1).meta({ description: 'Id of the policy rule waived, e.g. CKV_GCP_20 (see the rule table).' }),
+              reason: z
+                .string()
+                .min(20, { message: 'must say, in at least 20 characters, why the rule does not apply here' })
+                .meta({ description: 'Why the rule does not apply to this environment; synth prints it, so it shows in review.' }),
+            }),
+          )
+          .default([])
+          .meta({ description: 'Policy rules this environment waives, each with a reason.' }),
+      })
+      .default({ waivers: [] })
+      .meta({ description: 'Policy checked at synth on every resource (see the rule table).' }),
   })
   .meta({ title: 'GKE multinet environment', description: 'One environment: network, cluster and Multus/Whereabouts workloads.' });
 

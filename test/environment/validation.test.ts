@@ -330,7 +330,7 @@ describe('environment validation', () => {
 
   test('rejects a file name that cannot name stacks', () => {
     expect(loadEnvironmentText('Dev_1', environmentText()).problems).toEqual([
-      { path: '', message: 'environment name "Dev_1" (the file name) must be 1 to 31 lowercase letters, digits and hyphens, starting with a letter' },
+      { path: '', rule: 'environment-name', message: 'environment name "Dev_1" (the file name) must be 1 to 31 lowercase letters, digits and hyphens, starting with a letter' },
     ]);
   });
 });
@@ -415,7 +415,7 @@ describe('backend validation', () => {
 
   test('rejects an environment name starting with bootstrap, which would make `cdktf deploy <env>-*` select bootstrap stacks', () => {
     expect(loadEnvironmentText('bootstrap-eu', environmentText()).problems).toEqual([
-      { path: '', message: expect.stringMatching(/^environment name "bootstrap-eu" \(the file name\) may not start with "bootstrap": bootstrap stacks are named bootstrap-<env>/) },
+      { path: '', rule: 'environment-name', message: expect.stringMatching(/^environment name "bootstrap-eu" \(the file name\) may not start with "bootstrap": bootstrap stacks are named bootstrap-<env>/) },
     ]);
   });
 });

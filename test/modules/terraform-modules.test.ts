@@ -31,6 +31,7 @@ const DEV = {
     service_range_name: 'multinet-dev-services',
     node_pools: [{ name: 'multinet-pool', machine_type: 'e2-standard-4', node_count: 2 }],
     additional_networks: [{ network: 'multinet-dev-dataplane-vpc', subnetwork: 'multinet-dev-dataplane', pod_range_name: 'dataplane-pods', max_pods_per_node: 8 }],
+    resource_labels: { multinet_environment: 'dev', managed_by: 'cdktf' },
   },
   'multus-whereabouts': { networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', range: '172.16.1.0/24' }], sample_pods: true },
 } as const;
@@ -252,8 +253,31 @@ describe('the modules and the dev stacks cannot drift', () => {
     const module = moduleJson('additional-network');
     for (const [type, id] of [['google_compute_network', 'vpc'], ['google_compute_subnetwork', 'subnet'], ['google_compute_firewall', 'allow_internal']] as const) {
       const stack = resourcesOf(network, type).find((r) => JSON.stringify(r).includes('multinet-dev-dataplane'))!;
-      expect({ type, body: evaluateModuleBody('additional-network', module.resource[type][id]) }).toEqual({ type, body: comparable(stack) });
+      const expected = comparable(stack);
+      // The module writes log_config as a dynamic block (null turns it off): compared in the next test.
+      delete expected.log_config;
+      expect({ type, body: evaluateModuleBody('additional-network', module.resource[type][id]) }).toEqual({ type, body: expected });
     }
+  });
+
+  test("additional-network keeps the dev subnet's flow logs, through a dynamic block that null turns off", () => {
+    const subnet = moduleJson('additional-network').resource.google_compute_subnetwork.subnet;
+    const block = subnet.dynamic.log_config;
+    const evaluate = (flowLogs?: unknown) =>
+      evaluateWithTerraform({
+        variables: moduleJson('additional-network').variable,
+        values: flowLogs === undefined ? DEV['additional-network'] : { ...DEV['additional-network'], flow_logs: flowLogs },
+        locals: moduleJson('additional-network').locals,
+        checks: { blocks: { value: block.for_each } },
+      });
+    const on = evaluate();
+    expect(on.ok).toBe(true);
+    const blocks = (on.values.blocks as Json[]).map((element) =>
+      JSON.parse(JSON.stringify(block.content).replace(/"\$\{log_config\.value\.([a-z_]+)\}"/g, (_, key: string) => JSON.stringify(element[key]))),
+    );
+    const stack = resourcesOf(network, 'google_compute_subnetwork').find((r) => r.name === 'multinet-dev-dataplane')!;
+    expect(blocks).toEqual([stack.log_config]);
+    expect(evaluate(null).values.blocks).toEqual([]);
   });
 
   test('multinet-cluster builds the cluster, node service account and role bindings of the dev cluster stack', () => {

@@ -1,0 +1,564 @@
+import { Cidr, addressValue, contains, containsAddress, formatAddress, overlaps, parseCidr } from './cidr';
+import { SUBNET_RESERVED_ADDRESSES, isZone, maxNicsForVcpus, perNodePodBlockPrefix, regionOfZone } from './gke';
+import type { EnvironmentPlan } from './plan';
+import type { EnvironmentConfig } from './schema';
+
+/**
+ * Every rule of the product, validation and policy alike, each a small named unit with an id, a one-line description
+ * and its scope. The README's rule table is generated from this registry (`npm run schema`), and a test keeps them in
+ * sync. Deriving the plan (plan.ts) never judges; these rules do.
+ *
+ * - `environment` rules check one environment file and its plan (field paths in the file);
+ * - `folder` rules check all environments of the folder together;
+ * - `resource` rules (policy) check every resource of every synthesized stack (stacks/policy.ts runs them as an Aspect).
+ */
+
+export interface EnvironmentContext {
+  readonly name: string;
+  readonly config: EnvironmentConfig;
+  readonly plan: EnvironmentPlan;
+  report(path: string, message: string): void;
+}
+
+export interface EnvironmentRule {
+  readonly id: string;
+  readonly description: string;
+  readonly scope: 'environment';
+  check(ctx: EnvironmentContext): void;
+}
+
+/** One environment as the folder rules see it. */
+export interface LoadedEnvironment {
+  /** The file, as reported (e.g. `environments/dev.json`). */
+  readonly file: string;
+  readonly plan: EnvironmentPlan;
+}
+
+export interface FolderRule {
+  readonly id: string;
+  readonly description: string;
+  readonly scope: 'folder';
+  check(environments: readonly LoadedEnvironment[], report: (file: string, path: string, message: string) => void): void;
+}
+
+/** A resource of a synthesized stack, as Terraform will read it. */
+export interface PolicyResource {
+  readonly stack: string;
+  readonly type: string;
+  /** `<type>.<logical id>`. */
+  readonly address: string;
+  // Terraform JSON is open-ended; rules index into it freely.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly body: Record<string, any>;
+}
+
+export interface PolicyRule {
+  readonly id: string;
+  readonly description: string;
+  readonly scope: 'resource';
+  /** Terraform resource types the rule applies to. */
+  readonly resourceTypes: readonly string[];
+  /** False when no waiver may switch the rule off. */
+  readonly waivable: boolean;
+  /** What is wrong and what to change, or undefined when the resource complies. */
+  check(resource: PolicyResource, environment: EnvironmentPlan): string | undefined;
+}
+
+export type Rule = EnvironmentRule | FolderRule | PolicyRule;
+
+const environmentRule = (id: string, description: string, check: EnvironmentRule['check']): EnvironmentRule => ({ id, description, scope: 'environment', check });
+const folderRule = (id: string, description: string, check: FolderRule['check']): FolderRule => ({ id, description, scope: 'folder', check });
+const policyRule = (
+  id: string,
+  description: string,
+  resourceTypes: readonly string[],
+  check: PolicyRule['check'],
+  waivable = true,
+): PolicyRule => ({ id, description, scope: 'resource', resourceTypes, waivable, check });
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Shared facts of several rules
+
+/** GCP names (networks, subnets, firewalls, routers) are at most 63 characters. */
+const GCP_NAME_MAX = 63;
+
+/**
+ * Nodes every range must hold at its busiest, which is a replacement: GKE cannot change a pool's NICs or pod networks,
+ * so changing the networks replaces every pool create-before-destroy (MultinetNodePool), and until the old pools are
+ * gone their nodes (up to each pool's maximum) and the new pools' nodes (at their initial count) take addresses from the
+ * same ranges. Each pool starts with at least one node per zone, so this room also covers an upgrade's surge node
+ * (max_surge = 1 per zone).
+ */
+function replacementDemand(plan: EnvironmentPlan): { nodes: number; text: string } {
+  const zones = plan.cluster.zoneCount;
+  const demand = plan.nodePools.map((p) => {
+    const old = p.autoscaling?.maxNodeCount ?? p.nodeCount;
+    // A nodeCount outside the autoscaling bounds is reported by autoscaling-bounds; counting it here would repeat that.
+    const fresh = Math.min(p.nodeCount, old);
+    return { pool: p.name, old, fresh, nodes: (old + fresh) * zones };
+  });
+  return {
+    nodes: demand.reduce((sum, d) => sum + d.nodes, 0),
+    text: `old and new nodes share it while a pool is replaced create-before-destroy (${demand
+      .map((d) => `${d.pool}: (${d.old} old + ${d.fresh} new) × ${zones} zone${zones > 1 ? 's' : ''}`)
+      .join(', ')})`,
+  };
+}
+
+/** Every range of the environment with its field path, in file order. */
+function rangesOf(config: EnvironmentConfig): { path: string; cidr: Cidr }[] {
+  const c = config.cluster;
+  return [
+    { path: 'cluster.nodeCidr', cidr: parseCidr(c.nodeCidr) },
+    { path: 'cluster.podCidr', cidr: parseCidr(c.podCidr) },
+    { path: 'cluster.serviceCidr', cidr: parseCidr(c.serviceCidr) },
+    ...config.additionalNetworks.flatMap((n, i) => [
+      { path: `additionalNetworks[${i}].nodeCidr`, cidr: parseCidr(n.nodeCidr) },
+      { path: `additionalNetworks[${i}].podCidr`, cidr: parseCidr(n.podCidr) },
+    ]),
+  ];
+}
+
+function reportDuplicates(values: readonly string[], list: string, field: string, what: string, report: (path: string, message: string) => void): void {
+  const first = new Map<string, number>();
+  values.forEach((value, index) => {
+    const earlier = first.get(value);
+    if (earlier !== undefined) report(`${list}[${index}].${field}`, `${what} "${value}" is already defined at ${list}[${earlier}]`);
+    else first.set(value, index);
+  });
+}
+
+/** A GCP name this environment creates, with where it comes from and how far it must be unique. */
+export interface DerivedName {
+  readonly path: string;
+  readonly kind: string;
+  readonly value: string;
+  /** The namespace the name must be unique in: a project (and location for clusters, region for subnets), or GCS. */
+  readonly namespace: string;
+}
+
+/** The names of what the environment creates (existing networks keep their owners' names). */
+export function derivedNames(plan: EnvironmentPlan): DerivedName[] {
+  const p = plan.project;
+  const names: DerivedName[] = [
+    { path: 'cluster.name', kind: 'cluster', value: plan.cluster.name, namespace: `${p}/${plan.cluster.location}` },
+    { path: 'cluster.name', kind: 'node service account', value: plan.cluster.nodeServiceAccountId, namespace: p },
+  ];
+  if (!plan.primaryNetwork.existing) {
+    names.push(
+      { path: 'cluster.name', kind: 'VPC', value: plan.primaryNetwork.vpcName, namespace: p },
+      { path: 'cluster.name', kind: 'subnet', value: plan.primaryNetwork.subnetName, namespace: `${p}/${plan.region}` },
+    );
+    if (plan.primaryNetwork.cloudNat) names.push({ path: 'cluster.name', kind: 'router', value: `${plan.cluster.name}-router`, namespace: `${p}/${plan.region}` });
+  }
+  plan.additionalNetworks.forEach((n, i) => {
+    if (n.existing || plan.additionalNetworks.findIndex((m) => m.key === n.key) < i) return;
+    const path = `additionalNetworks[${i}].name`;
+    names.push(
+      { path, kind: 'VPC', value: n.vpcName, namespace: p },
+      { path, kind: 'subnet', value: n.subnetName, namespace: `${p}/${plan.region}` },
+      { path, kind: 'firewall', value: n.firewallName, namespace: p },
+    );
+  });
+  const b = plan.backend;
+  if (b.type === 'gcs') names.push({ path: 'backend.bucket', kind: 'state bucket', value: b.bucket, namespace: 'gcs' });
+  if (b.type === 'cloud') {
+    names.push(
+      { path: 'backend', kind: 'Workload Identity pool', value: b.workloadIdentityPoolId, namespace: p },
+      { path: 'backend', kind: 'run service account', value: b.runServiceAccountId, namespace: p },
+    );
+  }
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Environment rules
+
+/** Terraform Cloud workspace names: letters, digits, - and _, at most 90 characters (HCP Terraform API). */
+const TFC_WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
+
+/**
+ * GCP copies a token's subject into `google.subject`, which holds at most 127 bytes (IAM Workload Identity
+ * Federation, attribute mappings). Terraform Cloud's subject is
+ * `organization:<org>:project:<project>:workspace:<workspace>:run_phase:<plan|apply>` (workload identity token claims).
+ */
+const GOOGLE_SUBJECT_MAX = 127;
+
+export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
+  environmentRule('cluster-location-in-region', 'The cluster zone or region lies in the environment region.', ({ config, report }) => {
+    const { location } = config.cluster;
+    const regional = !isZone(location);
+    if ((regional ? location : regionOfZone(location)) !== config.region) {
+      report(
+        'cluster.location',
+        regional
+          ? `region "${location}" is not the environment region "${config.region}"`
+          : `zone "${location}" is not in region "${config.region}" (zones of it look like ${config.region}-a)`,
+      );
+    }
+  }),
+  environmentRule('node-locations', 'Node zones lie in the region, appear once, and include a zonal cluster\'s own zone.', ({ config, report }) => {
+    const { location, nodeLocations } = config.cluster;
+    const seen = new Set<string>();
+    (nodeLocations ?? []).forEach((zone, index) => {
+      if (regionOfZone(zone) !== config.region) report(`cluster.nodeLocations[${index}]`, `zone "${zone}" is not in region "${config.region}"`);
+      if (seen.has(zone)) report(`cluster.nodeLocations[${index}]`, `zone "${zone}" is listed twice`);
+      seen.add(zone);
+    });
+    if (isZone(location) && nodeLocations && !nodeLocations.includes(location)) {
+      report('cluster.nodeLocations', `a zonal cluster's node zones must include its own zone "${location}"`);
+    }
+  }),
+  environmentRule('unique-node-pool-names', 'Node pool names are unique.', ({ config, report }) => {
+    reportDuplicates(config.nodePools.map((p) => p.name), 'nodePools', 'name', 'node pool', report);
+  }),
+  environmentRule('machine-type-vcpus', 'The vCPUs of every machine type are known (from its name, or `vcpus`).', ({ plan, report }) => {
+    plan.nodePools.forEach((pool, i) => {
+      if (pool.vcpus === undefined) report(`nodePools[${i}].machineType`, `cannot tell the vCPUs of "${pool.machineType}" from its name; set nodePools[${i}].vcpus`);
+    });
+  }),
+  environmentRule('nic-limit', 'Every machine type has a NIC for eth0 and each additional network: max(2, min(vCPUs, 8)).', ({ plan, report }) => {
+    const needed = 1 + plan.additionalNetworks.length;
+    plan.nodePools.forEach((pool, i) => {
+      if (pool.vcpus !== undefined && maxNicsForVcpus(pool.vcpus) < needed) {
+        report(
+          `nodePools[${i}].machineType`,
+          `${pool.machineType} allows ${maxNicsForVcpus(pool.vcpus)} NICs (${pool.vcpus} vCPUs); 1 + ${plan.additionalNetworks.length} additional networks need ${needed}`,
+        );
+      }
+    });
+  }),
+  environmentRule('autoscaling-bounds', 'Autoscaling bounds are ordered and hold the initial node count.', ({ config, report }) => {
+    config.nodePools.forEach((pool, i) => {
+      if (!pool.autoscaling) return;
+      const { minNodeCount, maxNodeCount } = pool.autoscaling;
+      if (minNodeCount > maxNodeCount) report(`nodePools[${i}].autoscaling.minNodeCount`, `${minNodeCount} is greater than maxNodeCount ${maxNodeCount}`);
+      else if (pool.nodeCount < minNodeCount || pool.nodeCount > maxNodeCount) report(`nodePools[${i}].nodeCount`, `${pool.nodeCount} is outside autoscaling bounds ${minNodeCount}..${maxNodeCount}`);
+    });
+  }),
+  environmentRule('range-overlap', 'No two ranges of the environment overlap (node, pod and service ranges of every network).', ({ config, report }) => {
+    const ranges = rangesOf(config);
+    ranges.forEach((range, i) => {
+      const earlier = ranges.slice(0, i).find((other) => overlaps(other.cidr, range.cidr));
+      if (earlier) report(range.path, `${range.cidr.text} overlaps ${earlier.path} (${earlier.cidr.text})`);
+    });
+  }),
+  environmentRule('node-range-capacity', 'Every node range holds every node of every pool, twice over during a pool replacement.', ({ config, plan, report }) => {
+    const demand = replacementDemand(plan);
+    const check = (path: string, text: string) => {
+      const cidr = parseCidr(text);
+      const usable = cidr.size - SUBNET_RESERVED_ADDRESSES;
+      if (usable < BigInt(demand.nodes)) report(path, `${cidr.text} has ${usable} usable addresses but needs room for ${demand.nodes} nodes: ${demand.text}`);
+    };
+    check('cluster.nodeCidr', config.cluster.nodeCidr);
+    config.additionalNetworks.forEach((n, i) => check(`additionalNetworks[${i}].nodeCidr`, n.nodeCidr));
+  }),
+  environmentRule('pod-range-capacity', "Every pod range holds a per-node block (maxPodsPerNode doubled, to a power of two) for every node, during a replacement too.", ({ config, plan, report }) => {
+    const demand = replacementDemand(plan);
+    const check = (path: string, text: string, maxPods: number, maxPodsPath: string) => {
+      const cidr = parseCidr(text);
+      const blockPrefix = perNodePodBlockPrefix(maxPods);
+      const holds = blockPrefix >= cidr.prefix ? cidr.size >> BigInt(32 - blockPrefix) : 0n;
+      if (holds < BigInt(demand.nodes)) {
+        const neededPrefix = blockPrefix - Math.ceil(Math.log2(demand.nodes));
+        report(
+          path,
+          `${cidr.text} holds ${holds} node${holds === 1n ? '' : 's'} with ${maxPodsPath} ${maxPods} (a /${blockPrefix} per node) but needs room for ${demand.nodes}: ${demand.text}; use a /${neededPrefix} or larger, or lower ${maxPodsPath}`,
+        );
+      }
+    };
+    check('cluster.podCidr', config.cluster.podCidr, config.cluster.maxPodsPerNode, 'cluster.maxPodsPerNode');
+    config.additionalNetworks.forEach((n, i) => check(`additionalNetworks[${i}].podCidr`, n.podCidr, n.maxPodsPerNode, `additionalNetworks[${i}].maxPodsPerNode`));
+  }),
+  environmentRule('unique-network-names', 'Additional network names are unique.', ({ config, report }) => {
+    reportDuplicates(config.additionalNetworks.map((n) => n.name), 'additionalNetworks', 'name', 'network', report);
+  }),
+  environmentRule('unique-attachments', 'No two attachments share a namespace and name.', ({ config, report }) => {
+    reportDuplicates(config.additionalNetworks.map((n) => `${n.attachment.namespace}/${n.attachment.name}`), 'additionalNetworks', 'attachment.name', 'attachment', report);
+  }),
+  environmentRule('ipvlan-master-per-network', 'Each network has its own IPVLAN master NIC.', ({ plan, report }) => {
+    const masters = new Map<string, number>();
+    plan.additionalNetworks.forEach((n, i) => {
+      const owner = masters.get(n.attachment.master);
+      if (owner !== undefined) report(`additionalNetworks[${i}].attachment.master`, `"${n.attachment.master}" is already the IPVLAN master of additionalNetworks[${owner}]; each network has its own NIC`);
+      masters.set(n.attachment.master, i);
+    });
+  }),
+  environmentRule('attachment-range-bounds', "Exclusions, rangeStart and rangeEnd lie inside the pod range, in order.", ({ config, report }) => {
+    config.additionalNetworks.forEach((n, i) => {
+      const at = `additionalNetworks[${i}].attachment`;
+      const podCidr = parseCidr(n.podCidr);
+      n.attachment.exclude.forEach((text, j) => {
+        if (!contains(podCidr, parseCidr(text))) report(`${at}.exclude[${j}]`, `${text} is not inside podCidr ${n.podCidr}`);
+      });
+      for (const bound of ['rangeStart', 'rangeEnd'] as const) {
+        const address = n.attachment[bound];
+        if (address !== undefined && !containsAddress(podCidr, address)) report(`${at}.${bound}`, `${address} is not inside podCidr ${n.podCidr}`);
+      }
+      const { rangeStart, rangeEnd } = n.attachment;
+      if (rangeStart && rangeEnd && addressValue(rangeStart) > addressValue(rangeEnd)) report(`${at}.rangeEnd`, `${rangeEnd} comes before rangeStart ${rangeStart}`);
+    });
+  }),
+  environmentRule('attachment-keeps-an-address', 'An attachment still hands out an address once the two helm test addresses are reserved.', ({ plan, report }) => {
+    plan.additionalNetworks.forEach((n, i) => {
+      const podCidr = parseCidr(n.podCidr);
+      const { rangeStart, testAddresses } = n.attachment;
+      // What the attachment can still hand out once the network and broadcast addresses and the two test addresses are off.
+      const lastHandedOut = podCidr.last - 3n;
+      if (rangeStart && containsAddress(podCidr, rangeStart) && addressValue(rangeStart) > lastHandedOut) {
+        report(
+          `additionalNetworks[${i}].attachment.rangeStart`,
+          `${rangeStart} leaves the attachment no address: ${testAddresses.join(' and ')} are reserved for helm test and ${formatAddress(podCidr.last)} is the broadcast address; start at ${formatAddress(lastHandedOut)} or earlier`,
+        );
+      }
+    });
+  }),
+  environmentRule('existing-network-range-name', 'An existing network names its pod range in existing.podRangeName, not podRangeName.', ({ config, report }) => {
+    config.additionalNetworks.forEach((n, i) => {
+      if (n.existing && n.podRangeName !== undefined) {
+        report(`additionalNetworks[${i}].podRangeName`, 'names a range this product creates; for an existing subnet give its range in existing.podRangeName');
+      }
+    });
+  }),
+  environmentRule('existing-network-no-cloud-nat', 'Cloud NAT is not added to an existing cluster network (its owners provide egress).', ({ plan, report }) => {
+    const existing = plan.primaryNetwork.existing;
+    if (existing && plan.primaryNetwork.cloudNat) {
+      report('cluster.cloudNat', `cannot add a Cloud Router and NAT to the existing network ${existing.project}/${existing.network}; its owners provide egress`);
+    }
+  }),
+  // GKE: "For Shared VPC deployments, all network interfaces (NICs) attached to nodes must belong to the same project as
+  // the host project" (Set up multi-network support for Pods, limitations).
+  environmentRule('nic-projects', 'Every node NIC is in one project: the Shared VPC host project, or the environment project.', ({ plan, report }) => {
+    const nicProject = plan.primaryNetwork.existing?.project ?? plan.project;
+    plan.additionalNetworks.forEach((n, i) => {
+      const project = n.existing?.project ?? plan.project;
+      if (project === nicProject) return;
+      report(
+        n.existing ? `additionalNetworks[${i}].existing.project` : `additionalNetworks[${i}]`,
+        `network ${n.key} is in project ${project} but the cluster's network is in ${nicProject}: GKE wants every node NIC in one project (the Shared VPC host project), so ${plan.primaryNetwork.existing ? `use a network of ${nicProject}` : `give cluster.existing a network of ${project}`}`,
+      );
+    });
+  }),
+  // Compute Engine: each NIC of a VM is in a different VPC.
+  environmentRule('vpc-per-nic', 'Each node NIC is in its own VPC.', ({ plan, report }) => {
+    const vpcs = new Map<string, string>([
+      [`${plan.primaryNetwork.existing?.project ?? plan.project}/${plan.primaryNetwork.vpcName}`, plan.primaryNetwork.existing ? 'cluster.existing.network' : 'cluster.name'],
+    ]);
+    plan.additionalNetworks.forEach((n, i) => {
+      const key = `${n.existing?.project ?? plan.project}/${n.vpcName}`;
+      const owner = vpcs.get(key);
+      if (owner !== undefined && n.existing) report(`additionalNetworks[${i}].existing.network`, `VPC ${key} is already the network of ${owner}; each node NIC needs its own VPC`);
+      else vpcs.set(key, n.existing ? `additionalNetworks[${i}].existing.network` : `additionalNetworks[${i}].name`);
+    });
+  }),
+  environmentRule('derived-name-length', 'Every GCP name the environment derives has at most 63 characters.', ({ plan, report }) => {
+    for (const name of derivedNames(plan)) {
+      if (['VPC', 'subnet', 'firewall'].includes(name.kind) && name.value.length > GCP_NAME_MAX) {
+        report(name.path, `${name.kind} name "${name.value}" would be ${name.value.length} characters; GCP allows ${GCP_NAME_MAX} (shorten cluster.name or this name)`);
+      }
+    }
+  }),
+  environmentRule('unique-derived-names', 'No two resources of one kind derive the same GCP name.', ({ plan, report }) => {
+    const seen = new Map<string, string>();
+    for (const name of derivedNames(plan)) {
+      if (!['VPC', 'subnet', 'firewall'].includes(name.kind)) continue;
+      const key = `${name.kind}:${name.value}`;
+      const first = seen.get(key);
+      if (first !== undefined && first !== name.path) report(name.path, `${name.kind} name "${name.value}" is also derived from ${first}`);
+      else seen.set(key, name.path);
+    }
+  }),
+  environmentRule('tfc-workspace-names', 'Terraform Cloud workspace names are at most 90 letters, digits, - and _.', ({ plan, report }) => {
+    if (plan.backend.type !== 'cloud') return;
+    const invalid = Object.values(plan.backend.workspaces).find((w) => !TFC_WORKSPACE_NAME.test(w));
+    if (invalid) report('backend.workspacePrefix', `makes workspace name "${invalid}" (${invalid.length} characters); Terraform Cloud allows at most 90 letters, digits, - and _`);
+  }),
+  environmentRule('tfc-token-subject', "The runs' workload identity subject fits GCP's 127-byte google.subject.", ({ plan, report }) => {
+    const b = plan.backend;
+    if (b.type !== 'cloud') return;
+    const longest = Object.values(b.workspaces).reduce((a, w) => (w.length > a.length ? w : a), '');
+    const subject = `organization:${b.organization}:project:${b.project}:workspace:${longest}:run_phase:apply`;
+    if (Buffer.byteLength(subject) > GOOGLE_SUBJECT_MAX) {
+      report(
+        'backend.project',
+        `makes the runs' token subject "${subject}" ${Buffer.byteLength(subject)} bytes long; GCP Workload Identity Federation maps it to google.subject, which holds at most ${GOOGLE_SUBJECT_MAX}: shorten backend.organization, backend.project or backend.workspacePrefix`,
+      );
+    }
+  }),
+  // Terraform Cloud's shared runners have no published address ranges: with an authorized-networks list they cannot
+  // reach the control plane, and the workloads stack (kubernetes and helm providers) fails.
+  environmentRule('tfc-authorized-networks', 'Remote runs can reach a control plane restricted by authorized networks (agent pool or acknowledgement).', ({ config, report }) => {
+    const b = config.backend;
+    if (b.type === 'cloud' && config.cluster.authorizedNetworks && !b.agentPool && !b.authorizedNetworksAcknowledgement) {
+      report(
+        'cluster.authorizedNetworks',
+        "restricts the control plane, but the backend runs on Terraform Cloud's shared runners, whose addresses are not published: set backend.agentPool to an agent pool running inside these networks, or say in backend.authorizedNetworksAcknowledgement how the runs reach the endpoint",
+      );
+    }
+  }),
+  environmentRule('known-waivers', 'Every policy waiver names a policy rule that may be waived, once.', ({ plan, report }) => {
+    const seen = new Set<string>();
+    plan.waivers.forEach((w, i) => {
+      const rule = POLICY_RULES.find((r) => r.id === w.rule);
+      if (!rule) report(`policy.waivers[${i}].rule`, `"${w.rule}" is not a policy rule; use one of ${POLICY_RULES.filter((r) => r.waivable).map((r) => r.id).join(', ')}`);
+      else if (!rule.waivable) report(`policy.waivers[${i}].rule`, `${w.rule} cannot be waived: ${rule.description}`);
+      else if (seen.has(w.rule)) report(`policy.waivers[${i}].rule`, `${w.rule} is already waived above`);
+      seen.add(w.rule);
+    });
+  }),
+];
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Folder rules
+
+export const FOLDER_RULES: readonly FolderRule[] = [
+  folderRule('unique-names-across-environments', 'Two environments never derive the same GCP resource name in one project.', (environments, report) => {
+    const seen = new Map<string, { file: string; path: string }>();
+    for (const env of environments) {
+      for (const name of derivedNames(env.plan)) {
+        const key = `${name.namespace}|${name.kind}|${name.value}`;
+        const first = seen.get(key);
+        if (first && first.file !== env.file) {
+          const where = name.namespace === 'gcs' ? 'in GCS' : `in ${name.namespace}`;
+          report(env.file, name.path, `${name.kind} "${name.value}" ${where} is also created by ${first.file} (${first.path}); each environment needs its own names`);
+          report(first.file, first.path, `${name.kind} "${name.value}" ${where} is also created by ${env.file} (${name.path}); each environment needs its own names`);
+        } else if (!first) seen.set(key, { file: env.file, path: name.path });
+      }
+    }
+  }),
+  folderRule('unique-state-locations', 'Two environments never share a state location (bucket and prefix, or Terraform Cloud workspace).', (environments, report) => {
+    const seen = new Map<string, { file: string; path: string }>();
+    for (const env of environments) {
+      const b = env.plan.backend;
+      const locations =
+        b.type === 'gcs'
+          ? Object.values(b.statePrefixes).map((prefix) => ({ key: `gs://${b.bucket}/${prefix}`, path: 'backend.prefix' }))
+          : b.type === 'cloud'
+            ? Object.values(b.workspaces).map((w) => ({ key: `${b.hostname}/${b.organization}/${w}`, path: 'backend.workspacePrefix' }))
+            : [];
+      for (const location of locations) {
+        const first = seen.get(location.key);
+        if (first && first.file !== env.file) {
+          report(env.file, location.path, `state ${location.key} is also used by ${first.file} (${first.path}); give each environment its own prefix or workspace prefix`);
+          report(first.file, first.path, `state ${location.key} is also used by ${env.file} (${location.path}); give each environment its own prefix or workspace prefix`);
+        } else if (!first) seen.set(location.key, { file: env.file, path: location.path });
+      }
+    }
+  }),
+];
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Policy rules, on the synthesized resources. Ids are checkov's where checkov has the rule, so reviewers recognise them.
+
+const CLUSTER = ['google_container_cluster'];
+const NODE_POOL = ['google_container_node_pool'];
+const first = <T>(value: T | T[] | undefined): T | undefined => (Array.isArray(value) ? value[0] : value);
+const isTrue = (value: unknown) => value === true;
+
+export const POLICY_RULES: readonly PolicyRule[] = [
+  policyRule('CKV_GCP_25', 'GKE clusters are private clusters (private_cluster_config).', CLUSTER, ({ body }) =>
+    first(body.private_cluster_config) ? undefined : 'has no private_cluster_config; set cluster.privateNodes: true',
+  ),
+  policyRule('CKV_GCP_64', 'GKE clusters create private nodes (no external IP).', CLUSTER, ({ body }) =>
+    isTrue(first(body.private_cluster_config)?.enable_private_nodes) ? undefined : 'gives nodes external IPs; set cluster.privateNodes: true',
+  ),
+  // The block alone restricts the endpoint (with no cidr_blocks, to Google's own addresses): checkov asks for the block.
+  policyRule('CKV_GCP_20', 'GKE clusters restrict the control plane to master authorized networks.', CLUSTER, ({ body }) =>
+    first(body.master_authorized_networks_config) ? undefined : 'lets any address reach the control plane; list cluster.authorizedNetworks',
+  ),
+  policyRule('CKV_GCP_18', 'Master authorized networks never admit 0.0.0.0/0.', CLUSTER, ({ body }) =>
+    (first(body.master_authorized_networks_config)?.cidr_blocks ?? []).some((b: { cidr_block: string }) => b.cidr_block === '0.0.0.0/0')
+      ? 'admits 0.0.0.0/0 to the control plane; list narrower cluster.authorizedNetworks'
+      : undefined,
+  ),
+  policyRule('CKV_GCP_71', 'GKE clusters run shielded nodes.', CLUSTER, ({ body }) => (isTrue(body.enable_shielded_nodes) ? undefined : 'does not enable shielded nodes (enable_shielded_nodes)')),
+  policyRule('CKV_GCP_7', 'GKE clusters have legacy ABAC off.', CLUSTER, ({ body }) => (body.enable_legacy_abac === true ? 'enables legacy ABAC, which bypasses RBAC' : undefined)),
+  policyRule('CKV_GCP_13', 'GKE clusters issue no client certificate.', CLUSTER, ({ body }) =>
+    first(first(body.master_auth)?.client_certificate_config)?.issue_client_certificate === false ? undefined : 'may issue a client certificate; set master_auth.client_certificate_config.issue_client_certificate = false',
+  ),
+  policyRule('CKV_GCP_70', 'GKE clusters follow a release channel.', CLUSTER, ({ body }) => {
+    const channel = first(body.release_channel)?.channel;
+    return channel && channel !== 'UNSPECIFIED' ? undefined : 'follows no release channel; set cluster.releaseChannel to RAPID, REGULAR, STABLE or EXTENDED';
+  }),
+  policyRule('CKV_GCP_23', 'GKE clusters are VPC-native (alias IP).', CLUSTER, ({ body }) =>
+    body.networking_mode === 'VPC_NATIVE' && first(body.ip_allocation_policy) ? undefined : 'is not VPC-native (networking_mode VPC_NATIVE with an ip_allocation_policy)',
+  ),
+  policyRule('CKV_GCP_21', 'GKE clusters carry resource labels.', CLUSTER, ({ body }) =>
+    Object.keys(body.resource_labels ?? {}).length > 0 ? undefined : 'has no resource_labels',
+  ),
+  policyRule('CKV2_GCP_1', 'GKE nodes never run as the Compute Engine default service account.', [...CLUSTER, ...NODE_POOL], ({ body }) => {
+    const account = first(body.node_config)?.service_account;
+    if (!first(body.node_config)) return undefined;
+    return account && !/-compute@developer\.gserviceaccount\.com$/.test(account) && account !== 'default'
+      ? undefined
+      : 'runs nodes as the Compute Engine default service account (project Editor); give node_config.service_account a dedicated account';
+  }),
+  // Dataplane V2 enforces NetworkPolicy itself; a network_policy block would conflict with it. Neither covers net1.
+  policyRule('CKV_GCP_12', 'GKE clusters enforce Kubernetes NetworkPolicy (Dataplane V2 does).', CLUSTER, ({ body }) =>
+    body.datapath_provider === 'ADVANCED_DATAPATH' || isTrue(first(body.network_policy)?.enabled) ? undefined : 'enforces no NetworkPolicy; use Dataplane V2 (datapath_provider ADVANCED_DATAPATH)',
+  ),
+  policyRule('CKV_GCP_68', 'GKE nodes boot with secure boot.', NODE_POOL, ({ body }) =>
+    isTrue(first(first(body.node_config)?.shielded_instance_config)?.enable_secure_boot) ? undefined : 'does not enable secure boot (node_config.shielded_instance_config.enable_secure_boot)',
+  ),
+  policyRule('CKV_GCP_72', 'GKE nodes run integrity monitoring.', NODE_POOL, ({ body }) =>
+    isTrue(first(first(body.node_config)?.shielded_instance_config)?.enable_integrity_monitoring) ? undefined : 'does not enable integrity monitoring (node_config.shielded_instance_config.enable_integrity_monitoring)',
+  ),
+  policyRule('CKV_GCP_69', 'GKE nodes expose the GKE metadata server, not the node credentials.', NODE_POOL, ({ body }) =>
+    first(first(body.node_config)?.workload_metadata_config)?.mode === 'GKE_METADATA' ? undefined : 'exposes node credentials to pods; set node_config.workload_metadata_config.mode = GKE_METADATA',
+  ),
+  policyRule('CKV_GCP_9', 'GKE node pools auto-repair.', NODE_POOL, ({ body }) => (isTrue(first(body.management)?.auto_repair) ? undefined : 'does not auto-repair (management.auto_repair)')),
+  policyRule('CKV_GCP_10', 'GKE node pools auto-upgrade.', NODE_POOL, ({ body }) => (isTrue(first(body.management)?.auto_upgrade) ? undefined : 'does not auto-upgrade (management.auto_upgrade)')),
+  policyRule('CKV_GCP_22', 'GKE nodes run Container-Optimized OS with containerd.', NODE_POOL, ({ body }) =>
+    first(body.node_config)?.image_type === 'COS_CONTAINERD' ? undefined : 'does not run COS_CONTAINERD (node_config.image_type)',
+  ),
+  policyRule('CKV_GCP_26', 'Subnets the product creates keep VPC flow logs.', ['google_compute_subnetwork'], ({ body }) =>
+    first(body.log_config) ? undefined : 'keeps no VPC flow logs (log_config)',
+  ),
+  policyRule('CKV_GCP_74', 'Subnets the product creates give private nodes Private Google Access.', ['google_compute_subnetwork'], ({ body }) =>
+    isTrue(body.private_ip_google_access) ? undefined : 'has no Private Google Access, which private nodes need for Google APIs and gcr.io',
+  ),
+  policyRule(
+    'production-deletion-protection',
+    'A production environment keeps deletion protection on its cluster.',
+    CLUSTER,
+    ({ body }, env) => (env.production && body.deletion_protection !== true ? 'can be destroyed in a production environment; set cluster.deletionProtection: true' : undefined),
+    false,
+  ),
+  policyRule('no-open-firewall', 'No firewall rule admits 0.0.0.0/0 to a network of the environment.', ['google_compute_firewall'], ({ body }) =>
+    body.direction !== 'EGRESS' && (body.source_ranges ?? []).includes('0.0.0.0/0') ? 'admits 0.0.0.0/0; list only the network\'s own ranges in source_ranges' : undefined,
+  ),
+];
+
+/** The file's name, checked by the loader before anything else: it names the stacks and their state. */
+export const ENVIRONMENT_NAME_RULE = {
+  id: 'environment-name',
+  description: "The file name names the stacks: 1-31 lowercase letters, digits and hyphens, not starting with 'bootstrap'.",
+  scope: 'environment' as const,
+  checkName(name: string): string | undefined {
+    if (!/^[a-z][a-z0-9-]{0,30}$/.test(name)) {
+      return `environment name "${name}" (the file name) must be 1 to 31 lowercase letters, digits and hyphens, starting with a letter`;
+    }
+    // Bootstrap stacks are named bootstrap-<env>: `cdktf deploy '<env>-*'` must never select one.
+    if (name.startsWith('bootstrap')) {
+      return `environment name "${name}" (the file name) may not start with "bootstrap": bootstrap stacks are named bootstrap-<env>, and cdktf deploy '${name}-*' would select them`;
+    }
+    return undefined;
+  },
+};
+
+/** Every rule, for the README table. */
+export const RULES: readonly (Rule | typeof ENVIRONMENT_NAME_RULE)[] = [ENVIRONMENT_NAME_RULE, ...ENVIRONMENT_RULES, ...FOLDER_RULES, ...POLICY_RULES];
+
+/** Runs every environment rule; each problem carries the id of its rule. */
+export function checkEnvironment(name: string, config: EnvironmentConfig, plan: EnvironmentPlan): { path: string; message: string; rule: string }[] {
+  const problems: { path: string; message: string; rule: string }[] = [];
+  for (const rule of ENVIRONMENT_RULES) rule.check({ name, config, plan, report: (path, message) => problems.push({ path, message, rule: rule.id }) });
+  return problems;
+}
+
+/** Runs every folder rule. */
+export function checkFolder(environments: readonly LoadedEnvironment[]): { file: string; path: string; message: string; rule: string }[] {
+  const problems: { file: string; path: string; message: string; rule: string }[] = [];
+  for (const rule of FOLDER_RULES) rule.check(environments, (file, path, message) => problems.push({ file, path, message, rule: rule.id }));
+  return problems;
+}
