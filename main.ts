@@ -1,7 +1,21 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { buildEnvironment, enforcePolicy } from './stacks';
 import { EnvironmentError, loadEnvironments } from './stacks/environment';
+
+/**
+ * cdktf records the full stack trace of every token it creates (Error.stackTraceLimit raised to the maximum), only to
+ * quote it if that token later fails to resolve. That is half of synth's time per environment. cdktf 0.21 is final,
+ * and callers look the function up on its module at each call, so replacing it here turns the recording off; the
+ * synthesized files do not change (a test compares them). CDKTF_TOKEN_STACK_TRACES=1 keeps the traces for debugging.
+ */
+function skipTokenStackTraces(): void {
+  if (process.env.CDKTF_TOKEN_STACK_TRACES === '1') return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stackTrace = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] };
+  stackTrace.captureStackTrace = () => [];
+}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -11,6 +25,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * half-synthesized is left behind; the messages are the app's own lines, one per problem.
  */
 function main(): void {
+  skipTokenStackTraces();
   const dir = path.resolve(process.env.ENVIRONMENTS_DIR ?? 'environments');
   let plans;
   try {
@@ -22,17 +37,35 @@ function main(): void {
     }
     throw error;
   }
+  // Where `cdktf synth` asks for the output (CDKTF_OUTDIR), else cdktf's default.
+  const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  const outdirExisted = existsSync(outdir);
   // No stack traces in the synthesized JSON: they would carry this machine's paths.
-  const app = new App({ stackTraces: false });
+  const app = new App({ outdir, stackTraces: false });
   for (const plan of plans) buildEnvironment(app, plan);
   const policy = enforcePolicy(app);
   if (policy.violations.length > 0) {
     process.stderr.write(`Policy violations (${plural(policy.violations.length, 'problem')}):\n${policy.violations.join('\n')}\n`);
+    // cdktf's App creates the output folder up front: take it back, so a refused synth leaves nothing behind.
+    if (!outdirExisted) rmSync(outdir, { recursive: true, force: true });
     process.exit(1);
   }
   // Every waiver shows in the synth output, so a review sees what was let through and why.
   if (policy.waivers.length > 0) process.stdout.write(`Policy waivers (${policy.waivers.length}):\n${policy.waivers.join('\n')}\n`);
   app.synth();
+  removeOrphanedStacks(app);
+}
+
+/**
+ * Removes the folders of stacks this synth no longer produces (an environment removed or renamed), as `cdktf synth`
+ * does after running the app: `npm run synth` runs the app without the CLI and must leave the same cdktf.out.
+ */
+function removeOrphanedStacks(app: App): void {
+  const stacksDir = path.join(app.outdir, 'stacks');
+  const current = new Set(app.node.children.filter((c) => TerraformStack.isStack(c)).map((s) => s.node.id));
+  for (const entry of readdirSync(stacksDir, { withFileTypes: true })) {
+    if (entry.isDirectory() && !current.has(entry.name)) rmSync(path.join(stacksDir, entry.name), { recursive: true });
+  }
 }
 
 main();

@@ -4,7 +4,7 @@ import { TfeProvider } from '@cdktf/provider-tfe/lib/provider';
 import { NODE_SERVICE_ACCOUNT_ROLES, ProjectApis, RunRole, StateBucket, TfcWorkloadIdentity, TfcWorkspaces } from '../modules';
 import { configureLocalBackend } from './backend';
 import { STACK_KINDS, type CloudBackendPlan, type EnvironmentPlan, type GcsBackendPlan } from './environment';
-import { REQUIRED_TERRAFORM, addGoogleProvider } from './environment-stack';
+import { REQUIRED_TERRAFORM, addGoogleProvider, prepareWithoutCrossStackReferences } from './environment-stack';
 
 /** Terraform version of every remote run: the one this product's tests run, within REQUIRED_TERRAFORM. */
 export const REMOTE_TERRAFORM_VERSION = '1.11.4';
@@ -63,6 +63,11 @@ export class BootstrapStack extends TerraformStack {
     addGoogleProvider(this, plan);
     if (plan.backend.type === 'gcs') this.stateBucket(plan, plan.backend);
     else this.terraformCloud(plan, plan.backend);
+  }
+
+  /** As the environment stacks: no cross-stack references, no preparing pass (see prepareWithoutCrossStackReferences). */
+  override prepareStack(): void {
+    prepareWithoutCrossStackReferences(this);
   }
 
   private stateBucket(plan: EnvironmentPlan, backend: GcsBackendPlan): void {

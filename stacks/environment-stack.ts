@@ -26,11 +26,31 @@ export abstract class EnvironmentStack extends TerraformStack {
     addGoogleProvider(this, plan);
   }
 
+  /**
+   * Skips cdktf's preparing pass (see `prepareWithoutCrossStackReferences`): these stacks read other stacks only
+   * through `remoteStateOf`.
+   */
+  override prepareStack(): void {
+    prepareWithoutCrossStackReferences(this);
+  }
+
   /** Reads another stack's outputs through the backend seam and orders this stack after it. */
   protected remoteStateOf(producer: EnvironmentStack, id: string) {
     this.addDependency(producer);
     return readRemoteState(this, id, this.backendPlan, producer.stackName, producer.kind);
   }
+}
+
+/**
+ * What cdktf's `prepareStack` does minus its preparing pass. That pass resolves every element once more before the
+ * real synthesis, only to find tokens that refer to another stack's resources and wire them through outputs and
+ * remote state; it is a third of synth's time. The product's stacks never hold such tokens: each reads its producers'
+ * outputs through explicit remote-state reads (`remoteStateOf`). A test synthesizes every stack kind with and without
+ * the pass and compares the bytes, and checks that no stack refers to anything it does not define, so a token that
+ * would need the pass cannot slip in unnoticed.
+ */
+export function prepareWithoutCrossStackReferences(stack: TerraformStack): void {
+  stack.ensureBackendExists();
 }
 
 /** The Google provider every stack of an environment uses: its project and region, and labels on every resource. */

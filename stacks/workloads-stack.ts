@@ -6,10 +6,11 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { MultusWhereabouts } from '../modules';
 import { ClusterOutputs, ClusterStack } from './cluster-stack';
 import type { EnvironmentPlan } from './environment';
+import { packChart } from './chart-archive';
 import { EnvironmentStack } from './environment-stack';
 import { NetworkOutputs, NetworkStack } from './network-stack';
 
-/** The chart, relative to cdktf.json (TerraformAsset resolves relative paths from there). */
+/** The chart, relative to the working directory (the project root, where cdktf runs the app). */
 export const CHART_DIR = 'charts/multus-whereabouts';
 
 export interface WorkloadsStackProps {
@@ -45,9 +46,9 @@ export class WorkloadsStack extends EnvironmentStack {
     new KubernetesProvider(this, 'kubernetes', kubernetes);
     new HelmProvider(this, 'helm', { kubernetes });
 
-    // The chart is copied into the stack folder and referenced relatively: a Terraform Cloud run
-    // uploads only that folder.
-    const chart = new TerraformAsset(this, 'chart', { path: props.chartDir ?? CHART_DIR, type: AssetType.DIRECTORY });
+    // The chart, packed into one archive, is copied into the stack folder and referenced relatively: a Terraform
+    // Cloud run uploads only that folder.
+    const chart = new TerraformAsset(this, 'chart', { path: packChart(props.chartDir ?? CHART_DIR), type: AssetType.FILE });
 
     this.multus = new MultusWhereabouts(this, 'multus', {
       chartPath: chart.path,

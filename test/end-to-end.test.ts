@@ -1,6 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { parseTar } from 'nanotar';
 import { environmentText, shippedEnvironment } from './support/environments';
 import { K8sObject, findObject, helm, parseYamlDocuments, schemaErrors } from './support/helm';
 import { deployOrder, listFiles, makeCheckout, readManifest, runApp, runCdktfSynth } from './support/synth';
@@ -74,6 +77,66 @@ describe('cdktf synth of the shipped environments', () => {
   });
 });
 
+describe('npm run synth: the app without the cdktf CLI', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const scripts = () => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+
+  test('runs exactly the app command cdktf.json gives the CLI, so `cdktf deploy` synthesizes the same stacks', () => {
+    expect(scripts().synth).toBe(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), 'utf8')).app);
+  });
+
+  test('writes cdktf.out byte for byte as `cdktf synth` does', () => {
+    const checkout = makeCheckout('npm-synth-');
+    dirs.push(checkout);
+    const result = spawnSync('npm', ['run', '--silent', 'synth'], { cwd: checkout, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const files = listFiles(outdir);
+    expect(listFiles(path.join(checkout, 'cdktf.out'))).toEqual(files);
+    for (const file of files) expect({ file, same: readFileSync(path.join(checkout, 'cdktf.out', file)).equals(readFileSync(path.join(outdir, file))) }).toEqual({ file, same: true });
+  });
+
+  test("writes the same bytes when cdktf records its tokens' stack traces", () => {
+    const traced = path.join(mkdtempSync(path.join(tmpdir(), 'traced-')), 'cdktf.out');
+    dirs.push(path.dirname(traced));
+    expect(runApp(PROJECT_ROOT, traced, { CDKTF_TOKEN_STACK_TRACES: '1' }).status).toBe(0);
+    const files = listFiles(outdir);
+    expect(listFiles(traced)).toEqual(files);
+    for (const file of files) expect({ file, same: readFileSync(path.join(traced, file)).equals(readFileSync(path.join(outdir, file))) }).toEqual({ file, same: true });
+  });
+
+  test('removes the folders of stacks it no longer produces, as `cdktf synth` does', () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'orphans-')), 'cdktf.out');
+    dirs.push(path.dirname(out));
+    mkdirSync(path.join(out, 'stacks', 'staging-network'), { recursive: true });
+    writeFileSync(path.join(out, 'stacks', 'staging-network', 'cdk.tf.json'), '{}');
+    expect(runApp(PROJECT_ROOT, out).status).toBe(0);
+    expect(existsSync(path.join(out, 'stacks', 'staging-network'))).toBe(false);
+    expect(existsSync(path.join(out, 'stacks', 'dev-network', 'cdk.tf.json'))).toBe(true);
+  });
+
+  test('prints every applied policy waiver, with its reason, on stdout', () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'waivers-')), 'cdktf.out');
+    dirs.push(path.dirname(out));
+    const result = runApp(PROJECT_ROOT, out);
+    expect(result.stdout).toMatch(/^Policy waivers \(1\):\nenvironment dev waives CKV_GCP_20 \(GKE clusters restrict the control plane to master authorized networks\) for dev-cluster: google_container_cluster\.\S+, because: Development cluster reached from engineers' laptops/);
+  });
+
+  test('refuses a policy violation with exit code 1, its own lines on stderr, and writes nothing', () => {
+    const envs = mkdtempSync(path.join(tmpdir(), 'envs-'));
+    dirs.push(envs);
+    writeFileSync(path.join(envs, 'prod.json'), environmentText((env) => (env.flowLogs = { enabled: false }), 'prod'));
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'out-')), 'cdktf.out');
+    dirs.push(path.dirname(out));
+    const result = runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: envs });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toBe('Policy violations (3 problems):');
+    expect(lines.slice(1).every((l) => /^environment prod: prod-network: google_compute_subnetwork\.\S+: CKV_GCP_26: keeps no VPC flow logs \(log_config\) \(or waive CKV_GCP_26 in policy\.waivers, with a reason\)$/.test(l))).toBe(true);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('synthesis is portable and safe', () => {
   const dirs: string[] = [];
   const tempDir = (prefix: string) => {
@@ -140,7 +203,7 @@ describe('synthesis is portable and safe', () => {
     }
     const workloads = JSON.parse(readFileSync(path.join(out, 'stacks', 'tfcdev-workloads', 'cdk.tf.json'), 'utf8'));
     const chart = (Object.values(workloads.resource.helm_release)[0] as { chart: string }).chart;
-    expect(statSync(path.join(out, 'stacks', 'tfcdev-workloads', chart, 'Chart.yaml')).isFile()).toBe(true);
+    expect(statSync(path.join(out, 'stacks', 'tfcdev-workloads', chart)).isFile()).toBe(true);
   });
 
   test('gives byte-identical stacks for every backend in two different checkout folders', () => {
@@ -204,8 +267,11 @@ describe.each(ENVIRONMENTS)('%s-workloads end to end', (env) => {
     expect(path.isAbsolute(chart)).toBe(false);
     const resolved = path.resolve(stackDir, chart);
     expect(resolved.startsWith(stackDir + path.sep)).toBe(true);
-    expect(statSync(path.join(resolved, 'Chart.yaml')).isFile()).toBe(true);
-    expect(readFileSync(path.join(resolved, 'values.schema.json'), 'utf8')).toBe(readFileSync(path.join(PROJECT_ROOT, 'charts', 'multus-whereabouts', 'values.schema.json'), 'utf8'));
+    // One archive holding exactly the chart's files, byte for byte.
+    const entries = parseTar(gunzipSync(readFileSync(resolved)));
+    const source = path.join(PROJECT_ROOT, 'charts', 'multus-whereabouts');
+    expect(entries.map((e) => e.name)).toEqual(listFiles(source).map((f) => `multus-whereabouts/${f.split(path.sep).join('/')}`));
+    for (const entry of entries) expect({ file: entry.name, same: Buffer.from(entry.data!).equals(readFileSync(path.join(source, entry.name.slice('multus-whereabouts/'.length)))) }).toEqual({ file: entry.name, same: true });
   });
 
   test('connects the providers through the cluster outputs and google_client_config', () => {

@@ -164,6 +164,8 @@ export function derivedNames(plan: EnvironmentPlan): DerivedName[] {
   if (b.type === 'gcs') names.push({ path: 'backend.bucket', kind: 'state bucket', value: b.bucket, namespace: 'gcs' });
   if (b.type === 'cloud') {
     names.push(
+      // bootstrap-<env> creates the project: two environments naming the same one would both create it.
+      { path: 'backend.project', kind: 'Terraform Cloud project', value: b.project, namespace: `${b.hostname}/${b.organization}` },
       { path: 'backend', kind: 'Workload Identity pool', value: b.workloadIdentityPoolId, namespace: p },
       { path: 'backend', kind: 'run service account', value: b.runServiceAccountId, namespace: p },
     );
@@ -419,31 +421,32 @@ export const FOLDER_RULES: readonly FolderRule[] = [
         const key = `${name.namespace}|${name.kind}|${name.value}`;
         const first = seen.get(key);
         if (first && first.file !== env.file) {
-          const where = name.namespace === 'gcs' ? 'in GCS' : `in ${name.namespace}`;
+          const where = name.namespace === 'gcs' ? 'in GCS (bucket names are global)' : `in ${name.namespace}`;
           report(env.file, name.path, `${name.kind} "${name.value}" ${where} is also created by ${first.file} (${first.path}); each environment needs its own names`);
           report(first.file, first.path, `${name.kind} "${name.value}" ${where} is also created by ${env.file} (${name.path}); each environment needs its own names`);
         } else if (!first) seen.set(key, { file: env.file, path: name.path });
       }
     }
   }),
-  folderRule('unique-state-locations', 'Two environments never share a state location (bucket and prefix, or Terraform Cloud workspace).', (environments, report) => {
-    const seen = new Map<string, { file: string; path: string }>();
-    for (const env of environments) {
+  folderRule('unique-state-locations', 'Two environments never share a state location (a GCS prefix, or one inside another; a Terraform Cloud workspace).', (environments, report) => {
+    // GCS: each state is the object `<prefix>/<env>-<stack>/default.tfstate`, and the gcs backend lists workspaces
+    // under `<prefix>/`: one environment's location inside another's is as much a clash as the same one.
+    const locations = environments.flatMap((env) => {
       const b = env.plan.backend;
-      const locations =
-        b.type === 'gcs'
-          ? Object.values(b.statePrefixes).map((prefix) => ({ key: `gs://${b.bucket}/${prefix}`, path: 'backend.prefix' }))
-          : b.type === 'cloud'
-            ? Object.values(b.workspaces).map((w) => ({ key: `${b.hostname}/${b.organization}/${w}`, path: 'backend.workspacePrefix' }))
-            : [];
-      for (const location of locations) {
-        const first = seen.get(location.key);
-        if (first && first.file !== env.file) {
-          report(env.file, location.path, `state ${location.key} is also used by ${first.file} (${first.path}); give each environment its own prefix or workspace prefix`);
-          report(first.file, first.path, `state ${location.key} is also used by ${env.file} (${location.path}); give each environment its own prefix or workspace prefix`);
-        } else if (!first) seen.set(location.key, { file: env.file, path: location.path });
+      if (b.type === 'gcs') return Object.values(b.statePrefixes).map((prefix) => ({ env, kind: 'gcs', text: `gs://${b.bucket}/${prefix}`, path: 'backend.prefix' }));
+      if (b.type === 'cloud') return Object.values(b.workspaces).map((w) => ({ env, kind: 'cloud', text: `${b.hostname}/${b.organization}/${w}`, path: 'backend.workspacePrefix' }));
+      return [];
+    });
+    const clash = (a: (typeof locations)[number], b: (typeof locations)[number]) =>
+      a.kind === b.kind && (a.text === b.text || (a.kind === 'gcs' && (a.text.startsWith(`${b.text}/`) || b.text.startsWith(`${a.text}/`))));
+    locations.forEach((a, i) => {
+      for (const b of locations.slice(i + 1)) {
+        if (a.env.file === b.env.file || !clash(a, b)) continue;
+        const how = a.text === b.text ? 'is also the state of' : 'overlaps the state of';
+        report(b.env.file, b.path, `state ${b.text} ${how} ${a.env.file} (${a.path}: ${a.text}); give each environment its own prefix or workspace prefix`);
+        report(a.env.file, a.path, `state ${a.text} ${how} ${b.env.file} (${b.path}: ${b.text}); give each environment its own prefix or workspace prefix`);
       }
-    }
+    });
   }),
 ];
 

@@ -37,8 +37,8 @@ describe('workloads stack', () => {
     expect(Testing.synth(prod, true)).not.toMatch(/config_path|kubeconfig/i);
   });
 
-  test('installs the chart copied into the stack, by a relative path', () => {
-    expect(releaseOf(synthJson(prod)).chart).toMatch(/^assets\/chart\/[0-9A-F]{32}$/);
+  test('installs the chart archive copied into the stack, by a relative path', () => {
+    expect(releaseOf(synthJson(prod)).chart).toMatch(/^assets\/chart\/[0-9A-F]{32}\/multus-whereabouts\.tgz$/);
   });
 
   test('reads every Whereabouts range from the network stack outputs', () => {

@@ -1,0 +1,272 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  ENVIRONMENT_NAME_RULE,
+  ENVIRONMENT_RULES,
+  EnvironmentError,
+  FOLDER_RULES,
+  POLICY_RULES,
+  RULES,
+  loadEnvironmentText,
+  loadEnvironments,
+} from '../../stacks/environment';
+import { rulesMarkdown } from '../../stacks/environment/write-schema';
+import { environmentText, RawEnvironment } from '../support/environments';
+
+/** The ids of the rules a mutated shipped environment breaks, with the field paths they report. */
+function brokenRules(mutate: (env: RawEnvironment) => void, base: 'dev' | 'prod' = 'dev'): { rule?: string; path: string }[] {
+  return loadEnvironmentText(base, environmentText(mutate, base)).problems.map((p) => ({ rule: p.rule, path: p.path }));
+}
+
+const existing = { network: 'team-dataplane', subnetwork: 'team-dataplane-us', podRangeName: 'team-pods' };
+const sharedVpc = { network: 'shared', subnetwork: 'gke', podRangeName: 'gke-pods', serviceRangeName: 'gke-services' };
+const cloud = { type: 'cloud', organization: 'acme', project: 'gke-multinet' };
+
+/**
+ * For every environment rule: the smallest change to a shipped environment that breaks it, and the field it must
+ * name. A rule added to the registry without a case here fails the coverage test below.
+ */
+const ENVIRONMENT_RULE_CASES: Record<string, { base?: 'dev' | 'prod'; mutate: (env: RawEnvironment) => void; path: string }> = {
+  'cluster-location-in-region': { mutate: (env) => (env.cluster.location = 'us-east1-b'), path: 'cluster.location' },
+  'node-locations': { mutate: (env) => (env.cluster.nodeLocations = ['us-central1-c', 'us-east1-b']), path: 'cluster.nodeLocations[1]' },
+  'unique-node-pool-names': { mutate: (env) => env.nodePools.push({ ...env.nodePools[0] }), path: 'nodePools[1].name' },
+  'machine-type-vcpus': { mutate: (env) => (env.nodePools[0].machineType = 'z3-future-type'), path: 'nodePools[0].machineType' },
+  'nic-limit': { base: 'prod', mutate: (env) => (env.nodePools[0].machineType = 'e2-standard-2'), path: 'nodePools[0].machineType' },
+  'autoscaling-bounds': { base: 'prod', mutate: (env) => (env.nodePools[0].autoscaling = { minNodeCount: 3, maxNodeCount: 1 }), path: 'nodePools[0].autoscaling.minNodeCount' },
+  'range-overlap': { mutate: (env) => (env.additionalNetworks[0].podCidr = '10.20.0.0/24'), path: 'additionalNetworks[0].podCidr' },
+  'node-range-capacity': {
+    // A /29 has 4 usable addresses; 3 nodes, replaced create-before-destroy, need 6.
+    mutate: (env) => {
+      env.additionalNetworks[0].nodeCidr = '10.0.1.0/29';
+      env.nodePools[0].nodeCount = 3;
+    },
+    path: 'additionalNetworks[0].nodeCidr',
+  },
+  'pod-range-capacity': { mutate: (env) => (env.additionalNetworks[0].podCidr = '172.16.1.0/27'), path: 'additionalNetworks[0].podCidr' },
+  'unique-network-names': { base: 'prod', mutate: (env) => (env.additionalNetworks[1].name = 'dataplane'), path: 'additionalNetworks[1].name' },
+  'unique-attachments': { base: 'prod', mutate: (env) => (env.additionalNetworks[1].attachment = { name: 'dataplane', namespace: 'default' }), path: 'additionalNetworks[1].attachment.name' },
+  'ipvlan-master-per-network': { base: 'prod', mutate: (env) => (env.additionalNetworks[1].attachment.master = 'eth1'), path: 'additionalNetworks[1].attachment.master' },
+  'attachment-range-bounds': { mutate: (env) => (env.additionalNetworks[0].attachment.exclude = ['10.9.9.0/30']), path: 'additionalNetworks[0].attachment.exclude[0]' },
+  'attachment-keeps-an-address': { mutate: (env) => (env.additionalNetworks[0].attachment.rangeStart = '172.16.1.253'), path: 'additionalNetworks[0].attachment.rangeStart' },
+  'existing-network-range-name': { mutate: (env) => Object.assign(env.additionalNetworks[0], { existing, podRangeName: 'other' }), path: 'additionalNetworks[0].podRangeName' },
+  'existing-network-no-cloud-nat': { mutate: (env) => Object.assign(env.cluster, { existing: sharedVpc, cloudNat: true }), path: 'cluster.cloudNat' },
+  'nic-projects': { mutate: (env) => (env.additionalNetworks[0].existing = { ...existing, project: 'network-host-project' }), path: 'additionalNetworks[0].existing.project' },
+  'vpc-per-nic': {
+    base: 'prod',
+    mutate: (env) => {
+      env.additionalNetworks[0].existing = existing;
+      env.additionalNetworks[1].existing = { ...existing, subnetwork: 'other', podRangeName: 'other-pods' };
+    },
+    path: 'additionalNetworks[1].existing.network',
+  },
+  'derived-name-length': {
+    mutate: (env) => {
+      env.cluster.name = 'c'.repeat(40);
+      env.additionalNetworks[0].name = 'dataplane-fast';
+    },
+    path: 'additionalNetworks[0].name',
+  },
+  'unique-derived-names': { mutate: (env) => (env.additionalNetworks[0].name = 'nodes'), path: 'additionalNetworks[0].name' },
+  'tfc-workspace-names': { mutate: (env) => (env.backend = { ...cloud, workspacePrefix: 'p'.repeat(80) }), path: 'backend.workspacePrefix' },
+  'tfc-token-subject': { mutate: (env) => (env.backend = { ...cloud, organization: 'o'.repeat(40), project: 'p'.repeat(40) }), path: 'backend.project' },
+  'tfc-authorized-networks': { base: 'prod', mutate: (env) => (env.backend = cloud), path: 'cluster.authorizedNetworks' },
+  'known-waivers': { mutate: (env) => (env.policy.waivers[0].rule = 'CKV_GCP_999'), path: 'policy.waivers[0].rule' },
+};
+
+describe('the rule registry', () => {
+  test('gives every rule a unique id, a one-line description and a scope', () => {
+    const ids = RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const rule of RULES) {
+      expect({ id: rule.id, ok: /^[A-Z`'a-z0-9].*\.$/.test(rule.description) && !rule.description.includes('\n') }).toEqual({ id: rule.id, ok: true });
+      expect(['environment', 'folder', 'resource']).toContain(rule.scope);
+    }
+  });
+
+  test('holds at least the checkov ids the policy promises', () => {
+    expect(POLICY_RULES.map((r) => r.id)).toEqual(
+      expect.arrayContaining([
+        'CKV_GCP_25', 'CKV_GCP_64', 'CKV_GCP_20', 'CKV_GCP_18', 'CKV_GCP_71', 'CKV_GCP_7', 'CKV_GCP_13', 'CKV_GCP_70', 'CKV_GCP_23',
+        'CKV_GCP_21', 'CKV2_GCP_1', 'CKV_GCP_12', 'CKV_GCP_68', 'CKV_GCP_72', 'CKV_GCP_69', 'CKV_GCP_9', 'CKV_GCP_10', 'CKV_GCP_22',
+        'CKV_GCP_26', 'CKV_GCP_74', 'production-deletion-protection', 'no-open-firewall',
+      ]),
+    );
+  });
+
+  test('lists every rule in the README table, each once', () => {
+    const table = rulesMarkdown();
+    for (const rule of RULES) expect(table.split('\n').filter((line) => line.startsWith(`| \`${rule.id}\` |`))).toHaveLength(1);
+    expect(table).toContain('| `production-deletion-protection` | A production environment keeps deletion protection on its cluster. | every synthesized resource (policy) | no |');
+  });
+
+  test('has a breaking case in this file for every environment rule, so none goes untested', () => {
+    expect(Object.keys(ENVIRONMENT_RULE_CASES).sort()).toEqual(ENVIRONMENT_RULES.map((r) => r.id).sort());
+  });
+});
+
+describe('environment rules', () => {
+  test.each(Object.entries(ENVIRONMENT_RULE_CASES))('%s reports its id at the field it names', (id, { base, mutate, path: field }) => {
+    expect(brokenRules(mutate, base)).toContainEqual({ rule: id, path: field });
+  });
+
+  test.each(['dev', 'prod'] as const)('the shipped %s environment breaks none', (base) => {
+    expect(brokenRules(() => {}, base)).toEqual([]);
+  });
+
+  test('environment-name reports its id for a file name that cannot name stacks', () => {
+    expect(loadEnvironmentText('Dev_1', environmentText()).problems).toEqual([expect.objectContaining({ rule: ENVIRONMENT_NAME_RULE.id })]);
+  });
+});
+
+describe('policy waivers in the environment file', () => {
+  const waive = (rule: string, reason = 'The reviewer accepted this for a documented reason.') => (env: RawEnvironment) => (env.policy = { waivers: [{ rule, reason }] });
+
+  test('rejects a waiver without a reason', () => {
+    expect(brokenRules((env) => (env.policy = { waivers: [{ rule: 'CKV_GCP_20' }] }))).toEqual([{ rule: undefined, path: 'policy.waivers[0].reason' }]);
+  });
+
+  test('rejects a reason too short to tell a reviewer anything', () => {
+    expect(loadEnvironmentText('dev', environmentText(waive('CKV_GCP_20', 'dev'))).problems).toEqual([
+      { path: 'policy.waivers[0].reason', message: '"dev" must say, in at least 20 characters, why the rule does not apply here' },
+    ]);
+  });
+
+  test('rejects an unknown rule id, naming the field and the rules that may be waived', () => {
+    const [problem] = loadEnvironmentText('dev', environmentText(waive('CKV_GCP_999'))).problems;
+    expect(problem).toEqual({ rule: 'known-waivers', path: 'policy.waivers[0].rule', message: expect.stringMatching(/^"CKV_GCP_999" is not a policy rule; use one of CKV_GCP_25, CKV_GCP_64, CKV_GCP_20, /) });
+  });
+
+  test('rejects a waiver of a rule that cannot be waived', () => {
+    expect(loadEnvironmentText('prod', environmentText(waive('production-deletion-protection'), 'prod')).problems).toEqual([
+      { rule: 'known-waivers', path: 'policy.waivers[0].rule', message: 'production-deletion-protection cannot be waived: A production environment keeps deletion protection on its cluster.' },
+    ]);
+  });
+
+  test('rejects a rule waived twice', () => {
+    const twice = (env: RawEnvironment) => env.policy.waivers.push({ ...env.policy.waivers[0] });
+    expect(brokenRules(twice)).toEqual([{ rule: 'known-waivers', path: 'policy.waivers[1].rule' }]);
+  });
+
+  test('rejects a validation rule id: only policy rules can be waived', () => {
+    expect(brokenRules(waive('range-overlap'))).toEqual([{ rule: 'known-waivers', path: 'policy.waivers[0].rule' }]);
+  });
+});
+
+describe('folder rules', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  /** Loads a folder of mutated shipped environments; returns every problem line, or [] when the folder is valid. */
+  function folderProblems(files: Record<string, { base?: 'dev' | 'prod'; mutate?: (env: RawEnvironment) => void }>): { rule?: string; line: string }[] {
+    const dir = mkdtempSync(path.join(tmpdir(), 'folder-'));
+    dirs.push(dir);
+    for (const [name, { base = 'dev', mutate = () => {} }] of Object.entries(files)) writeFileSync(path.join(dir, `${name}.json`), environmentText(mutate, base));
+    try {
+      loadEnvironments(dir, { displayRoot: dir });
+      return [];
+    } catch (error) {
+      if (!(error instanceof EnvironmentError)) throw error;
+      return error.problems.map((p) => ({ rule: p.rule, line: `${p.file}: ${p.path}: ${p.message}` }));
+    }
+  }
+
+  test('accepts the shipped environments together', () => {
+    expect(folderProblems({ dev: {}, prod: { base: 'prod' } })).toEqual([]);
+  });
+
+  test('accepts two environments in one project with their own names', () => {
+    expect(folderProblems({ dev: {}, qa: { mutate: (env) => (env.cluster.name = 'multinet-qa') } })).toEqual([]);
+  });
+
+  test('accepts the same names in two projects', () => {
+    expect(folderProblems({ dev: {}, qa: { mutate: (env) => (env.project = 'example-qa-project') } })).toEqual([]);
+  });
+
+  test('rejects two environments in one project deriving the same cluster, VPC, subnet, firewall and service account names, in both files', () => {
+    const lines = folderProblems({ dev: {}, qa: {} });
+    expect(lines.every((l) => l.rule === 'unique-names-across-environments')).toBe(true);
+    expect(lines.map((l) => l.line)).toEqual(
+      expect.arrayContaining([
+        'dev.json: cluster.name: cluster "multinet-dev" in example-dev-project/us-central1-c is also created by qa.json (cluster.name); each environment needs its own names',
+        'qa.json: cluster.name: cluster "multinet-dev" in example-dev-project/us-central1-c is also created by dev.json (cluster.name); each environment needs its own names',
+        'qa.json: cluster.name: node service account "multinet-dev-nodes" in example-dev-project is also created by dev.json (cluster.name); each environment needs its own names',
+        'qa.json: cluster.name: VPC "multinet-dev-vpc" in example-dev-project is also created by dev.json (cluster.name); each environment needs its own names',
+        'qa.json: cluster.name: subnet "multinet-dev-nodes" in example-dev-project/us-central1 is also created by dev.json (cluster.name); each environment needs its own names',
+        'qa.json: additionalNetworks[0].name: firewall "multinet-dev-dataplane-allow-internal" in example-dev-project is also created by dev.json (additionalNetworks[0].name); each environment needs its own names',
+      ]),
+    );
+  });
+
+  test('rejects a name clash of a network VPC even when the clusters differ', () => {
+    const lines = folderProblems({
+      dev: {},
+      // multinet + dev-dataplane derives the VPC name dev derives from multinet-dev + dataplane.
+      qa: {
+        mutate: (env) => {
+          env.cluster.name = 'multinet';
+          env.additionalNetworks[0].name = 'dev-dataplane';
+        },
+      },
+    });
+    expect(lines.map((l) => l.line)).toContain(
+      'qa.json: additionalNetworks[0].name: VPC "multinet-dev-dataplane-vpc" in example-dev-project is also created by dev.json (additionalNetworks[0].name); each environment needs its own names',
+    );
+    expect(lines.some((l) => l.line.includes(': cluster "'))).toBe(false);
+  });
+
+  test('rejects two environments whose Terraform Cloud workspaces coincide, in both files', () => {
+    const cloudOf = (env: RawEnvironment, project: string, workspacePrefix: string) =>
+      (env.backend = { type: 'cloud', organization: 'acme', project, workspacePrefix });
+    const lines = folderProblems({
+      dev: { mutate: (env) => cloudOf(env, 'platform', 'team-') },
+      'team-dev': {
+        mutate: (env) => {
+          env.cluster.name = 'multinet-team-dev';
+          cloudOf(env, 'team', '');
+        },
+      },
+    });
+    expect(lines).toEqual(
+      ['network', 'cluster', 'workloads'].flatMap((stack) => [
+        {
+          rule: 'unique-state-locations',
+          line: `team-dev.json: backend.workspacePrefix: state app.terraform.io/acme/team-dev-${stack} is also the state of dev.json (backend.workspacePrefix: app.terraform.io/acme/team-dev-${stack}); give each environment its own prefix or workspace prefix`,
+        },
+        {
+          rule: 'unique-state-locations',
+          line: `dev.json: backend.workspacePrefix: state app.terraform.io/acme/team-dev-${stack} is also the state of team-dev.json (backend.workspacePrefix: app.terraform.io/acme/team-dev-${stack}); give each environment its own prefix or workspace prefix`,
+        },
+      ]),
+    );
+  });
+
+  test('rejects a GCS state prefix inside another environment\'s, and the bucket both bootstraps would create', () => {
+    const gcs = (prefix: string) => (env: RawEnvironment) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state', prefix });
+    const lines = folderProblems({ dev: { mutate: gcs('team') }, prod: { base: 'prod', mutate: gcs('team/dev-network') } });
+    expect(lines).toContainEqual({
+      rule: 'unique-state-locations',
+      line: 'prod.json: backend.prefix: state gs://acme-multinet-state/team/dev-network/prod-network overlaps the state of dev.json (backend.prefix: gs://acme-multinet-state/team/dev-network); give each environment its own prefix or workspace prefix',
+    });
+    expect(lines).toContainEqual({
+      rule: 'unique-state-locations',
+      line: 'dev.json: backend.prefix: state gs://acme-multinet-state/team/dev-network overlaps the state of prod.json (backend.prefix: gs://acme-multinet-state/team/dev-network/prod-network); give each environment its own prefix or workspace prefix',
+    });
+    expect(lines).toContainEqual({
+      rule: 'unique-names-across-environments',
+      line: 'prod.json: backend.bucket: state bucket "acme-multinet-state" in GCS (bucket names are global) is also created by dev.json (backend.bucket); each environment needs its own names',
+    });
+  });
+
+  test('rejects two environments creating the same Terraform Cloud project', () => {
+    const cloud = (env: RawEnvironment) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' });
+    const lines = folderProblems({ dev: { mutate: cloud }, prod: { base: 'prod', mutate: (env) => cloud(env) && (env.backend.agentPool = 'gke-agents') } });
+    expect(lines.map((l) => l.line)).toContain(
+      'prod.json: backend.project: Terraform Cloud project "gke-multinet" in app.terraform.io/acme is also created by dev.json (backend.project); each environment needs its own names',
+    );
+  });
+
+  test('runs every folder rule, and only those, in these tests', () => {
+    expect(FOLDER_RULES.map((r) => r.id).sort()).toEqual(['unique-names-across-environments', 'unique-state-locations']);
+  });
+});
