@@ -2,20 +2,8 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { buildEnvironment, enforcePolicy } from './stacks';
+import { skipTokenStackTraces } from './stacks/token-stack-traces';
 import { EnvironmentError, loadEnvironments } from './stacks/environment';
-
-/**
- * cdktf records the full stack trace of every token it creates (Error.stackTraceLimit raised to the maximum), only to
- * quote it if that token later fails to resolve. That is half of synth's time per environment. cdktf 0.21 is final,
- * and callers look the function up on its module at each call, so replacing it here turns the recording off; the
- * synthesized files do not change (a test compares them). CDKTF_TOKEN_STACK_TRACES=1 keeps the traces for debugging.
- */
-function skipTokenStackTraces(): void {
-  if (process.env.CDKTF_TOKEN_STACK_TRACES === '1') return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const stackTrace = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] };
-  stackTrace.captureStackTrace = () => [];
-}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -25,7 +13,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * half-synthesized is left behind; the messages are the app's own lines, one per problem.
  */
 function main(): void {
-  skipTokenStackTraces();
+  // See stacks/token-stack-traces.ts: half of synth's time per environment, for traces nobody reads.
+  if (process.env.CDKTF_TOKEN_STACK_TRACES !== '1') skipTokenStackTraces();
   const dir = path.resolve(process.env.ENVIRONMENTS_DIR ?? 'environments');
   let plans;
   try {

@@ -1,0 +1,68 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { environmentJsonSchema } from '../../stacks/environment';
+import { CHART_DIR, K8sObject, renderChart } from '../support/helm';
+import { PROJECT_ROOT } from '../support/tools';
+
+/** The runbook names real things: these tests keep its commands in step with the chart, the stacks and the scripts. */
+const runbook = readFileSync(path.join(PROJECT_ROOT, 'docs', 'operations.md'), 'utf8');
+const commands = [...runbook.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n') + [...runbook.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]).join('\n');
+
+describe('docs/operations.md', () => {
+  test.each([
+    ['first deploy', /^## First deploy of an environment$/m],
+    ['adding or removing a network', /^## Add or remove a network without downtime$/m],
+    ['upgrading the chart and its CRDs', /^## Upgrade the chart and its CRDs$/m],
+    ['GKE upgrades', /^## GKE version upgrades$/m],
+    ['Whereabouts IP leaks', /^## Whereabouts IP leaks after node failures$/m],
+    ['pods without net1', /^## Pods without net1$/m],
+    ['destroying an environment', /^## Destroy an environment safely$/m],
+    ['recovering a lost local state', /^## Recover from a lost local state$/m],
+  ])('has a procedure for %s', (_, heading) => {
+    expect(runbook).toMatch(heading);
+  });
+
+  const rendered = renderChart({ networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', mode: 'l2', range: '172.16.1.0/24' }] });
+  const daemonset = rendered.find((o) => o.kind === 'DaemonSet') as K8sObject;
+
+  test('names the DaemonSet, its namespace and its pod label as the chart renders them', () => {
+    expect(daemonset.metadata).toMatchObject({ name: 'gke-multinet', namespace: 'kube-system' });
+    expect(daemonset.spec.template.metadata.labels.app).toBe('gke-multinet');
+    expect(commands).toContain('ds/gke-multinet');
+    expect(commands).toContain('-l app=gke-multinet');
+  });
+
+  test('reads logs only from containers the DaemonSet has', () => {
+    const containers = [...daemonset.spec.template.spec.containers, ...daemonset.spec.template.spec.initContainers].map((c: K8sObject) => c.name);
+    const used = [...commands.matchAll(/ -c ([a-z-]+)/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(0);
+    for (const name of used) expect(containers).toContain(name);
+  });
+
+  test('waits for, and warns about, exactly the CRDs the chart ships', () => {
+    const crds = readdirSync(path.join(CHART_DIR, 'crds')).map((f) => parseAllDocuments(readFileSync(path.join(CHART_DIR, 'crds', f), 'utf8'))[0].toJSON().metadata.name as string);
+    const waited = [...commands.matchAll(/crd\/([a-z0-9.-]+)/g)].map((m) => m[1]);
+    expect(waited.sort()).toEqual(crds.sort());
+    expect(commands).toContain('kubectl apply --server-side --force-conflicts -f charts/multus-whereabouts/crds/');
+  });
+
+  test('names the Helm release the workloads stack installs, in its namespace', () => {
+    expect(commands).toContain('helm test multus-whereabouts --namespace kube-system');
+  });
+
+  test('runs only npm scripts that exist and cdktf commands the CLI has', () => {
+    const scripts = Object.keys(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts);
+    for (const [, script] of commands.matchAll(/npm run ([a-z:]+)/g)) expect(scripts).toContain(script);
+    for (const [, sub] of commands.matchAll(/npx cdktf ([a-z]+)/g)) expect(['deploy', 'destroy', 'diff', 'output', 'synth']).toContain(sub);
+  });
+
+  test('reads only environment fields the schema defines', () => {
+    const schema = environmentJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }> };
+    for (const [, field] of commands.matchAll(/jq -r \.([a-zA-Z.]+) environments/g)) {
+      const [top, child] = field.split('.');
+      expect(schema.properties[top]).toBeDefined();
+      if (child) expect(schema.properties[top].properties?.[child]).toBeDefined();
+    }
+  });
+});
