@@ -86,11 +86,20 @@ describe('npm run synth: the app without the cdktf CLI', () => {
     expect(scripts().synth).toBe(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), 'utf8')).app);
   });
 
-  test('writes cdktf.out byte for byte as `cdktf synth` does', () => {
+  /** `npm run synth` in a fresh checkout (another folder than the one `cdktf synth` ran in), once. */
+  let npmSynth: { checkout: string; stdout: string; stderr: string; status: number | null } | undefined;
+  const runNpmSynth = () => {
+    if (npmSynth) return npmSynth;
     const checkout = makeCheckout('npm-synth-');
     dirs.push(checkout);
-    const result = spawnSync('npm', ['run', '--silent', 'synth'], { cwd: checkout, encoding: 'utf8' });
-    expect(result.status).toBe(0);
+    const { stdout, stderr, status } = spawnSync('npm', ['run', '--silent', 'synth'], { cwd: checkout, encoding: 'utf8' });
+    npmSynth = { checkout, stdout, stderr, status };
+    return npmSynth;
+  };
+
+  test('writes cdktf.out byte for byte as `cdktf synth` does, from another checkout folder', () => {
+    const { checkout, status, stderr } = runNpmSynth();
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
     const files = listFiles(outdir);
     expect(listFiles(path.join(checkout, 'cdktf.out'))).toEqual(files);
     for (const file of files) expect({ file, same: readFileSync(path.join(checkout, 'cdktf.out', file)).equals(readFileSync(path.join(outdir, file))) }).toEqual({ file, same: true });
@@ -116,10 +125,7 @@ describe('npm run synth: the app without the cdktf CLI', () => {
   });
 
   test('prints every applied policy waiver, with its reason, on stdout', () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'waivers-')), 'cdktf.out');
-    dirs.push(path.dirname(out));
-    const result = runApp(PROJECT_ROOT, out);
-    expect(result.stdout).toMatch(/^Policy waivers \(1\):\nenvironment dev waives CKV_GCP_20 \(GKE clusters restrict the control plane to master authorized networks\) for dev-cluster: google_container_cluster\.\S+, because: Development cluster reached from engineers' laptops/);
+    expect(runNpmSynth().stdout).toMatch(/^Policy waivers \(1\):\nenvironment dev waives CKV_GCP_20 \(GKE clusters restrict the control plane to master authorized networks\) for dev-cluster: google_container_cluster\.\S+, because: Development cluster reached from engineers' laptops/);
   });
 
   test('refuses a policy violation with exit code 1, its own lines on stderr, and writes nothing', () => {
@@ -146,31 +152,15 @@ describe('synthesis is portable and safe', () => {
   };
   afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-  test('gives byte-identical stacks in two different checkout folders', () => {
-    const [a, b] = [makeCheckout('checkout-a-'), makeCheckout('checkout-b-')];
-    dirs.push(a, b);
-    for (const dir of [a, b]) expect(runApp(dir, path.join(dir, 'cdktf.out')).status).toBe(0);
-    const files = listFiles(path.join(a, 'cdktf.out'));
-    expect(listFiles(path.join(b, 'cdktf.out'))).toEqual(files);
-    for (const file of files) {
-      expect(readFileSync(path.join(b, 'cdktf.out', file)).equals(readFileSync(path.join(a, 'cdktf.out', file)))).toBe(true);
-    }
-  });
-
-  test('reads environments from ENVIRONMENTS_DIR', () => {
+  /**
+   * A folder of its own (ENVIRONMENTS_DIR): a local-backend environment and a copy of dev on each remote backend
+   * (with their own names), synthesized once by the app; the tests below read that one output.
+   */
+  let folder: { envs: string; out: string; stderr: string } | undefined;
+  const synthesizedFolder = () => {
+    if (folder) return folder;
     const envs = tempDir('envs-');
-    writeFileSync(path.join(envs, 'staging.json'), environmentText());
-    const out = path.join(tempDir('out-'), 'cdktf.out');
-    const result = runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: envs });
-    expect(result.stderr).toBe('');
-    expect(Object.keys(readManifest(out).stacks)).toEqual(expect.arrayContaining(['staging-network', 'staging-cluster']));
-    expect(Object.keys(readManifest(out).stacks).some((name) => name.startsWith('dev-'))).toBe(false);
-  });
-
-  /** The shipped environments plus a copy of dev on each remote backend (with its own names), in their own folder. */
-  const remoteEnvironments = () => {
-    const envs = tempDir('envs-');
-    for (const name of ENVIRONMENTS) writeFileSync(path.join(envs, `${name}.json`), environmentText(() => {}, name));
+    writeFileSync(path.join(envs, 'staging.json'), environmentText((env) => (env.cluster.name = 'multinet-staging')));
     writeFileSync(path.join(envs, 'gcsdev.json'), environmentText((env) => {
       env.cluster.name = 'multinet-gcsdev';
       env.backend = { type: 'gcs', bucket: 'acme-multinet-state', prefix: 'gke' };
@@ -179,21 +169,28 @@ describe('synthesis is portable and safe', () => {
       env.cluster.name = 'multinet-tfcdev';
       env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' };
     }));
-    return envs;
+    const out = path.join(tempDir('out-'), 'cdktf.out');
+    const result = runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: envs });
+    if (result.status !== 0) throw new Error(result.stderr);
+    folder = { envs, out, stderr: result.stderr };
+    return folder;
   };
 
+  test('reads environments from ENVIRONMENTS_DIR, and only from there', () => {
+    const { out, stderr } = synthesizedFolder();
+    expect(stderr).toBe('');
+    const stacks = ['staging', 'gcsdev', 'tfcdev'].flatMap((env) => ['network', 'cluster', 'workloads'].map((kind) => `${env}-${kind}`));
+    expect(Object.keys(readManifest(out).stacks).sort()).toEqual([...stacks, 'bootstrap-gcsdev', 'bootstrap-tfcdev'].sort());
+  });
+
   test('synthesizes the environments on remote backends with their bootstrap stacks', () => {
-    const out = path.join(tempDir('out-'), 'cdktf.out');
-    const result = runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: remoteEnvironments() });
-    expect(result.stderr).toBe('');
-    const stacks = Object.keys(readManifest(out).stacks);
+    const stacks = Object.keys(readManifest(synthesizedFolder().out).stacks);
     expect(stacks.filter((s) => s.startsWith('bootstrap-')).sort()).toEqual(['bootstrap-gcsdev', 'bootstrap-tfcdev']);
     expect(stacks.filter((s) => s.startsWith('gcsdev-')).sort()).toEqual(['gcsdev-cluster', 'gcsdev-network', 'gcsdev-workloads']);
   });
 
   test('keeps every file a remote run needs inside its stack folder, and points nowhere outside it', () => {
-    const out = path.join(tempDir('out-'), 'cdktf.out');
-    expect(runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: remoteEnvironments() }).status).toBe(0);
+    const { out } = synthesizedFolder();
     for (const stack of ['gcsdev-network', 'gcsdev-cluster', 'gcsdev-workloads', 'tfcdev-network', 'tfcdev-cluster', 'tfcdev-workloads']) {
       const dir = path.join(out, 'stacks', stack);
       for (const file of listFiles(dir)) {
@@ -206,15 +203,16 @@ describe('synthesis is portable and safe', () => {
     expect(statSync(path.join(out, 'stacks', 'tfcdev-workloads', chart)).isFile()).toBe(true);
   });
 
-  test('gives byte-identical stacks for every backend in two different checkout folders', () => {
-    const envs = remoteEnvironments();
-    const [a, b] = [makeCheckout('checkout-a-'), makeCheckout('checkout-b-')];
-    dirs.push(a, b);
-    for (const dir of [a, b]) expect(runApp(dir, path.join(dir, 'cdktf.out'), { ENVIRONMENTS_DIR: envs }).status).toBe(0);
-    const files = listFiles(path.join(a, 'cdktf.out'));
+  // The shipped environments are compared across folders by `npm run synth` (a checkout) against `cdktf synth` (here).
+  test('gives byte-identical stacks for every backend in another checkout folder', () => {
+    const { envs, out } = synthesizedFolder();
+    const other = makeCheckout('checkout-');
+    dirs.push(other);
+    expect(runApp(other, path.join(other, 'cdktf.out'), { ENVIRONMENTS_DIR: envs }).status).toBe(0);
+    const files = listFiles(out);
     expect(files.some((f) => f.startsWith('stacks/bootstrap-tfcdev/'))).toBe(true);
-    expect(listFiles(path.join(b, 'cdktf.out'))).toEqual(files);
-    for (const file of files) expect(readFileSync(path.join(b, 'cdktf.out', file)).equals(readFileSync(path.join(a, 'cdktf.out', file)))).toBe(true);
+    expect(listFiles(path.join(other, 'cdktf.out'))).toEqual(files);
+    for (const file of files) expect({ file, same: readFileSync(path.join(other, 'cdktf.out', file)).equals(readFileSync(path.join(out, file))) }).toEqual({ file, same: true });
   });
 
   test('rejects an invalid environment with exit code 1, every problem on stderr, and writes nothing', () => {

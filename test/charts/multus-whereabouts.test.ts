@@ -638,7 +638,9 @@ describe('check-cross-node.sh between two nodes', () => {
     NODE_NAME: node,
     NETWORK: 'dataplane',
     PORT: '7777',
-    TIMEOUT_SECONDS: '8',
+    // Passing runs end as soon as both directions are proven (a loaded machine can take seconds), within jest's 30 s;
+    // failing ones set their own short limit.
+    TIMEOUT_SECONDS: '20',
     TEST_IMAGE: 'gcr.io/gke-release/whereabouts:v0.7.0-gke.3',
     JOB: 'dataplane-cross-node-test',
     NAMESPACE: 'default',
@@ -654,6 +656,8 @@ describe('check-cross-node.sh between two nodes', () => {
     }
   }
   const maybe = netns ? test.concurrent : test.skip;
+  /** Status and output together, so a failing assertion shows what the script said. */
+  const outcome = (r: { status: number | null; stdout: string; stderr: string }) => ({ status: r.status, stdout: r.stdout + r.stderr });
 
   test('has busybox to run the script with (from PATH or Debian busybox-static)', () => {
     expect(busyboxProblem).toBeUndefined();
@@ -661,7 +665,7 @@ describe('check-cross-node.sh between two nodes', () => {
 
   maybe('passes when the peer on the other node answers, in both directions, naming nodes and addresses', async () => {
     const [a, b] = await runPair('two-nodes', ['node-a', 'node-b']);
-    expect([a.status, b.status]).toEqual([0, 0]);
+    expect([outcome(a), outcome(b)]).toEqual([{ status: 0, stdout: expect.any(String) }, { status: 0, stdout: expect.any(String) }]);
     expect(a.stdout).toContain('network dataplane: this pod runs on node node-a with net1 172.16.1.253; its peer is 172.16.1.254');
     expect(a.stdout).toContain('reached: sent data to 172.16.1.254 over net1 and got the answer of node node-b');
     expect(a.stdout).toContain('reached by: 172.16.1.254 (node node-b) connected to 172.16.1.253 over net1 and sent its data');
@@ -688,15 +692,17 @@ describe('check-cross-node.sh between two nodes', () => {
 
   maybe('says plainly that traffic between nodes was not checked when both pods run on one node, and passes', async () => {
     const [a, b] = await runPair('one-node', ['node-a', 'node-a']);
-    expect([a.status, b.status]).toEqual([0, 0]);
+    expect([outcome(a), outcome(b)]).toEqual([{ status: 0, stdout: expect.any(String) }, { status: 0, stdout: expect.any(String) }]);
     expect(a.stdout).toContain('PASS: pods on one node exchange data over net1 both ways (172.16.1.253 and 172.16.1.254, node node-a).');
     expect(a.stdout).toContain('NOTICE: traffic between nodes was NOT checked: both test pods ran on node node-a');
   });
 
   maybe('fails on one node when tests.requireCrossNode is set', async () => {
     const [a] = await runPair('one-node', ['node-a', 'node-a'], { REQUIRE_CROSS_NODE: 'true' });
-    expect(a.status).toBe(1);
-    expect(a.stdout).toContain('FAIL: both test pods ran on node node-a, so traffic between nodes was not checked, and tests.requireCrossNode is true');
+    expect(outcome(a)).toEqual({
+      status: 1,
+      stdout: expect.stringContaining('FAIL: both test pods ran on node node-a, so traffic between nodes was not checked, and tests.requireCrossNode is true'),
+    });
   });
 
   maybe('fails naming the missing tool and tests.image when the image has no nc', async () => {

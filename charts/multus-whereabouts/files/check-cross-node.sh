@@ -28,6 +28,9 @@ done
 echo "network $network: this pod runs on node $node with $iface $me; its peer is $peer (port $port, up to ${limit}s)"
 
 scratch="${SCRATCH_DIR:-/tmp}"
+# busybox nc closes a connection as soon as its stdin ends, and what the peer sends after that is lost (on a busy node
+# the peer's line can come a moment late): both ends keep their stdin open after their line, up to this long.
+hold=2
 : > "$scratch/listen.err" || fail "cannot write to $scratch (the test needs a small writable scratch folder)"
 hello="HELLO network=$network node=$node address=$me"
 
@@ -42,7 +45,7 @@ peer_node() {
 (
   trap 'kill "$listener" 2>/dev/null; exit 0' TERM
   while :; do
-    printf '%s\n' "$hello" | nc -l -p "$port" > "$scratch/in" 2>> "$scratch/listen.err" &
+    { printf '%s\n' "$hello"; sleep "$hold"; } | nc -l -p "$port" > "$scratch/in" 2>> "$scratch/listen.err" &
     listener=$!
     # An nc that could not listen (port taken) must not spin; its error is reported if the peer never gets through.
     wait "$listener" || sleep 1
@@ -53,12 +56,23 @@ peer_node() {
 loop=$!
 trap 'kill "$loop" 2>/dev/null; wait "$loop" 2>/dev/null' EXIT
 
+# A client keeps its stdin open until the peer's line (or an error) has come, at most $hold seconds.
+wait_for_reply() {
+  n=0
+  while [ "$n" -lt "$hold" ] && [ ! -s "$scratch/reply" ] && [ ! -s "$scratch/connect.err" ]; do
+    sleep 1
+    n=$((n + 1))
+  done
+}
+
 deadline=$(( $(date +%s) + limit ))
 connect=$(( limit < 3 ? limit : 3 ))
 reached="" heard="" last_error=""
 while :; do
   if [ -z "$reached" ]; then
-    if printf '%s\n' "$hello" | nc -w "$connect" "$peer" "$port" > "$scratch/reply" 2> "$scratch/connect.err" &&
+    : > "$scratch/reply"
+    : > "$scratch/connect.err"
+    if { printf '%s\n' "$hello"; wait_for_reply; } | nc -w "$connect" "$peer" "$port" > "$scratch/reply" 2> "$scratch/connect.err" &&
        reached=$(peer_node "$scratch/reply"); then
       :
     else
@@ -91,8 +105,8 @@ if [ -z "$heard" ]; then
   fail "traffic flows one way only: this pod on node $node reached $peer (node $reached), but $peer never reached $me within ${limit}s${listen_error:+ (this pod's listener: $listen_error)}"
 fi
 
-# Both directions are proven; stay a moment so the peer's last exchange with this pod completes before it goes.
-sleep 1
+# Both directions are proven; stay while the peer's last exchange with this pod may still be open.
+sleep "$hold"
 if [ "$peer_at" = "$node" ]; then
   if [ "${REQUIRE_CROSS_NODE:-false}" = "true" ]; then
     fail "both test pods ran on node $node, so traffic between nodes was not checked, and tests.requireCrossNode is true: give the cluster a second schedulable node with room for a small pod"
