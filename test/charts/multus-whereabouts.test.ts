@@ -697,6 +697,28 @@ describe('check-cross-node.sh between two nodes', () => {
     expect(a.stdout).toContain('NOTICE: traffic between nodes was NOT checked: both test pods ran on node node-a');
   });
 
+  maybe("hears a peer whose line comes late (a busy node): the connection stays open until it arrives", async () => {
+    // Pod b stands in for a peer on a loaded node: it answers at once but sends its own line a second after
+    // connecting, and connects only once. busybox nc closes a connection when its stdin ends, so a listener whose stdin
+    // ended on a timer would lose that line and report traffic one way only.
+    const hello = 'HELLO network=dataplane node=node-b address=172.16.1.254';
+    const latePeer = `
+      ( { printf '%s\\n' '${hello}'; sleep 4; } | nc -l -p 7777 > /dev/null ) &
+      sleep 1
+      { sleep 1; printf '%s\\n' '${hello}'; sleep 2; } | nc 172.16.1.253 7777 > /dev/null
+      wait`;
+    const network = new PodNetwork('two-nodes', pair);
+    try {
+      const [a] = await Promise.all([
+        network.run('a', script, env('node-a'), path.join(BUSYBOX_BIN, 'sh'), BUSYBOX_BIN),
+        network.run('b', latePeer, {}, path.join(BUSYBOX_BIN, 'sh'), BUSYBOX_BIN),
+      ]);
+      expect(outcome(a)).toEqual({ status: 0, stdout: expect.stringContaining('reached by: 172.16.1.254 (node node-b) connected to 172.16.1.253 over net1 and sent its data') });
+    } finally {
+      network.dispose();
+    }
+  });
+
   maybe('fails on one node when tests.requireCrossNode is set', async () => {
     const [a] = await runPair('one-node', ['node-a', 'node-a'], { REQUIRE_CROSS_NODE: 'true' });
     expect(outcome(a)).toEqual({

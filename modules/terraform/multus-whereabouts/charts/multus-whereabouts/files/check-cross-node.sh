@@ -28,11 +28,10 @@ done
 echo "network $network: this pod runs on node $node with $iface $me; its peer is $peer (port $port, up to ${limit}s)"
 
 scratch="${SCRATCH_DIR:-/tmp}"
-# busybox nc closes a connection as soon as its stdin ends, and what the peer sends after that is lost (on a busy node
-# the peer's line can come a moment late): both ends keep their stdin open after their line, up to this long.
-hold=2
 : > "$scratch/listen.err" || fail "cannot write to $scratch (the test needs a small writable scratch folder)"
 hello="HELLO network=$network node=$node address=$me"
+rm -f "$scratch/done"
+deadline=$(( $(date +%s) + limit ))
 
 # peer_node FILE: the node named in a HELLO from the peer's address on this network; fails for anything else.
 peer_node() {
@@ -40,39 +39,50 @@ peer_node() {
     '$1 == "HELLO" && $2 == net && $4 == from && $3 ~ /^node=/ { print substr($3, 6); found = 1; exit } END { exit !found }' "$1"
 }
 
+# A short pause: a fifth of a second where sleep takes fractions (busybox and coreutils do), else a second.
+nap() { sleep 0.2 2>/dev/null || sleep 1; }
+
+# busybox nc closes a connection as soon as its stdin ends, and whatever the peer sends after that is lost (on a busy
+# node the peer's line can come a moment late). So neither end lets its stdin end on a timer: each keeps it open until
+# the other side's line has arrived (or the check's time is up, or, for a client, a connection error).
+
 # Listener: answers every connection with this pod's HELLO for as long as the check runs (a peer that retries must
 # still get an answer) and records the first HELLO that came from the peer. Stopped, with its nc, when the check ends.
 (
   trap 'kill "$listener" 2>/dev/null; exit 0' TERM
+  i=0
   while :; do
-    { printf '%s\n' "$hello"; sleep "$hold"; } | nc -l -p "$port" > "$scratch/in" 2>> "$scratch/listen.err" &
+    i=$((i + 1))
+    got="$scratch/in.$i"
+    # A new file each time: the pause never mistakes an earlier connection's line for this one's. It ends with the
+    # check at the latest.
+    { printf '%s\n' "$hello"; until [ -s "$got" ] || [ -e "$scratch/done" ] || [ "$(date +%s)" -ge "$deadline" ]; do nap; done; } 2> /dev/null |
+      nc -l -p "$port" > "$got" 2>> "$scratch/listen.err" &
     listener=$!
     # An nc that could not listen (port taken) must not spin; its error is reported if the peer never gets through.
     wait "$listener" || sleep 1
     # One printf, one write: the check loop never reads half a node name.
-    [ -s "$scratch/heard" ] || { from=$(peer_node "$scratch/in") && printf '%s\n' "$from" > "$scratch/heard"; }
+    [ -s "$scratch/heard" ] || { from=$(peer_node "$got") && printf '%s\n' "$from" > "$scratch/heard"; }
+    rm -f "$got"
   done
 ) &
 loop=$!
-trap 'kill "$loop" 2>/dev/null; wait "$loop" 2>/dev/null' EXIT
+trap ': > "$scratch/done"; kill "$loop" 2>/dev/null; wait "$loop" 2>/dev/null' EXIT
 
-# A client keeps its stdin open until the peer's line (or an error) has come, at most $hold seconds.
+# A client keeps its stdin open until the peer's answer or a connection error has come, at most 2 seconds: the answer
+# is sent the moment the peer accepts, and a connection that got none is simply tried again.
 wait_for_reply() {
-  n=0
-  while [ "$n" -lt "$hold" ] && [ ! -s "$scratch/reply" ] && [ ! -s "$scratch/connect.err" ]; do
-    sleep 1
-    n=$((n + 1))
-  done
+  stop=$(( $(date +%s) + 2 ))
+  while [ "$(date +%s)" -lt "$stop" ] && [ ! -s "$scratch/reply" ] && [ ! -s "$scratch/connect.err" ]; do nap; done
 }
 
-deadline=$(( $(date +%s) + limit ))
 connect=$(( limit < 3 ? limit : 3 ))
 reached="" heard="" last_error=""
 while :; do
   if [ -z "$reached" ]; then
     : > "$scratch/reply"
     : > "$scratch/connect.err"
-    if { printf '%s\n' "$hello"; wait_for_reply; } | nc -w "$connect" "$peer" "$port" > "$scratch/reply" 2> "$scratch/connect.err" &&
+    if { printf '%s\n' "$hello"; wait_for_reply; } 2> /dev/null | nc -w "$connect" "$peer" "$port" > "$scratch/reply" 2> "$scratch/connect.err" &&
        reached=$(peer_node "$scratch/reply"); then
       :
     else
@@ -84,7 +94,8 @@ while :; do
   [ -z "$heard" ] && [ -s "$scratch/heard" ] && heard=$(awk '{ print; exit }' "$scratch/heard")
   [ -n "$reached" ] && [ -n "$heard" ] && break
   [ "$(date +%s)" -ge "$deadline" ] && break
-  sleep 1
+  # Waiting to be reached costs nothing; connecting again waits a second between attempts.
+  if [ -n "$reached" ]; then nap; else sleep 1; fi
 done
 
 peer_at="${reached:-$heard}"
@@ -105,8 +116,7 @@ if [ -z "$heard" ]; then
   fail "traffic flows one way only: this pod on node $node reached $peer (node $reached), but $peer never reached $me within ${limit}s${listen_error:+ (this pod's listener: $listen_error)}"
 fi
 
-# Both directions are proven; stay while the peer's last exchange with this pod may still be open.
-sleep "$hold"
+# No need to linger: this pod heard the peer only once the peer's connection had closed with this pod's answer in it.
 if [ "$peer_at" = "$node" ]; then
   if [ "${REQUIRE_CROSS_NODE:-false}" = "true" ]; then
     fail "both test pods ran on node $node, so traffic between nodes was not checked, and tests.requireCrossNode is true: give the cluster a second schedulable node with room for a small pod"
