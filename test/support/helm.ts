@@ -44,10 +44,19 @@ export function helm(args: readonly string[], values?: unknown, binary = HELM): 
 
 /** `helm template` of a chart (default: ours) with CRDs, parsed into objects; throws with helm's message. */
 export function renderChart(values?: unknown, chartDir = CHART_DIR, extraArgs: readonly string[] = [], binary = HELM): K8sObject[] {
-  const result = helm(['template', 'multinet', chartDir, '--namespace', 'kube-system', '--include-crds', ...extraArgs], values, binary);
-  if (!result.ok) throw new Error(result.stderr);
-  return parseYamlDocuments(result.stdout);
+  // helm is a process per render; the same render asked for twice (within a test file) is made once, and each caller
+  // gets its own copy to index or change.
+  const key = JSON.stringify([values, chartDir, extraArgs, binary]);
+  let objects = rendered.get(key);
+  if (!objects) {
+    const result = helm(['template', 'multinet', chartDir, '--namespace', 'kube-system', '--include-crds', ...extraArgs], values, binary);
+    if (!result.ok) throw new Error(result.stderr);
+    objects = parseYamlDocuments(result.stdout);
+    rendered.set(key, objects);
+  }
+  return structuredClone(objects);
 }
+const rendered = new Map<string, K8sObject[]>();
 
 export function parseYamlDocuments(text: string): K8sObject[] {
   return parseAllDocuments(text)

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -82,15 +82,19 @@ export function evaluateWithTerraform(evaluation: Evaluation): TerraformResult {
     writeFileSync(path.join(dir, 'cli.tfrc'), '');
     const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
     const run = (args: string[]) => spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
-    const init = run(['init', '-input=false', '-no-color']);
-    if (init.error) throw new Error(`terraform is not on PATH (${init.error.message}); the machine image ships Terraform 1.11`);
-    if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
-    const apply = run(['apply', '-auto-approve', '-input=false', '-no-color']);
+    // Only the built-in terraform provider is used, which needs no `terraform init`; should a Terraform version want
+    // one anyway, it says so and gets it.
+    let apply = run(['apply', '-auto-approve', '-input=false', '-no-color']);
+    if (apply.error) throw new Error(`terraform is not on PATH (${apply.error.message}); the machine image ships Terraform 1.11`);
+    if (apply.status !== 0 && /terraform init/.test(apply.stderr)) {
+      const init = run(['init', '-input=false', '-no-color']);
+      if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
+      apply = run(['apply', '-auto-approve', '-input=false', '-no-color']);
+    }
     if (apply.status !== 0) return { ok: false, values: {}, error: apply.stderr.replace(/\s+/g, ' ') };
-    const output = run(['output', '-json']);
-    const values = Object.fromEntries(
-      Object.entries(JSON.parse(output.stdout) as Record<string, { value: unknown }>).map(([name, o]) => [name, o.value]),
-    );
+    // The outputs, as `terraform output -json` would print them, from the state the apply just wrote.
+    const state = JSON.parse(readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8')) as { outputs: Record<string, { value: unknown }> };
+    const values = Object.fromEntries(Object.entries(state.outputs).map(([name, o]) => [name, o.value]));
     return { ok: true, values, error: '' };
   } finally {
     rmSync(dir, { recursive: true, force: true });
