@@ -30,7 +30,7 @@ export const FLOW_LOG_INTERVALS = ['INTERVAL_5_SEC', 'INTERVAL_30_SEC', 'INTERVA
 export const FLOW_LOG_METADATA = ['INCLUDE_ALL_METADATA', 'EXCLUDE_ALL_METADATA'] as const;
 
 /** Flow logs at Compute Engine's own defaults when it enables them. */
-export const DEFAULT_FLOW_LOGS: Required<SubnetFlowLogs> = { aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' };
+export const DEFAULT_FLOW_LOGS = { aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' } as const satisfies Required<SubnetFlowLogs>;
 
 /** Throws, naming the prop and the value, when a literal flow log setting is not one Compute Engine accepts. */
 export function checkFlowLogs(construct: string, flowLogs: SubnetFlowLogs | false | IResolvable | undefined): void {

@@ -1,5 +1,5 @@
 import { App, Fn, TerraformIterator } from 'cdktf';
-import { DEFAULT_CLUSTER_LABELS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA, MultinetCluster, MultinetNodePool, MultusWhereabouts, SecondaryNetwork } from '../modules';
+import { DEFAULT_CLUSTER_LABELS, DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA, MultinetCluster, MultinetNodePool, MultusWhereabouts, SecondaryNetwork } from '../modules';
 import { hclValue } from '../modules/hcl-expression';
 import { TerraformModule } from './terraform-module';
 
@@ -66,7 +66,7 @@ export function additionalNetworkModule(app: App): TerraformModule {
   const project = m.variable({ name: 'project', type: 'string', description: "Project of every resource; null for the provider's project.", default: null });
   const flowLogs = m.variable({
     name: 'flow_logs',
-    type: 'object({ aggregation_interval = optional(string, "INTERVAL_5_SEC"), flow_sampling = optional(number, 0.5), metadata = optional(string, "INCLUDE_ALL_METADATA") })',
+    type: `object({ aggregation_interval = optional(string, "${DEFAULT_FLOW_LOGS.aggregationInterval}"), flow_sampling = optional(number, ${DEFAULT_FLOW_LOGS.flowSampling}), metadata = optional(string, "${DEFAULT_FLOW_LOGS.metadata}") })`,
     description: "VPC flow logs of the subnet, at Compute Engine's defaults unless set; null turns them off.",
     default: {},
     validation: [

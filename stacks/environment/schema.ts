@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CIDR_SHAPE, checkCidr, isIpv4Address } from './cidr';
+import { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA } from '../../modules/custom-vpc';
 import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, GKE_VERSION_FORMAT, MIN_GKE_VERSION, isAtLeast, parseGkeVersion } from './gke';
 
 /**
@@ -281,7 +282,7 @@ const examples = z
   .default({ samplePod: false })
   .meta({ description: 'Optional verification workloads.' });
 
-// Compute Engine's values and defaults (google provider 6.50.0, compute_subnetwork.log_config).
+// Compute Engine's values and defaults, as the subnet constructs take them (modules/custom-vpc.ts).
 const flowLogs = z
   .strictObject({
     enabled: z
@@ -289,21 +290,21 @@ const flowLogs = z
       .default(true)
       .meta({ description: 'Keep VPC flow logs on every subnet the environment creates. Turning them off needs a CKV_GCP_26 waiver.' }),
     aggregationInterval: z
-      .enum(['INTERVAL_5_SEC', 'INTERVAL_30_SEC', 'INTERVAL_1_MIN', 'INTERVAL_5_MIN', 'INTERVAL_10_MIN', 'INTERVAL_15_MIN'])
-      .default('INTERVAL_5_SEC')
+      .enum(FLOW_LOG_INTERVALS)
+      .default(DEFAULT_FLOW_LOGS.aggregationInterval)
       .meta({ description: 'How long flows of one connection are aggregated into one record; longer means fewer (cheaper) logs.' }),
     flowSampling: z
       .number()
       .min(0)
       .max(1)
-      .default(0.5)
+      .default(DEFAULT_FLOW_LOGS.flowSampling)
       .meta({ description: 'Share of the flows recorded, from 0 to 1.' }),
     metadata: z
-      .enum(['INCLUDE_ALL_METADATA', 'EXCLUDE_ALL_METADATA'])
-      .default('INCLUDE_ALL_METADATA')
+      .enum(FLOW_LOG_METADATA)
+      .default(DEFAULT_FLOW_LOGS.metadata)
       .meta({ description: 'Whether records name the VMs, GKE pods and Services on either end.' }),
   })
-  .default({ enabled: true, aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' })
+  .default({ enabled: true, ...DEFAULT_FLOW_LOGS })
   .meta({ description: 'VPC flow logs of the subnets the environment creates (not of existing ones).' });
 
 export const environmentSchema = z

@@ -83,7 +83,8 @@ function environmentsDir(count: number, networks: number): string {
 
 // -------------------------------------------------------------------------------------------------------------------
 
-const APP_BUILD = 'node_modules/.bin/esbuild main.ts --bundle --platform=node --target=node20 --packages=external --outfile=.build/main.js --log-level=warning';
+/** The build half of the app command cdktf.json gives the CLI (`<esbuild …> && node .build/main.js`). */
+const APP_BUILD = (JSON.parse(readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')) as { app: string }).app.split(' && ')[0];
 const fmt = (s: number) => `${s.toFixed(2)} s`;
 const mb = (m?: number) => (m === undefined ? 'n/a' : `${Math.round(m)} MB`);
 const mark = (ok: boolean) => (ok ? '✓' : '✗ (over target)');
