@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
-import { buildEnvironment, enforcePolicy } from './stacks';
+import { buildEnvironment, buildSharedBootstraps, enforcePolicy } from './stacks';
 import { skipTokenStackTraces } from './stacks/token-stack-traces';
 import { EnvironmentError, loadEnvironments } from './stacks/environment';
 
@@ -32,6 +32,7 @@ function main(): void {
   // No stack traces in the synthesized JSON: they would carry this machine's paths.
   const app = new App({ outdir, stackTraces: false });
   for (const plan of plans) buildEnvironment(app, plan);
+  buildSharedBootstraps(app, plans);
   const policy = enforcePolicy(app);
   if (policy.violations.length > 0) {
     process.stderr.write(`Policy violations (${plural(policy.violations.length, 'problem')}):\n${policy.violations.join('\n')}\n`);
@@ -42,7 +43,10 @@ function main(): void {
   // Every waiver shows in the synth output, so a review sees what was let through and why.
   if (policy.waivers.length > 0) process.stdout.write(`Policy waivers (${policy.waivers.length}):\n${policy.waivers.join('\n')}\n`);
   app.synth();
-  removeOrphanedStacks(app);
+  // The cdktf CLI (which sets CDKTF_CONTEXT_JSON for its app) lists the stack folders before running the app and
+  // removes the orphans itself afterwards, without `force`: were the app to remove them first, the CLI's removal would
+  // fail with ENOENT (cdktf-cli 0.21.0, @cdktf/cli-core synth-stack.js). Only `npm run synth` must do it here.
+  if (process.env.CDKTF_CONTEXT_JSON === undefined) removeOrphanedStacks(app);
 }
 
 /**

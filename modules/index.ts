@@ -10,3 +10,6 @@ export * from './tfc-workload-identity';
 export * from './tfc-workspaces';
 export type { SubnetFlowLogs } from './custom-vpc';
 export { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA, checkFlowLogs } from './custom-vpc';
+export * from './node-service-account';
+export * from './maintenance';
+export * from './tfc-project';

@@ -1,11 +1,14 @@
 import { Construct } from 'constructs';
-import { Fn, IResolvable, Op, Token } from 'cdktf';
+import { IResolvable, Token } from 'cdktf';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { DataGoogleContainerEngineVersions } from '@cdktf/provider-google/lib/data-google-container-engine-versions';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { MAINTENANCE_EXCLUSION_SCOPES, maintenanceProblems } from './maintenance';
+import { addNodeServiceAccount } from './node-service-account';
 import { hclExpression, hclOperand, hclTemplate, hclValue } from './hcl-expression';
 import { checkCidr, checkGcpName, checkInteger, checkLabels } from './validate';
+
 
 /** Oldest GKE version a private multi-network cluster can be created at (see stacks/environment/gke.ts). */
 export const MIN_CLUSTER_VERSION = { major: 1, minor: 29 } as const;
@@ -72,24 +75,41 @@ export interface MultinetClusterProps {
    */
   readonly resourceLabels?: Readonly<Record<string, string>> | IResolvable;
   /**
-   * account_id of the dedicated node service account (6-30 characters).
+   * account_id of the dedicated node service account (6-30 characters) the cluster creates, with its roles.
    * @default `${name}-nodes`
    */
   readonly nodeServiceAccountId?: string;
+  /**
+   * E-mail of a node service account that exists already, e.g. one an administrator created with `NodeServiceAccount`
+   * (it needs `NODE_SERVICE_ACCOUNT_ROLES`): nothing is created and no role is granted, so whoever applies needs no IAM
+   * administration roles, only `roles/iam.serviceAccountUser` on that account.
+   * @default a dedicated account, `nodeServiceAccountId`, created with its roles
+   */
+  readonly nodeServiceAccount?: string;
+  /**
+   * When GKE may upgrade the control plane and nodes: one recurring window and up to 20 exclusions.
+   * @default none: GKE upgrades at any time
+   */
+  readonly maintenancePolicy?: MaintenancePolicy;
+}
+
+/** GKE maintenance: a recurring window and exclusions (times in RFC 3339, UTC; recurrence an RFC 5545 RRULE). */
+export interface MaintenancePolicy {
+  readonly window: { readonly startTime: string; readonly endTime: string; readonly recurrence: string };
+  /** @default none */
+  readonly exclusions?: readonly MaintenanceExclusion[];
+}
+
+export interface MaintenanceExclusion {
+  readonly name: string;
+  readonly startTime: string;
+  readonly endTime: string;
+  /** @default 'NO_UPGRADES' */
+  readonly scope?: (typeof MAINTENANCE_EXCLUSION_SCOPES)[number];
 }
 
 /** Labels of a cluster whose props name none. */
 export const DEFAULT_CLUSTER_LABELS: Readonly<Record<string, string>> = { managed_by: 'gke-multinet' };
-
-/** Roles the node service account needs and nothing more (GKE's least-privilege node SA). */
-export const NODE_SERVICE_ACCOUNT_ROLES = [
-  'roles/logging.logWriter',
-  'roles/monitoring.metricWriter',
-  'roles/monitoring.viewer',
-  'roles/stackdriver.resourceMetadata.writer',
-  'roles/autoscaling.metricsWriter',
-  'roles/artifactregistry.reader',
-] as const;
 
 /**
  * A GKE Standard cluster ready for Multus: Dataplane V2, VPC-native (IP alias) and multi-networking, with
@@ -98,7 +118,8 @@ export const NODE_SERVICE_ACCOUNT_ROLES = [
  */
 export class MultinetCluster extends Construct {
   readonly cluster: ContainerCluster;
-  readonly nodeServiceAccount: ServiceAccount;
+  /** The node service account the cluster created; `undefined` when `nodeServiceAccount` names an existing one. */
+  readonly nodeServiceAccount?: ServiceAccount;
   /** Email of the node service account, for `MultinetNodePool.serviceAccount`. */
   readonly nodeServiceAccountEmail: string;
   /**
@@ -113,15 +134,19 @@ export class MultinetCluster extends Construct {
     super(scope, id);
     const what = `MultinetCluster "${id}"`;
     checkGcpName(what, 'name', props.name, 40);
-    const accountId = props.nodeServiceAccountId ?? `${props.name}-nodes`;
-    checkGcpName(what, 'nodeServiceAccountId', accountId, 30);
-    if (accountId.length < 6) throw new Error(`${what}: nodeServiceAccountId "${accountId}" must be 6 to 30 characters`);
+    if (props.nodeServiceAccount !== undefined && props.nodeServiceAccountId !== undefined) {
+      throw new Error(`${what}: nodeServiceAccount "${props.nodeServiceAccount}" names an existing account; nodeServiceAccountId "${props.nodeServiceAccountId}" would create another: give one of them`);
+    }
     const authorized = props.authorizedNetworks;
     const labels = props.resourceLabels ?? DEFAULT_CLUSTER_LABELS;
     if (!Token.isUnresolved(labels)) checkLabels(what, 'resourceLabels', labels as Record<string, string>);
     if (Array.isArray(authorized)) authorized.forEach((n, i) => checkCidr(what, `authorizedNetworks[${i}].cidr`, n.cidr));
     checkInteger(what, 'maxPodsPerNode', props.maxPodsPerNode ?? 110, 8, 256);
     const channel = props.releaseChannel ?? 'REGULAR';
+    if (props.maintenancePolicy) {
+      const problems = maintenanceProblems(props.maintenancePolicy, channel);
+      if (problems.length > 0) throw new Error(`${what}: maintenancePolicy.${problems[0].path}: ${problems[0].message}`);
+    }
     if (props.version !== undefined && !Token.isUnresolved(props.version)) {
       const match = /^(\d+)\.(\d+)(\.\d+-gke\.\d+)?$/.exec(props.version);
       if (!match) throw new Error(`${what}: version "${props.version}" is not a GKE minor (1.33) or full GKE version (1.33.5-gke.1080000)`);
@@ -131,78 +156,60 @@ export class MultinetCluster extends Construct {
       }
     }
 
-    this.nodeServiceAccount = new ServiceAccount(this, 'node-sa', {
-      project: props.project,
-      accountId,
-      displayName: `GKE nodes of ${props.name}`,
-      description: 'Dedicated node identity: the Compute Engine default account has project Editor',
-    });
-    this.nodeServiceAccountEmail = this.nodeServiceAccount.email;
-    this.nodeServiceAccountBindings = NODE_SERVICE_ACCOUNT_ROLES.map(
-      (role) =>
-        new ProjectIamMember(this, `node-sa-${role.replace('roles/', '').replace(/\./g, '-')}`, {
-          project: props.project,
-          role,
-          member: this.nodeServiceAccount.member,
-        }),
-    );
+    if (props.nodeServiceAccount !== undefined) {
+      this.nodeServiceAccountEmail = props.nodeServiceAccount;
+      this.nodeServiceAccountBindings = [];
+    } else {
+      const created = addNodeServiceAccount(this, what, { project: props.project, accountId: props.nodeServiceAccountId ?? `${props.name}-nodes`, clusterName: props.name });
+      this.nodeServiceAccount = created.serviceAccount;
+      this.nodeServiceAccountEmail = created.serviceAccount.email;
+      this.nodeServiceAccountBindings = created.bindings;
+    }
 
-    // A version written in a file ages out of GKE's channels; resolve it at plan time instead, within the channel, and
-    // fail the plan with what GKE offers when nothing matches (google_container_engine_versions: version_prefix filters
-    // valid_master_versions and each channel's valid versions; release_channel_latest_version[channel] is the newest
-    // match in that channel). min_master_version is a floor: the provider only ever upgrades the master to it.
+    // The floor is the version as written, never a resolved patch. terraform-provider-google v6.50.0
+    // (resource_container_cluster.go): min_master_version is sent verbatim as initialClusterVersion at create, never
+    // read back from the API, and at update only a *changed* value that is newer than master_version upgrades the
+    // control plane. GKE takes "1.X" as an alias for the newest 1.X patch at create and at update (Cluster
+    // .initialClusterVersion, UpdateMasterRequest.masterVersion: "1.X": picks the highest valid patch+gke.N patch). So a
+    // plan with an unchanged file shows no version change, raising `version` upgrades, and patches arrive through the
+    // release channel, inside the maintenance policy.
     let minMasterVersion: string | undefined;
     let precondition: { condition: unknown; errorMessage: string } | undefined;
-    if (props.version !== undefined && (Token.isUnresolved(props.version) || Token.isUnresolved(channel))) {
-      // Known only to Terraform (a module variable, possibly null): the same resolution, written as HCL.
+    if (props.version !== undefined) {
+      const literal = !Token.isUnresolved(props.version) && !Token.isUnresolved(channel);
       const version = hclOperand(this, 'version', props.version);
       const releaseChannel = hclOperand(this, 'release-channel', channel);
+      // google_container_engine_versions: version_prefix filters valid_master_versions (a string prefix: "1.3" would
+      // match 1.30, hence the dot) and release_channel_latest_version, which leaves out a channel with no match.
       const versions = new DataGoogleContainerEngineVersions(this, 'versions', {
         project: props.project,
         location: props.location,
-        versionPrefix: hclExpression(
-          () => `${version.text()} == null ? "" : (can(regex("^[0-9]+[.][0-9]+$", ${version.text()})) ? "\${${version.text()}}." : ${version.text()})`,
-        ),
+        versionPrefix: literal
+          ? /^\d+\.\d+$/.test(props.version) ? `${props.version}.` : props.version
+          : hclExpression(() => `${version.text()} == null ? "" : (can(regex("^[0-9]+[.][0-9]+$", ${version.text()})) ? "\${${version.text()}}." : ${version.text()})`),
       });
       this.versions = versions;
+      minMasterVersion = props.version;
       const data = () => versions.fqn;
-      minMasterVersion = hclExpression(
-        () =>
-          `${version.text()} == null ? null : (${releaseChannel.text()} == "UNSPECIFIED" ? ${data()}.latest_master_version : try(${data()}.release_channel_latest_version[${releaseChannel.text()}], ""))`,
-      );
+      const unspecified = literal && channel === 'UNSPECIFIED';
+      const byChannel = <T>(ifUnspecified: () => T, inChannel: (channelText: string) => T, either: (u: T, c: T) => T): T =>
+        literal ? (unspecified ? ifUnspecified() : inChannel(JSON.stringify(channel))) : either(ifUnspecified(), inChannel(releaseChannel.text()));
+      const choose = (u: string, c: string) => `(${releaseChannel.text()} == "UNSPECIFIED" ? ${u} : ${c})`;
+      const offered = () => byChannel(() => `length(${data()}.valid_master_versions) >= 1`, (ch) => `contains(keys(${data()}.release_channel_latest_version), ${ch})`, choose);
+      const channelDefault = () => byChannel(() => `${data()}.default_cluster_version`, (ch) => `lookup(${data()}.release_channel_default_version, ${ch}, "0.0")`, choose);
+      const minorKey = (v: string) => `(tonumber(split(".", ${v})[0]) * 1000 + tonumber(split(".", ${v})[1]))`;
+      // Fails only when the version is newer than anything the channel offers. Once the channel has moved past it,
+      // an existing cluster already runs newer (the floor holds) and an unrelated plan must not fail; GKE itself
+      // refuses to *create* a cluster at a version its channel no longer offers. A conditional, not ||: Terraform
+      // before 1.12 evaluates both sides of ||, and the version may be null (a module variable).
+      const check = () => `(${offered()} || ${minorKey(channelDefault())} >= ${minorKey(version.text())})`;
       precondition = {
-        condition: hclValue(
-          () =>
-            `${version.text()} == null || (${releaseChannel.text()} == "UNSPECIFIED" ? length(${data()}.valid_master_versions) >= 1 : contains(keys(${data()}.release_channel_latest_version), ${releaseChannel.text()}))`,
-        ),
+        condition: hclValue(() => (literal ? check() : `${version.text()} == null ? true : ${check()}`)),
         errorMessage: hclTemplate(
           () =>
-            `GKE offers no version matching "\${${version.text()}}" in the \${${releaseChannel.text()}} release channel at ${props.location}; the channel's default is \${lookup(${data()}.release_channel_default_version, ${releaseChannel.text()}, "unknown")} (versions matching outside the channel: \${coalesce(join(", ", ${data()}.valid_master_versions), "none")}). Set a newer version, or none to follow the channel's default.`,
+            `Cluster version "${literal ? props.version : `\${${version.text()}}`}" is newer than anything the ${literal ? channel : `\${${releaseChannel.text()}}`} release channel offers at ${props.location}: no version matches it, and the channel's default is \${${channelDefault()}} (versions matching outside the channel: \${coalesce(join(", ", ${data()}.valid_master_versions), "none")}). Set a version the channel offers, or none to follow the channel's default.`,
         ),
       };
-    } else if (props.version !== undefined) {
-      const prefix = /^\d+\.\d+$/.test(props.version) ? `${props.version}.` : props.version;
-      const versions = new DataGoogleContainerEngineVersions(this, 'versions', {
-        project: props.project,
-        location: props.location,
-        versionPrefix: prefix,
-      });
-      this.versions = versions;
-      const elsewhere = `versions matching "${props.version}" outside the channel: ${Fn.coalesce([Fn.join(', ', versions.validMasterVersions), 'none'])}`;
-      if (channel === 'UNSPECIFIED') {
-        minMasterVersion = versions.latestMasterVersion;
-        precondition = {
-          condition: Op.gte(Fn.lengthOf(versions.validMasterVersions), 1),
-          errorMessage: `GKE offers no version matching "${props.version}" at ${props.location}; its default is ${versions.defaultClusterVersion}. Set a newer version, or none to take GKE's default.`,
-        };
-      } else {
-        // try(): a channel with no match must reach the precondition below, not fail the plan as a missing map key.
-        minMasterVersion = Fn.try([Fn.lookupNested(versions.releaseChannelLatestVersion, [channel]), '']);
-        precondition = {
-          condition: Fn.contains(Fn.keys(versions.releaseChannelLatestVersion), channel),
-          errorMessage: `GKE offers no version matching "${props.version}" in the ${channel} release channel at ${props.location}; the channel's default is ${Fn.lookup(versions.releaseChannelDefaultVersion, channel, 'unknown')} (${elsewhere}). Set a newer version, or none to follow the channel's default.`,
-        };
-      }
     }
 
     this.cluster = new ContainerCluster(this, 'cluster', {
@@ -214,6 +221,18 @@ export class MultinetCluster extends Construct {
       minMasterVersion,
       // A release channel keeps the control plane and nodes on patched versions.
       releaseChannel: { channel },
+      // Upgrades (the channel's patches, a raised version) happen inside the window, never during an exclusion.
+      maintenancePolicy: props.maintenancePolicy
+        ? {
+            recurringWindow: { ...props.maintenancePolicy.window },
+            maintenanceExclusion: props.maintenancePolicy.exclusions?.length ? props.maintenancePolicy.exclusions.map((e) => ({
+              exclusionName: e.name,
+              startTime: e.startTime,
+              endTime: e.endTime,
+              exclusionOptions: { scope: e.scope ?? 'NO_UPGRADES' },
+            })) : undefined,
+          }
+        : undefined,
       // Labels say who owns the cluster and what it costs; policy (CKV_GCP_21) wants them.
       // A reference (module variable) resolves to the map itself.
       resourceLabels: labels as Record<string, string>,
@@ -246,12 +265,12 @@ export class MultinetCluster extends Construct {
         : undefined,
       // The throw-away default pool still boots once: give it the dedicated identity too.
       nodeConfig: {
-        serviceAccount: this.nodeServiceAccount.email,
+        serviceAccount: this.nodeServiceAccountEmail,
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
       },
       // The default pool's nodes boot with the node service account too: its roles first.
-      dependsOn: [...this.nodeServiceAccountBindings],
+      dependsOn: this.nodeServiceAccountBindings.length > 0 ? [...this.nodeServiceAccountBindings] : undefined,
       lifecycle: {
         // node_config describes the removed default pool only; later reads would show a diff that forces replacement.
         ignoreChanges: ['node_config'],

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { checkInteger } from './validate';
 
 export interface StateBucketProps {
   /** Bucket name (3-63 lowercase letters, digits, hyphens and underscores). */
@@ -12,6 +13,11 @@ export interface StateBucketProps {
    * @default the provider's project
    */
   readonly project?: string;
+  /**
+   * How many earlier versions of each object (state file) the bucket keeps; older ones are deleted.
+   * @default 100
+   */
+  readonly keepNoncurrentVersions?: number;
   /**
    * Resources the bucket waits for, e.g. the enabled Cloud Storage API.
    * @default none
@@ -31,12 +37,17 @@ export class StateBucket extends Construct {
     if (!/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/.test(props.name) || props.name.startsWith('goog') || props.name.includes('google')) {
       throw new Error(`StateBucket "${id}": name "${props.name}" is not a GCS bucket name (3-63 lowercase letters, digits, - and _; no "goog" prefix, no "google")`);
     }
+    const keep = props.keepNoncurrentVersions ?? 100;
+    checkInteger(`StateBucket "${id}"`, 'keepNoncurrentVersions', keep, 1, 10000);
     this.bucket = new StorageBucket(this, 'bucket', {
       project: props.project,
       name: props.name,
       location: props.location,
       // Every state write keeps the previous version: a bad apply or a deleted object can be rolled back.
       versioning: { enabled: true },
+      // ...within the newest `keep` earlier versions; older ones would be kept, and paid for, forever. GCS counts the
+      // live version among the "newer versions" (Object Lifecycle Management, numNewerVersions), hence keep + 1.
+      lifecycleRule: [{ action: { type: 'Delete' }, condition: { withState: 'ARCHIVED', numNewerVersions: keep + 1 } }],
       // IAM alone decides access; no per-object ACL can open a state file, which holds secrets in clear text.
       uniformBucketLevelAccess: true,
       // No allUsers / allAuthenticatedUsers grant can ever make the state public.

@@ -1,11 +1,12 @@
 import { Construct } from 'constructs';
 import { DataTfeAgentPool } from '@cdktf/provider-tfe/lib/data-tfe-agent-pool';
-import { Project } from '@cdktf/provider-tfe/lib/project';
+import { DataTfeProject } from '@cdktf/provider-tfe/lib/data-tfe-project';
 import { Variable } from '@cdktf/provider-tfe/lib/variable';
 import { VariableSet } from '@cdktf/provider-tfe/lib/variable-set';
 import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
 import { WorkspaceSettings } from '@cdktf/provider-tfe/lib/workspace-settings';
 import { WorkspaceVariableSet } from '@cdktf/provider-tfe/lib/workspace-variable-set';
+import { hclValue } from './hcl-expression';
 
 export interface TfcWorkspaceSpec {
   /** Workspace name: letters, digits, - and _, at most 90 characters. */
@@ -22,7 +23,7 @@ export interface TfcWorkspaceSpec {
 export interface TfcWorkspacesProps {
   /** Organization of the project and workspaces. */
   readonly organization: string;
-  /** Name of the Terraform Cloud project to create. */
+  /** Name of the Terraform Cloud project the workspaces belong to; it exists already (see `TfcProject`). */
   readonly projectName: string;
   /** The workspaces, by a stable key (it becomes the construct id). */
   readonly workspaces: Readonly<Record<string, TfcWorkspaceSpec>>;
@@ -40,11 +41,14 @@ export interface TfcWorkspacesProps {
  * the stack folder), with remote state shared only where a stack reads another, and a variable set for the runs.
  */
 export class TfcWorkspaces extends Construct {
-  readonly project: Project;
+  readonly project: DataTfeProject;
   readonly workspaces: ReadonlyMap<string, Workspace>;
+
+  private readonly organization: string;
 
   constructor(scope: Construct, id: string, props: TfcWorkspacesProps) {
     super(scope, id);
+    this.organization = props.organization;
     const what = `TfcWorkspaces "${id}"`;
     for (const [key, w] of Object.entries(props.workspaces)) {
       if (!/^[A-Za-z0-9_-]{1,90}$/.test(w.name)) throw new Error(`${what}: workspaces.${key}.name "${w.name}" is not a workspace name (at most 90 letters, digits, - and _)`);
@@ -54,9 +58,24 @@ export class TfcWorkspaces extends Construct {
     }
     if (!/^\d+\.\d+\.\d+$/.test(props.terraformVersion)) throw new Error(`${what}: terraformVersion "${props.terraformVersion}" must be an exact version (e.g. 1.11.4)`);
 
-    this.project = new Project(this, 'project', { organization: props.organization, name: props.projectName });
+    // The project is shared with other environments, or another team's: read, never created here.
+    this.project = new DataTfeProject(this, 'project', { organization: props.organization, name: props.projectName });
+    // Who may use an agent pool is the pool's own list (tfe_agent_pool_allowed_projects / _workspaces replace that
+    // whole list, tfe v0.71.0), and a shared pool is not ours to rewrite: check it at plan time instead, so a pool that
+    // does not admit the project fails the plan with what to do, not the apply half-way.
     const agentPool = props.agentPoolName
-      ? new DataTfeAgentPool(this, 'agent-pool', { organization: props.organization, name: props.agentPoolName })
+      ? new DataTfeAgentPool(this, 'agent-pool', {
+          organization: props.organization,
+          name: props.agentPoolName,
+          lifecycle: {
+            postcondition: [
+              {
+                condition: hclValue(() => `self.organization_scoped || contains(self.allowed_project_ids, ${this.project.fqn}.id)`),
+                errorMessage: `Agent pool "${props.agentPoolName}" is not organization-scoped and does not allow project "${props.projectName}": in ${props.organization}'s settings, under Agent pools > ${props.agentPoolName}, allow that project (or all workspaces of the organization), then plan again.`,
+              },
+            ],
+          },
+        })
       : undefined;
 
     const workspaces = new Map<string, Workspace>();
@@ -95,7 +114,7 @@ export class TfcWorkspaces extends Construct {
    * Values are not secrets here (names and e-mail addresses); never put a credential in one.
    */
   addEnvironmentVariables(id: string, name: string, variables: Readonly<Record<string, string>>): VariableSet {
-    const organization = this.project.organization;
+    const organization = this.organization;
     const set = new VariableSet(this, id, { organization, name, description: 'Settings every run of these workspaces needs' });
     for (const [key, value] of Object.entries(variables)) {
       new Variable(this, `${id}-${key}`, { variableSetId: set.id, category: 'env', key, value, sensitive: false });
@@ -104,5 +123,14 @@ export class TfcWorkspaces extends Construct {
       new WorkspaceVariableSet(this, `${id}-${key}`, { variableSetId: set.id, workspaceId: workspace.id });
     }
     return set;
+  }
+
+  /** Environment variables of one workspace (`key` in `workspaces`); they take precedence over a variable set's. */
+  addWorkspaceVariables(key: string, variables: Readonly<Record<string, string>>): Variable[] {
+    const workspace = this.workspaces.get(key);
+    if (!workspace) throw new Error(`TfcWorkspaces "${this.node.id}": addWorkspaceVariables names "${key}", which is not one of the workspaces`);
+    return Object.entries(variables).map(
+      ([name, value]) => new Variable(this, `${key}-${name}`, { workspaceId: workspace.id, category: 'env', key: name, value, sensitive: false }),
+    );
   }
 }

@@ -1,17 +1,19 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { TfeProvider } from '@cdktf/provider-tfe/lib/provider';
-import { NODE_SERVICE_ACCOUNT_ROLES, ProjectApis, RunRole, StateBucket, TfcWorkloadIdentity, TfcWorkspaces } from '../modules';
+import { NodeServiceAccount, ProjectApis, RunRole, StateBucket, TfcProject, TfcWorkloadIdentity, TfcWorkspaces } from '../modules';
 import { configureLocalBackend } from './backend';
-import { STACK_KINDS, type CloudBackendPlan, type EnvironmentPlan, type GcsBackendPlan } from './environment';
+import { STACK_KINDS, type CloudBackendPlan, type CreatedBucketPlan, type EnvironmentPlan, type StackKind } from './environment';
 import { REQUIRED_TERRAFORM, addGoogleProvider, prepareWithoutCrossStackReferences } from './environment-stack';
 
 /** Terraform version of every remote run: the one this product's tests run, within REQUIRED_TERRAFORM. */
 export const REMOTE_TERRAFORM_VERSION = '1.11.4';
 
 /**
- * What the runs of the three stacks do in GCP, and so the project roles of the run service account (README, "Terraform
- * Cloud"). Nothing else: no Owner, no Editor, and role grants limited to the node service account's roles.
+ * What the applies of the three stacks do in GCP, and so the project roles of the run service account (README,
+ * "Terraform Cloud"). No Owner or Editor, no IAM administration: the node service account and its roles come from
+ * bootstrap-<env>, and the runs may act as that one account (`roles/iam.serviceAccountUser` on it, not on the project).
  */
 export const TFC_RUN_ROLES: readonly RunRole[] = [
   {
@@ -30,50 +32,56 @@ export const TFC_RUN_ROLES: readonly RunRole[] = [
     role: 'roles/container.admin',
     why: 'cluster stack: the cluster and its node pools; workloads stack: GKE grants it full Kubernetes API access, needed to install the CRDs, ClusterRoles, bindings and the kube-system DaemonSet',
   },
-  { role: 'roles/iam.serviceAccountAdmin', why: 'cluster stack: creates the node service account' },
-  { role: 'roles/iam.serviceAccountUser', why: 'cluster stack: the nodes run as the node service account, which needs iam.serviceAccounts.actAs' },
-  {
-    role: 'roles/resourcemanager.projectIamAdmin',
-    why: "cluster stack: grants the node service account its roles; the condition allows granting those roles and no other",
-    condition: {
-      title: 'Node service account roles only',
-      expression: `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([${NODE_SERVICE_ACCOUNT_ROLES.map((r) => `'${r}'`).join(', ')}])`,
-    },
-  },
 ];
+
+/**
+ * What the plans of the network and cluster workspaces read: the refresh of every resource those stacks manage, and
+ * their data sources. Read-only; a plan cannot change anything in GCP.
+ */
+export const TFC_PLAN_ROLES: readonly RunRole[] = [
+  { role: 'roles/serviceusage.serviceUsageViewer', why: 'network stack: reads the state of the enabled APIs (google_project_service)' },
+  { role: 'roles/compute.networkViewer', why: 'network stack: reads VPCs, subnets, firewall rules, Cloud Router and NAT, and existing networks' },
+  { role: 'roles/container.clusterViewer', why: 'cluster stack: reads the cluster, its node pools and the versions GKE offers (google_container_engine_versions)' },
+];
+
+/** Why the node pools' runs may act as the node service account. */
+const ACT_AS_NODES = 'cluster stack: node pools run as the node service account, which needs iam.serviceAccounts.actAs on that account';
 
 /** Which stack reads which: the network stack's state is read by the cluster and workloads stacks, the cluster's by workloads. */
 const STATE_CONSUMERS = { network: ['cluster', 'workloads'], cluster: ['workloads'], workloads: [] } as const;
 
 /**
- * `bootstrap-<env>`: what a remote backend needs before any environment stack can keep its state there, deployed once
- * by an administrator, with local state (a backend cannot hold the state of its own creation). Its name does not
- * match `<env>-*`, so `cdktf deploy '<env>-*'` never selects it, and no environment stack reads its state.
+ * Which identity each workspace plans as. The workloads stack reads a Kubernetes token (google_client_config) at plan
+ * time and Terraform reuses it at apply (hashicorp/terraform #32100): its plans must hold the apply identity.
  */
-export class BootstrapStack extends TerraformStack {
-  readonly stackName: string;
+const PLAN_AS: Readonly<Record<StackKind, 'plan' | 'apply'>> = { network: 'plan', cluster: 'plan', workloads: 'apply' };
 
-  constructor(scope: Construct, plan: EnvironmentPlan) {
-    if (!plan.bootstrapStackName || plan.backend.type === 'local') throw new Error(`environment ${plan.name} has a local backend: it needs no bootstrap`);
-    const stackName = plan.bootstrapStackName;
+/** Local state, no cross-stack references: what every bootstrap stack shares. */
+abstract class LocalBootstrapStack extends TerraformStack {
+  constructor(scope: Construct, readonly stackName: string) {
     super(scope, stackName);
-    this.stackName = stackName;
     configureLocalBackend(this, stackName);
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM);
-    addGoogleProvider(this, plan);
-    if (plan.backend.type === 'gcs') this.stateBucket(plan, plan.backend);
-    else this.terraformCloud(plan, plan.backend);
   }
 
   /** As the environment stacks: no cross-stack references, no preparing pass (see prepareWithoutCrossStackReferences). */
   override prepareStack(): void {
     prepareWithoutCrossStackReferences(this);
   }
+}
 
-  private stateBucket(plan: EnvironmentPlan, backend: GcsBackendPlan): void {
-    const apis = new ProjectApis(this, 'apis', { project: plan.project, services: ['storage.googleapis.com'] });
-    const state = new StateBucket(this, 'state', { project: plan.project, name: backend.bucket, location: plan.region, dependsOn: apis.services });
-    new TerraformOutput(this, 'state_bucket', { description: 'The bucket every stack of the environment keeps its state in.', value: state.bucket.name });
+/**
+ * `bootstrap-<env>` (Terraform Cloud backends): what an administrator creates once so that the environment's runs need
+ * no IAM power: its three workspaces in the (shared) Terraform Cloud project, dynamic credentials with a read-only plan
+ * identity and an apply identity, and the node service account with its roles. Local state; its name does not match
+ * `<env>-*`, so `cdktf deploy '<env>-*'` never selects it, and no environment stack reads its state.
+ */
+export class BootstrapStack extends LocalBootstrapStack {
+  constructor(scope: Construct, plan: EnvironmentPlan) {
+    if (!plan.bootstrapStackName || plan.backend.type !== 'cloud') throw new Error(`environment ${plan.name} does not run on Terraform Cloud: it needs no bootstrap-<env>`);
+    super(scope, plan.bootstrapStackName);
+    addGoogleProvider(this, plan);
+    this.terraformCloud(plan, plan.backend);
   }
 
   private terraformCloud(plan: EnvironmentPlan, backend: CloudBackendPlan): void {
@@ -95,28 +103,91 @@ export class BootstrapStack extends TerraformStack {
       project: plan.project,
       services: ['iam.googleapis.com', 'iamcredentials.googleapis.com', 'sts.googleapis.com', 'cloudresourcemanager.googleapis.com'],
     });
+    // Granting roles is the administrator's job: the runs hold no IAM administration role.
+    const nodes = new NodeServiceAccount(this, 'nodes', {
+      project: plan.project,
+      accountId: plan.cluster.nodeServiceAccountId,
+      clusterName: plan.cluster.name,
+      dependsOn: apis.services,
+    });
     const identity = new TfcWorkloadIdentity(this, 'gcp', {
       project: plan.project,
       hostname: backend.hostname,
       organization: backend.organization,
       tfcProject: backend.project,
-      workspaces: Object.fromEntries(STACK_KINDS.map((kind) => [kind, { name: backend.workspaces[kind], id: tfc.workspaces.get(kind)!.id }])),
+      jwksJson: backend.jwksJson,
+      workspaces: Object.fromEntries(
+        STACK_KINDS.map((kind) => [kind, { name: backend.workspaces[kind], id: tfc.workspaces.get(kind)!.id, planAs: PLAN_AS[kind] }]),
+      ),
       poolId: backend.workloadIdentityPoolId,
       runServiceAccountId: backend.runServiceAccountId,
       roles: TFC_RUN_ROLES,
+      planServiceAccountId: backend.planServiceAccountId,
+      planRoles: TFC_PLAN_ROLES,
+      actAs: [{ key: 'nodes', serviceAccount: nodes.serviceAccount.name, why: ACT_AS_NODES }],
       dependsOn: apis.services,
     });
-    // Dynamic provider credentials: the runs exchange their workload identity token for the run service account's.
+    // Dynamic provider credentials: the runs exchange their workload identity token for a service account's.
     tfc.addEnvironmentVariables('gcp-credentials', `${plan.name} GCP dynamic credentials`, {
       TFC_GCP_PROVIDER_AUTH: 'true',
-      TFC_GCP_RUN_SERVICE_ACCOUNT_EMAIL: identity.runServiceAccountEmail,
       TFC_GCP_WORKLOAD_PROVIDER_NAME: identity.providerName,
     });
+    for (const kind of STACK_KINDS) {
+      tfc.addWorkspaceVariables(kind, {
+        TFC_GCP_PLAN_SERVICE_ACCOUNT_EMAIL: PLAN_AS[kind] === 'plan' ? identity.planServiceAccountEmail : identity.runServiceAccountEmail,
+        TFC_GCP_APPLY_SERVICE_ACCOUNT_EMAIL: identity.runServiceAccountEmail,
+      });
+    }
     new TerraformOutput(this, 'workspaces', {
       description: 'Terraform Cloud workspace of each stack.',
       value: Object.fromEntries(STACK_KINDS.map((kind) => [kind, backend.workspaces[kind]])),
     });
     new TerraformOutput(this, 'workload_identity_provider', { description: 'Workload Identity provider the runs authenticate with.', value: identity.providerName });
-    new TerraformOutput(this, 'run_service_account', { description: 'Service account every run impersonates.', value: identity.runServiceAccountEmail });
+    new TerraformOutput(this, 'run_service_account', { description: 'Service account every apply (and every workloads plan) impersonates.', value: identity.runServiceAccountEmail });
+    new TerraformOutput(this, 'plan_service_account', { description: 'Read-only service account the network and cluster plans impersonate.', value: identity.planServiceAccountEmail });
+    new TerraformOutput(this, 'node_service_account', { description: 'Service account the nodes run as.', value: nodes.email });
+  }
+}
+
+/** What a shared state bucket is, as the environments that name it agree (the shared-backends folder rule). */
+export interface StateBucketStackProps extends CreatedBucketPlan {
+  readonly bucket: string;
+}
+
+/**
+ * `bootstrap-state-<bucket>`: a state bucket several environments share, created once by an administrator, with
+ * local state. Each environment keeps its states under its own prefix; nothing here is per environment.
+ */
+export class StateBucketStack extends LocalBootstrapStack {
+  constructor(scope: Construct, props: StateBucketStackProps) {
+    super(scope, props.stackName);
+    // Labels say which tool owns the bucket; it belongs to no single environment.
+    new GoogleProvider(this, 'google', { project: props.project, region: props.location, defaultLabels: { managed_by: 'cdktf' } });
+    const apis = new ProjectApis(this, 'apis', { project: props.project, services: ['storage.googleapis.com'] });
+    const state = new StateBucket(this, 'state', {
+      project: props.project,
+      name: props.bucket,
+      location: props.location,
+      keepNoncurrentVersions: props.keepNoncurrentVersions,
+      dependsOn: apis.services,
+    });
+    new TerraformOutput(this, 'state_bucket', { description: 'The bucket the environments keep their state in.', value: state.bucket.name });
+  }
+}
+
+export interface TfcProjectStackProps {
+  readonly stackName: string;
+  readonly hostname: string;
+  readonly organization: string;
+  readonly project: string;
+}
+
+/** `bootstrap-tfc-<organization>-<project>`: a Terraform Cloud project several environments share, created once. */
+export class TfcProjectStack extends LocalBootstrapStack {
+  constructor(scope: Construct, props: TfcProjectStackProps) {
+    super(scope, props.stackName);
+    new TfeProvider(this, 'tfe', { hostname: props.hostname, organization: props.organization });
+    const project = new TfcProject(this, 'tfc', { organization: props.organization, name: props.project, description: 'gke-multinet environments' });
+    new TerraformOutput(this, 'project_id', { description: 'Id of the Terraform Cloud project.', value: project.project.id });
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformRemoteState } from 'cdktf';
-import { MultinetCluster, MultinetNodePool } from '../modules';
+import { MultinetCluster, MultinetNodePool, serviceAccountEmail } from '../modules';
 import type { EnvironmentPlan } from './environment';
 import { EnvironmentStack } from './environment-stack';
 import { NetworkOutputs, NetworkStack } from './network-stack';
@@ -36,7 +36,12 @@ export class ClusterStack extends EnvironmentStack {
       privateNodes: c.privateNodes,
       authorizedNetworks: c.authorizedNetworks,
       maxPodsPerNode: c.maxPodsPerNode,
-      nodeServiceAccountId: c.nodeServiceAccountId,
+      // With Terraform Cloud the administrator's bootstrap-<env> creates the account and grants its roles: the runs
+      // may act as that one account and grant nothing.
+      ...(c.nodeServiceAccountCreatedBy === 'bootstrap'
+        ? { nodeServiceAccount: serviceAccountEmail(c.nodeServiceAccountId, plan.project) }
+        : { nodeServiceAccountId: c.nodeServiceAccountId }),
+      maintenancePolicy: c.maintenancePolicy,
       resourceLabels: plan.labels,
     });
 
@@ -57,8 +62,9 @@ export class ClusterStack extends EnvironmentStack {
           diskType: pool.diskType,
           spot: pool.spot,
           privateNodes: c.privateNodes,
-          // Nodes boot only once their service account may write logs and metrics and pull images.
-          dependsOn: this.cluster.nodeServiceAccountBindings,
+          // Nodes boot only once their service account may write logs and metrics and pull images (with Terraform
+          // Cloud, bootstrap-<env> granted those roles before any run).
+          dependsOn: this.cluster.nodeServiceAccountBindings.length > 0 ? this.cluster.nodeServiceAccountBindings : undefined,
           // NIC order is the environment file's order: network k is eth<k> on every node.
           additionalNetworks: plan.additionalNetworks.map((n) => {
             const out = network.additional(n.key);

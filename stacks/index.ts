@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { BootstrapStack } from './bootstrap-stack';
+import { TerraformStack } from 'cdktf';
+import { BootstrapStack, StateBucketStack, TfcProjectStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
 import type { EnvironmentPlan } from './environment';
 import { NetworkStack } from './network-stack';
@@ -10,7 +11,7 @@ export interface EnvironmentStacks {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
   readonly workloads: WorkloadsStack;
-  /** `bootstrap-<env>`, for a GCS or Terraform Cloud backend: deployed once, on its own, before the others. */
+  /** `bootstrap-<env>`, for a Terraform Cloud backend: deployed by an administrator, before the others. */
   readonly bootstrap?: BootstrapStack;
   /** Checks every resource of these stacks against the policy rules (see `enforcePolicy`). */
   readonly policy: PolicyAspect;
@@ -26,9 +27,35 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
   return { network, cluster, workloads, bootstrap, policy };
 }
 
+/**
+ * The stacks that create what environments share (a state bucket, a Terraform Cloud project), once each for the whole
+ * folder, in the order of `plans`; the shared-backends folder rule has made sure the environments agree on them.
+ */
+export function buildSharedBootstraps(scope: Construct, plans: readonly EnvironmentPlan[]): TerraformStack[] {
+  const stacks = new Map<string, TerraformStack>();
+  for (const plan of plans) {
+    const b = plan.backend;
+    if (b.type === 'gcs' && b.createdBucket && !stacks.has(b.createdBucket.stackName)) {
+      stacks.set(b.createdBucket.stackName, new StateBucketStack(scope, { bucket: b.bucket, ...b.createdBucket }));
+    }
+    if (b.type === 'cloud' && b.createdProject && !stacks.has(b.createdProject.stackName)) {
+      const stackName = b.createdProject.stackName;
+      stacks.set(stackName, new TfcProjectStack(scope, { stackName, hostname: b.hostname, organization: b.organization, project: b.project }));
+    }
+  }
+  // bootstrap-<env> reads the project the shared stack creates: `cdktf deploy` orders the two.
+  for (const plan of plans) {
+    const b = plan.backend;
+    if (b.type !== 'cloud' || !b.createdProject || !plan.bootstrapStackName) continue;
+    const bootstrap = scope.node.tryFindChild(plan.bootstrapStackName);
+    if (bootstrap instanceof TerraformStack) bootstrap.addDependency(stacks.get(b.createdProject.stackName)!);
+  }
+  return [...stacks.values()];
+}
+
 export { NetworkStack, NetworkOutputs, NETWORK_OUTPUTS } from './network-stack';
 export { ClusterStack, ClusterOutputs, CLUSTER_OUTPUTS } from './cluster-stack';
 export { WorkloadsStack, WORKLOADS_OUTPUTS, CHART_DIR } from './workloads-stack';
 export { PolicyAspect, enforcePolicy, formatViolation, formatWaiver } from './policy';
 export type { PolicyFinding, PolicyReport } from './policy';
-export { BootstrapStack, REMOTE_TERRAFORM_VERSION, TFC_RUN_ROLES } from './bootstrap-stack';
+export { BootstrapStack, StateBucketStack, TfcProjectStack, REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ROLES } from './bootstrap-stack';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -13,11 +13,15 @@ import { reservedTestAddresses } from '../stacks/environment/plan';
 
 const ENVIRONMENTS = ['dev', 'prod'] as const;
 
-/** The real cdktf CLI, once, for the shipped environments; everything else in this file reads its output. */
+/**
+ * The real cdktf CLI, once, for the shipped environments, in a checkout that holds only those (a file of the user's
+ * own in environments/ must not change what these tests pin); everything else in this file reads its output.
+ */
 const work = mkdtempSync(path.join(tmpdir(), 'synth-'));
 const outdir = path.join(work, 'cdktf.out');
-beforeAll(() => runCdktfSynth(PROJECT_ROOT, outdir), 60_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const shipped = makeCheckout('shipped-');
+beforeAll(() => runCdktfSynth(shipped, outdir), 60_000);
+afterAll(() => [work, shipped].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 describe('cdktf synth of the shipped environments', () => {
   test('synthesizes exactly the three stacks of every environment', () => {
@@ -37,7 +41,7 @@ describe('cdktf synth of the shipped environments', () => {
 
   test('writes no absolute path of this machine into any output file', () => {
     // The checkout, the output folder and the home directory: any of them in a file ties it to this machine.
-    const needles = [PROJECT_ROOT, work, `${homedir()}/`].filter((p) => p.length > 2);
+    const needles = [PROJECT_ROOT, shipped, work, `${homedir()}/`].filter((p) => p.length > 2);
     for (const file of listFiles(outdir)) {
       const text = readFileSync(path.join(outdir, file), 'utf8');
       for (const needle of needles) expect({ file, leaks: text.includes(needle) }).toEqual({ file, leaks: false });
@@ -70,9 +74,10 @@ describe('cdktf synth of the shipped environments', () => {
     }
   });
 
-  test('writes no timestamps into the stacks', () => {
+  test('writes no timestamps into the stacks, only the maintenance times the files give', () => {
     for (const file of listFiles(outdir).filter((f) => f.endsWith('cdk.tf.json'))) {
-      expect(readFileSync(path.join(outdir, file), 'utf8')).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:\d\d/);
+      const text = readFileSync(path.join(outdir, file), 'utf8').replace(/"(start_time|end_time)": "[^"]*"/g, '');
+      expect(text).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:\d\d/);
     }
   });
 });
@@ -108,7 +113,7 @@ describe('npm run synth: the app without the cdktf CLI', () => {
   test("writes the same bytes when cdktf records its tokens' stack traces", () => {
     const traced = path.join(mkdtempSync(path.join(tmpdir(), 'traced-')), 'cdktf.out');
     dirs.push(path.dirname(traced));
-    expect(runApp(PROJECT_ROOT, traced, { CDKTF_TOKEN_STACK_TRACES: '1' }).status).toBe(0);
+    expect(runApp(shipped, traced, { CDKTF_TOKEN_STACK_TRACES: '1' }).status).toBe(0);
     const files = listFiles(outdir);
     expect(listFiles(traced)).toEqual(files);
     for (const file of files) expect({ file, same: readFileSync(path.join(traced, file)).equals(readFileSync(path.join(outdir, file))) }).toEqual({ file, same: true });
@@ -119,7 +124,7 @@ describe('npm run synth: the app without the cdktf CLI', () => {
     dirs.push(path.dirname(out));
     mkdirSync(path.join(out, 'stacks', 'staging-network'), { recursive: true });
     writeFileSync(path.join(out, 'stacks', 'staging-network', 'cdk.tf.json'), '{}');
-    expect(runApp(PROJECT_ROOT, out).status).toBe(0);
+    expect(runApp(shipped, out).status).toBe(0);
     expect(existsSync(path.join(out, 'stacks', 'staging-network'))).toBe(false);
     expect(existsSync(path.join(out, 'stacks', 'dev-network', 'cdk.tf.json'))).toBe(true);
   });
@@ -152,6 +157,8 @@ describe('synthesis is portable and safe', () => {
   };
   afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
+  const BOOTSTRAPS = ['bootstrap-state-acme-multinet-state', 'bootstrap-tfc-acme-gke-multinet', 'bootstrap-tfcdev'];
+
   /**
    * A folder of its own (ENVIRONMENTS_DIR): a local-backend environment and a copy of dev on each remote backend
    * (with their own names), synthesized once by the app; the tests below read that one output.
@@ -180,12 +187,12 @@ describe('synthesis is portable and safe', () => {
     const { out, stderr } = synthesizedFolder();
     expect(stderr).toBe('');
     const stacks = ['staging', 'gcsdev', 'tfcdev'].flatMap((env) => ['network', 'cluster', 'workloads'].map((kind) => `${env}-${kind}`));
-    expect(Object.keys(readManifest(out).stacks).sort()).toEqual([...stacks, 'bootstrap-gcsdev', 'bootstrap-tfcdev'].sort());
+    expect(Object.keys(readManifest(out).stacks).sort()).toEqual([...stacks, ...BOOTSTRAPS].sort());
   });
 
   test('synthesizes the environments on remote backends with their bootstrap stacks', () => {
     const stacks = Object.keys(readManifest(synthesizedFolder().out).stacks);
-    expect(stacks.filter((s) => s.startsWith('bootstrap-')).sort()).toEqual(['bootstrap-gcsdev', 'bootstrap-tfcdev']);
+    expect(stacks.filter((s) => s.startsWith('bootstrap-')).sort()).toEqual(BOOTSTRAPS);
     expect(stacks.filter((s) => s.startsWith('gcsdev-')).sort()).toEqual(['gcsdev-cluster', 'gcsdev-network', 'gcsdev-workloads']);
   });
 
@@ -226,6 +233,34 @@ describe('synthesis is portable and safe', () => {
     expect(result.stderr).toContain(`${bad}: cluster.podCidr: "10.20.0.5/16" has host bits set (did you mean 10.20.0.0/16?)`);
     expect(result.stderr).toContain(`${bad}: cluster.version: "1.27" is older than 1.29`);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('a folder that changes between two runs of the cdktf CLI', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  test('synthesizes through the CLI before and after an environment is removed, and drops its stacks', () => {
+    const checkout = makeCheckout('removed-');
+    dirs.push(checkout);
+    const out = path.join(checkout, 'cdktf.out');
+    writeFileSync(path.join(checkout, 'environments', 'staging.json'), environmentText((env) => (env.cluster.name = 'multinet-staging')));
+    runCdktfSynth(checkout, out);
+    expect(existsSync(path.join(out, 'stacks', 'staging-network', 'cdk.tf.json'))).toBe(true);
+    rmSync(path.join(checkout, 'environments', 'staging.json'));
+    // The CLI removes the orphaned folders itself; were the app to remove them first, this would throw ENOENT.
+    expect(() => runCdktfSynth(checkout, out)).not.toThrow();
+    expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(ENVIRONMENTS.flatMap((env) => [`${env}-cluster`, `${env}-network`, `${env}-workloads`]).sort());
+  }, 60_000);
+
+  test("never copies a user's own environment file into the checkouts the tests synthesize", () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'project-'));
+    dirs.push(root);
+    mkdirSync(path.join(root, 'environments'));
+    for (const file of ['dev.json', 'prod.json', 'schema.json', 'mine.json']) writeFileSync(path.join(root, 'environments', file), '{}');
+    const checkout = makeCheckout('own-', root);
+    dirs.push(checkout);
+    expect(readdirSync(path.join(checkout, 'environments')).sort()).toEqual(['dev.json', 'prod.json', 'schema.json']);
   });
 });
 

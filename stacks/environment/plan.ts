@@ -1,7 +1,9 @@
+import { DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS, stateBucketStackName, tfcProjectStackName } from './backends';
 import { Cidr, formatAddress, parseCidr } from './cidr';
 import { DEFAULT_REGIONAL_ZONE_COUNT, isZone, vcpusOfMachineType } from './gke';
 import { checkEnvironment } from './rules';
 import type { EnvironmentConfig } from './schema';
+import type { MaintenancePolicy } from '../../modules/multinet-cluster';
 
 /**
  * Everything an environment means, derived once before any construct exists: resource names, NIC order, zone counts,
@@ -30,8 +32,9 @@ export interface EnvironmentPlan {
   /** Where every stack keeps its state, and how the others read it. */
   readonly backend: BackendPlan;
   /**
-   * `bootstrap-<env>`: the stack that creates the backend itself (state bucket, or Terraform Cloud workspaces and
-   * dynamic credentials), deployed once with local state; `undefined` for the local backend.
+   * `bootstrap-<env>`: what an administrator creates for this environment's Terraform Cloud runs (workspaces, dynamic
+   * credentials, the node service account and its grants), deployed with local state; `undefined` unless the backend
+   * is `cloud`. What environments share (a bucket, a Terraform Cloud project) has a stack of its own (`backends.ts`).
    */
   readonly bootstrapStackName?: string;
 }
@@ -47,6 +50,16 @@ export interface GcsBackendPlan {
   readonly bucket: string;
   /** Object prefix of each stack's state: `<prefix>/<env>-<stack>` (Terraform adds `/default.tfstate`). */
   readonly statePrefixes: Readonly<Record<StackKind, string>>;
+  /** Set when this folder creates the bucket (`createBucket`); absent when the bucket exists already. */
+  readonly createdBucket?: CreatedBucketPlan;
+}
+
+/** A state bucket the folder creates, once, in the shared stack `bootstrap-state-<bucket>`. */
+export interface CreatedBucketPlan {
+  readonly stackName: string;
+  readonly project: string;
+  readonly location: string;
+  readonly keepNoncurrentVersions: number;
 }
 
 export interface CloudBackendPlan {
@@ -55,12 +68,18 @@ export interface CloudBackendPlan {
   readonly project: string;
   readonly hostname: string;
   readonly agentPool?: string;
+  /** Set when this folder creates the Terraform Cloud project (`createProject`), in `stackName`, once. */
+  readonly createdProject?: { readonly stackName: string };
+  /** The OIDC issuer's keys, for a Terraform Enterprise Google cannot reach; `undefined`: Google fetches them. */
+  readonly jwksJson?: string;
   /** The workspace of each stack: `<workspacePrefix><env>-<stack>`. */
   readonly workspaces: Readonly<Record<StackKind, string>>;
   /** Workload Identity pool that trusts this organization's runs (4-32 characters). */
   readonly workloadIdentityPoolId: string;
-  /** account_id of the service account the runs impersonate (6-30 characters). */
+  /** account_id of the service account the runs apply as (6-30 characters). */
   readonly runServiceAccountId: string;
+  /** account_id of the read-only service account the network and cluster workspaces plan as (6-30 characters). */
+  readonly planServiceAccountId: string;
 }
 
 /** A VPC and subnet another team owns: read, never created. */
@@ -88,6 +107,13 @@ export interface ClusterPlan {
   readonly authorizedNetworks?: readonly { readonly cidr: string; readonly displayName: string }[];
   /** account_id of the dedicated node service account (6-30 characters). */
   readonly nodeServiceAccountId: string;
+  /**
+   * Who creates the node service account: the cluster stack, or (Terraform Cloud) the administrator's
+   * `bootstrap-<env>`, so that the runs need no IAM administration role.
+   */
+  readonly nodeServiceAccountCreatedBy: 'cluster' | 'bootstrap';
+  /** When GKE may upgrade; `undefined`: at any time. */
+  readonly maintenancePolicy?: MaintenancePolicy;
 }
 
 export interface PrimaryNetworkPlan {
@@ -207,6 +233,8 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
       privateNodes: c.privateNodes,
       authorizedNetworks: c.authorizedNetworks,
       nodeServiceAccountId: `${c.name.slice(0, 23).replace(/-+$/, '')}-nodes`,
+      nodeServiceAccountCreatedBy: backend.type === 'cloud' ? 'bootstrap' : 'cluster',
+      maintenancePolicy: c.maintenance,
     },
     primaryNetwork: {
       existing: primaryExisting,
@@ -256,7 +284,7 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
     }),
     examples: config.examples,
     backend,
-    bootstrapStackName: backend.type === 'local' ? undefined : `${BOOTSTRAP_STACK_PREFIX}${name}`,
+    bootstrapStackName: backend.type === 'cloud' ? `${BOOTSTRAP_STACK_PREFIX}${name}` : undefined,
   };
 }
 
@@ -264,17 +292,33 @@ function deriveBackend(env: string, config: EnvironmentConfig): BackendPlan {
   const b = config.backend;
   if (b.type === 'local') return { type: 'local' };
   if (b.type === 'gcs') {
-    return { type: 'gcs', bucket: b.bucket, statePrefixes: Object.fromEntries(STACK_KINDS.map((k) => [k, `${b.prefix}/${env}-${k}`])) as Record<StackKind, string> };
+    return {
+      type: 'gcs',
+      bucket: b.bucket,
+      statePrefixes: Object.fromEntries(STACK_KINDS.map((k) => [k, `${b.prefix}/${env}-${k}`])) as Record<StackKind, string>,
+      createdBucket: b.createBucket
+        ? {
+            stackName: stateBucketStackName(b.bucket),
+            project: b.bucketProject ?? config.project,
+            location: b.bucketLocation ?? config.region,
+            keepNoncurrentVersions: b.keepNoncurrentVersions ?? DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS,
+          }
+        : undefined,
+    };
   }
+  const accountPrefix = env.slice(0, 21).replace(/-+$/, '');
   return {
     type: 'cloud',
     organization: b.organization,
     project: b.project,
     hostname: b.hostname,
     agentPool: b.agentPool,
+    createdProject: b.createProject ? { stackName: tfcProjectStackName(b.organization, b.project) } : undefined,
+    jwksJson: b.jwksJson,
     workspaces: Object.fromEntries(STACK_KINDS.map((k) => [k, `${b.workspacePrefix}${env}-${k}`])) as Record<StackKind, string>,
     // Pool ids: 4-32 lowercase letters, digits and hyphens; service account ids: 6-30.
     workloadIdentityPoolId: `tfc-${env}`.slice(0, 32).replace(/-+$/, ''),
-    runServiceAccountId: `${env.slice(0, 21).replace(/-+$/, '')}-tfc-runs`,
+    runServiceAccountId: `${accountPrefix}-tfc-runs`,
+    planServiceAccountId: `${accountPrefix}-tfc-plan`,
   };
 }

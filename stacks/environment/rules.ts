@@ -1,5 +1,6 @@
 import { Cidr, addressValue, contains, containsAddress, formatAddress, overlaps, parseCidr } from './cidr';
 import { SUBNET_RESERVED_ADDRESSES, isZone, maxNicsForVcpus, perNodePodBlockPrefix, regionOfZone } from './gke';
+import { maintenanceProblems } from '../../modules/maintenance';
 import type { EnvironmentPlan } from './plan';
 import type { EnvironmentConfig } from './schema';
 
@@ -160,14 +161,13 @@ export function derivedNames(plan: EnvironmentPlan): DerivedName[] {
       { path, kind: 'firewall', value: n.firewallName, namespace: p },
     );
   });
+  // A shared bucket or Terraform Cloud project is created once for the folder (shared-backends rule), not per environment.
   const b = plan.backend;
-  if (b.type === 'gcs') names.push({ path: 'backend.bucket', kind: 'state bucket', value: b.bucket, namespace: 'gcs' });
   if (b.type === 'cloud') {
     names.push(
-      // bootstrap-<env> creates the project: two environments naming the same one would both create it.
-      { path: 'backend.project', kind: 'Terraform Cloud project', value: b.project, namespace: `${b.hostname}/${b.organization}` },
       { path: 'backend', kind: 'Workload Identity pool', value: b.workloadIdentityPoolId, namespace: p },
       { path: 'backend', kind: 'run service account', value: b.runServiceAccountId, namespace: p },
+      { path: 'backend', kind: 'plan service account', value: b.planServiceAccountId, namespace: p },
     );
   }
   return names;
@@ -398,6 +398,20 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       );
     }
   }),
+  environmentRule('maintenance-policy', "The maintenance window and exclusions follow GKE's rules (48 hours in 32 days, exclusion lengths and counts).", ({ plan, report }) => {
+    const policy = plan.cluster.maintenancePolicy;
+    if (!policy) return;
+    for (const p of maintenanceProblems(policy, plan.cluster.releaseChannel)) report(`cluster.maintenance.${p.path}`, p.message);
+  }),
+  environmentRule('created-bucket-settings', "A state bucket's settings are given only when the folder creates it (createBucket).", ({ config, report }) => {
+    const b = config.backend;
+    if (b.type !== 'gcs' || b.createBucket) return;
+    for (const field of ['bucketProject', 'bucketLocation', 'keepNoncurrentVersions'] as const) {
+      if (b[field] !== undefined) {
+        report(`backend.${field}`, `applies only to a bucket this project creates, but createBucket is false (bucket "${b.bucket}" exists already): remove ${field}, or set createBucket: true`);
+      }
+    }
+  }),
   environmentRule('known-waivers', 'Every policy waiver names a policy rule that may be waived, once.', ({ plan, report }) => {
     const seen = new Set<string>();
     plan.waivers.forEach((w, i) => {
@@ -426,6 +440,60 @@ export const FOLDER_RULES: readonly FolderRule[] = [
           report(first.file, first.path, `${name.kind} "${name.value}" ${where} is also created by ${env.file} (${name.path}); each environment needs its own names`);
         } else if (!first) seen.set(key, { file: env.file, path: name.path });
       }
+    }
+  }),
+  folderRule('shared-backends', 'Environments sharing a state bucket or a Terraform Cloud project agree on who creates it, and how.', (environments, report) => {
+    type Shared = { env: LoadedEnvironment; key: string; what: string; settings: Record<string, unknown>; stackName?: string };
+    const shared: Shared[] = environments.flatMap((env): Shared[] => {
+      const b = env.plan.backend;
+      if (b.type === 'gcs') {
+        const c = b.createdBucket;
+        return [{
+          env,
+          key: `gcs|${b.bucket}`,
+          what: `state bucket "${b.bucket}"`,
+          stackName: c?.stackName,
+          settings: c ? { createBucket: true, bucketProject: c.project, bucketLocation: c.location, keepNoncurrentVersions: c.keepNoncurrentVersions } : { createBucket: false },
+        }];
+      }
+      if (b.type === 'cloud') {
+        return [{
+          env,
+          key: `cloud|${b.hostname}|${b.organization}|${b.project}`,
+          what: `Terraform Cloud project "${b.project}" of ${b.hostname}/${b.organization}`,
+          stackName: b.createdProject?.stackName,
+          settings: { createProject: b.createdProject !== undefined },
+        }];
+      }
+      return [];
+    });
+    // One problem per file and field: the first environment (by file name) naming the thing is the reference.
+    const first = new Map<string, Shared>();
+    for (const s of shared) {
+      const ref = first.get(s.key);
+      if (!ref) {
+        first.set(s.key, s);
+        continue;
+      }
+      for (const [field, value] of Object.entries(s.settings)) {
+        const expected = ref.settings[field];
+        if (expected === undefined || value === undefined || expected === value) continue;
+        report(
+          s.env.file,
+          `backend.${field}`,
+          `${s.what} is also named by ${ref.env.file}, where ${field} is ${JSON.stringify(expected)}; here it is ${JSON.stringify(value)} (written or by default): give every environment that names it the same ${field}${s.stackName ?? ref.stackName ? `, as it is created once, by ${s.stackName ?? ref.stackName}` : ''}`,
+        );
+        break;
+      }
+    }
+    // Two different shared things must not land in one bootstrap stack (project names that differ only in case or spaces).
+    const byStack = new Map<string, Shared>();
+    for (const s of shared) {
+      if (!s.stackName) continue;
+      const other = byStack.get(s.stackName);
+      if (other && other.key !== s.key) {
+        report(s.env.file, 'backend.project', `${s.what} and ${other.what} (${other.env.file}) would both be created by stack ${s.stackName}: rename one of the projects`);
+      } else if (!other) byStack.set(s.stackName, s);
     }
   }),
   folderRule('unique-state-locations', 'Two environments never share a state location (a GCS prefix, or one inside another; a Terraform Cloud workspace).', (environments, report) => {

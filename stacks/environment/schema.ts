@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CIDR_SHAPE, checkCidr, isIpv4Address } from './cidr';
 import { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA } from '../../modules/custom-vpc';
+import { MAINTENANCE_EXCLUSION_SCOPES } from '../../modules/maintenance';
+import { DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS, SHARED_BOOTSTRAP_PREFIX } from './backends';
 import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, GKE_VERSION_FORMAT, MIN_GKE_VERSION, isAtLeast, parseGkeVersion } from './gke';
 
 /**
@@ -131,6 +133,35 @@ const cluster = z
         description:
           "Use an existing VPC and subnet for the cluster (eth0) instead of creating them; `nodeCidr`, `podCidr` and `serviceCidr` must then be the subnet's ranges. Required for Shared VPC: GKE wants every node NIC in the host project.",
       }),
+    maintenance: z
+      .strictObject({
+        window: z
+          .strictObject({
+            startTime: z.string().meta({ description: 'Start of the first window, RFC 3339 in UTC (e.g. 2026-01-03T02:00:00Z).' }),
+            endTime: z.string().meta({ description: 'End of the first window, RFC 3339 in UTC; at least 4 hours after startTime.' }),
+            recurrence: z.string().meta({ description: 'RFC 5545 RRULE, in UTC: FREQ=DAILY or FREQ=WEEKLY;BYDAY=<days> (e.g. FREQ=WEEKLY;BYDAY=SA,SU).' }),
+          })
+          .meta({ description: 'The recurring window GKE may upgrade in; it must allow at least 48 hours in any 32 days.' }),
+        exclusions: z
+          .array(
+            z.strictObject({
+              name: z.string().min(1).max(63).meta({ description: 'Name of the exclusion (unique).' }),
+              startTime: z.string().meta({ description: 'Start, RFC 3339 in UTC.' }),
+              endTime: z.string().meta({ description: 'End, RFC 3339 in UTC.' }),
+              scope: z
+                .enum(MAINTENANCE_EXCLUSION_SCOPES)
+                .default('NO_UPGRADES')
+                .meta({ description: 'What is held back: NO_UPGRADES (at most 30 days, at most 3), NO_MINOR_UPGRADES or NO_MINOR_OR_NODE_UPGRADES (at most 180 days).' }),
+            }),
+          )
+          .default([])
+          .meta({ description: 'Periods with no upgrades (e.g. a sales peak); at most 20.' }),
+      })
+      .optional()
+      .meta({
+        description:
+          "When GKE may upgrade the control plane and nodes (the release channel's patches, a raised `version`). Default: at any time.",
+      }),
     authorizedNetworks: z
       .array(authorizedNetwork)
       .optional()
@@ -223,6 +254,16 @@ const bucketName = z
   })
   .refine((v) => !v.startsWith('goog') && !/g[o0][o0]gle/.test(v), { message: 'is not a GCS bucket name: names may not start with "goog" or contain "google"' });
 
+/** A JSON Web Key Set as Google's OIDC providers take it (`oidc.jwks_json`): `{"keys": [ ... ]}`. */
+function isJwks(text: string): boolean {
+  try {
+    const value = JSON.parse(text) as { keys?: unknown };
+    return Array.isArray(value.keys) && value.keys.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** Terraform Cloud / Enterprise names of organizations, agent pools and workspace prefixes: letters, digits, - and _. */
 const tfcName = (what: string, max: number) =>
   z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`), { message: `is not a valid ${what}: at most ${max} letters, digits, - and _` });
@@ -232,13 +273,38 @@ const backend = z
     z.strictObject({ type: z.literal('local').meta({ description: 'State files in `state/` at the project root.' }) }),
     z.strictObject({
       type: z.literal('gcs').meta({ description: 'State in a GCS bucket, at `<prefix>/<env>-<stack>`.' }),
-      bucket: bucketName.meta({ description: 'State bucket; `bootstrap-<env>` creates it.' }),
+      bucket: bucketName.meta({
+        description: 'State bucket. Several environments may share one: each keeps its states under its own `<prefix>/<env>-<stack>`.',
+      }),
       prefix: z
         .string()
         .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: 'is not a GCS object prefix: path segments of letters, digits, ., - and _, separated by /' })
         .max(200)
         .default('gke-multinet')
         .meta({ description: 'Object prefix of every state in the bucket.' }),
+      createBucket: z
+        .boolean()
+        .default(true)
+        .meta({
+          description: `true: the stack \`${SHARED_BOOTSTRAP_PREFIX.gcs}<bucket>\` creates the bucket, once for every environment that names it (they must then agree on its settings). false: the bucket exists already (another team's); nothing creates or changes it.`,
+        }),
+      bucketProject: projectId
+        .optional()
+        .meta({ description: 'Project the bucket is created in (with `createBucket`). Default: the environment project.' }),
+      bucketLocation: z
+        .string()
+        .regex(/^[a-zA-Z0-9-]+$/, { message: 'is not a GCS location (a region such as us-central1, a dual-region or a multi-region such as US)' })
+        .optional()
+        .meta({ description: 'Location of the bucket created (with `createBucket`). Default: the environment region.' }),
+      keepNoncurrentVersions: z
+        .number()
+        .int()
+        .min(1)
+        .max(10000)
+        .optional()
+        .meta({
+          description: `How many earlier versions of each state object the created bucket keeps (with \`createBucket\`); older ones are deleted. Default: ${DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS} (a long apply writes a version about every 20 seconds).`,
+        }),
     }),
     z.strictObject({
       type: z.literal('cloud').meta({ description: 'Terraform Cloud / Enterprise: one workspace per stack, run remotely.' }),
@@ -246,7 +312,13 @@ const backend = z
       project: z
         .string()
         .regex(/^[\w-][\w -]{1,38}[\w-]$/, { message: 'is not a Terraform Cloud project name: 3 to 40 letters, digits, spaces, - and _, not starting or ending with a space' })
-        .meta({ description: 'Terraform Cloud project of the workspaces; `bootstrap-<env>` creates it.' }),
+        .meta({ description: 'Terraform Cloud project of the workspaces. Several environments may share one: each has its own workspaces.' }),
+      createProject: z
+        .boolean()
+        .default(true)
+        .meta({
+          description: `true: the stack \`${SHARED_BOOTSTRAP_PREFIX.cloud}<organization>-<project>\` creates the project, once for every environment that names it. false: the project exists already (another team's); nothing creates or changes it.`,
+        }),
       workspacePrefix: z
         .string()
         .regex(/^[A-Za-z0-9_-]*$/, { message: 'is not a workspace name prefix: letters, digits, - and _ only' })
@@ -257,6 +329,14 @@ const backend = z
         .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, { message: 'is not a host name (e.g. app.terraform.io)' })
         .default('app.terraform.io')
         .meta({ description: 'Terraform Cloud or Terraform Enterprise host.' }),
+      jwksJson: z
+        .string()
+        .refine(isJwks, { message: 'is not a JSON Web Key Set: a JSON object whose "keys" is a non-empty array' })
+        .optional()
+        .meta({
+          description:
+            "The issuer's public keys (the JSON served at `https://<hostname>/.well-known/jwks`), for a Terraform Enterprise that Google cannot reach or whose certificate a private CA signed. Default: Google fetches them from the host. Replace it when the host rotates its signing key.",
+        }),
       agentPool: tfcName('agent pool name', 90)
         .optional()
         .meta({ description: 'Run the workspaces on this existing agent pool (execution mode agent). Needed with `cluster.authorizedNetworks`.' }),

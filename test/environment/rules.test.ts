@@ -72,6 +72,14 @@ const ENVIRONMENT_RULE_CASES: Record<string, { base?: 'dev' | 'prod'; mutate: (e
   'tfc-token-subject': { mutate: (env) => (env.backend = { ...cloud, organization: 'o'.repeat(40), project: 'p'.repeat(40) }), path: 'backend.project' },
   'tfc-authorized-networks': { base: 'prod', mutate: (env) => (env.backend = cloud), path: 'cluster.authorizedNetworks' },
   'known-waivers': { mutate: (env) => (env.policy.waivers[0].rule = 'CKV_GCP_999'), path: 'policy.waivers[0].rule' },
+  'created-bucket-settings': {
+    mutate: (env) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state', createBucket: false, keepNoncurrentVersions: 5 }),
+    path: 'backend.keepNoncurrentVersions',
+  },
+  'maintenance-policy': {
+    mutate: (env) => (env.cluster.maintenance = { window: { startTime: '2026-01-03T02:00:00Z', endTime: '2026-01-03T04:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA' } }),
+    path: 'cluster.maintenance.window.endTime',
+  },
 };
 
 describe('the rule registry', () => {
@@ -241,8 +249,8 @@ describe('folder rules', () => {
     );
   });
 
-  test('rejects a GCS state prefix inside another environment\'s, and the bucket both bootstraps would create', () => {
-    const gcs = (prefix: string) => (env: RawEnvironment) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state', prefix });
+  test('rejects a GCS state prefix inside another environment\'s', () => {
+    const gcs = (prefix: string) => (env: RawEnvironment) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state', prefix, bucketProject: 'acme-admin' });
     const lines = folderProblems({ dev: { mutate: gcs('team') }, prod: { base: 'prod', mutate: gcs('team/dev-network') } });
     expect(lines).toContainEqual({
       rule: 'unique-state-locations',
@@ -252,21 +260,58 @@ describe('folder rules', () => {
       rule: 'unique-state-locations',
       line: 'dev.json: backend.prefix: state gs://acme-multinet-state/team/dev-network overlaps the state of prod.json (backend.prefix: gs://acme-multinet-state/team/dev-network/prod-network); give each environment its own prefix or workspace prefix',
     });
-    expect(lines).toContainEqual({
-      rule: 'unique-names-across-environments',
-      line: 'prod.json: backend.bucket: state bucket "acme-multinet-state" in GCS (bucket names are global) is also created by dev.json (backend.bucket); each environment needs its own names',
-    });
+    expect(lines.every((l) => l.rule === 'unique-state-locations')).toBe(true);
   });
 
-  test('rejects two environments creating the same Terraform Cloud project', () => {
-    const cloud = (env: RawEnvironment) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' });
-    const lines = folderProblems({ dev: { mutate: cloud }, prod: { base: 'prod', mutate: (env) => cloud(env) && (env.backend.agentPool = 'gke-agents') } });
-    expect(lines.map((l) => l.line)).toContain(
-      'prod.json: backend.project: Terraform Cloud project "gke-multinet" in app.terraform.io/acme is also created by dev.json (backend.project); each environment needs its own names',
-    );
+  const gcsIn = (extra: RawEnvironment = {}) => (env: RawEnvironment) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state', ...extra });
+  const cloudIn = (extra: RawEnvironment = {}) => (env: RawEnvironment) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet', ...extra });
+  const named = (name: string, mutate: (env: RawEnvironment) => void) => ({ mutate: (env: RawEnvironment) => ((env.cluster.name = `multinet-${name}`), mutate(env)) });
+
+  test('accepts three environments sharing one bucket and two sharing one Terraform Cloud project', () => {
+    expect(
+      folderProblems({ a: named('a', gcsIn()), b: named('b', gcsIn()), c: named('c', gcsIn({ prefix: 'teams/c' })), t1: named('t1', cloudIn()), t2: named('t2', cloudIn()) }),
+    ).toEqual([]);
+  });
+
+  test('accepts a shared bucket and project that exist already, in every environment naming them', () => {
+    expect(folderProblems({ a: named('a', gcsIn({ createBucket: false })), b: named('b', gcsIn({ createBucket: false })), t1: named('t1', cloudIn({ createProject: false })) })).toEqual([]);
+  });
+
+  test('rejects environments that disagree on creating a shared bucket, naming the field and the other file', () => {
+    expect(folderProblems({ a: named('a', gcsIn()), b: named('b', gcsIn({ createBucket: false })) })).toEqual([
+      {
+        rule: 'shared-backends',
+        line: 'b.json: backend.createBucket: state bucket "acme-multinet-state" is also named by a.json, where createBucket is true; here it is false (written or by default): give every environment that names it the same createBucket, as it is created once, by bootstrap-state-acme-multinet-state',
+      },
+    ]);
+  });
+
+  test('rejects environments in two projects that leave the shared bucket\'s project to their defaults', () => {
+    const lines = folderProblems({ dev: { mutate: gcsIn() }, prod: { base: 'prod', mutate: gcsIn() } });
+    expect(lines).toEqual([
+      {
+        rule: 'shared-backends',
+        line: 'prod.json: backend.bucketProject: state bucket "acme-multinet-state" is also named by dev.json, where bucketProject is "example-dev-project"; here it is "example-prod-project" (written or by default): give every environment that names it the same bucketProject, as it is created once, by bootstrap-state-acme-multinet-state',
+      },
+    ]);
+  });
+
+  test('rejects environments that disagree on creating a shared Terraform Cloud project', () => {
+    expect(folderProblems({ t1: named('t1', cloudIn()), t2: named('t2', cloudIn({ createProject: false })) }).map((l) => l.line)).toEqual([
+      't2.json: backend.createProject: Terraform Cloud project "gke-multinet" of app.terraform.io/acme is also named by t1.json, where createProject is true; here it is false (written or by default): give every environment that names it the same createProject, as it is created once, by bootstrap-tfc-acme-gke-multinet',
+    ]);
+  });
+
+  test('rejects two Terraform Cloud projects whose names would share one bootstrap stack', () => {
+    expect(folderProblems({ t1: named('t1', cloudIn({ project: 'GKE multinet' })), t2: named('t2', cloudIn({ project: 'gke-multinet' })) })).toEqual([
+      {
+        rule: 'shared-backends',
+        line: 't2.json: backend.project: Terraform Cloud project "gke-multinet" of app.terraform.io/acme and Terraform Cloud project "GKE multinet" of app.terraform.io/acme (t1.json) would both be created by stack bootstrap-tfc-acme-gke-multinet: rename one of the projects',
+      },
+    ]);
   });
 
   test('runs every folder rule, and only those, in these tests', () => {
-    expect(FOLDER_RULES.map((r) => r.id).sort()).toEqual(['unique-names-across-environments', 'unique-state-locations']);
+    expect(FOLDER_RULES.map((r) => r.id).sort()).toEqual(['shared-backends', 'unique-names-across-environments', 'unique-state-locations']);
   });
 });

@@ -367,7 +367,7 @@ describe('backend validation', () => {
   });
 
   test('rejects a key of another backend type, listing the keys this one allows', () => {
-    expect(problemsOf((env) => (env.backend = { ...gcs, organization: 'acme' }))).toEqual(['backend.organization: unknown key (a typo?); allowed here: type, bucket, prefix']);
+    expect(problemsOf((env) => (env.backend = { ...gcs, organization: 'acme' }))).toEqual(['backend.organization: unknown key (a typo?); allowed here: type, bucket, prefix, createBucket, bucketProject, bucketLocation, keepNoncurrentVersions']);
   });
 
   test('rejects cloud without an organization', () => {

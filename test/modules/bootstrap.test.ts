@@ -1,7 +1,13 @@
 import { Testing } from 'cdktf';
-import { StateBucket, TfcWorkloadIdentity, TfcWorkloadIdentityProps, TfcWorkspaces, TfcWorkspacesProps } from '../../modules';
+import { NodeServiceAccount, StateBucket, TfcProject, TfcWorkloadIdentity, TfcWorkloadIdentityProps, TfcWorkspaces, TfcWorkspacesProps } from '../../modules';
 
 describe('StateBucket', () => {
+  test('rejects keeping no earlier state version', () => {
+    expect(() => Testing.synthScope((scope) => new StateBucket(scope, 'state', { name: 'acme-state', location: 'us-central1', keepNoncurrentVersions: 0 }))).toThrow(
+      'StateBucket "state": keepNoncurrentVersions 0 must be an integer from 1 to 10000',
+    );
+  });
+
   test('rejects a bucket name GCS refuses', () => {
     expect(() => Testing.synthScope((scope) => new StateBucket(scope, 'state', { name: 'Acme_State', location: 'us-central1' }))).toThrow(
       'StateBucket "state": name "Acme_State" is not a GCS bucket name',
@@ -15,10 +21,12 @@ describe('TfcWorkloadIdentity', () => {
     hostname: 'app.terraform.io',
     organization: 'acme',
     tfcProject: 'gke-multinet',
-    workspaces: { network: { name: 'dev-network', id: 'ws-123' } },
+    workspaces: { network: { name: 'dev-network', id: 'ws-123', planAs: 'plan' } },
     poolId: 'tfc-dev',
     runServiceAccountId: 'dev-tfc-runs',
     roles: [{ role: 'roles/compute.networkAdmin', why: 'networks' }],
+    planServiceAccountId: 'dev-tfc-plan',
+    planRoles: [{ role: 'roles/compute.networkViewer', why: 'networks' }],
   };
   const synth = (overrides: Partial<TfcWorkloadIdentityProps>) => Testing.synthScope((scope) => new TfcWorkloadIdentity(scope, 'gcp', { ...props, ...overrides }));
 
@@ -27,11 +35,19 @@ describe('TfcWorkloadIdentity', () => {
   });
 
   test('rejects a workspace name that would break out of the CEL condition', () => {
-    expect(() => synth({ workspaces: { network: { name: 'dev"||true', id: 'ws-1' } } })).toThrow('may not contain quotes or backslashes');
+    expect(() => synth({ workspaces: { network: { name: 'dev"||true', id: 'ws-1', planAs: 'plan' } } })).toThrow('may not contain quotes or backslashes');
   });
 
   test('rejects a run service account id too short for GCP', () => {
     expect(() => synth({ runServiceAccountId: 'runs' })).toThrow('TfcWorkloadIdentity "gcp": runServiceAccountId "runs" must be 6 to 30 characters');
+  });
+
+  test('rejects a plan service account id too short for GCP', () => {
+    expect(() => synth({ planServiceAccountId: 'plan' })).toThrow('TfcWorkloadIdentity "gcp": planServiceAccountId "plan" must be 6 to 30 characters');
+  });
+
+  test('rejects one account for plans and applies: plans need an identity of their own', () => {
+    expect(() => synth({ planServiceAccountId: 'dev-tfc-runs' })).toThrow('TfcWorkloadIdentity "gcp": planServiceAccountId "dev-tfc-runs" is also runServiceAccountId');
   });
 });
 
@@ -56,5 +72,29 @@ describe('TfcWorkspaces', () => {
 
   test('rejects a Terraform version range: every run must plan with the same version', () => {
     expect(() => synth({ terraformVersion: '~> 1.11' })).toThrow('TfcWorkspaces "tfc": terraformVersion "~> 1.11" must be an exact version');
+  });
+});
+
+describe('TfcProject', () => {
+  test('rejects a project name Terraform Cloud refuses', () => {
+    expect(() => Testing.synthScope((scope) => new TfcProject(scope, 'tfc', { organization: 'acme', name: ' x' }))).toThrow('TfcProject "tfc": name " x" is not a Terraform Cloud project name');
+  });
+});
+
+describe('NodeServiceAccount', () => {
+  test('rejects an account id too short for GCP', () => {
+    expect(() => Testing.synthScope((scope) => new NodeServiceAccount(scope, 'nodes', { project: 'example-dev-project', accountId: 'nodes', clusterName: 'c' }))).toThrow(
+      'NodeServiceAccount "nodes": nodeServiceAccountId "nodes" must be 6 to 30 characters',
+    );
+  });
+});
+
+describe('TfcWorkspaces variables', () => {
+  test('rejects variables for a workspace it does not create', () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        new TfcWorkspaces(scope, 'tfc', { organization: 'acme', projectName: 'p-1', terraformVersion: '1.11.4', workspaces: { network: { name: 'dev-network', description: 'x' } } }).addWorkspaceVariables('cluster', { A: 'b' });
+      }),
+    ).toThrow('TfcWorkspaces "tfc": addWorkspaceVariables names "cluster", which is not one of the workspaces');
   });
 });

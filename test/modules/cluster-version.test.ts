@@ -44,32 +44,48 @@ const offers133 = {
   release_channel_default_version: { RAPID: '1.34.1-gke.1000', REGULAR: '1.33.5-gke.1080000', STABLE: '1.32.9-gke.1000' },
 };
 
-describe('cluster version resolved by terraform at plan time', () => {
-  test('resolves a minor to the newest matching version of its release channel', () => {
+describe('cluster version checked by terraform at plan time', () => {
+  test('keeps the version as written as the floor, whatever patch the channel offers today', () => {
     const result = evaluate({ version: '1.33', releaseChannel: 'REGULAR' }, offers133);
-    expect(result).toMatchObject({ ok: true, values: { cluster: '1.33.5-gke.1080000' } });
+    expect(result).toMatchObject({ ok: true, values: { cluster: '1.33' } });
   });
 
-  test('fails the plan naming the version and what GKE offers when the channel has no match', () => {
+  test('plans the same floor after GKE ships a newer patch: no version change on an unchanged file', () => {
+    const later = { ...offers133, valid_master_versions: ['1.33.7-gke.1200000', ...offers133.valid_master_versions], release_channel_latest_version: { RAPID: '1.33.7-gke.1200000', REGULAR: '1.33.6-gke.1100000' } };
+    expect(evaluate({ version: '1.33', releaseChannel: 'REGULAR' }, later)).toEqual(evaluate({ version: '1.33', releaseChannel: 'REGULAR' }, offers133));
+  });
+
+  test('raises the floor when the file raises the version', () => {
+    const offers134 = { ...offers133, valid_master_versions: ['1.34.1-gke.1000'], release_channel_latest_version: { RAPID: '1.34.1-gke.1000', REGULAR: '1.34.1-gke.1000' } };
+    expect(evaluate({ version: '1.34', releaseChannel: 'REGULAR' }, offers134)).toMatchObject({ ok: true, values: { cluster: '1.34' } });
+  });
+
+  test('fails the plan naming the version and what GKE offers when the version is newer than anything in the channel', () => {
     const result = evaluate({ version: '1.33', releaseChannel: 'STABLE' }, offers133);
     expect(result.ok).toBe(false);
     expect(result.error).toContain('Resource precondition failed');
     expect(result.error).toContain(
-      'GKE offers no version matching "1.33" in the STABLE release channel at us-central1; the channel\'s default is 1.32.9-gke.1000 (versions matching "1.33" outside the channel: 1.33.6-gke.1100000, 1.33.5-gke.1080000).',
+      'Cluster version "1.33" is newer than anything the STABLE release channel offers at us-central1: no version matches it, and the channel\'s default is 1.32.9-gke.1000 (versions matching outside the channel: 1.33.6-gke.1100000, 1.33.5-gke.1080000).',
     );
   });
 
-  test('resolves against every offered version when the cluster has no release channel', () => {
-    const result = evaluate({ version: '1.33', releaseChannel: 'UNSPECIFIED' }, offers133);
-    expect(result).toMatchObject({ ok: true, values: { cluster: '1.33.6-gke.1100000' } });
+  test('passes once the channel has moved past the version: an existing cluster already runs newer', () => {
+    const movedOn = { ...offers133, valid_master_versions: [], latest_master_version: '', release_channel_latest_version: {} };
+    expect(evaluate({ version: '1.30', releaseChannel: 'REGULAR' }, movedOn)).toMatchObject({ ok: true, values: { cluster: '1.30' } });
+  });
+
+  test('checks against every offered version when the cluster has no release channel', () => {
+    expect(evaluate({ version: '1.33', releaseChannel: 'UNSPECIFIED' }, offers133)).toMatchObject({ ok: true, values: { cluster: '1.33' } });
+    const none = { ...offers133, valid_master_versions: [], latest_master_version: '', release_channel_latest_version: {} };
+    expect(evaluate({ version: '1.35', releaseChannel: 'UNSPECIFIED' }, none).error).toContain('Cluster version "1.35" is newer than anything the UNSPECIFIED release channel offers');
   });
 
   test('says "none" when no channel offers the version at all', () => {
     const result = evaluate(
-      { version: '1.30', releaseChannel: 'REGULAR' },
+      { version: '1.35', releaseChannel: 'REGULAR' },
       { ...offers133, valid_master_versions: [], latest_master_version: '', release_channel_latest_version: {} },
     );
-    expect(result.error).toContain('GKE offers no version matching "1.30" in the REGULAR release channel');
+    expect(result.error).toContain('Cluster version "1.35" is newer than anything the REGULAR release channel offers');
     expect(result.error).toContain('outside the channel: none');
   });
 });

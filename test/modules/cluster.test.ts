@@ -35,44 +35,74 @@ describe('MultinetCluster', () => {
     expect(json).not.toHaveDataSourceWithProperties(DataGoogleContainerEngineVersions, {});
   });
 
-  test('resolves a minor version within its release channel at plan time', () => {
+  test('keeps a minor version as written as the control-plane floor, checked within its release channel at plan time', () => {
     const json = synthCluster({ version: '1.33' });
     expect(json).toHaveDataSourceWithProperties(DataGoogleContainerEngineVersions, {
       project: 'example-dev-project',
       location: 'us-central1-c',
       version_prefix: '1.33.',
     });
-    expect(json).toHaveResourceWithProperties(ContainerCluster, {
-      min_master_version: expect.stringMatching(/^\$\{try\(data\.google_container_engine_versions\.gke_versions_[0-9A-F]+\.release_channel_latest_version\.REGULAR, ""\)\}$/),
-    });
+    expect(json).toHaveResourceWithProperties(ContainerCluster, { min_master_version: '1.33' });
   });
 
-  test('resolves a full GKE version exactly', () => {
-    expect(synthCluster({ version: '1.33.5-gke.1080000' })).toHaveDataSourceWithProperties(DataGoogleContainerEngineVersions, {
-      version_prefix: '1.33.5-gke.1080000',
-    });
+  test('keeps a full GKE version exactly', () => {
+    const json = synthCluster({ version: '1.33.5-gke.1080000' });
+    expect(json).toHaveDataSourceWithProperties(DataGoogleContainerEngineVersions, { version_prefix: '1.33.5-gke.1080000' });
+    expect(json).toHaveResourceWithProperties(ContainerCluster, { min_master_version: '1.33.5-gke.1080000' });
   });
 
-  test('fails the plan through a precondition when the channel offers no matching version', () => {
+  test('fails the plan through a precondition when the version is newer than anything the channel offers', () => {
     expect(synthCluster({ version: '1.33', releaseChannel: 'STABLE' })).toHaveResourceWithProperties(ContainerCluster, {
       lifecycle: expect.objectContaining({
         precondition: [
           {
-            condition: expect.stringMatching(/^\$\{contains\(keys\(data\.google_container_engine_versions\.[^.]+\.release_channel_latest_version\), "STABLE"\)\}$/),
-            error_message: expect.stringContaining('GKE offers no version matching "1.33" in the STABLE release channel at us-central1-c'),
+            condition: expect.stringMatching(/^\$\{\(contains\(keys\(data\.google_container_engine_versions\.[^.]+\.release_channel_latest_version\), "STABLE"\) \|\| .+ >= \(tonumber\(split\("\.", "1\.33"\)\[0\]\) \* 1000 \+ tonumber\(split\("\.", "1\.33"\)\[1\]\)\)\)\}$/),
+            error_message: expect.stringContaining('Cluster version "1.33" is newer than anything the STABLE release channel offers at us-central1-c'),
           },
         ],
       }),
     });
   });
 
-  test('resolves against every version GKE offers when the cluster has no release channel', () => {
+  test('checks against every version GKE offers when the cluster has no release channel', () => {
     expect(synthCluster({ version: '1.33', releaseChannel: 'UNSPECIFIED' })).toHaveResourceWithProperties(ContainerCluster, {
-      min_master_version: expect.stringMatching(/\.latest_master_version\}$/),
+      min_master_version: '1.33',
       lifecycle: expect.objectContaining({
-        precondition: [{ condition: expect.stringMatching(/^\$\{\(length\(data\.[^)]+\.valid_master_versions\) >= 1\)\}$/), error_message: expect.any(String) }],
+        precondition: [{ condition: expect.stringMatching(/^\$\{\(length\(data\.[^)]+\.valid_master_versions\) >= 1 \|\| .+default_cluster_version/), error_message: expect.any(String) }],
       }),
     });
+  });
+
+  test('passes the maintenance window and exclusions to GKE', () => {
+    const maintenancePolicy = {
+      window: { startTime: '2026-01-03T02:00:00Z', endTime: '2026-01-03T10:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA,SU' },
+      exclusions: [{ name: 'year-end', startTime: '2026-12-20T00:00:00Z', endTime: '2027-01-05T00:00:00Z' }],
+    };
+    expect(synthCluster({ maintenancePolicy })).toHaveResourceWithProperties(ContainerCluster, {
+      maintenance_policy: {
+        recurring_window: { start_time: '2026-01-03T02:00:00Z', end_time: '2026-01-03T10:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA,SU' },
+        maintenance_exclusion: [{ exclusion_name: 'year-end', start_time: '2026-12-20T00:00:00Z', end_time: '2027-01-05T00:00:00Z', exclusion_options: { scope: 'NO_UPGRADES' } }],
+      },
+    });
+  });
+
+  test('rejects a maintenance window GKE refuses, naming the prop', () => {
+    const window = { startTime: '2026-01-03T02:00:00Z', endTime: '2026-01-03T03:00:00Z', recurrence: 'FREQ=DAILY' };
+    expect(() => synthCluster({ maintenancePolicy: { window } })).toThrow('MultinetCluster "gke": maintenancePolicy.window.endTime: makes a 1-hour window; GKE counts only windows of at least 4 contiguous hours');
+  });
+
+  test('uses a node service account that exists, creating no account and granting no role', () => {
+    const json = synthCluster({ nodeServiceAccount: 'nodes@example-dev-project.iam.gserviceaccount.com' });
+    expect(JSON.parse(json).resource).not.toHaveProperty('google_service_account');
+    expect(JSON.parse(json).resource).not.toHaveProperty('google_project_iam_member');
+    expect(json).toHaveResourceWithProperties(ContainerCluster, { node_config: expect.objectContaining({ service_account: 'nodes@example-dev-project.iam.gserviceaccount.com' }) });
+    expect(Object.values(JSON.parse(json).resource.google_container_cluster)[0]).not.toHaveProperty('depends_on');
+  });
+
+  test('rejects both an existing node service account and an id for a new one', () => {
+    expect(() => synthCluster({ nodeServiceAccount: 'nodes@p.iam.gserviceaccount.com', nodeServiceAccountId: 'other-nodes' })).toThrow(
+      'MultinetCluster "gke": nodeServiceAccount "nodes@p.iam.gserviceaccount.com" names an existing account; nodeServiceAccountId "other-nodes" would create another: give one of them',
+    );
   });
 
   test('rejects a version older than 1.29', () => {

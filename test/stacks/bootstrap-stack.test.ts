@@ -7,40 +7,79 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
 import { WorkspaceSettings } from '@cdktf/provider-tfe/lib/workspace-settings';
 import { NODE_SERVICE_ACCOUNT_ROLES } from '../../modules';
-import { REMOTE_TERRAFORM_VERSION, TFC_RUN_ROLES } from '../../stacks';
-import { stacksOf, synthJson } from '../support/stacks';
+import { REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ROLES } from '../../stacks';
+import { folderOf, stacksOf, synthJson } from '../support/stacks';
 import { PROJECT_ROOT } from '../support/tools';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 const values = (json: Json, type: string): Json[] => Object.values(json.resource?.[type] ?? {});
+const gcs = (extra: Json = {}) => (env: Json) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state', ...extra });
+const cloud = (extra: Json = {}) => (env: Json) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet', ...extra });
 
 describe('bootstrap stacks', () => {
   test('exist only for remote backends', () => {
-    expect(stacksOf().bootstrap).toBeUndefined();
-    expect(stacksOf((env) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state' })).bootstrap?.stackName).toBe('bootstrap-dev');
+    expect(Object.keys(folderOf({ dev: () => {} }).stacks).filter((s) => s.startsWith('bootstrap'))).toEqual([]);
+    expect(Object.keys(folderOf({ dev: gcs() }).stacks).filter((s) => s.startsWith('bootstrap'))).toEqual(['bootstrap-state-acme-multinet-state']);
+    expect(Object.keys(folderOf({ dev: cloud() }).stacks).filter((s) => s.startsWith('bootstrap')).sort()).toEqual(['bootstrap-dev', 'bootstrap-tfc-acme-gke-multinet']);
   });
 
   test("are never selected by `cdktf deploy '<env>-*'`, and select only themselves", () => {
-    const names = ['dev-network', 'dev-cluster', 'dev-workloads', 'bootstrap-dev', 'prod-network', 'bootstrap-prod'];
-    expect(names.filter((n) => minimatch(n, 'dev-*'))).toEqual(['dev-network', 'dev-cluster', 'dev-workloads']);
+    const names = Object.keys(folderOf({ dev: cloud(), prod: gcs() }).stacks);
+    expect(names.filter((n) => minimatch(n, 'dev-*')).sort()).toEqual(['dev-cluster', 'dev-network', 'dev-workloads']);
+    expect(names.filter((n) => minimatch(n, 'prod-*')).sort()).toEqual(['prod-cluster', 'prod-network', 'prod-workloads']);
     expect(names.filter((n) => minimatch(n, 'bootstrap-dev'))).toEqual(['bootstrap-dev']);
   });
 
   test('keep their own state locally, and no environment stack reads it', () => {
-    const stacks = stacksOf((env) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state' }));
-    expect(synthJson(stacks.bootstrap!).terraform.backend).toEqual({ local: { path: '../../../state/bootstrap-dev.tfstate' } });
-    for (const stack of [stacks.network, stacks.cluster, stacks.workloads]) expect(JSON.stringify(synthJson(stack))).not.toContain('bootstrap');
+    const { stacks } = folderOf({ dev: gcs() });
+    expect(synthJson(stacks['bootstrap-state-acme-multinet-state']).terraform.backend).toEqual({ local: { path: '../../../state/bootstrap-state-acme-multinet-state.tfstate' } });
+    for (const stack of ['dev-network', 'dev-cluster', 'dev-workloads']) expect(JSON.stringify(synthJson(stacks[stack]))).not.toContain('bootstrap');
   });
 });
 
-describe('bootstrap-<env> for gcs', () => {
-  const bootstrap = stacksOf((env) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state' }), 'prod').bootstrap!;
+describe('environments sharing a backend', () => {
+  const folder = folderOf({ a: gcs(), b: gcs(), c: gcs({ prefix: 'teams/c' }), t1: cloud(), t2: cloud() });
+  const names = Object.keys(folder.stacks);
+  const resources = (type: string): Json[] => names.flatMap((n) => values(synthJson(folder.stacks[n]), type).map((r) => ({ stack: n, ...r })));
+  const data = (type: string) => names.flatMap((n) => Object.values(synthJson(folder.stacks[n]).data?.[type] ?? {}) as Json[]);
+
+  test('create a shared state bucket once, for three environments', () => {
+    expect(resources('google_storage_bucket').map((b) => [b.stack, b.name])).toEqual([['bootstrap-state-acme-multinet-state', 'acme-multinet-state']]);
+  });
+
+  test('keep each environment state at its own location in the shared bucket', () => {
+    const prefixes = ['a', 'b', 'c'].flatMap((env) => ['network', 'cluster', 'workloads'].map((kind) => synthJson(folder.stacks[`${env}-${kind}`]).terraform.backend.gcs));
+    expect(prefixes.every((b) => b.bucket === 'acme-multinet-state')).toBe(true);
+    expect(new Set(prefixes.map((b) => b.prefix)).size).toBe(9);
+    expect(prefixes.map((b) => b.prefix)).toContain('teams/c/c-network');
+  });
+
+  test('create a shared Terraform Cloud project once, for two environments, each with its own workspaces', () => {
+    expect(resources('tfe_project').map((p) => [p.stack, p.name])).toEqual([['bootstrap-tfc-acme-gke-multinet', 'gke-multinet']]);
+    expect(data('tfe_project')).toEqual([{ organization: 'acme', name: 'gke-multinet' }, { organization: 'acme', name: 'gke-multinet' }]);
+    expect(resources('tfe_workspace').map((w) => w.name).sort()).toEqual(['t1-cluster', 't1-network', 't1-workloads', 't2-cluster', 't2-network', 't2-workloads']);
+  });
+
+  test('deploy the shared project before each environment bootstrap that reads it', () => {
+    expect(folder.stacks['bootstrap-t1'].dependencies.map((d) => d.node.id)).toEqual(['bootstrap-tfc-acme-gke-multinet']);
+  });
+
+  test('create nothing shared when the bucket and the project exist already', () => {
+    const existing = folderOf({ a: gcs({ createBucket: false }), t1: cloud({ createProject: false }) });
+    expect(Object.keys(existing.stacks).filter((s) => s.startsWith('bootstrap')).sort()).toEqual(['bootstrap-t1']);
+    expect(values(synthJson(existing.stacks['bootstrap-t1']), 'tfe_project')).toEqual([]);
+    expect(Object.values(synthJson(existing.stacks['bootstrap-t1']).data.tfe_project)).toEqual([{ organization: 'acme', name: 'gke-multinet' }]);
+  });
+});
+
+describe('bootstrap-state-<bucket>', () => {
+  const bucketStack = (extra: Json = {}) => folderOf({ prod: gcs(extra) }).stacks['bootstrap-state-acme-multinet-state'];
 
   test('creates the state bucket versioned, with uniform access, never public, in the project and region, never force-destroyed', () => {
-    expect(Testing.synth(bootstrap, true)).toHaveResourceWithProperties(StorageBucket, {
+    expect(Testing.synth(bucketStack(), true)).toHaveResourceWithProperties(StorageBucket, {
       name: 'acme-multinet-state',
-      project: 'example-prod-project',
+      project: 'example-dev-project',
       location: 'us-central1',
       versioning: { enabled: true },
       uniform_bucket_level_access: true,
@@ -50,28 +89,43 @@ describe('bootstrap-<env> for gcs', () => {
     });
   });
 
+  test('keeps the newest 100 earlier versions of each state by default (GCS counts the live one among the newer)', () => {
+    expect(Testing.synth(bucketStack(), true)).toHaveResourceWithProperties(StorageBucket, {
+      lifecycle_rule: [{ action: { type: 'Delete' }, condition: { with_state: 'ARCHIVED', num_newer_versions: 101 } }],
+    });
+  });
+
+  test('keeps as many earlier versions as the file says, in the project and location it names', () => {
+    expect(Testing.synth(bucketStack({ keepNoncurrentVersions: 5, bucketProject: 'acme-admin-project', bucketLocation: 'EU' }), true)).toHaveResourceWithProperties(StorageBucket, {
+      project: 'acme-admin-project',
+      location: 'EU',
+      lifecycle_rule: [{ action: { type: 'Delete' }, condition: { with_state: 'ARCHIVED', num_newer_versions: 6 } }],
+    });
+  });
+
   test('enables the Cloud Storage API first', () => {
-    const json = synthJson(bootstrap);
+    const json = synthJson(bucketStack());
     expect(values(json, 'google_project_service').map((s) => s.service)).toEqual(['storage.googleapis.com']);
     expect(values(json, 'google_storage_bucket')[0].depends_on).toEqual([expect.stringMatching(/^google_project_service\./)]);
   });
 });
 
 describe('bootstrap-<env> for cloud', () => {
-  const backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' };
-  const bootstrap = stacksOf((env) => (env.backend = backend)).bootstrap!;
+  const bootstrap = stacksOf(cloud()).bootstrap!;
   const json = synthJson(bootstrap);
   const workspaceId = (kind: string) => `\${tfe_workspace.${Object.keys(json.resource.tfe_workspace).find((k) => k.startsWith(`tfc_workspace-${kind}_`))}.id}`;
+  const account = (name: string) => `\${google_service_account.${Object.keys(json.resource.google_service_account).find((k) => k.startsWith(`${name}_`))}`;
 
-  test('creates the Terraform Cloud project', () => {
-    expect(values(json, 'tfe_project')).toEqual([{ organization: 'acme', name: 'gke-multinet' }]);
+  test('reads the Terraform Cloud project and creates none', () => {
+    expect(values(json, 'tfe_project')).toEqual([]);
+    expect(Object.values(json.data.tfe_project)).toEqual([{ organization: 'acme', name: 'gke-multinet' }]);
   });
 
   test('creates one CLI-driven workspace per stack, in the project, on the pinned Terraform version, without VCS', () => {
     const workspaces = values(json, 'tfe_workspace');
     expect(workspaces.map((w) => w.name).sort()).toEqual(['dev-cluster', 'dev-network', 'dev-workloads']);
     for (const w of workspaces) {
-      expect(w).toMatchObject({ organization: 'acme', project_id: expect.stringMatching(/^\$\{tfe_project\./), terraform_version: REMOTE_TERRAFORM_VERSION });
+      expect(w).toMatchObject({ organization: 'acme', project_id: expect.stringMatching(/^\$\{data\.tfe_project\./), terraform_version: REMOTE_TERRAFORM_VERSION });
       expect(w).not.toHaveProperty('vcs_repo');
       expect(w).not.toHaveProperty('working_directory');
     }
@@ -91,12 +145,22 @@ describe('bootstrap-<env> for cloud', () => {
   });
 
   test('runs on the named agent pool when there is one', () => {
-    const agents = synthJson(stacksOf((env) => (env.backend = { ...backend, agentPool: 'gke-agents' })).bootstrap!);
-    expect(Object.values(agents.data.tfe_agent_pool)).toEqual([{ organization: 'acme', name: 'gke-agents' }]);
-    expect(Testing.synth(stacksOf((env) => (env.backend = { ...backend, agentPool: 'gke-agents' })).bootstrap!, true)).toHaveResourceWithProperties(WorkspaceSettings, {
+    const agents = stacksOf(cloud({ agentPool: 'gke-agents' })).bootstrap!;
+    expect(Testing.synth(agents, true)).toHaveResourceWithProperties(WorkspaceSettings, {
       execution_mode: 'agent',
       agent_pool_id: expect.stringMatching(/^\$\{data\.tfe_agent_pool\./),
     });
+  });
+
+  test('fails the plan, saying how to allow it, when the agent pool admits neither the organization nor the project', () => {
+    const pool = Object.values(synthJson(stacksOf(cloud({ agentPool: 'gke-agents' })).bootstrap!).data.tfe_agent_pool)[0] as Json;
+    expect(pool).toMatchObject({ organization: 'acme', name: 'gke-agents' });
+    expect(pool.lifecycle.postcondition).toEqual([
+      {
+        condition: expect.stringMatching(/^\$\{self\.organization_scoped \|\| contains\(self\.allowed_project_ids, data\.tfe_project\.[^.]+\.id\)\}$/),
+        error_message: expect.stringContaining('allow that project (or all workspaces of the organization), then plan again'),
+      },
+    ]);
   });
 
   test('trusts the Terraform Cloud issuer only for this organization, project and these workspaces', () => {
@@ -109,42 +173,69 @@ describe('bootstrap-<env> for cloud', () => {
     expect(values(json, 'google_iam_workload_identity_pool')).toEqual([expect.objectContaining({ workload_identity_pool_id: 'tfc-dev', project: 'example-dev-project' })]);
   });
 
-  test('gives the run service account exactly the listed roles, grants of node roles only', () => {
-    const bindings = values(json, 'google_project_iam_member');
-    expect(bindings.map((b) => b.role).sort()).toEqual(TFC_RUN_ROLES.map((r) => r.role).sort());
-    const iamAdmin = bindings.find((b) => b.role === 'roles/resourcemanager.projectIamAdmin')!;
-    expect(iamAdmin.condition.expression).toBe(
-      `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([${NODE_SERVICE_ACCOUNT_ROLES.map((r) => `'${r}'`).join(', ')}])`,
-    );
-    expect(bindings.filter((b) => b.condition).map((b) => b.role)).toEqual(['roles/resourcemanager.projectIamAdmin']);
-    expect(bindings.map((b) => b.role)).not.toEqual(expect.arrayContaining(['roles/owner']));
-    expect(bindings.map((b) => b.role)).not.toEqual(expect.arrayContaining(['roles/editor']));
+  test("takes a private Terraform Enterprise issuer's keys from the file", () => {
+    const jwks = '{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"abc","e":"AQAB"}]}';
+    expect(Testing.synth(stacksOf(cloud({ hostname: 'tfe.acme.internal', jwksJson: jwks })).bootstrap!, true)).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
+      oidc: { issuer_uri: 'https://tfe.acme.internal', jwks_json: jwks },
+    });
   });
 
-  test('lets each workspace, by id, impersonate the run service account, and not the whole pool', () => {
-    const users = values(json, 'google_service_account_iam_member');
-    expect(users.map((u) => [u.role, u.member])).toEqual(
-      ['cluster', 'network', 'workloads'].map((kind) => [
-        'roles/iam.workloadIdentityUser',
-        expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{google_iam_workload_identity_pool\\.[^}]+\\.name\\}/attribute\\.terraform_workspace_id/\\$\\{tfe_workspace\\.tfc_workspace-${kind}_[0-9A-F]+\\.id\\}$`)),
-      ]),
-    );
+  test('gives the run service account exactly the listed roles, and none of the IAM administration roles', () => {
+    const runs = values(json, 'google_project_iam_member').filter((b) => b.member.startsWith(account('gcp_run-sa')));
+    expect(runs.map((b) => b.role).sort()).toEqual(TFC_RUN_ROLES.map((r) => r.role).sort());
+    const all = values(json, 'google_project_iam_member').filter((b) => !b.member.startsWith(account('nodes_node-sa'))).map((b) => b.role);
+    for (const role of ['roles/iam.serviceAccountAdmin', 'roles/resourcemanager.projectIamAdmin', 'roles/iam.serviceAccountUser', 'roles/owner', 'roles/editor']) {
+      expect(all).not.toContain(role);
+    }
+    expect(runs.filter((b) => b.condition)).toEqual([]);
   });
 
-  test('hands the runs their dynamic credentials through a variable set of these workspaces, and creates no key', () => {
-    const variables = Object.fromEntries(values(json, 'tfe_variable').map((v) => [v.key, v]));
-    expect(Object.keys(variables).sort()).toEqual(['TFC_GCP_PROVIDER_AUTH', 'TFC_GCP_RUN_SERVICE_ACCOUNT_EMAIL', 'TFC_GCP_WORKLOAD_PROVIDER_NAME']);
-    expect(variables.TFC_GCP_PROVIDER_AUTH).toMatchObject({ category: 'env', value: 'true' });
-    expect(variables.TFC_GCP_RUN_SERVICE_ACCOUNT_EMAIL.value).toMatch(/^\$\{google_service_account\.gcp_run-sa_[0-9A-F]+\.email\}$/);
-    expect(variables.TFC_GCP_WORKLOAD_PROVIDER_NAME.value).toMatch(/^\$\{google_iam_workload_identity_pool_provider\..+\.name\}$/);
+  test('gives the plan service account exactly the read-only roles listed', () => {
+    const plans = values(json, 'google_project_iam_member').filter((b) => b.member.startsWith(account('gcp_plan-sa')));
+    expect(plans.map((b) => b.role).sort()).toEqual(TFC_PLAN_ROLES.map((r) => r.role).sort());
+    expect(plans.map((b) => b.role).every((role) => /Viewer$/.test(role))).toBe(true);
+  });
+
+  test('creates the node service account with its roles, and lets the runs act as that one account only', () => {
+    const nodes = values(json, 'google_project_iam_member').filter((b) => b.member.startsWith(account('nodes_node-sa')));
+    expect(nodes.map((b) => b.role).sort()).toEqual([...NODE_SERVICE_ACCOUNT_ROLES].sort());
+    expect(values(json, 'google_service_account').find((a) => a.account_id === 'multinet-dev-nodes')).toBeDefined();
+    const actAs = values(json, 'google_service_account_iam_member').filter((u) => u.role === 'roles/iam.serviceAccountUser');
+    expect(actAs.map((u) => [u.service_account_id, u.member])).toEqual([[`${account('nodes_node-sa')}.name}`, `${account('gcp_run-sa')}.member}`]]);
+  });
+
+  test('lets the network and cluster workspaces plan as the read-only account and apply as the run account, each phase by workspace id', () => {
+    const users = values(json, 'google_service_account_iam_member').filter((u) => u.role === 'roles/iam.workloadIdentityUser');
+    const member = (attribute: string, kind: string, phase = '') =>
+      expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{google_iam_workload_identity_pool\\.[^}]+\\.name\\}/attribute\\.${attribute}/\\$\\{tfe_workspace\\.tfc_workspace-${kind}_[0-9A-F]+\\.id\\}${phase}$`));
+    expect(users.map((u) => [u.service_account_id, u.member])).toEqual([
+      [`${account('gcp_plan-sa')}.name}`, member('workspace_run_phase', 'cluster', ':plan')],
+      [`${account('gcp_plan-sa')}.name}`, member('workspace_run_phase', 'network', ':plan')],
+      [`${account('gcp_run-sa')}.name}`, member('workspace_run_phase', 'cluster', ':apply')],
+      [`${account('gcp_run-sa')}.name}`, member('workspace_run_phase', 'network', ':apply')],
+      [`${account('gcp_run-sa')}.name}`, member('terraform_workspace_id', 'workloads')],
+    ]);
+    expect(Testing.synth(bootstrap, true)).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
+      attribute_mapping: expect.objectContaining({ 'attribute.workspace_run_phase': 'assertion.terraform_workspace_id + ":" + assertion.terraform_run_phase' }),
+    });
+  });
+
+  test('hands each workspace its plan and apply identities, and the provider through a variable set of these workspaces, and creates no key', () => {
+    const variables = values(json, 'tfe_variable');
+    const shared = Object.fromEntries(variables.filter((v) => v.variable_set_id).map((v) => [v.key, v.value]));
+    expect(shared).toEqual({ TFC_GCP_PROVIDER_AUTH: 'true', TFC_GCP_WORKLOAD_PROVIDER_NAME: expect.stringMatching(/^\$\{google_iam_workload_identity_pool_provider\..+\.name\}$/) });
+    const byWorkspace = (kind: string) => Object.fromEntries(variables.filter((v) => v.workspace_id === workspaceId(kind)).map((v) => [v.key, v.value]));
+    expect(byWorkspace('network')).toEqual({ TFC_GCP_PLAN_SERVICE_ACCOUNT_EMAIL: `${account('gcp_plan-sa')}.email}`, TFC_GCP_APPLY_SERVICE_ACCOUNT_EMAIL: `${account('gcp_run-sa')}.email}` });
+    expect(byWorkspace('cluster')).toEqual(byWorkspace('network'));
+    expect(byWorkspace('workloads')).toEqual({ TFC_GCP_PLAN_SERVICE_ACCOUNT_EMAIL: `${account('gcp_run-sa')}.email}`, TFC_GCP_APPLY_SERVICE_ACCOUNT_EMAIL: `${account('gcp_run-sa')}.email}` });
+    expect(variables.every((v) => v.category === 'env' && v.sensitive === false)).toBe(true);
     expect(values(json, 'tfe_workspace_variable_set').map((a) => a.workspace_id).sort()).toEqual(['network', 'cluster', 'workloads'].map(workspaceId).sort());
-    expect(values(json, 'tfe_variable_set')[0]).not.toHaveProperty('global');
     expect(JSON.stringify(json)).not.toMatch(/google_service_account_key|GOOGLE_CREDENTIALS|"token"/);
   });
 
-  test('are listed in the README, each with why, as the run service account has them', () => {
+  test('are listed in the README, each with why, as the run and plan service accounts have them', () => {
     const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-    for (const r of TFC_RUN_ROLES) expect(readme).toContain(`| \`${r.role}\` | ${r.why} |`);
+    for (const r of [...TFC_RUN_ROLES, ...TFC_PLAN_ROLES]) expect(readme).toContain(`| \`${r.role}\` | ${r.why} |`);
     expect(readme).toContain(`executed remotely on Terraform ${REMOTE_TERRAFORM_VERSION}`);
   });
 

@@ -49,14 +49,27 @@ describe('cluster stack', () => {
     expect(json.data).not.toHaveProperty('google_container_engine_versions');
   });
 
-  test('resolves an environment version at plan time, never as a literal', () => {
+  test("keeps the environment's version as written, checked at plan time within the channel", () => {
     const json = synthJson(stacksOf((env) => (env.cluster.version = '1.33'), 'prod').cluster);
     expect(Object.values(json.data.google_container_engine_versions)).toEqual([
       { project: 'example-prod-project', location: 'us-central1', version_prefix: '1.33.' },
     ]);
-    expect((Object.values(json.resource.google_container_cluster)[0] as { min_master_version: string }).min_master_version).toMatch(
-      /^\$\{try\(data\.google_container_engine_versions\..+\.release_channel_latest_version\.STABLE, ""\)\}$/,
-    );
+    expect((Object.values(json.resource.google_container_cluster)[0] as { min_master_version: string }).min_master_version).toBe('1.33');
+  });
+
+  test("passes prod's maintenance window to the cluster", () => {
+    expect(Testing.synth(prod, true)).toHaveResourceWithProperties(ContainerCluster, {
+      maintenance_policy: { recurring_window: { start_time: '2026-01-03T02:00:00Z', end_time: '2026-01-03T10:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA,SU' } },
+    });
+  });
+
+  test('with Terraform Cloud, runs the nodes as the account bootstrap-<env> creates, and creates none itself', () => {
+    const json = synthJson(stacksOf((env) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' })).cluster);
+    expect(json.resource).not.toHaveProperty('google_service_account');
+    expect(json.resource).not.toHaveProperty('google_project_iam_member');
+    const pools = Object.values(json.resource.google_container_node_pool) as { node_config: { service_account: string }; depends_on?: unknown }[];
+    expect(pools.map((p) => p.node_config.service_account)).toEqual(['multinet-dev-nodes@example-dev-project.iam.gserviceaccount.com']);
+    expect(pools[0]).not.toHaveProperty('depends_on');
   });
 
   test("creates node pools only after the node service account's role bindings", () => {

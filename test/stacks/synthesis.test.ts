@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
-import { buildEnvironment } from '../../stacks';
+import { buildEnvironment, buildSharedBootstraps } from '../../stacks';
 import { loadEnvironmentText } from '../../stacks/environment';
 import { environmentText, RawEnvironment } from '../support/environments';
 import { listFiles } from '../support/synth';
 
-/** Every stack kind: the shipped environments, and dev on each remote backend (with its bootstrap stack). */
+/** Every stack kind: the shipped environments, and dev on each remote backend (with its bootstrap stacks). */
 const ENVIRONMENTS: [string, 'dev' | 'prod', (env: RawEnvironment) => void][] = [
   ['dev', 'dev', () => {}],
   ['prod', 'prod', () => {}],
@@ -24,11 +24,13 @@ function synthesize(withPreparingPass: boolean): string {
   const outdir = mkdtempSync(path.join(tmpdir(), 'synthesis-'));
   dirs.push(outdir);
   const app = new App({ outdir, stackTraces: false });
-  for (const [name, base, mutate] of ENVIRONMENTS) {
+  const plans = ENVIRONMENTS.map(([name, base, mutate]) => {
     const { plan, problems } = loadEnvironmentText(name, environmentText(mutate, base));
     if (!plan) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
     buildEnvironment(app, plan);
-  }
+    return plan;
+  });
+  buildSharedBootstraps(app, plans);
   if (withPreparingPass) {
     for (const stack of app.node.children.filter(TerraformStack.isStack)) {
       stack.prepareStack = () => TerraformStack.prototype.prepareStack.call(stack);
@@ -60,7 +62,7 @@ describe('synthesis without cdktf\'s preparing pass', () => {
   test('writes byte for byte what cdktf writes with it, for every stack kind and backend', () => {
     const slow = synthesize(true);
     const files = listFiles(slow);
-    expect(files.filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(14);
+    expect(files.filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(15);
     expect(listFiles(fast)).toEqual(files);
     for (const file of files) expect({ file, same: readFileSync(path.join(fast, file)).equals(readFileSync(path.join(slow, file))) }).toEqual({ file, same: true });
   });

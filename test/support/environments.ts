@@ -33,3 +33,16 @@ export function planOf(mutate: (env: RawEnvironment) => void = () => {}, base: '
   if (!result.plan) throw new Error(`expected a valid environment, got:\n${result.problems.map((p) => `${p.path}: ${p.message}`).join('\n')}`);
   return result.plan;
 }
+
+/**
+ * The plan of dev.json after `mutate`, saved as `<name>.json`: its own cluster name (`multinet-<name>`), so that several
+ * such environments can share a project, as a folder would.
+ */
+export function planNamed(name: string, mutate: (env: RawEnvironment) => void = () => {}): EnvironmentPlan {
+  const result = loadEnvironmentText(name, environmentText((env) => {
+    env.cluster.name = `multinet-${name}`;
+    mutate(env);
+  }));
+  if (!result.plan) throw new Error(`expected a valid environment, got:\n${result.problems.map((p) => `${p.path}: ${p.message}`).join('\n')}`);
+  return result.plan;
+}

@@ -1,6 +1,6 @@
-import { Testing } from 'cdktf';
-import { buildEnvironment, EnvironmentStacks } from '../../stacks';
-import { planOf, RawEnvironment } from './environments';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { buildEnvironment, buildSharedBootstraps, EnvironmentStacks } from '../../stacks';
+import { planNamed, planOf, RawEnvironment } from './environments';
 
 /** The stacks of a (possibly mutated) shipped environment, built in a test app. */
 export function stacksOf(mutate: (env: RawEnvironment) => void = () => {}, base: 'dev' | 'prod' = 'dev'): EnvironmentStacks {
@@ -11,4 +11,17 @@ export function stacksOf(mutate: (env: RawEnvironment) => void = () => {}, base:
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function synthJson(stack: Parameters<typeof Testing.synth>[0]): Record<string, any> {
   return JSON.parse(Testing.synth(stack, true));
+}
+
+/**
+ * A folder of environments built in one test app, as main.ts builds it: each environment's stacks, then the shared
+ * bootstrap stacks. `environments` maps an environment name to the mutation of dev.json it is.
+ */
+export function folderOf(environments: Record<string, (env: RawEnvironment) => void>): { app: App; stacks: Record<string, TerraformStack> } {
+  const app = Testing.app({ stackTraces: false });
+  const plans = Object.entries(environments).map(([name, mutate]) => planNamed(name, mutate));
+  for (const plan of plans) buildEnvironment(app, plan);
+  buildSharedBootstraps(app, plans);
+  const stacks = Object.fromEntries(app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c)).map((s) => [s.node.id, s]));
+  return { app, stacks };
 }

@@ -1,17 +1,26 @@
 import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from './tools';
 
-/** What a checkout holds (besides node_modules): copied to make a second checkout in another folder. */
-const CHECKOUT_ENTRIES = ['main.ts', 'stacks', 'modules', 'charts', 'environments', 'cdktf.json', 'package.json', 'tsconfig.json'];
+/** What a checkout holds (besides node_modules and environments/): copied to make a second checkout in another folder. */
+const CHECKOUT_ENTRIES = ['main.ts', 'stacks', 'modules', 'charts', 'cdktf.json', 'package.json', 'tsconfig.json'];
 
-/** A fresh copy of the project in a temporary folder, sharing node_modules through a symlink. */
-export function makeCheckout(prefix = 'checkout-'): string {
+/**
+ * The environment files the project ships. Tests that pin shipped content name these; a user's own file in
+ * `environments/` is never copied into a checkout, so it can never change what a test synthesizes.
+ */
+export const SHIPPED_ENVIRONMENT_FILES = ['dev.json', 'prod.json', 'schema.json'] as const;
+
+/**
+ * A fresh copy of the project (from `root`, the project itself by default) in a temporary folder, sharing
+ * node_modules through a symlink, with only the shipped environments.
+ */
+export function makeCheckout(prefix = 'checkout-', root = PROJECT_ROOT): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   for (const entry of CHECKOUT_ENTRIES) {
-    const from = path.join(PROJECT_ROOT, entry);
+    const from = path.join(root, entry);
     try {
       statSync(from);
     } catch {
@@ -19,6 +28,8 @@ export function makeCheckout(prefix = 'checkout-'): string {
     }
     cpSync(from, path.join(dir, entry), { recursive: true });
   }
+  mkdirSync(path.join(dir, 'environments'));
+  for (const file of SHIPPED_ENVIRONMENT_FILES) cpSync(path.join(root, 'environments', file), path.join(dir, 'environments', file));
   symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return dir;
 }
