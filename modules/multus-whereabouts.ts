@@ -112,8 +112,16 @@ export class MultusWhereabouts extends Construct {
   readonly release: Release;
   /** Created namespaces, by name; for networks known only to Terraform, one `for_each` resource under the key `*`. */
   readonly namespaces: ReadonlyMap<string, NamespaceV1>;
-  /** `<namespace>/<name>` of each attachment, in order: the value for `k8s.v1.cni.cncf.io/networks`. */
+  /** `<namespace>/<name>` of each attachment, in order. */
   readonly attachmentRefs: readonly string[];
+  /**
+   * By namespace of the attachments: the value of `k8s.v1.cni.cncf.io/networks` that attaches a pod of that namespace
+   * to every network it may use. Multus runs with namespace isolation, so a pod may use the attachments of its own
+   * namespace and of `default`, the one global namespace when `globalNamespaces` is unset (multus-cni
+   * docs/configuration.md, "Namespace isolation"; pkg/types/conf.go defaultNonIsolatedNamespace); in the networks'
+   * order, so `net1`, `net2`, … follow the file.
+   */
+  readonly podAnnotations: Readonly<Record<string, string>>;
   /** The guide's sample pods, by attachment reference (or under `*`, as above), when `samplePods` is set. */
   readonly samplePods: ReadonlyMap<string, PodV1>;
 
@@ -190,6 +198,10 @@ export class MultusWhereabouts extends Construct {
         dependsOn: [namespace],
       });
       this.attachmentRefs = Token.asList(hclValue(() => `[for n in ${list.text()} : "\${${ns('n')}}/\${n.name}"]`));
+      this.podAnnotations = hclValue(
+        () =>
+          `{ for pod_ns in distinct([for n in ${list.text()} : ${ns('n')}]) : pod_ns => join(",", [for n in ${list.text()} : "\${${ns('n')}}/\${n.name}" if ${ns('n')} == pod_ns || ${ns('n')} == "default"]) }`,
+      );
       const enabled = hclOperand(this, 'sample-pods', props.samplePods ?? false);
       const samples = TerraformIterator.fromMap(hclValue(() => `${enabled.text()} ? { for n in ${list.text()} : "\${${ns('n')}}/\${n.name}" => n } : {}`));
       this.samplePods = new Map([
@@ -246,6 +258,13 @@ export class MultusWhereabouts extends Construct {
       dependsOn: [...namespaces.values()],
     });
     this.attachmentRefs = networks.map((n) => `${n.namespace ?? 'default'}/${n.name}`);
+    const attachmentNamespaces = [...new Set(networks.map((n) => n.namespace ?? 'default'))];
+    this.podAnnotations = Object.fromEntries(
+      attachmentNamespaces.map((podNamespace) => [
+        podNamespace,
+        this.attachmentRefs.filter((ref) => ref.startsWith(`${podNamespace}/`) || ref.startsWith('default/')).join(','),
+      ]),
+    );
 
     const samplePods = new Map<string, PodV1>();
     if (props.samplePods === true) {

@@ -311,9 +311,10 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
   m.output({ name: 'release_namespace', description: 'Namespace of the Helm release.', value: multus.release.namespace });
   m.output({ name: 'network_attachments', description: '`<namespace>/<name>` of every NetworkAttachmentDefinition, in order.', value: multus.attachmentRefs });
   m.output({
-    name: 'pod_annotation',
-    description: 'Annotation that attaches a pod to every network (net1, net2, … in this order).',
-    value: `k8s.v1.cni.cncf.io/networks: ${Fn.join(',', multus.attachmentRefs as string[])}`,
+    name: 'pod_annotations',
+    description:
+      'By pod namespace: the value of the pod annotation `k8s.v1.cni.cncf.io/networks` that attaches a pod of that namespace to every network it may use (Multus namespace isolation: its own namespace and default), in order (net1, net2, …).',
+    value: multus.podAnnotations,
   });
   return m;
 }

@@ -81,9 +81,10 @@ export class WorkloadsStack extends EnvironmentStack {
         ]),
       ),
     });
-    new TerraformOutput(this, WORKLOADS_OUTPUTS.podAnnotation, {
-      description: 'Annotation that attaches a pod to every additional network (net1, net2, … in this order).',
-      value: `k8s.v1.cni.cncf.io/networks: ${this.multus.attachmentRefs.join(',')}`,
+    new TerraformOutput(this, WORKLOADS_OUTPUTS.podAnnotations, {
+      description:
+        'By pod namespace: the value of the pod annotation `k8s.v1.cni.cncf.io/networks` that attaches a pod of that namespace to every network it may use (Multus namespace isolation: its own namespace and default), in the networks\' order (net1, net2, …).',
+      value: this.multus.podAnnotations,
     });
     const testNamespaces = [...new Set(plan.additionalNetworks.map((n) => n.attachment.namespace))];
     new TerraformOutput(this, WORKLOADS_OUTPUTS.verify, {
@@ -105,4 +106,4 @@ export class WorkloadsStack extends EnvironmentStack {
 }
 
 /** Output names of the workloads stack. */
-export const WORKLOADS_OUTPUTS = { attachments: 'network_attachments', podAnnotation: 'pod_annotation', verify: 'verify_commands' } as const;
+export const WORKLOADS_OUTPUTS = { attachments: 'network_attachments', podAnnotations: 'pod_annotations', verify: 'verify_commands' } as const;

@@ -126,9 +126,9 @@ module "multus" {
   depends_on  = [module.cluster]
 }
 
-output "pod_annotation" {
+output "pod_annotations" {
   description = "Annotation that attaches a pod to every additional network."
-  value       = module.multus.pod_annotation
+  value       = module.multus.pod_annotations
 }
 
 output "verify" {

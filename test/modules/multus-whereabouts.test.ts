@@ -6,6 +6,7 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
 import { MultusWhereabouts, MultusWhereaboutsProps, NetworkAttachment, SAMPLE_POD_IMAGE, helmSetEntries } from '../../modules';
 import { parseYamlDocuments } from '../support/helm';
+import { applyWithTerraform } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
 
 const dataplane: NetworkAttachment = { name: 'dataplane', master: 'eth1', range: '172.16.1.0/24' };
@@ -158,5 +159,22 @@ describe('helmSetEntries', () => {
       { name: 'n', value: '3', type: 'auto' },
       { name: 'b', value: 'true', type: 'auto' },
     ]);
+  });
+});
+
+describe('the HCL module output pod_annotations, evaluated by terraform', () => {
+  const output = () => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'modules', 'terraform', 'multus-whereabouts', 'main.tf.json'), 'utf8')).output.pod_annotations.value as string;
+
+  test('gives each attachment namespace the attachments of its own namespace and of default, in order', () => {
+    const networks = [
+      { name: 'dataplane', namespace: null },
+      { name: 'storage', namespace: 'storage' },
+      { name: 'backup', namespace: 'storage' },
+      { name: 'edge', namespace: 'edge' },
+    ];
+    expect(applyWithTerraform({ networks }, { annotations: { value: output() } })).toMatchObject({
+      ok: true,
+      values: { annotations: { default: 'default/dataplane', storage: 'default/dataplane,storage/storage,storage/backup', edge: 'default/dataplane,edge/edge' } },
+    });
   });
 });

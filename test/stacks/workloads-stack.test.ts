@@ -100,7 +100,18 @@ describe('workloads stack', () => {
         test_addresses: ['172.16.2.253', '172.16.2.254'],
       },
     });
-    expect(outputs.pod_annotation.value).toBe('k8s.v1.cni.cncf.io/networks: default/dataplane,storage/storage');
+  });
+
+  test('outputs one annotation per namespace, with only the attachments Multus lets a pod of that namespace use', () => {
+    expect(synthJson(prod).output.pod_annotations.value).toEqual({ default: 'default/dataplane', storage: 'default/dataplane,storage/storage' });
+  });
+
+  test('leaves out of a namespace\'s annotation the attachments of another namespace that is not default', () => {
+    const stacks = stacksOf((env) => {
+      env.additionalNetworks[0].attachment.namespace = 'dataplane';
+      env.additionalNetworks[1].attachment.namespace = 'storage';
+    }, 'prod');
+    expect(synthJson(stacks.workloads).output.pod_annotations.value).toEqual({ dataplane: 'dataplane/dataplane', storage: 'storage/storage' });
   });
 
   test('outputs the helm test command that verifies the attachments, without --logs (the tests are Jobs)', () => {
