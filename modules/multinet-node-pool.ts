@@ -156,6 +156,13 @@ export class MultinetNodePool extends Construct {
       },
       networkConfig: {
         enablePrivateNodes: props.privateNodes ?? true,
+        // Bare names, also for a Shared VPC host project's networks. GKE's API (cluster_service.proto,
+        // AdditionalNodeNetworkConfig / AdditionalPodNetworkConfig) calls these "Name of the VPC/subnetwork" and has no
+        // project field; gcloud's reference and the provider's acceptance test (v6.50.0,
+        // TestAccContainerNodePool_withMultiNicNetworkConfig: `.name`, empty second plan) use names; the provider sends
+        // them verbatim and they force replacement, so a form GKE echoes differently would replace every pool at the
+        // second plan. GKE wants every NIC of a Shared VPC cluster in the host project, where it resolves the names.
+        // What GKE returns for a host-project NIC is not documented: README, "Shared VPC", says how to confirm it.
         ...(Array.isArray(networks)
           ? {
               additionalNodeNetworkConfigs: networks.map((n) => ({ network: n.network, subnetwork: n.subnetwork })),

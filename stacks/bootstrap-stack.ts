@@ -44,8 +44,8 @@ export const TFC_PLAN_ROLES: readonly RunRole[] = [
   { role: 'roles/container.clusterViewer', why: 'cluster stack: reads the cluster, its node pools and the versions GKE offers (google_container_engine_versions)' },
 ];
 
-/** Why the node pools' runs may act as the node service account. */
-const ACT_AS_NODES = 'cluster stack: node pools run as the node service account, which needs iam.serviceAccounts.actAs on that account';
+/** Why the applies may act as the node service account (granted on that account, not on the project). */
+export const TFC_RUN_ACT_AS_NODES = 'cluster stack: node pools run as the node service account, which needs iam.serviceAccounts.actAs on that account';
 
 /** Which stack reads which: the network stack's state is read by the cluster and workloads stacks, the cluster's by workloads. */
 const STATE_CONSUMERS = { network: ['cluster', 'workloads'], cluster: ['workloads'], workloads: [] } as const;
@@ -124,7 +124,7 @@ export class BootstrapStack extends LocalBootstrapStack {
       roles: TFC_RUN_ROLES,
       planServiceAccountId: backend.planServiceAccountId,
       planRoles: TFC_PLAN_ROLES,
-      actAs: [{ key: 'nodes', serviceAccount: nodes.serviceAccount.name, why: ACT_AS_NODES }],
+      actAs: [{ key: 'nodes', serviceAccount: nodes.serviceAccount.name, why: TFC_RUN_ACT_AS_NODES }],
       dependsOn: apis.services,
     });
     // Dynamic provider credentials: the runs exchange their workload identity token for a service account's.

@@ -9,7 +9,7 @@ import { TerraformModule } from './terraform-module';
  */
 
 /** Semver of the HCL modules (git tags `v<version>`); every change is in modules/terraform/CHANGELOG.md. */
-export const MODULE_VERSION = '0.3.0';
+export const MODULE_VERSION = '0.4.0';
 
 /** Provider version ranges: the versions the bindings were generated for, up to the next major. */
 const GOOGLE = { source: 'hashicorp/google', version: '>= 6.50, < 8' };
@@ -128,7 +128,7 @@ export function multinetClusterModule(app: App): TerraformModule {
   const version = m.variable({
     name: 'min_master_version',
     type: 'string',
-    description: "Minimum control-plane version: a minor (`1.33`) or a full GKE version (`1.33.5-gke.1080000`), 1.29 or later, resolved at plan time to the newest matching version of the release channel (the plan fails when the channel offers none); null for the channel's default.",
+    description: "Minimum control-plane version: a minor (`1.33`) or a full GKE version (`1.33.5-gke.1080000`), 1.29 or later, kept as written as the control-plane floor (GKE takes `1.33` as the newest 1.33 patch), so a plan never upgrades on its own: patches come through the release channel and a raised value upgrades; the plan fails when the version is newer than anything the channel offers. null for the channel's default.",
     default: null,
     validation: [
       {

@@ -345,6 +345,32 @@ describe('backend validation', () => {
     expect(problemsOf((env) => (env.backend = cloud))).toEqual([]);
   });
 
+  test('accepts a bucket that exists already, and the settings of one it creates', () => {
+    expect(problemsOf((env) => (env.backend = { ...gcs, createBucket: false }))).toEqual([]);
+    expect(problemsOf((env) => (env.backend = { ...gcs, bucketProject: 'acme-admin', bucketLocation: 'EU', keepNoncurrentVersions: 10 }))).toEqual([]);
+  });
+
+  test('rejects keeping no earlier state version', () => {
+    expect(problemsOf((env) => (env.backend = { ...gcs, keepNoncurrentVersions: 0 }))).toEqual(['backend.keepNoncurrentVersions: 0 is out of range; must be at least 1']);
+  });
+
+  test('rejects settings of a bucket the file says exists already, naming each', () => {
+    expect(problemsOf((env) => (env.backend = { ...gcs, createBucket: false, bucketLocation: 'EU', keepNoncurrentVersions: 5 }))).toEqual([
+      'backend.bucketLocation: applies only to a bucket this project creates, but createBucket is false (bucket "acme-gke-multinet-state" exists already): remove bucketLocation, or set createBucket: true',
+      'backend.keepNoncurrentVersions: applies only to a bucket this project creates, but createBucket is false (bucket "acme-gke-multinet-state" exists already): remove keepNoncurrentVersions, or set createBucket: true',
+    ]);
+  });
+
+  test('accepts a Terraform Cloud project that exists already, and a private issuer\'s keys', () => {
+    expect(problemsOf((env) => (env.backend = { ...cloud, createProject: false, hostname: 'tfe.acme.internal', jwksJson: '{"keys":[{"kty":"RSA","kid":"k","n":"x","e":"AQAB"}]}' }))).toEqual([]);
+  });
+
+  test('rejects issuer keys that are not a JSON Web Key Set', () => {
+    expect(problemsOf((env) => (env.backend = { ...cloud, jwksJson: '{"kty":"RSA"}' }))).toEqual([
+      'backend.jwksJson: "{\\"kty\\":\\"RSA\\"}" is not a JSON Web Key Set: a JSON object whose "keys" is a non-empty array',
+    ]);
+  });
+
   test('rejects an unknown backend type, naming the allowed ones', () => {
     expect(problemsOf((env) => (env.backend = { type: 's3', bucket: 'x' }))).toEqual(['backend.type: "s3" is not allowed; use one of "local", "gcs", "cloud"']);
   });

@@ -7,7 +7,7 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
 import { WorkspaceSettings } from '@cdktf/provider-tfe/lib/workspace-settings';
 import { NODE_SERVICE_ACCOUNT_ROLES } from '../../modules';
-import { REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ROLES } from '../../stacks';
+import { REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES } from '../../stacks';
 import { folderOf, stacksOf, synthJson } from '../support/stacks';
 import { PROJECT_ROOT } from '../support/tools';
 
@@ -29,6 +29,14 @@ describe('bootstrap stacks', () => {
     expect(names.filter((n) => minimatch(n, 'dev-*')).sort()).toEqual(['dev-cluster', 'dev-network', 'dev-workloads']);
     expect(names.filter((n) => minimatch(n, 'prod-*')).sort()).toEqual(['prod-cluster', 'prod-network', 'prod-workloads']);
     expect(names.filter((n) => minimatch(n, 'bootstrap-dev'))).toEqual(['bootstrap-dev']);
+  });
+
+  test('keep their state where the README says, in state/, which git ignores as the README says', () => {
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const gitignore = readFileSync(path.join(PROJECT_ROOT, '.gitignore'), 'utf8').split('\n');
+    expect(gitignore).toContain('state/');
+    expect(readme).toContain('the bootstrap stacks keep **local state**, in\n`state/bootstrap-*.tfstate`. Like every local state, `state/` is git-ignored (`.gitignore`)');
+    expect(readme).not.toMatch(/commit it to a private repository/);
   });
 
   test('keep their own state locally, and no environment stack reads it', () => {
@@ -236,6 +244,7 @@ describe('bootstrap-<env> for cloud', () => {
   test('are listed in the README, each with why, as the run and plan service accounts have them', () => {
     const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
     for (const r of [...TFC_RUN_ROLES, ...TFC_PLAN_ROLES]) expect(readme).toContain(`| \`${r.role}\` | ${r.why} |`);
+    expect(readme).toContain(`| \`roles/iam.serviceAccountUser\` on the node service account only | ${TFC_RUN_ACT_AS_NODES} |`);
     expect(readme).toContain(`executed remotely on Terraform ${REMOTE_TERRAFORM_VERSION}`);
   });
 
