@@ -139,21 +139,12 @@ export class TfcWorkloadIdentity extends Construct {
     });
     this.providerName = this.provider.name;
 
-    this.runServiceAccount = new ServiceAccount(this, 'run-sa', {
-      project: props.project,
-      accountId: props.runServiceAccountId,
-      displayName: `Terraform Cloud applies of ${names.join(', ')}`,
-      description: 'Impersonated by the runs through Workload Identity Federation; it has no key',
-      dependsOn,
-    });
+    // Keyless accounts the runs impersonate through Workload Identity Federation: one applies, one only plans.
+    const account = (id: string, accountId: string, displayName: string, description: string) =>
+      new ServiceAccount(this, id, { project: props.project, accountId, displayName: `${displayName} of ${names.join(', ')}`, description, dependsOn });
+    this.runServiceAccount = account('run-sa', props.runServiceAccountId, 'Terraform Cloud applies', 'Impersonated by the runs through Workload Identity Federation; it has no key');
     this.runServiceAccountEmail = this.runServiceAccount.email;
-    this.planServiceAccount = new ServiceAccount(this, 'plan-sa', {
-      project: props.project,
-      accountId: props.planServiceAccountId,
-      displayName: `Terraform Cloud plans of ${names.join(', ')}`,
-      description: 'Read-only identity of the plans, impersonated through Workload Identity Federation; it has no key',
-      dependsOn,
-    });
+    this.planServiceAccount = account('plan-sa', props.planServiceAccountId, 'Terraform Cloud plans', 'Read-only identity of the plans, impersonated through Workload Identity Federation; it has no key');
     this.planServiceAccountEmail = this.planServiceAccount.email;
 
     const grant = (prefix: string, account: ServiceAccount, roles: readonly RunRole[]) => {
