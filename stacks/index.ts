@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
 import { BootstrapStack, StateBucketStack, TfcProjectStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
 import type { EnvironmentPlan } from './environment';
@@ -43,13 +43,8 @@ export function buildSharedBootstraps(scope: Construct, plans: readonly Environm
       stacks.set(stackName, new TfcProjectStack(scope, { stackName, hostname: b.hostname, organization: b.organization, project: b.project }));
     }
   }
-  // bootstrap-<env> reads the project the shared stack creates: `cdktf deploy` orders the two.
-  for (const plan of plans) {
-    const b = plan.backend;
-    if (b.type !== 'cloud' || !b.createdProject || !plan.bootstrapStackName) continue;
-    const bootstrap = scope.node.tryFindChild(plan.bootstrapStackName);
-    if (bootstrap instanceof TerraformStack) bootstrap.addDependency(stacks.get(b.createdProject.stackName)!);
-  }
+  // No stack dependency from bootstrap-<env> on the project's stack: `cdktf deploy bootstrap-<env>` alone (a day-2
+  // change) would then refuse to run without the project's stack selected too. The README orders the first deploy.
   return [...stacks.values()];
 }
 
