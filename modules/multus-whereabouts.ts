@@ -3,6 +3,7 @@ import { IResolvable, ITerraformDependable, TerraformIterator, Token } from 'cdk
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
 import { Release, ReleaseConfig, ReleaseSet, ReleaseSetListStruct } from '@cdktf/provider-helm/lib/release';
+import { DataKubernetesNodes } from '@cdktf/provider-kubernetes/lib/data-kubernetes-nodes';
 import { hclExpression, hclOperand, hclTemplate, hclValue } from './hcl-expression';
 import { checkCidr, checkInteger } from './validate';
 
@@ -72,10 +73,17 @@ export interface MultusWhereaboutsProps {
    */
   readonly samplePodImage?: string;
   /**
-   * Seconds Helm waits for the DaemonSet to be ready on every node before rolling back.
+   * Seconds Helm waits for the DaemonSet to be ready on every node; past that the apply fails and the release stays
+   * as far as it got (no rollback, no uninstall).
    * @default 600
    */
   readonly timeoutSeconds?: number;
+  /**
+   * The cross-node `helm test` must put its two pods on two nodes (chart value `tests.requireCrossNode`): set it when
+   * the cluster has two nodes or more, so a PASS always means traffic between nodes was checked.
+   * @default false: preferred only; pods that share a node pass with a notice
+   */
+  readonly requireCrossNodeTest?: boolean | IResolvable;
   /**
    * Release revisions Helm keeps.
    * @default 5
@@ -139,16 +147,37 @@ export class MultusWhereabouts extends Construct {
         namespace: props.namespace ?? 'kube-system',
         // kube-system always exists; attachment namespaces are created here.
         createNamespace: false,
-        // A failed install or upgrade rolls back instead of leaving nodes half-configured.
-        atomic: true,
+        // No rollback on a timeout: with `atomic`, one NotReady node (Multus can never be ready there, yet the
+        // DaemonSet counts it) would roll a working upgrade back, or uninstall a first install, taking Multus off
+        // every node. The apply fails instead, the release stays where it got, and the plan-time check below says
+        // which node is down before anything is tried.
+        atomic: false,
         cleanupOnFail: true,
+        // Helm waits for Multus on every node (the chart's surge rollout makes the DaemonSet count every node) before
+        // the sample pods, and later the test pods, may start: a pod that starts before Multus never gets net1.
         wait: true,
         timeout,
         maxHistory,
         // helm lint at plan time: a bad value fails the plan, not the apply.
         lint: true,
         ...values,
+        lifecycle: {
+          precondition: [
+            {
+              condition: hclValue(() => `length(${notReady()}) == 0`),
+              errorMessage: hclTemplate(
+                () =>
+                  `Node(s) \${join(", ", ${notReady()})} are not Ready: Multus cannot become ready there, and Helm would wait for it until the timeout. Wait for GKE to repair the node, or drain and delete it (kubectl drain <node> --ignore-daemonsets --delete-emptydir-data; kubectl delete node <node>), then plan again (runbook: "A node is down").`,
+              ),
+            },
+          ],
+        },
       });
+    // Every node's Ready condition, read at plan time: Helm's wait counts every node the DaemonSet targets, and the
+    // DaemonSet tolerates every taint, NotReady included (helm pkg/kube/ready.go daemonSetReady).
+    const nodes = new DataKubernetesNodes(this, 'nodes', {});
+    const notReady = () =>
+      `[for n in ${nodes.fqn}.nodes : n.metadata[0].name if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])]`;
     // The guide's sample pods are not part of the release: a pod created with the DaemonSet can start on a node before
     // Multus has written its configuration there and then never gets net1. The release waits until Multus is ready on
     // every node (the chart's surge rollout makes Helm's wait count every node), and only then are these created.
@@ -179,6 +208,7 @@ export class MultusWhereabouts extends Construct {
         lifecycle: { ignoreChanges: [`metadata[0].annotations["${NETWORK_STATUS_ANNOTATION}"]`] },
       });
 
+    const requireCrossNode = hclOperand(this, 'require-cross-node-test', props.requireCrossNodeTest ?? false);
     if (!Array.isArray(props.networks)) {
       // Networks known only to Terraform: the same objects, through yamlencode and for_each (see hcl-expression.ts).
       const list = hclOperand(this, 'networks', props.networks);
@@ -192,7 +222,7 @@ export class MultusWhereabouts extends Construct {
         values: [
           hclExpression(
             () =>
-              `yamlencode({ networks = [for n in ${list.text()} : { name = n.name, namespace = ${ns('n')}, master = n.master, mode = coalesce(n.mode, "l2"), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end }] })`,
+              `yamlencode({ networks = [for n in ${list.text()} : { name = n.name, namespace = ${ns('n')}, master = n.master, mode = coalesce(n.mode, "l2"), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end }], tests = { requireCrossNode = ${requireCrossNode.text()} } })`,
           ),
         ],
         dependsOn: [namespace],
@@ -251,6 +281,7 @@ export class MultusWhereabouts extends Construct {
         ...(n.rangeStart ? { rangeStart: n.rangeStart } : {}),
         ...(n.rangeEnd ? { rangeEnd: n.rangeEnd } : {}),
       })),
+      ...(props.requireCrossNodeTest !== undefined ? { tests: { requireCrossNode: props.requireCrossNodeTest as boolean } } : {}),
     });
     this.release = release({
       set: values.set,

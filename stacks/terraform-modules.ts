@@ -276,7 +276,7 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
   const networks = m.variable({
     name: 'networks',
     type: 'list(object({ name = string, namespace = optional(string, "default"), master = string, mode = optional(string, "l2"), range = string, exclude = optional(list(string), []), range_start = optional(string, ""), range_end = optional(string, "") }))',
-    description: 'One NetworkAttachmentDefinition per network: IPVLAN on the node NIC `master` (eth1 for the first additional network, …), Whereabouts addresses from `range` (the pod secondary range CIDR), minus `exclude`, within `range_start`..`range_end` when set. The last two addresses below the broadcast address of each range are reserved for helm test.',
+    description: 'One NetworkAttachmentDefinition per network: IPVLAN on the node NIC `master` (eth1 for the first additional network, …), Whereabouts addresses from `range` (the pod secondary range CIDR), minus `exclude`, within `range_start`..`range_end` when set.',
     validation: [
       { condition: 'length(var.networks) >= 1', errorMessage: 'networks must list at least one network.' },
       { condition: `alltrue([for n in var.networks : ${DNS_LABEL('n.name')} && ${DNS_LABEL('n.namespace')}])`, errorMessage: 'networks[].name and networks[].namespace must be DNS-1123 labels.' },
@@ -289,10 +289,17 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
   const releaseName = m.variable({ name: 'release_name', type: 'string', description: 'Helm release name.', default: 'multus-whereabouts' });
   const namespace = m.variable({ name: 'namespace', type: 'string', description: 'Namespace of the release and of the Multus/Whereabouts objects (GKE admits system-node-critical pods only in kube-system).', default: 'kube-system' });
   const samplePods = m.variable({ name: 'sample_pods', type: 'bool', description: "Create the guide's sample pod `samplepod-<network>` on every network, once Multus is ready on every node.", default: false });
+  const requireCrossNode = m.variable({
+    name: 'require_cross_node_test',
+    type: 'bool',
+    description: 'The cross-node `helm test` must put its two pods on two nodes (set it when the cluster has two nodes or more, so a PASS means traffic between nodes was checked); false: preferred only.',
+    default: false,
+    nullable: false,
+  });
   const timeout = m.variable({
     name: 'timeout_seconds',
     type: 'number',
-    description: 'Seconds Helm waits for Multus on every node before rolling back.',
+    description: 'Seconds Helm waits for Multus on every node; past that the apply fails and the release stays as far as it got (no rollback).',
     default: 600,
     validation: [{ condition: 'var.timeout_seconds >= 60 && var.timeout_seconds <= 3600', errorMessage: 'timeout_seconds must be from 60 to 3600.' }],
   });
@@ -304,6 +311,7 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
     releaseName: releaseName.stringValue,
     namespace: namespace.stringValue,
     samplePods: samplePods.booleanValue,
+    requireCrossNodeTest: requireCrossNode.booleanValue,
     timeoutSeconds: timeout.numberValue,
     maxHistory: maxHistory.numberValue,
   });

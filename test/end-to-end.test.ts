@@ -8,8 +8,6 @@ import { environmentText, shippedEnvironment } from './support/environments';
 import { K8sObject, findObject, helm, parseYamlDocuments, schemaErrors } from './support/helm';
 import { deployOrder, listFiles, makeCheckout, readManifest, runApp, runCdktfSynth } from './support/synth';
 import { PROJECT_ROOT } from './support/tools';
-import { parseCidr } from '../stacks/environment/cidr';
-import { reservedTestAddresses } from '../stacks/environment/plan';
 
 const ENVIRONMENTS = ['dev', 'prod'] as const;
 
@@ -328,10 +326,8 @@ describe.each(ENVIRONMENTS)('%s-workloads end to end', (env) => {
     expect(result.stdout).toContain('0 chart(s) failed');
   });
 
-  const reserved = (n: K8sObject) => reservedTestAddresses(parseCidr(n.podCidr as string));
-
-  test('renders one NetworkAttachmentDefinition per network with its NIC, mode and range, the test addresses excluded', () => {
-    const nads = render().filter((o) => o.kind === 'NetworkAttachmentDefinition' && !o.metadata.name.endsWith('-cross-node-test'));
+  test('renders one NetworkAttachmentDefinition per network with its NIC, mode and range', () => {
+    const nads = render().filter((o) => o.kind === 'NetworkAttachmentDefinition');
     expect(
       nads.map((nad) => ({ ref: `${nad.metadata.namespace}/${nad.metadata.name}`, config: JSON.parse(nad.spec.config) })),
     ).toEqual(
@@ -344,7 +340,7 @@ describe.each(ENVIRONMENTS)('%s-workloads end to end', (env) => {
               type: 'ipvlan',
               master: `eth${i + 1}`,
               mode: n.attachment.mode ?? 'l2',
-              ipam: { type: 'whereabouts', range: n.podCidr, exclude: [...(n.attachment.exclude ?? []), ...reserved(n).map((a) => `${a}/32`)] },
+              ipam: { type: 'whereabouts', range: n.podCidr, ...(n.attachment.exclude ? { exclude: n.attachment.exclude } : {}) },
             },
           ],
         },
@@ -356,23 +352,21 @@ describe.each(ENVIRONMENTS)('%s-workloads end to end', (env) => {
     expect(schemaErrors(render())).toEqual([]);
   });
 
-  test('renders, per network, a test attachment handing out only the addresses the plan reserves', () => {
-    const tests = render().filter((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name.endsWith('-cross-node-test'));
-    expect(tests.map((nad) => [nad.metadata.name, JSON.parse(nad.spec.config).plugins[0].ipam])).toEqual(
-      environment.additionalNetworks.map((n: K8sObject) => [
-        `${n.attachment.name}-cross-node-test`,
-        { type: 'whereabouts', range: n.podCidr, range_start: reserved(n)[0], range_end: reserved(n)[1] },
-      ]),
-    );
-  });
-
-  test('renders the attachment and cross-node helm tests of every network, each pod annotated for its attachment', () => {
-    const tests = render().filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+  test("renders the attachment and cross-node helm tests of every network, each pod attached through the network's own attachment", () => {
+    const tests = render().filter((o) => o.kind === 'Job' && o.metadata.annotations?.['helm.sh/hook'] === 'test');
     const ref = (n: K8sObject) => `${n.attachment.namespace ?? 'default'}/${n.attachment.name}`;
     expect(tests.map((j) => [j.kind, j.metadata.name, j.spec.template.metadata.annotations['k8s.v1.cni.cncf.io/networks']])).toEqual([
       ...environment.additionalNetworks.map((n: K8sObject) => ['Job', `${n.attachment.name}-attachment-test`, ref(n)]),
-      ...environment.additionalNetworks.map((n: K8sObject) => ['Job', `${n.attachment.name}-cross-node-test`, `${ref(n)}-cross-node-test`]),
+      ...environment.additionalNetworks.map((n: K8sObject) => ['Job', `${n.attachment.name}-cross-node-test`, ref(n)]),
     ]);
+  });
+
+  test('requires the cross-node test pods on two nodes: the environment has two nodes or more', () => {
+    const crossNode = render().filter((o) => o.kind === 'Job' && o.metadata.name.endsWith('-cross-node-test'));
+    for (const job of crossNode) {
+      expect(job.spec.template.spec.affinity.podAntiAffinity).toHaveProperty('requiredDuringSchedulingIgnoredDuringExecution');
+      expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'REQUIRE_CROSS_NODE', value: 'true' });
+    }
   });
 
   test('creates the sample pods only where the environment asks for them, as Terraform resources after the release', () => {

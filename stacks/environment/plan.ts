@@ -1,5 +1,4 @@
 import { DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS, stateBucketStackName, tfcProjectStackName } from './backends';
-import { Cidr, formatAddress, parseCidr } from './cidr';
 import { DEFAULT_REGIONAL_ZONE_COUNT, isZone, vcpusOfMachineType } from './gke';
 import { checkEnvironment } from './rules';
 import type { EnvironmentConfig } from './schema';
@@ -29,6 +28,11 @@ export interface EnvironmentPlan {
   readonly labels: Readonly<Record<string, string>>;
   /** Policy rules this environment waives, each with the reason a reviewer reads. */
   readonly waivers: readonly { readonly rule: string; readonly reason: string }[];
+  /**
+   * The environment starts with two nodes or more (initial or minimum count per zone × zones, over every pool), so
+   * the cross-node `helm test` must put its two pods on two nodes (`tests.requireCrossNode`).
+   */
+  readonly requireCrossNodeTest: boolean;
   /** Where every stack keeps its state, and how the others read it. */
   readonly backend: BackendPlan;
   /**
@@ -167,21 +171,6 @@ export interface AttachmentPlan {
   readonly exclude: readonly string[];
   readonly rangeStart?: string;
   readonly rangeEnd?: string;
-  /**
-   * The two addresses `helm test` reserves in this network's range (`reservedTestAddresses`): the attachment
-   * never hands them out, the chart's test attachment hands out only them.
-   */
-  readonly testAddresses: readonly [string, string];
-}
-
-/**
- * The two addresses the chart reserves for its cross-node `helm test` in a Whereabouts range: the last two it could
- * hand out. Whereabouts never hands out a range's network and broadcast addresses (whereabouts
- * pkg/iphelpers GetIPRange: FirstUsableIP .. LastUsableIP), so these are broadcast - 2 and broadcast - 1. The chart
- * computes the same pair in `multus-whereabouts.testAddresses`; a chart test proves the two agree.
- */
-export function reservedTestAddresses(range: Cidr): [string, string] {
-  return [formatAddress(range.last - 2n), formatAddress(range.last - 1n)];
 }
 
 /** A problem found in one environment, before the file name is attached. */
@@ -278,11 +267,14 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
           exclude: n.attachment.exclude,
           rangeStart: n.attachment.rangeStart,
           rangeEnd: n.attachment.rangeEnd,
-          testAddresses: reservedTestAddresses(parseCidr(n.podCidr)),
         },
       };
     }),
     examples: config.examples,
+    requireCrossNodeTest:
+      config.nodePools.reduce((sum, pool) => sum + (pool.autoscaling ? pool.autoscaling.minNodeCount : pool.nodeCount), 0) *
+        (c.nodeLocations?.length ?? (regional ? DEFAULT_REGIONAL_ZONE_COUNT : 1)) >=
+      2,
     backend,
     bootstrapStackName: backend.type === 'cloud' ? `${BOOTSTRAP_STACK_PREFIX}${name}` : undefined,
   };

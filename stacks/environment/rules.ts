@@ -301,16 +301,17 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       if (rangeStart && rangeEnd && addressValue(rangeStart) > addressValue(rangeEnd)) report(`${at}.rangeEnd`, `${rangeEnd} comes before rangeStart ${rangeStart}`);
     });
   }),
-  environmentRule('attachment-keeps-an-address', 'An attachment still hands out an address once the two helm test addresses are reserved.', ({ plan, report }) => {
+  // Whereabouts never hands out a range's network and broadcast addresses (whereabouts pkg/iphelpers GetIPRange), and
+  // the cross-node helm test attaches two pods at once through the attachment.
+  environmentRule('attachment-keeps-an-address', 'An attachment hands out at least the two addresses the cross-node helm test attaches.', ({ plan, report }) => {
     plan.additionalNetworks.forEach((n, i) => {
       const podCidr = parseCidr(n.podCidr);
-      const { rangeStart, testAddresses } = n.attachment;
-      // What the attachment can still hand out once the network and broadcast addresses and the two test addresses are off.
-      const lastHandedOut = podCidr.last - 3n;
-      if (rangeStart && containsAddress(podCidr, rangeStart) && addressValue(rangeStart) > lastHandedOut) {
+      const { rangeStart } = n.attachment;
+      const lastUsable = podCidr.last - 1n;
+      if (rangeStart && containsAddress(podCidr, rangeStart) && addressValue(rangeStart) > lastUsable - 1n) {
         report(
           `additionalNetworks[${i}].attachment.rangeStart`,
-          `${rangeStart} leaves the attachment no address: ${testAddresses.join(' and ')} are reserved for helm test and ${formatAddress(podCidr.last)} is the broadcast address; start at ${formatAddress(lastHandedOut)} or earlier`,
+          `${rangeStart} leaves the attachment fewer than two addresses (${formatAddress(podCidr.last)} is the broadcast address), and helm test attaches two pods; start at ${formatAddress(lastUsable - 1n)} or earlier`,
         );
       }
     });

@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { CHART_DIR, K8sObject, findObject, guideManifest, helm, renderChart, schemaErrors } from '../support/helm';
-import { parseCidr } from '../../stacks/environment/cidr';
-import { reservedTestAddresses } from '../../stacks/environment/plan';
-import { BUSYBOX_BIN, HELM3, PROJECT_ROOT, ensureBusybox } from '../support/tools';
-import { Layout, PodNetwork, canUseNetns } from '../support/netns';
+import { BUSYBOX_BIN, CNI_PLUGIN_DIR, HELM3, PROJECT_ROOT, ensureBusybox, ensureCniPlugins } from '../support/tools';
+import { CniAddressing, ETH0, Layout, PodNetwork, canUseNetns } from '../support/netns';
 
 const MULTUS_IMAGE = 'gcr.io/gke-release/multus-cni:v4.2.1-gke.6@sha256:25b48b8dbbf6c78a10452836f52dee456514783565b70633a168a39e6d322310';
 const WHEREABOUTS_IMAGE = 'gcr.io/gke-release/whereabouts:v0.7.0-gke.3@sha256:2bb8450a99d86c73b262f5ccd8c433d3e3abf17d36ee5c3bf1056a1fe479e8c2';
+const TEST_IMAGE = 'mirror.gcr.io/library/busybox:1.37.0-musl@sha256:fc6dddc4c44b1bfe37f41cae8e67d1693828e8f42a91862816d7953e2c9d3f23';
 
 const twoNetworks = {
   networks: [
@@ -259,27 +258,18 @@ describe('NetworkAttachmentDefinitions from values', () => {
     expect(renderChart().filter((o) => o.kind === 'NetworkAttachmentDefinition')).toEqual([]);
   });
 
-  test('renders one per network, in its namespace, and one test attachment beside each', () => {
-    expect(nads.map((n) => `${n.metadata.namespace}/${n.metadata.name}`)).toEqual([
-      'default/dataplane',
-      'storage/storage',
-      'default/dataplane-cross-node-test',
-      'storage/storage-cross-node-test',
-    ]);
+  test('renders one per network, in its namespace, and no attachment of its own for the tests', () => {
+    expect(nads.map((n) => `${n.metadata.namespace}/${n.metadata.name}`)).toEqual(['default/dataplane', 'storage/storage']);
   });
 
-  test("gives each test attachment its network's NIC, mode and range (one Whereabouts pool), handing out only the two reserved addresses", () => {
-    expect(config('storage-cross-node-test')).toEqual({
-      cniVersion: '0.3.1',
-      plugins: [
-        { type: 'ipvlan', master: 'eth2', mode: 'l3', ipam: { type: 'whereabouts', range: '172.16.2.0/24', range_start: '172.16.2.253', range_end: '172.16.2.254' } },
-      ],
-    });
-  });
-
-  test('renders no test attachment when tests are disabled', () => {
-    const names = renderChart({ ...twoNetworks, tests: { enabled: false } }).filter((o) => o.kind === 'NetworkAttachmentDefinition').map((o) => o.metadata.name);
-    expect(names).toEqual(['dataplane', 'storage']);
+  test.each([
+    ['172.16.1.5/24', 'networks: dataplane: range "172.16.1.5/24" has host bits set (did you mean 172.16.1.0/24?)'],
+    ['10.9.0.0/8', 'networks: dataplane: range "10.9.0.0/8" has host bits set (did you mean 10.0.0.0/8?)'],
+    ['192.168.7.4/22', 'networks: dataplane: range "192.168.7.4/22" has host bits set (did you mean 192.168.4.0/22?)'],
+  ])('refuses the range %s, naming it, so no address outside the range is ever rendered', (range, message) => {
+    const result = helm(['template', 't', CHART_DIR, '--set', `networks[0].name=dataplane,networks[0].master=eth1,networks[0].range=${range}`]);
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain(message);
   });
 
   const config = (name: string) => JSON.parse(findObject(nads, 'NetworkAttachmentDefinition', name).spec.config);
@@ -288,13 +278,9 @@ describe('NetworkAttachmentDefinitions from values', () => {
     expect(config('dataplane')).toEqual({
       cniVersion: '0.3.1',
       plugins: [
-        { type: 'ipvlan', master: 'eth1', mode: 'l2', ipam: { type: 'whereabouts', range: '172.16.1.0/24', exclude: ['172.16.1.253/32', '172.16.1.254/32'] } },
+        { type: 'ipvlan', master: 'eth1', mode: 'l2', ipam: { type: 'whereabouts', range: '172.16.1.0/24' } },
       ],
     });
-  });
-
-  test('never hands out the two addresses reserved for the cross-node test, below the broadcast address', () => {
-    expect(config('dataplane').plugins[0].ipam.exclude).toEqual(['172.16.1.253/32', '172.16.1.254/32']);
   });
 
   test('adds range_start and range_end only when set, and keeps the exclusions given', () => {
@@ -308,7 +294,7 @@ describe('NetworkAttachmentDefinitions from values', () => {
           ipam: {
             type: 'whereabouts',
             range: '172.16.2.0/24',
-            exclude: ['172.16.2.0/30', '172.16.2.253/32', '172.16.2.254/32'],
+            exclude: ['172.16.2.0/30'],
             range_start: '172.16.2.10',
             range_end: '172.16.2.200',
           },
@@ -317,28 +303,12 @@ describe('NetworkAttachmentDefinitions from values', () => {
     });
   });
 
-  test("is the guide's nad.yaml once its mistake is fixed (the range name, unquoted, becomes the quoted CIDR) and the test addresses are excluded", () => {
+  test("is the guide's nad.yaml once its mistake is fixed (the range name, unquoted, becomes the quoted CIDR)", () => {
     // Read as text: the guide's file is not strict YAML either (its quoted scalar closes at the key's indentation).
     const guideConfig = /config: '([\s\S]*)'/.exec(readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'guide', 'nad.yaml'), 'utf8'))![1];
     expect(() => JSON.parse(guideConfig)).toThrow();
     const fixed = JSON.parse(guideConfig.replace('SECONDARY_RANGE_NAME', '"172.16.1.0/24"'));
-    const ours = config('dataplane');
-    expect(ours.plugins[0].ipam.exclude).toEqual(['172.16.1.253/32', '172.16.1.254/32']);
-    delete ours.plugins[0].ipam.exclude;
-    expect(ours).toEqual(fixed);
-  });
-
-  test.each([
-    ['172.16.1.0/24', ['172.16.1.253', '172.16.1.254']],
-    ['10.8.0.0/13', ['10.15.255.253', '10.15.255.254']],
-    ['10.0.0.0/8', ['10.255.255.253', '10.255.255.254']],
-    ['192.168.4.0/22', ['192.168.7.253', '192.168.7.254']],
-    ['172.16.2.0/29', ['172.16.2.5', '172.16.2.6']],
-  ])('reserves the same two addresses of %s as the environment plan does', (range, expected) => {
-    const [nad] = renderChart({ networks: [{ name: 'n', master: 'eth1', range }] }).filter((o) => o.metadata.name === 'n-cross-node-test');
-    const ipam = JSON.parse(nad.spec.config).plugins[0].ipam;
-    expect([ipam.range_start, ipam.range_end]).toEqual(expected);
-    expect(reservedTestAddresses(parseCidr(range))).toEqual(expected);
+    expect(config('dataplane')).toEqual(fixed);
   });
 
   test('defaults the namespace to default and the mode to l2', () => {
@@ -432,12 +402,17 @@ describe('configurable through values', () => {
 
 describe('helm test', () => {
   const rendered = renderChart(twoNetworks);
-  const jobs = rendered.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+  const hooks = rendered.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+  const jobs = hooks.filter((o) => o.kind === 'Job');
   const job = (name: string) => findObject(jobs, 'Job', name);
   const env = (j: K8sObject) => Object.fromEntries(j.spec.template.spec.containers[0].env.filter((e: K8sObject) => 'value' in e).map((e: K8sObject) => [e.name, e.value]));
   const script = (name: string) => `${readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8')}\n${readFileSync(path.join(CHART_DIR, 'files', name), 'utf8')}`;
 
-  test('runs two test Jobs per network, in the network namespace, and no bare Pod', () => {
+  test('runs two test Jobs per network, in the network namespace, with the cross-node test\'s Service, and no bare Pod', () => {
+    expect(hooks.filter((o) => o.kind !== 'Job').map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'Service default/dataplane-cross-node-test',
+      'Service storage/storage-cross-node-test',
+    ]);
     expect(jobs.map((j) => `${j.kind} ${j.metadata.namespace}/${j.metadata.name}`)).toEqual([
       'Job default/dataplane-attachment-test',
       'Job storage/storage-attachment-test',
@@ -470,13 +445,13 @@ describe('helm test', () => {
       expect(job('storage-attachment-test').spec.template.metadata.annotations).toEqual({ 'k8s.v1.cni.cncf.io/networks': 'storage/storage' });
     });
 
-    test('passes the range, every exclusion (the reserved test addresses too) and the bounds to the check', () => {
+    test('passes the range, every exclusion and the bounds to the check', () => {
       expect(env(job('storage-attachment-test'))).toEqual({
-        TEST_IMAGE: WHEREABOUTS_IMAGE,
+        TEST_IMAGE: TEST_IMAGE,
         INTERFACE: 'net1',
         ATTACHMENT: 'storage/storage',
         RANGE: '172.16.2.0/24',
-        EXCLUDE: '172.16.2.0/30 172.16.2.253/32 172.16.2.254/32',
+        EXCLUDE: '172.16.2.0/30',
         RANGE_START: '172.16.2.10',
         RANGE_END: '172.16.2.200',
       });
@@ -491,11 +466,23 @@ describe('helm test', () => {
     const crossNode = job('dataplane-cross-node-test');
     const pod = crossNode.spec.template.spec;
 
-    test('runs two pods at once, so they can talk (Helm runs test hooks one after another)', () => {
-      expect(crossNode.spec).toMatchObject({ completions: 2, parallelism: 2 });
+    test('runs two indexed pods at once, so they can talk and know each other\'s name (Helm runs test hooks one after another)', () => {
+      expect(crossNode.spec).toMatchObject({ completionMode: 'Indexed', completions: 2, parallelism: 2 });
     });
 
-    test('spreads its two pods over two nodes, yet still runs them on a single-node cluster', () => {
+    test('gives its pods DNS names through a headless Service created before the Job', () => {
+      const service = findObject(rendered, 'Service', 'dataplane-cross-node-test');
+      expect(service.metadata.annotations).toMatchObject({ 'helm.sh/hook': 'test', 'helm.sh/hook-weight': '-1' });
+      expect(service.spec).toEqual({
+        clusterIP: 'None',
+        publishNotReadyAddresses: true,
+        selector: { 'batch.kubernetes.io/job-name': 'dataplane-cross-node-test' },
+        ports: [{ name: 'discovery', port: 7778, protocol: 'TCP' }],
+      });
+      expect(pod.subdomain).toBe('dataplane-cross-node-test');
+    });
+
+    test('prefers two nodes by default, so a single-node cluster still runs the test', () => {
       expect(pod.affinity).toEqual({
         podAntiAffinity: {
           preferredDuringSchedulingIgnoredDuringExecution: [
@@ -508,21 +495,34 @@ describe('helm test', () => {
       });
     });
 
-    test("attaches its pods to the network's test attachment only", () => {
-      expect(crossNode.spec.template.metadata.annotations).toEqual({ 'k8s.v1.cni.cncf.io/networks': 'default/dataplane-cross-node-test' });
+    test('requires two nodes when tests.requireCrossNode is set', () => {
+      const required = findObject(renderChart({ ...twoNetworks, tests: { requireCrossNode: true } }), 'Job', 'dataplane-cross-node-test');
+      expect(required.spec.template.spec.affinity).toEqual({
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'batch.kubernetes.io/job-name': 'dataplane-cross-node-test' } } },
+          ],
+        },
+      });
     });
 
-    test('tells each pod the two reserved addresses, so it knows its peer without the Kubernetes API', () => {
+    test("attaches its pods through the network's own attachment, as production pods are", () => {
+      expect(crossNode.spec.template.metadata.annotations).toEqual({ 'k8s.v1.cni.cncf.io/networks': 'default/dataplane' });
+    });
+
+    test('tells each pod where to ask for its peer\'s address, and nothing about the addresses themselves', () => {
       expect(env(crossNode)).toEqual({
-        TEST_IMAGE: WHEREABOUTS_IMAGE,
+        TEST_IMAGE: TEST_IMAGE,
         INTERFACE: 'net1',
         NETWORK: 'dataplane',
-        ATTACHMENT: 'default/dataplane-cross-node-test',
-        ADDRESSES: '172.16.1.253 172.16.1.254',
+        ATTACHMENT: 'default/dataplane',
+        RANGE: '172.16.1.0/24',
         PORT: '7777',
+        DISCOVERY_PORT: '7778',
         TIMEOUT_SECONDS: '120',
         REQUIRE_CROSS_NODE: 'false',
         JOB: 'dataplane-cross-node-test',
+        SERVICE: 'dataplane-cross-node-test',
         NAMESPACE: 'default',
       });
       expect(pod.automountServiceAccountToken).toBe(false);
@@ -537,10 +537,21 @@ describe('helm test', () => {
     });
 
     test('passes tests.* values through', () => {
-      const custom = findObject(renderChart({ ...twoNetworks, tests: { port: 9000, timeoutSeconds: 30, requireCrossNode: true } }), 'Job', 'dataplane-cross-node-test');
-      expect(env(custom)).toMatchObject({ PORT: '9000', TIMEOUT_SECONDS: '30', REQUIRE_CROSS_NODE: 'true' });
+      const custom = findObject(renderChart({ ...twoNetworks, tests: { port: 9000, discoveryPort: 9001, timeoutSeconds: 30, requireCrossNode: true } }), 'Job', 'dataplane-cross-node-test');
+      expect(env(custom)).toMatchObject({ PORT: '9000', DISCOVERY_PORT: '9001', TIMEOUT_SECONDS: '30', REQUIRE_CROSS_NODE: 'true' });
       expect(custom.spec.activeDeadlineSeconds).toBe(150);
     });
+  });
+
+  test('runs the test pods on the nodes tests.nodeSelector and tests.tolerations name, and leaves scheduling alone by default', () => {
+    const values = { ...twoNetworks, tests: { nodeSelector: { 'cloud.google.com/gke-nodepool': 'multinet-pool' }, tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'multinet', effect: 'NoSchedule' }] } };
+    for (const j of renderChart(values).filter((o) => o.kind === 'Job')) {
+      expect(j.spec.template.spec).toMatchObject({ nodeSelector: values.tests.nodeSelector, tolerations: values.tests.tolerations });
+    }
+    for (const j of jobs) {
+      expect(j.spec.template.spec).not.toHaveProperty('nodeSelector');
+      expect(j.spec.template.spec).not.toHaveProperty('tolerations');
+    }
   });
 
   test('runs every test pod unprivileged: non-root, no capabilities, read-only root, memory scratch only', () => {
@@ -552,8 +563,10 @@ describe('helm test', () => {
     }
   });
 
-  test('uses an image pinned by digest from a registry private nodes reach without NAT', () => {
-    for (const j of jobs) expect(j.spec.template.spec.containers[0].image).toMatch(/^gcr\.io\/[^@]+@sha256:[0-9a-f]{64}$/);
+  test('runs BusyBox (its tools are known), pinned by digest, from a registry private nodes reach without NAT', () => {
+    for (const j of jobs) {
+      expect(j.spec.template.spec.containers[0].image).toBe('mirror.gcr.io/library/busybox:1.37.0-musl@sha256:fc6dddc4c44b1bfe37f41cae8e67d1693828e8f42a91862816d7953e2c9d3f23');
+    }
   });
 
   test('validates against the Kubernetes Job schema and the NAD CRD schema', () => {
@@ -598,10 +611,6 @@ describe('check-attachment.sh', () => {
     expect([result.status, result.stdout.trim()]).toEqual([1, 'FAIL: net1 has 172.16.1.2, inside the excluded range 172.16.1.0/30']);
   });
 
-  maybe('fails when net1 holds an address reserved for the cross-node test', () => {
-    const result = run('172.16.1.254/24', { RANGE: '172.16.1.0/24', EXCLUDE: '172.16.1.253/32 172.16.1.254/32' });
-    expect([result.status, result.stdout.trim()]).toEqual([1, 'FAIL: net1 has 172.16.1.254, inside the excluded range 172.16.1.254/32']);
-  });
 
   maybe('fails when net1 is past the range end', () => {
     const result = run('172.16.1.200/24', { RANGE: '172.16.1.0/24', RANGE_END: '172.16.1.100' });
@@ -625,32 +634,45 @@ describe('check-attachment.sh', () => {
 
 /**
  * The cross-node check, run for real: two pods on two "nodes" made of network namespaces (see test/support/netns),
- * each running the script exactly as the test Job does (sh -c <lib + script>, user 65534, busybox's tools only).
+ * each with eth0 on a cluster network and net1 off its node's eth1, each running the script exactly as the test Job
+ * does (sh -c <lib + script>, user 65534, busybox's tools only). PEER_HOST stands in for the peer's DNS name.
  */
 describe('check-cross-node.sh between two nodes', () => {
   const script = `${readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8')}\n${readFileSync(path.join(CHART_DIR, 'files', 'check-cross-node.sh'), 'utf8')}`;
   const netns = canUseNetns();
   const busyboxProblem = netns ? ensureBusybox() : undefined;
-  const pair: [string, string] = ['172.16.1.253', '172.16.1.254'];
-  const env = (node: string, extra: Record<string, string> = {}) => ({
+  const cniProblem = netns ? ensureCniPlugins() : undefined;
+  const pair: [string, string] = ['172.16.1.7', '172.16.1.42'];
+  const env = (node: string, peer: 'a' | 'b', extra: Record<string, string> = {}) => ({
     INTERFACE: 'net1',
-    ADDRESSES: pair.join(' '),
+    RANGE: '172.16.1.0/24',
     NODE_NAME: node,
     NETWORK: 'dataplane',
+    ATTACHMENT: 'default/dataplane',
     PORT: '7777',
+    DISCOVERY_PORT: '7778',
+    PEER_HOST: ETH0[peer],
     // Passing runs end as soon as both directions are proven (a loaded machine can take seconds), within jest's 30 s;
     // failing ones set their own short limit.
     TIMEOUT_SECONDS: '20',
-    TEST_IMAGE: 'gcr.io/gke-release/whereabouts:v0.7.0-gke.3',
+    TEST_IMAGE: 'mirror.gcr.io/library/busybox:1.37.0-musl',
     JOB: 'dataplane-cross-node-test',
     NAMESPACE: 'default',
     ...extra,
   });
   /** Both pods at once, as the Job runs them, under busybox's sh (the image's shell) unless told otherwise. */
-  async function runPair(layout: Layout, nodes: [string, string], extra: Record<string, string> = {}, shell = path.join(BUSYBOX_BIN, 'sh'), bin = BUSYBOX_BIN) {
-    const network = new PodNetwork(layout, pair);
+  async function runPair(
+    layout: Layout,
+    nodes: [string, string],
+    extra: Record<string, string> = {},
+    shell = path.join(BUSYBOX_BIN, 'sh'),
+    bin = BUSYBOX_BIN,
+    addressing: [string, string] | CniAddressing = pair,
+  ) {
+    const network = new PodNetwork(layout, addressing);
     try {
-      return await Promise.all([network.run('a', script, env(nodes[0], extra), shell, bin), network.run('b', script, env(nodes[1], extra), shell, bin)]);
+      const results = await Promise.all([network.run('a', script, env(nodes[0], 'b', extra), shell, bin), network.run('b', script, env(nodes[1], 'a', extra), shell, bin)]);
+      return Object.assign(results, { net1: network.net1 });
     } finally {
       network.dispose();
     }
@@ -663,57 +685,90 @@ describe('check-cross-node.sh between two nodes', () => {
     expect(busyboxProblem).toBeUndefined();
   });
 
+  test('has the reference CNI plugins to attach pods with (Debian containernetworking-plugins)', () => {
+    expect(cniProblem).toBeUndefined();
+  });
+
   maybe('passes when the peer on the other node answers, in both directions, naming nodes and addresses', async () => {
     const [a, b] = await runPair('two-nodes', ['node-a', 'node-b']);
     expect([outcome(a), outcome(b)]).toEqual([{ status: 0, stdout: expect.any(String) }, { status: 0, stdout: expect.any(String) }]);
-    expect(a.stdout).toContain('network dataplane: this pod runs on node node-a with net1 172.16.1.253; its peer is 172.16.1.254');
-    expect(a.stdout).toContain('reached: sent data to 172.16.1.254 over net1 and got the answer of node node-b');
-    expect(a.stdout).toContain('reached by: 172.16.1.254 (node node-b) connected to 172.16.1.253 over net1 and sent its data');
-    expect(a.stdout.trim().split('\n').pop()).toBe('PASS: data flows both ways over net1 between node node-a (172.16.1.253) and node node-b (172.16.1.254) on network dataplane.');
-    expect(b.stdout.trim().split('\n').pop()).toBe('PASS: data flows both ways over net1 between node node-b (172.16.1.254) and node node-a (172.16.1.253) on network dataplane.');
+    expect(a.stdout).toContain('network dataplane: this pod runs on node node-a with net1 172.16.1.7; it asks 10.244.0.2 (port 7778, over eth0) for its peer\'s net1 address');
+    expect(a.stdout).toContain('peer: 10.244.0.2 runs on node node-b with net1 172.16.1.42');
+    expect(a.stdout).toContain('reached: sent data to 172.16.1.42 over net1 and got the answer of node node-b');
+    expect(a.stdout).toContain('reached by: 172.16.1.42 (node node-b) connected to 172.16.1.7 over net1 and sent its data');
+    expect(a.stdout.trim().split('\n').pop()).toBe('PASS: data flows both ways over net1 between node node-a (172.16.1.7) and node node-b (172.16.1.42) on network dataplane.');
+    expect(b.stdout.trim().split('\n').pop()).toBe('PASS: data flows both ways over net1 between node node-b (172.16.1.42) and node node-a (172.16.1.7) on network dataplane.');
+  });
+
+  maybe('passes with the addresses the CNI plugins hand out, which the pods learn from each other', async () => {
+    // macvlan + host-local with one store for both nodes: the lowest free addresses of the range whatever the node,
+    // as Whereabouts allocates; neither the test nor the script names them in advance.
+    const cni: CniAddressing = { pluginDir: CNI_PLUGIN_DIR, store: 'cluster', ranges: ['172.16.1.0/24', '172.16.1.0/24'] };
+    const result = await runPair('two-nodes', ['node-a', 'node-b'], {}, undefined, undefined, cni);
+    const [a, b] = result;
+    const { a: addressA, b: addressB } = result.net1;
+    expect([addressA, addressB].sort()).toEqual(['172.16.1.2', '172.16.1.3']);
+    expect([outcome(a), outcome(b)]).toEqual([{ status: 0, stdout: expect.any(String) }, { status: 0, stdout: expect.any(String) }]);
+    expect(a.stdout).toContain(`peer: 10.244.0.2 runs on node node-b with net1 ${addressB}`);
+    expect(a.stdout.trim().split('\n').pop()).toBe(`PASS: data flows both ways over net1 between node node-a (${addressA}) and node node-b (${addressB}) on network dataplane.`);
   });
 
   maybe('fails clearly, on both pods, when the network drops traffic between the nodes', async () => {
-    const [a, b] = await runPair('dropped', ['node-a', 'node-b'], { TIMEOUT_SECONDS: '2' });
+    const [a, b] = await runPair('dropped', ['node-a', 'node-b'], { TIMEOUT_SECONDS: '3' });
     expect([a.status, b.status]).toEqual([1, 1]);
-    expect(a.stdout).toContain('FAIL: no data exchanged with the peer 172.16.1.254 over net1 within 2s');
+    expect(a.stdout).toContain('FAIL: no data exchanged with the peer 172.16.1.42 over net1 within 3s');
     expect(a.stdout).toContain('kubectl get pods -n default -l batch.kubernetes.io/job-name=dataplane-cross-node-test -o wide');
     expect(a.stdout).toContain('traffic between nodes is dropped on network dataplane');
-    expect(b.stdout).toContain('FAIL: no data exchanged with the peer 172.16.1.253');
+    expect(b.stdout).toContain('FAIL: no data exchanged with the peer 172.16.1.7');
+  });
+
+  maybe('fails clearly when the pods cannot learn each other\'s address over eth0', async () => {
+    const [a] = await runPair('no-discovery', ['node-a', 'node-b'], { TIMEOUT_SECONDS: '3' });
+    expect(a.status).toBe(1);
+    expect(a.stdout).toContain("FAIL: could not learn the peer's net1 address: 10.244.0.2 did not answer on port 7778 over eth0 within 3s (last attempt: ");
+    expect(a.stdout).toContain('a NetworkPolicy in namespace default may block traffic between pods on port 7778');
   });
 
   maybe('fails clearly when the pod has no net1 (Multus did not attach it)', async () => {
     const [a] = await runPair('no-interface', ['node-a', 'node-b'], { TIMEOUT_SECONDS: '2' });
     expect(a.status).toBe(1);
     expect(a.stdout.trim()).toBe(
-      "FAIL: the pod on node node-a has no interface net1: Multus did not attach the test attachment (see the pod's k8s.v1.cni.cncf.io/network-status annotation; a pod that started before Multus was ready on its node never gets it)",
+      "FAIL: the pod on node node-a has no interface net1: Multus did not attach default/dataplane (see the pod's k8s.v1.cni.cncf.io/network-status annotation; a pod that started before Multus was ready on its node never gets it)",
     );
+  });
+
+  maybe('fails when net1 has an address outside the attachment\'s range', async () => {
+    const [a] = await runPair('two-nodes', ['node-a', 'node-b'], { RANGE: '172.16.2.0/24', TIMEOUT_SECONDS: '2' });
+    expect([a.status, a.stdout.trim()]).toEqual([1, "FAIL: net1 on node node-a has 172.16.1.7, outside default/dataplane's range 172.16.2.0/24"]);
   });
 
   maybe('says plainly that traffic between nodes was not checked when both pods run on one node, and passes', async () => {
     const [a, b] = await runPair('one-node', ['node-a', 'node-a']);
     expect([outcome(a), outcome(b)]).toEqual([{ status: 0, stdout: expect.any(String) }, { status: 0, stdout: expect.any(String) }]);
-    expect(a.stdout).toContain('PASS: pods on one node exchange data over net1 both ways (172.16.1.253 and 172.16.1.254, node node-a).');
+    expect(a.stdout).toContain('PASS: pods on one node exchange data over net1 both ways (172.16.1.7 and 172.16.1.42, node node-a).');
     expect(a.stdout).toContain('NOTICE: traffic between nodes was NOT checked: both test pods ran on node node-a');
   });
 
   maybe("hears a peer whose line comes late (a busy node): the connection stays open until it arrives", async () => {
-    // Pod b stands in for a peer on a loaded node: it answers at once but sends its own line a second after
-    // connecting, and connects only once. busybox nc closes a connection when its stdin ends, so a listener whose stdin
-    // ended on a timer would lose that line and report traffic one way only.
-    const hello = 'HELLO network=dataplane node=node-b address=172.16.1.254';
+    // Pod b stands in for a peer on a loaded node: it tells its address over eth0, answers at once on net1 but sends
+    // its own line a second after connecting, and connects only once. busybox nc closes a connection when its stdin
+    // ends, so a listener whose stdin ended on a timer would lose that line and report traffic one way only.
+    const hello = 'HELLO network=dataplane node=node-b address=172.16.1.42';
     const latePeer = `
+      ( while :; do printf '%s\\n' 'ADDRESS network=dataplane node=node-b address=172.16.1.42' | nc -l -p 7778; done ) > /dev/null 2>&1 &
+      answering=$!
       ( { printf '%s\\n' '${hello}'; sleep 4; } | nc -l -p 7777 > /dev/null ) &
       sleep 1
-      { sleep 1; printf '%s\\n' '${hello}'; sleep 2; } | nc 172.16.1.253 7777 > /dev/null
-      wait`;
+      { sleep 1; printf '%s\\n' '${hello}'; sleep 2; } | nc 172.16.1.7 7777 > /dev/null
+      wait $!
+      kill $answering`;
     const network = new PodNetwork('two-nodes', pair);
     try {
       const [a] = await Promise.all([
-        network.run('a', script, env('node-a'), path.join(BUSYBOX_BIN, 'sh'), BUSYBOX_BIN),
+        network.run('a', script, env('node-a', 'b'), path.join(BUSYBOX_BIN, 'sh'), BUSYBOX_BIN),
         network.run('b', latePeer, {}, path.join(BUSYBOX_BIN, 'sh'), BUSYBOX_BIN),
       ]);
-      expect(outcome(a)).toEqual({ status: 0, stdout: expect.stringContaining('reached by: 172.16.1.254 (node node-b) connected to 172.16.1.253 over net1 and sent its data') });
+      expect(outcome(a)).toEqual({ status: 0, stdout: expect.stringContaining('reached by: 172.16.1.42 (node node-b) connected to 172.16.1.7 over net1 and sent its data') });
     } finally {
       network.dispose();
     }
@@ -736,19 +791,25 @@ describe('check-cross-node.sh between two nodes', () => {
       const [a] = await runPair('two-nodes', ['node-a', 'node-b'], { TIMEOUT_SECONDS: '2' }, '/bin/sh', bin);
       expect([a.status, a.stdout.trim()]).toEqual([
         1,
-        "FAIL: the test image gcr.io/gke-release/whereabouts:v0.7.0-gke.3 has no 'nc', which this check needs: set the chart value tests.image to an image with sh, awk, nc, sleep, date (a busybox-based image has them all)",
+        "FAIL: the test image mirror.gcr.io/library/busybox:1.37.0-musl has no 'nc', which this check needs: set the chart value tests.image to an image with sh, awk, nc, sleep, date (a busybox-based image has them all)",
       ]);
     } finally {
       rmSync(bin, { recursive: true, force: true });
     }
   });
 
-  maybe('fails when net1 holds neither reserved address (another pod took them)', async () => {
-    const [a] = await runPair('two-nodes', ['node-a', 'node-b'], { ADDRESSES: '172.16.1.250 172.16.1.251', TIMEOUT_SECONDS: '2' });
-    expect(a.status).toBe(1);
-    expect(a.stdout.trim()).toBe(
-      "FAIL: net1 on node node-a has '172.16.1.253', not one of the reserved test addresses 172.16.1.250 and 172.16.1.251: another pod holds them, or the test attachment is not the chart's",
-    );
+  test('finds its peer by the name the Indexed Job and the headless Service give it, when no PEER_HOST is set', () => {
+    // The library, then stand-ins for a pod that has net1, then the check up to the point where it names its peer.
+    const lib = readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8');
+    const check = readFileSync(path.join(CHART_DIR, 'files', 'check-cross-node.sh'), 'utf8').replace(/^echo "network .*$/m, 'echo "PEER=$peer_host"; exit 0');
+    const run = (index: string) =>
+      spawnSync(path.join(BUSYBOX_BIN, 'sh'), ['-c', `${lib}\nhas_interface() { return 0; }\ninterface_addresses() { echo 172.16.1.7; }\n${check}`], {
+        encoding: 'utf8',
+        env: { JOB: 'dataplane-cross-node-test', SERVICE: 'dataplane-cross-node-test', JOB_COMPLETION_INDEX: index, PATH: BUSYBOX_BIN },
+      });
+    expect(run('0').stdout.trim()).toBe('PEER=dataplane-cross-node-test-1.dataplane-cross-node-test');
+    expect(run('1').stdout.trim()).toBe('PEER=dataplane-cross-node-test-0.dataplane-cross-node-test');
+    expect(run('').stdout.trim()).toBe("FAIL: JOB_COMPLETION_INDEX is '', not 0 or 1: this pod is not one of the two of the chart's Indexed Job");
   });
 });
 

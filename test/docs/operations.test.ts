@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { Testing } from 'cdktf';
+import { MultusWhereabouts } from '../../modules';
 import { environmentJsonSchema } from '../../stacks/environment';
 import { CHART_DIR, K8sObject, renderChart } from '../support/helm';
 import { PROJECT_ROOT } from '../support/tools';
@@ -17,6 +19,7 @@ describe('docs/operations.md', () => {
     ['GKE upgrades', /^## GKE version upgrades$/m],
     ['Whereabouts IP leaks', /^## Whereabouts IP leaks after node failures$/m],
     ['pods without net1', /^## Pods without net1$/m],
+    ['a node that is down', /^## A node is down$/m],
     ['destroying an environment', /^## Destroy an environment safely$/m],
     ['recovering a lost local state', /^## Recover from a lost local state$/m],
   ])('has a procedure for %s', (_, heading) => {
@@ -55,6 +58,19 @@ describe('docs/operations.md', () => {
     const scripts = Object.keys(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts);
     for (const [, script] of commands.matchAll(/npm run ([a-z:]+)/g)) expect(scripts).toContain(script);
     for (const [, sub] of commands.matchAll(/npx cdktf ([a-z]+)/g)) expect(['deploy', 'destroy', 'diff', 'output', 'synth']).toContain(sub);
+  });
+
+  test("quotes the plan-time message of a node that is down as the module writes it, and the module points back here", () => {
+    const release = Object.values(JSON.parse(Testing.synthScope((scope) => new MultusWhereabouts(scope, 'multus', { chartPath: './c.tgz', networks: [{ name: 'n', master: 'eth1', range: '172.16.1.0/24' }] }))).resource.helm_release)[0] as K8sObject;
+    const message = release.lifecycle.precondition[0].error_message as string;
+    expect(message).toContain('runbook: "A node is down"');
+    expect(runbook).toContain(message.slice(message.indexOf('} are not Ready') + 2, message.indexOf('until the timeout') + 'until the timeout'.length));
+    expect(release.atomic).toBe(false);
+  });
+
+  test('reads the test pods by the component labels the chart gives them', () => {
+    const components = new Set(rendered.map((o) => o.metadata.labels?.['app.kubernetes.io/component']).filter(Boolean));
+    for (const [, list] of commands.matchAll(/app\.kubernetes\.io\/component in \(([^)]+)\)/g)) for (const c of list.split(',')) expect(components).toContain(c);
   });
 
   test('reads only environment fields the schema defines', () => {

@@ -146,10 +146,11 @@ describe('environment validation', () => {
     ]);
   });
 
-  test('rejects an attachment rangeStart past the last address it could hand out', () => {
-    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.rangeStart = '172.16.1.253'))).toEqual([
-      'additionalNetworks[0].attachment.rangeStart: 172.16.1.253 leaves the attachment no address: 172.16.1.253 and 172.16.1.254 are reserved for helm test and 172.16.1.255 is the broadcast address; start at 172.16.1.252 or earlier',
+  test('rejects an attachment rangeStart that leaves fewer than the two addresses helm test attaches', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.rangeStart = '172.16.1.254'))).toEqual([
+      'additionalNetworks[0].attachment.rangeStart: 172.16.1.254 leaves the attachment fewer than two addresses (172.16.1.255 is the broadcast address), and helm test attaches two pods; start at 172.16.1.253 or earlier',
     ]);
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.rangeStart = '172.16.1.253'))).toEqual([]);
   });
 
   test('rejects a cluster version older than 1.29, where private clusters have no Private Service Connect control plane', () => {

@@ -6,7 +6,7 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
 import { MultusWhereabouts, MultusWhereaboutsProps, NetworkAttachment, SAMPLE_POD_IMAGE, helmSetEntries } from '../../modules';
 import { parseYamlDocuments } from '../support/helm';
-import { applyWithTerraform } from '../support/terraform';
+import { applyWithTerraform, dataSourceAsLocal } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
 
 const dataplane: NetworkAttachment = { name: 'dataplane', master: 'eth1', range: '172.16.1.0/24' };
@@ -17,12 +17,12 @@ const synth = (overrides: Partial<MultusWhereaboutsProps> = {}) =>
 const release = (json: string): Record<string, any> => Object.values(JSON.parse(json).resource.helm_release)[0] as Record<string, any>;
 
 describe('MultusWhereabouts', () => {
-  test('installs the chart in kube-system as a system component: atomic, waited for, bounded history', () => {
+  test('installs the chart in kube-system as a system component: waited for, never rolled back or uninstalled on a timeout, bounded history', () => {
     expect(synth()).toHaveResourceWithProperties(Release, {
       name: 'multus-whereabouts',
       chart: 'assets/chart/ABC',
       namespace: 'kube-system',
-      atomic: true,
+      atomic: false,
       cleanup_on_fail: true,
       wait: true,
       timeout: 600,
@@ -146,6 +146,40 @@ describe('MultusWhereabouts', () => {
 
   test('rejects a timeout too short for a DaemonSet rollout', () => {
     expect(() => synth({ timeoutSeconds: 10 })).toThrow('MultusWhereabouts "multus": timeoutSeconds 10 must be an integer from 60 to 3600');
+  });
+});
+
+describe('MultusWhereabouts and nodes that are down', () => {
+  const release = () => {
+    const json = JSON.parse(Testing.synthScope((scope) => new MultusWhereabouts(scope, 'multus', { chartPath: './chart.tgz', networks: [{ name: 'dataplane', master: 'eth1', range: '172.16.1.0/24' }] })));
+    return { json, release: Object.values(json.resource.helm_release)[0] as Record<string, any> };
+  };
+
+  test('reads every node at plan time', () => {
+    expect(Object.keys(release().json.data.kubernetes_nodes)).toHaveLength(1);
+  });
+
+  test('fails the plan, naming the nodes that are not Ready and what to do, instead of waiting into a timeout', () => {
+    const { release: r } = release();
+    expect(r.lifecycle.precondition).toEqual([
+      {
+        condition: expect.stringMatching(/^\$\{length\(\[for n in data\.kubernetes_nodes\.[^.]+\.nodes : n\.metadata\[0\]\.name if !anytrue\(\[for c in n\.status\[0\]\.conditions : c\.type == "Ready" && c\.status == "True"\]\)\]\) == 0\}$/),
+        error_message: expect.stringContaining('are not Ready: Multus cannot become ready there, and Helm would wait for it until the timeout'),
+      },
+    ]);
+  });
+
+  test('names exactly the nodes that are not Ready, evaluated by terraform', () => {
+    const { release: r } = release();
+    const nodes = (ready: Record<string, string>) => ({
+      nodes: Object.entries(ready).map(([name, status]) => ({ metadata: [{ name }], status: [{ conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status }] }] })),
+    });
+    const check = (ready: Record<string, string>) =>
+      applyWithTerraform({ nodes: nodes(ready) }, { release: { value: 'ok', precondition: r.lifecycle.precondition.map((p: Record<string, string>) => ({ condition: dataSourceAsLocal(p.condition, 'kubernetes_nodes', 'nodes'), error_message: dataSourceAsLocal(p.error_message, 'kubernetes_nodes', 'nodes') })) } });
+    expect(check({ 'node-a': 'True', 'node-b': 'True' }).ok).toBe(true);
+    const down = check({ 'node-a': 'True', 'node-b': 'Unknown', 'node-c': 'False' });
+    expect(down.ok).toBe(false);
+    expect(down.error).toContain('Node(s) node-b, node-c are not Ready');
   });
 });
 

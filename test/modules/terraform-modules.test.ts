@@ -33,7 +33,7 @@ const DEV = {
     additional_networks: [{ network: 'multinet-dev-dataplane-vpc', subnetwork: 'multinet-dev-dataplane', pod_range_name: 'dataplane-pods', max_pods_per_node: 8 }],
     resource_labels: { multinet_environment: 'dev', managed_by: 'cdktf' },
   },
-  'multus-whereabouts': { networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', range: '172.16.1.0/24' }], sample_pods: true },
+  'multus-whereabouts': { networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', range: '172.16.1.0/24' }], sample_pods: true, require_cross_node_test: true },
 } as const;
 
 /** The dev stacks' view of the same: remote-state reads replaced by what the network stack outputs for dev. */
@@ -328,7 +328,7 @@ describe('the modules and the dev stacks cannot drift', () => {
     expect(values.values.settings).toEqual({ name: stackRelease.name, namespace: stackRelease.namespace, timeout: stackRelease.timeout, max_history: stackRelease.max_history });
     // The shipped chart copy rendered with what the module passes equals the chart rendered with the stack's values.
     const rendered = helmTemplate(path.join(moduleDir('multus-whereabouts'), 'charts', 'multus-whereabouts'), values.values.values as string);
-    expect(rendered).toEqual(renderChart({ networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', mode: 'l2', range: '172.16.1.0/24' }] }));
+    expect(rendered).toEqual(renderChart({ networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', mode: 'l2', range: '172.16.1.0/24' }], tests: { requireCrossNode: true } }));
   });
 
   test('multus-whereabouts creates the sample pod of the dev workloads stack, after the release', () => {

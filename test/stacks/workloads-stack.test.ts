@@ -66,8 +66,8 @@ describe('workloads stack', () => {
     ]);
   });
 
-  test('installs in kube-system as an atomic release', () => {
-    expect(Testing.synth(prod, true)).toHaveResourceWithProperties(Release, { namespace: 'kube-system', atomic: true, wait: true });
+  test('installs in kube-system, waits for Multus on every node, and never rolls back or uninstalls on a timeout', () => {
+    expect(Testing.synth(prod, true)).toHaveResourceWithProperties(Release, { namespace: 'kube-system', atomic: false, wait: true });
   });
 
   test('creates the sample pods in dev, after the release, and none in prod', () => {
@@ -91,15 +91,32 @@ describe('workloads stack', () => {
         attachment: 'default/dataplane',
         master: 'eth1',
         range: '${data.terraform_remote_state.network.outputs.additional_networks.dataplane.pod_cidr}',
-        test_addresses: ['172.16.1.253', '172.16.1.254'],
       },
       storage: {
         attachment: 'storage/storage',
         master: 'eth2',
         range: '${data.terraform_remote_state.network.outputs.additional_networks.storage.pod_cidr}',
-        test_addresses: ['172.16.2.253', '172.16.2.254'],
       },
     });
+  });
+
+  test('requires the cross-node test on two nodes when the environment starts with two nodes or more', () => {
+    const required = (stack: typeof dev) => (Object.values(synthJson(stack).resource.helm_release)[0] as { set: { name: string; value: string }[] }).set.find((e) => e.name === 'tests.requireCrossNode')?.value;
+    expect(required(dev)).toBe('true');
+    expect(required(prod)).toBe('true');
+    expect(required(stacksOf((env) => (env.nodePools[0].nodeCount = 1)).workloads)).toBe('false');
+  });
+
+  test('counts the minimum of an autoscaled pool, per zone, for two nodes', () => {
+    const oneZoneMinOne = stacksOf((env) => Object.assign(env.nodePools[0], { nodeCount: 2, autoscaling: { minNodeCount: 1, maxNodeCount: 3 } })).workloads;
+    const settings = (Object.values(synthJson(oneZoneMinOne).resource.helm_release)[0] as { set: { name: string; value: string }[] }).set;
+    expect(settings.find((e) => e.name === 'tests.requireCrossNode')?.value).toBe('false');
+  });
+
+  test('says in verify_commands that traffic between nodes is not checked in a one-node environment, and only there', () => {
+    const oneNode = synthJson(stacksOf((env) => (env.nodePools[0].nodeCount = 1)).workloads).output.verify_commands.value as string[];
+    expect(oneNode).toContain('# one node: helm test checks traffic between two pods on that node only; traffic between nodes is NOT checked until the environment has two nodes');
+    expect((synthJson(dev).output.verify_commands.value as string[]).some((c) => c.startsWith('#'))).toBe(false);
   });
 
   test('outputs one annotation per namespace, with only the attachments Multus lets a pod of that namespace use', () => {

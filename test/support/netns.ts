@@ -12,6 +12,8 @@ import * as path from 'node:path';
 export type Layout =
   /** Pod a on node a, pod b on node b, the VPC delivers between the nodes. */
   | 'two-nodes'
+  /** As two-nodes, but pod b cannot be reached over eth0 (a NetworkPolicy, say): the pods cannot find each other. */
+  | 'no-discovery'
   /** As two-nodes, but the VPC drops everything between the nodes (node b's port is not on the bridge). */
   | 'dropped'
   /** Both pods on node a. */
@@ -35,15 +37,36 @@ export function canUseNetns(): boolean {
   return added;
 }
 
+/**
+ * net1 addresses handed out by the real CNI plugins, as Multus has a delegate hand them out: the `macvlan` plugin
+ * (this kernel has no ipvlan) creates net1 from the node's eth1 and its `host-local` IPAM allocates the address.
+ * `store: 'cluster'` stands in for Whereabouts: one allocation store for both nodes, so the lowest free addresses of
+ * `ranges` go to the pods whatever their node. `store: 'node'`: each node its own store and range (`ranges[0]` for
+ * node a, `ranges[1]` for node b), as host-local over a node's alias block does.
+ */
+export interface CniAddressing {
+  readonly pluginDir: string;
+  readonly store: 'cluster' | 'node';
+  readonly ranges: readonly [string, string];
+}
+
+/** eth0 of pod a and pod b: the cluster network the pods find each other on. */
+export const ETH0 = { a: '10.244.0.1', b: '10.244.0.2' } as const;
+
 export class PodNetwork {
   private readonly prefix = `gm${process.pid}x${counter++}`;
   private readonly namespaces: string[] = [];
   private readonly scratch: string[] = [];
+  /** The net1 address each pod got (without prefix length). */
+  readonly net1: Partial<Record<'a' | 'b', string>> = {};
 
-  /** `addresses[0]` goes to pod a's net1, `addresses[1]` to pod b's, both with `/prefixLength`. */
-  constructor(layout: Layout, addresses: readonly [string, string], prefixLength = 24) {
+  /**
+   * With fixed `addresses`, `addresses[0]` goes to pod a's net1, `addresses[1]` to pod b's, both with `/prefixLength`;
+   * with `CniAddressing`, the CNI plugins allocate them.
+   */
+  constructor(layout: Layout, addresses: readonly [string, string] | CniAddressing, prefixLength = 24) {
     try {
-      for (const name of ['vpc', 'node-a', 'node-b', 'pod-a', 'pod-b']) {
+      for (const name of ['vpc', 'cluster', 'node-a', 'node-b', 'pod-a', 'pod-b']) {
         this.ip('netns', 'add', this.ns(name));
         this.namespaces.push(this.ns(name));
         this.ip('-n', this.ns(name), 'link', 'set', 'lo', 'up');
@@ -56,15 +79,32 @@ export class PodNetwork {
         this.ip('-n', this.ns('vpc'), 'link', 'set', `port-${node}`, 'up');
         if (layout !== 'dropped' || node === 'a') this.ip('-n', this.ns('vpc'), 'link', 'set', `port-${node}`, 'master', 'br0');
       }
+      // The cluster network (eth0): every pod reaches every other, unless the layout says otherwise.
+      this.ip('-n', this.ns('cluster'), 'link', 'add', 'cbr0', 'type', 'bridge');
+      this.ip('-n', this.ns('cluster'), 'link', 'set', 'cbr0', 'up');
+      for (const pod of ['a', 'b'] as const) {
+        this.ip('-n', this.ns(`pod-${pod}`), 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', `pod-${pod}`, 'netns', this.ns('cluster'));
+        this.ip('-n', this.ns(`pod-${pod}`), 'addr', 'add', `${ETH0[pod]}/24`, 'dev', 'eth0');
+        this.ip('-n', this.ns(`pod-${pod}`), 'link', 'set', 'eth0', 'up');
+        this.ip('-n', this.ns('cluster'), 'link', 'set', `pod-${pod}`, 'up');
+        if (layout !== 'no-discovery' || pod === 'a') this.ip('-n', this.ns('cluster'), 'link', 'set', `pod-${pod}`, 'master', 'cbr0');
+      }
+      const store = Array.isArray(addresses) ? undefined : mkdtempSync(path.join(tmpdir(), 'ipam-'));
+      if (store) this.scratch.push(store);
       (['a', 'b'] as const).forEach((pod, i) => {
         if (layout === 'no-interface' && pod === 'a') return;
         const node = layout === 'one-node' ? 'a' : pod;
-        const slave = `net1${pod}`;
-        this.ip('-n', this.ns(`node-${node}`), 'link', 'add', 'link', 'eth1', 'name', slave, 'type', 'macvlan', 'mode', 'bridge');
-        this.ip('-n', this.ns(`node-${node}`), 'link', 'set', slave, 'netns', this.ns(`pod-${pod}`));
-        this.ip('-n', this.ns(`pod-${pod}`), 'link', 'set', slave, 'name', 'net1');
-        this.ip('-n', this.ns(`pod-${pod}`), 'addr', 'add', `${addresses[i]}/${prefixLength}`, 'dev', 'net1');
-        this.ip('-n', this.ns(`pod-${pod}`), 'link', 'set', 'net1', 'up');
+        if (Array.isArray(addresses)) {
+          const slave = `net1${pod}`;
+          this.ip('-n', this.ns(`node-${node}`), 'link', 'add', 'link', 'eth1', 'name', slave, 'type', 'macvlan', 'mode', 'bridge');
+          this.ip('-n', this.ns(`node-${node}`), 'link', 'set', slave, 'netns', this.ns(`pod-${pod}`));
+          this.ip('-n', this.ns(`pod-${pod}`), 'link', 'set', slave, 'name', 'net1');
+          this.ip('-n', this.ns(`pod-${pod}`), 'addr', 'add', `${addresses[i]}/${prefixLength}`, 'dev', 'net1');
+          this.ip('-n', this.ns(`pod-${pod}`), 'link', 'set', 'net1', 'up');
+          this.net1[pod] = addresses[i];
+        } else {
+          this.net1[pod] = this.cniAdd(addresses as CniAddressing, node, pod, store!);
+        }
       });
     } catch (error) {
       this.dispose();
@@ -90,6 +130,34 @@ export class PodNetwork {
       child.stderr.on('data', (chunk) => (stderr += chunk));
       child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
+  }
+
+  /** CNI ADD of net1 for `pod` on `node`, as the container runtime and Multus run a delegate; returns the address. */
+  private cniAdd(cni: CniAddressing, node: 'a' | 'b', pod: 'a' | 'b', store: string): string {
+    const range = cni.store === 'cluster' ? cni.ranges[0] : cni.ranges[node === 'a' ? 0 : 1];
+    const config = {
+      cniVersion: '0.3.1',
+      name: 'dataplane',
+      type: 'macvlan',
+      master: 'eth1',
+      mode: 'bridge',
+      // No gateway: a pod network of the guide's kind routes nothing but its own range.
+      ipam: { type: 'host-local', ranges: [[{ subnet: range }]], dataDir: cni.store === 'cluster' ? store : path.join(store, `node-${node}`) },
+    };
+    const result = spawnSync('ip', ['netns', 'exec', this.ns(`node-${node}`), path.join(cni.pluginDir, 'macvlan')], {
+      input: JSON.stringify(config),
+      encoding: 'utf8',
+      env: {
+        CNI_COMMAND: 'ADD',
+        CNI_CONTAINERID: `${this.prefix}-${pod}`,
+        CNI_NETNS: `/var/run/netns/${this.ns(`pod-${pod}`)}`,
+        CNI_IFNAME: 'net1',
+        CNI_PATH: cni.pluginDir,
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+      },
+    });
+    if (result.status !== 0) throw new Error(`CNI ADD failed for pod ${pod}: ${result.stdout}${result.stderr}`);
+    return (JSON.parse(result.stdout) as { ips: { address: string }[] }).ips[0].address.split('/')[0];
   }
 
   /** Kills what still runs in the namespaces and deletes them. */

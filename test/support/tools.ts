@@ -60,6 +60,35 @@ export function ensureBusybox(): string | undefined {
   return install.status === 0 && existsSync(path.join(BUSYBOX_BIN, 'nc')) ? undefined : `busybox --install failed: ${install.stderr}`;
 }
 
+/**
+ * The reference CNI plugins Multus delegates to (macvlan, ipvlan, host-local), from Debian's
+ * containernetworking-plugins package (apt-get download, as for busybox), extracted once: the network-namespace tests
+ * attach pods with them, so the pods' addresses come from a real allocation, not from the test.
+ */
+export const CNI_PLUGIN_DIR = path.join(TOOLS_DIR, 'cni');
+const CNI_PLUGINS = ['macvlan', 'ipvlan', 'host-local'];
+
+/** Makes CNI_PLUGIN_DIR hold the plugins; returns why not when it cannot (the tests that need them then say so). */
+export function ensureCniPlugins(): string | undefined {
+  if (CNI_PLUGINS.every((p) => existsSync(path.join(CNI_PLUGIN_DIR, p)))) return undefined;
+  const work = mkdtempSync(path.join(tmpdir(), 'cni-'));
+  try {
+    const download = spawnSync('apt-get', ['download', 'containernetworking-plugins'], { cwd: work, encoding: 'utf8' });
+    const deb = download.status === 0 ? spawnSync('sh', ['-c', 'ls *.deb'], { cwd: work, encoding: 'utf8' }).stdout.trim() : '';
+    if (!deb) return `apt-get could not download containernetworking-plugins (${(download.error?.message ?? download.stderr ?? '').trim()})`;
+    const extract = spawnSync('dpkg-deb', ['-x', deb, 'root'], { cwd: work, encoding: 'utf8' });
+    if (extract.status !== 0) return `dpkg-deb could not extract ${deb}: ${extract.stderr}`;
+    mkdirSync(CNI_PLUGIN_DIR, { recursive: true });
+    for (const plugin of CNI_PLUGINS) {
+      copyFileSync(path.join(work, 'root', 'usr', 'lib', 'cni', plugin), path.join(CNI_PLUGIN_DIR, plugin));
+      chmodSync(path.join(CNI_PLUGIN_DIR, plugin), 0o755);
+    }
+    return undefined;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** Extracts each layer's binaries unless that version of the layer is already extracted. */
 export function ensureTools(): void {
   for (const [name, layer] of Object.entries(LAYERS)) {

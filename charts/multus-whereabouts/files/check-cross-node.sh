@@ -1,11 +1,14 @@
-# helm test, cross-node check of one network (lib.sh comes first). Runs in each of the two pods of a Job that the
-# scheduler spreads over two nodes. Both pods hold one of the two addresses in $ADDRESSES, the only ones their test
-# attachment hands out, so each knows the other's address without asking the Kubernetes API: it is the other one.
-# Each pod listens on $PORT and connects to its peer's address: it passes when it sent the peer data and got the
-# peer's answer, and the peer did the same towards it, both over $INTERFACE, within $TIMEOUT_SECONDS.
+# helm test, cross-node check of one network (lib.sh comes first). Runs in each of the two pods of an Indexed Job
+# (<job>-0 and <job>-1, spread over two nodes), both attached through the network's own attachment: each has whatever
+# address Whereabouts hands a production pod. A pod learns its peer's $INTERFACE address over eth0, from the peer
+# itself: it asks <job>-<other index>.<service> (a headless Service of the test) on $DISCOVERY_PORT, and answers the
+# same question on that port. No Kubernetes API access. Then each pod listens on $PORT and connects to its peer's
+# address: it passes when it sent the peer data and got the peer's answer, and the peer did the same towards it, both
+# over $INTERFACE, within $TIMEOUT_SECONDS.
 set -u
 iface="${INTERFACE:-net1}"
 port="${PORT:-7777}"
+discovery_port="${DISCOVERY_PORT:-7778}"
 limit="${TIMEOUT_SECONDS:-120}"
 node="${NODE_NAME:-unknown}"
 network="${NETWORK:-network}"
@@ -14,18 +17,24 @@ require_tools awk nc sleep date
 has_interface "$iface" ||
   fail "the pod on node $node has no interface $iface: Multus did not attach ${ATTACHMENT:-the test attachment} (see the pod's k8s.v1.cni.cncf.io/network-status annotation; a pod that started before Multus was ready on its node never gets it)"
 
-set -- ${ADDRESSES:-}
-[ $# -eq 2 ] || fail "ADDRESSES must hold the two reserved test addresses, got '${ADDRESSES:-}'"
-first=$1 second=$2
-me="" peer=""
-for a in $(interface_addresses "$iface"); do
-  if [ "$a" = "$first" ]; then me=$first peer=$second; fi
-  if [ "$a" = "$second" ]; then me=$second peer=$first; fi
-done
+me=$(interface_addresses "$iface" | awk 'NR == 1')
 [ -n "$me" ] ||
-  fail "$iface on node $node has '$(interface_addresses "$iface" | awk '{ printf "%s%s", sep, $0; sep = " " }')', not one of the reserved test addresses $first and $second: another pod holds them, or ${ATTACHMENT:-the test attachment} is not the chart's"
+  fail "$iface on node $node has no IPv4 address: ${ATTACHMENT:-the attachment} attached it but handed out none (see the pod's events for Whereabouts' error, e.g. a full range)"
+if [ -n "${RANGE:-}" ] && ! in_cidr "$me" "$RANGE"; then
+  fail "$iface on node $node has $me, outside ${ATTACHMENT:-the attachment}'s range $RANGE"
+fi
 
-echo "network $network: this pod runs on node $node with $iface $me; its peer is $peer (port $port, up to ${limit}s)"
+# The peer's name: the other index of this Indexed Job, under the test's headless Service (PEER_HOST overrides it).
+peer_host="${PEER_HOST:-}"
+if [ -z "$peer_host" ]; then
+  case "${JOB_COMPLETION_INDEX:-}" in
+    0) peer_host="${JOB:-job}-1.${SERVICE:-service}" ;;
+    1) peer_host="${JOB:-job}-0.${SERVICE:-service}" ;;
+    *) fail "JOB_COMPLETION_INDEX is '${JOB_COMPLETION_INDEX:-}', not 0 or 1: this pod is not one of the two of the chart's Indexed Job" ;;
+  esac
+fi
+
+echo "network $network: this pod runs on node $node with $iface $me; it asks $peer_host (port $discovery_port, over eth0) for its peer's $iface address, then exchanges data with it over $iface (port $port, up to ${limit}s)"
 
 scratch="${SCRATCH_DIR:-/tmp}"
 : > "$scratch/listen.err" || fail "cannot write to $scratch (the test needs a small writable scratch folder)"
@@ -33,14 +42,59 @@ hello="HELLO network=$network node=$node address=$me"
 rm -f "$scratch/done"
 deadline=$(( $(date +%s) + limit ))
 
+# A short pause: a fifth of a second where sleep takes fractions (busybox and coreutils do), else a second.
+nap() { sleep 0.2 2>/dev/null || sleep 1; }
+
+# Discovery, over eth0: every connection to $discovery_port gets this pod's line, for as long as the check runs (the
+# peer may ask late, or twice). Only this pod's own address leaves it; nothing it receives there is trusted but the
+# peer's answer to its own question, which must name this network and an address in the range.
+address_line="ADDRESS network=$network node=$node address=$me"
+(
+  trap 'kill "$answer" 2>/dev/null; exit 0' TERM
+  while [ ! -e "$scratch/done" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+    printf '%s\n' "$address_line" | nc -l -p "$discovery_port" > /dev/null 2>> "$scratch/discovery.err" &
+    answer=$!
+    wait "$answer" || sleep 1
+  done
+) &
+answering=$!
+trap ': > "$scratch/done"; kill "$answering" 2>/dev/null; wait "$answering" 2>/dev/null' EXIT
+
+connect=$(( limit < 3 ? limit : 3 ))
+peer="" peer_node="" last_error=""
+while :; do
+  : > "$scratch/address"
+  : > "$scratch/address.err"
+  # stdin stays open until the answer (or an error) has come, at most 2 seconds: busybox nc drops what arrives after.
+  { stop=$(( $(date +%s) + 2 ))
+    while [ "$(date +%s)" -lt "$stop" ] && [ ! -s "$scratch/address" ] && [ ! -s "$scratch/address.err" ]; do nap; done; } 2> /dev/null |
+    nc -w "$connect" "$peer_host" "$discovery_port" > "$scratch/address" 2> "$scratch/address.err"
+  answer=$(awk -v net="network=$network" '$1 == "ADDRESS" && $2 == net && $3 ~ /^node=./ && $4 ~ /^address=[0-9.]+$/ { print substr($3, 6), substr($4, 9); exit }' "$scratch/address")
+  if [ -n "$answer" ]; then
+    set -- $answer
+    peer_node=$1 peer=$2
+    break
+  fi
+  last_error=$(awk '{ printf "%s%s", sep, $0; sep = " " }' "$scratch/address.err")
+  [ -n "$last_error" ] || last_error="no answer (connect timeout or closed)"
+  [ "$(date +%s)" -ge "$deadline" ] && break
+  sleep 1
+done
+if [ -z "$peer" ]; then
+  fail "could not learn the peer's $iface address: $peer_host did not answer on port $discovery_port over eth0 within ${limit}s (last attempt: $last_error).
+  If the other pod of this test is not Running (kubectl get pods -n ${NAMESPACE:-<namespace>} -l batch.kubernetes.io/job-name=${JOB:-<job>} -o wide), it could not be scheduled or attached: see its events (with tests.requireCrossNode it waits for a node of its own).
+  Else a NetworkPolicy in namespace ${NAMESPACE:-<namespace>} may block traffic between pods on port $discovery_port."
+fi
+if [ -n "${RANGE:-}" ] && ! in_cidr "$peer" "$RANGE"; then
+  fail "the peer on node $peer_node says its $iface address is $peer, outside the range $RANGE"
+fi
+echo "peer: $peer_host runs on node $peer_node with $iface $peer"
+
 # peer_node FILE: the node named in a HELLO from the peer's address on this network; fails for anything else.
 peer_node() {
   awk -v net="network=$network" -v from="address=$peer" \
     '$1 == "HELLO" && $2 == net && $4 == from && $3 ~ /^node=/ { print substr($3, 6); found = 1; exit } END { exit !found }' "$1"
 }
-
-# A short pause: a fifth of a second where sleep takes fractions (busybox and coreutils do), else a second.
-nap() { sleep 0.2 2>/dev/null || sleep 1; }
 
 # busybox nc closes a connection as soon as its stdin ends, and whatever the peer sends after that is lost (on a busy
 # node the peer's line can come a moment late). So neither end lets its stdin end on a timer: each keeps it open until
@@ -67,7 +121,7 @@ nap() { sleep 0.2 2>/dev/null || sleep 1; }
   done
 ) &
 loop=$!
-trap ': > "$scratch/done"; kill "$loop" 2>/dev/null; wait "$loop" 2>/dev/null' EXIT
+trap ': > "$scratch/done"; kill "$loop" "$answering" 2>/dev/null; wait "$loop" "$answering" 2>/dev/null' EXIT
 
 # A client keeps its stdin open until the peer's answer or a connection error has come, at most 2 seconds: the answer
 # is sent the moment the peer accepts, and a connection that got none is simply tried again.
@@ -88,7 +142,7 @@ while :; do
     else
       reached=""
       last_error=$(awk '{ printf "%s%s", sep, $0; sep = " " }' "$scratch/connect.err")
-      [ -n "$last_error" ] || last_error="the connection closed without the peer's answer"
+      [ -n "$last_error" ] || last_error="no answer (connect timeout or closed)"
     fi
   fi
   [ -z "$heard" ] && [ -s "$scratch/heard" ] && heard=$(awk '{ print; exit }' "$scratch/heard")

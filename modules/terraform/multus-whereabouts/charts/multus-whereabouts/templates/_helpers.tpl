@@ -65,45 +65,35 @@ The namespace of a network's NetworkAttachmentDefinition.
 {{- end -}}
 
 {{/*
-The two addresses of a network's range reserved for the cross-node helm test, as "a b": the last two Whereabouts
-could hand out (it never hands out a range's network and broadcast addresses: whereabouts pkg/iphelpers
-GetIPRange), i.e. broadcast - 2 and broadcast - 1. Same rule as reservedTestAddresses() in
-stacks/environment/plan.ts; a chart test proves the two agree.
+A network's range, checked: an IPv4 CIDR with no host bits set, or the render fails naming the value. Whereabouts
+ignores bounds outside its range silently (whereabouts pkg/iphelpers GetIPRange), so a range like 172.16.1.5/24 would
+hand out addresses nobody meant. Returns the range unchanged.
 */}}
-{{- define "multus-whereabouts.testAddresses" -}}
+{{- define "multus-whereabouts.checkedRange" -}}
 {{- $parts := splitList "/" .range -}}
-{{- $base := 0 -}}
+{{- if or (ne (len $parts) 2) (not (regexMatch "^[0-9]{1,3}([.][0-9]{1,3}){3}$" (first $parts))) (not (regexMatch "^[0-9]{1,2}$" (last $parts))) -}}
+{{- fail (printf "networks: %s: range %q is not an IPv4 CIDR (a.b.c.d/n)" .name .range) -}}
+{{- end -}}
+{{- $prefix := atoi (last $parts) -}}
+{{- $value := 0 -}}
 {{- range splitList "." (first $parts) -}}
-{{- $base = add (mul $base 256) (atoi .) -}}
+{{- if gt (atoi .) 255 -}}{{- fail (printf "networks: %s: range %q is not an IPv4 CIDR (a.b.c.d/n)" $.name $.range) -}}{{- end -}}
+{{- $value = add (mul $value 256) (atoi .) -}}
 {{- end -}}
+{{- if gt $prefix 32 -}}{{- fail (printf "networks: %s: range %q is not an IPv4 CIDR (a.b.c.d/n)" .name .range) -}}{{- end -}}
 {{- $size := 1 -}}
-{{- range until (sub 32 (atoi (last $parts)) | int) -}}
-{{- $size = mul $size 2 -}}
+{{- range until (sub 32 $prefix | int) -}}{{- $size = mul $size 2 -}}{{- end -}}
+{{- $base := mul (div $value $size) $size -}}
+{{- if ne $base $value -}}
+{{- fail (printf "networks: %s: range %q has host bits set (did you mean %d.%d.%d.%d/%d?)" .name .range (div $base 16777216) (mod (div $base 65536) 256) (mod (div $base 256) 256) (mod $base 256) $prefix) -}}
 {{- end -}}
-{{- $broadcast := sub (add $base $size) 1 -}}
-{{- $addresses := list -}}
-{{- range list 2 1 -}}
-{{- $n := sub $broadcast . -}}
-{{- $addresses = append $addresses (printf "%d.%d.%d.%d" (div $n 16777216) (mod (div $n 65536) 256) (mod (div $n 256) 256) (mod $n 256)) -}}
-{{- end -}}
-{{- join " " $addresses -}}
+{{- .range -}}
 {{- end -}}
 
 {{/*
-What the network's own attachment never hands out: the user's exclusions and the two test addresses (as /32s).
+Name of a network's cross-node test Job, and of the headless Service that gives its two pods DNS names.
 */}}
-{{- define "multus-whereabouts.effectiveExclude" -}}
-{{- $reserved := list -}}
-{{- range splitList " " (include "multus-whereabouts.testAddresses" .) -}}
-{{- $reserved = append $reserved (printf "%s/32" .) -}}
-{{- end -}}
-{{- concat (.exclude | default list) $reserved | toJson -}}
-{{- end -}}
-
-{{/*
-Name of a network's test attachment (and of its cross-node test Job).
-*/}}
-{{- define "multus-whereabouts.testAttachmentName" -}}
+{{- define "multus-whereabouts.crossNodeTestName" -}}
 {{- printf "%s-cross-node-test" .name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
@@ -114,7 +104,7 @@ under files/, run after files/lib.sh), env (a list of env entries), affinity (op
 {{- define "multus-whereabouts.testPodSpec" -}}
 {{- $root := .root -}}
 restartPolicy: Never
-# The test reads its own interfaces and talks to its peer only: no Kubernetes API access.
+# The test reads its own interfaces and talks to its peer only (by DNS name, over eth0 and net1): no Kubernetes API access.
 automountServiceAccountToken: false
 securityContext:
   runAsNonRoot: true
@@ -125,6 +115,19 @@ securityContext:
 {{- with .affinity }}
 affinity:
   {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $root.Values.tests.nodeSelector }}
+# Only nodes that carry the networks' NICs can attach a test pod.
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $root.Values.tests.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .subdomain }}
+# hostname <job>-<index> (an Indexed Job) under this headless Service: the peer's DNS name.
+subdomain: {{ . }}
 {{- end }}
 containers:
 - name: {{ .container }}
