@@ -207,7 +207,8 @@ export class MultinetCluster extends Construct {
         condition: hclValue(() => (literal ? check() : `${version.text()} == null ? true : ${check()}`)),
         errorMessage: hclTemplate(
           () =>
-            `Cluster version "${literal ? props.version : `\${${version.text()}}`}" is newer than anything the ${literal ? channel : `\${${releaseChannel.text()}}`} release channel offers at ${props.location}: no version matches it, and the channel's default is \${${channelDefault()}} (versions matching outside the channel: \${coalesce(join(", ", ${data()}.valid_master_versions), "none")}). Set a version the channel offers, or none to follow the channel's default.`,
+            // Terraform evaluates error_message even when the condition holds: a null version must not break the template.
+            `Cluster version "${literal ? props.version : `\${${version.text()} == null ? "" : ${version.text()}}`}" is newer than anything the ${literal ? channel : `\${${releaseChannel.text()}}`} release channel offers at ${props.location}: no version matches it, and the channel's default is \${${channelDefault()}} (versions matching outside the channel: \${coalesce(join(", ", ${data()}.valid_master_versions), "none")}). Set a version the channel offers, or none to follow the channel's default.`,
         ),
       };
     }
@@ -221,7 +222,8 @@ export class MultinetCluster extends Construct {
       minMasterVersion,
       // A release channel keeps the control plane and nodes on patched versions.
       releaseChannel: { channel },
-      // Upgrades (the channel's patches, a raised version) happen inside the window, never during an exclusion.
+      // GKE's automatic upgrades (the channel's patches and minors) happen inside the window, never during an exclusion;
+      // an upgrade Terraform asks for (a raised version) runs at apply time, whatever the policy says.
       maintenancePolicy: props.maintenancePolicy
         ? {
             recurringWindow: { ...props.maintenancePolicy.window },

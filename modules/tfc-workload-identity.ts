@@ -19,6 +19,18 @@ export interface RunRole {
   readonly condition?: { readonly title: string; readonly expression: string };
 }
 
+/** A service account the runs impersonate. */
+export interface TfcIdentity {
+  /** account_id (6-30 characters). */
+  readonly accountId: string;
+  /** Shown in the console. */
+  readonly displayName: string;
+  /** Why it exists and who uses it. */
+  readonly description: string;
+  /** Its project roles, each with why. */
+  readonly roles: readonly RunRole[];
+}
+
 export interface TfcWorkloadIdentityProps {
   /** GCP project of the pool, the provider and the run service account; the roles are granted on it. */
   readonly project: string;
@@ -29,28 +41,24 @@ export interface TfcWorkloadIdentityProps {
   /** Terraform Cloud project of the workspaces. */
   readonly tfcProject: string;
   /**
-   * The workspaces whose runs may authenticate, by a stable key, with their id (`ws-…`) and the identity their plans
-   * use: `plan`, the read-only plan service account, or `apply`, the run service account (for a workspace whose plan
-   * must already hold what the apply uses, e.g. a Kubernetes token read at plan time). Applies always use the run
-   * service account.
+   * The service accounts the runs impersonate, by a stable key (the construct id is `<key>-sa`): each with its
+   * account_id (6-30 characters), its project roles (each with why) and a description. None has a key.
    */
-  readonly workspaces: Readonly<Record<string, { readonly name: string; readonly id: string; readonly planAs: 'plan' | 'apply' }>>;
+  readonly identities: Readonly<Record<string, TfcIdentity>>;
+  /**
+   * The workspaces whose runs may authenticate, by a stable key, with their id (`ws-…`) and the identity (a key of
+   * `identities`) each run phase impersonates. A workspace whose plan must hold what its apply uses (a Kubernetes token
+   * read at plan time) names one identity for both.
+   */
+  readonly workspaces: Readonly<Record<string, { readonly name: string; readonly id: string; readonly plan: string; readonly apply: string }>>;
   /** Workload Identity pool id (4-32 lowercase letters, digits and hyphens). */
   readonly poolId: string;
-  /** account_id of the run service account, which applies (6-30 characters). */
-  readonly runServiceAccountId: string;
-  /** Project roles the applies need, each with why. */
-  readonly roles: readonly RunRole[];
-  /** account_id of the read-only service account plans run as (6-30 characters). */
-  readonly planServiceAccountId: string;
-  /** Project roles the plans need (read-only), each with why. */
-  readonly planRoles: readonly RunRole[];
   /**
-   * Service accounts (`projects/<p>/serviceAccounts/<email>`) the applies may act as (`roles/iam.serviceAccountUser` on
-   * each, not on the project), e.g. the node service account a node pool runs as.
+   * Service accounts (`projects/<p>/serviceAccounts/<email>`) an identity may act as (`roles/iam.serviceAccountUser`
+   * on that account alone, not on the project), e.g. the node service account a node pool runs as.
    * @default none
    */
-  readonly actAs?: readonly { readonly key: string; readonly serviceAccount: string; readonly why: string }[];
+  readonly actAs?: readonly { readonly key: string; readonly identity: string; readonly serviceAccount: string; readonly why: string }[];
   /**
    * The issuer's public keys (JWKS JSON), for a Terraform Enterprise Google cannot reach or whose certificate a
    * private CA signed.
@@ -73,14 +81,10 @@ export interface TfcWorkloadIdentityProps {
 export class TfcWorkloadIdentity extends Construct {
   readonly pool: IamWorkloadIdentityPool;
   readonly provider: IamWorkloadIdentityPoolProvider;
-  readonly runServiceAccount: ServiceAccount;
-  readonly planServiceAccount: ServiceAccount;
+  /** The service accounts, by key of `identities`. */
+  readonly serviceAccounts: ReadonlyMap<string, ServiceAccount>;
   /** Full provider name, the value of TFC_GCP_WORKLOAD_PROVIDER_NAME. */
   readonly providerName: string;
-  /** The account applies run as (TFC_GCP_APPLY_SERVICE_ACCOUNT_EMAIL). */
-  readonly runServiceAccountEmail: string;
-  /** The read-only account plans run as (TFC_GCP_PLAN_SERVICE_ACCOUNT_EMAIL). */
-  readonly planServiceAccountEmail: string;
 
   constructor(scope: Construct, id: string, props: TfcWorkloadIdentityProps) {
     super(scope, id);
@@ -88,11 +92,19 @@ export class TfcWorkloadIdentity extends Construct {
     if (!/^[a-z0-9-]{4,32}$/.test(props.poolId) || props.poolId.startsWith('gcp-')) {
       throw new Error(`${what}: poolId "${props.poolId}" must be 4-32 lowercase letters, digits and hyphens, not starting with "gcp-"`);
     }
-    for (const [prop, value] of [['runServiceAccountId', props.runServiceAccountId], ['planServiceAccountId', props.planServiceAccountId]] as const) {
-      checkGcpName(what, prop, value, 30);
-      if (value.length < 6) throw new Error(`${what}: ${prop} "${value}" must be 6 to 30 characters`);
+    const accountIds = new Map<string, string>();
+    for (const [key, identity] of Object.entries(props.identities)) {
+      checkGcpName(what, `identities.${key}.accountId`, identity.accountId, 30);
+      if (identity.accountId.length < 6) throw new Error(`${what}: identities.${key}.accountId "${identity.accountId}" must be 6 to 30 characters`);
+      const other = accountIds.get(identity.accountId);
+      if (other) throw new Error(`${what}: identities.${key}.accountId "${identity.accountId}" is also identities.${other}.accountId: each identity needs an account of its own`);
+      accountIds.set(identity.accountId, key);
     }
-    if (props.runServiceAccountId === props.planServiceAccountId) throw new Error(`${what}: planServiceAccountId "${props.planServiceAccountId}" is also runServiceAccountId: plans need an identity of their own`);
+    for (const [key, w] of Object.entries(props.workspaces)) {
+      for (const phase of ['plan', 'apply'] as const) {
+        if (!(w[phase] in props.identities)) throw new Error(`${what}: workspaces.${key}.${phase} names "${w[phase]}", which is not one of the identities`);
+      }
+    }
     const names = Object.values(props.workspaces).map((w) => w.name);
     if (names.length === 0) throw new Error(`${what}: workspaces is empty`);
     for (const name of [props.organization, props.tfcProject, ...names]) {
@@ -139,52 +151,52 @@ export class TfcWorkloadIdentity extends Construct {
     });
     this.providerName = this.provider.name;
 
-    // Keyless accounts the runs impersonate through Workload Identity Federation: one applies, one only plans.
-    const account = (id: string, accountId: string, displayName: string, description: string) =>
-      new ServiceAccount(this, id, { project: props.project, accountId, displayName: `${displayName} of ${names.join(', ')}`, description, dependsOn });
-    this.runServiceAccount = account('run-sa', props.runServiceAccountId, 'Terraform Cloud applies', 'Impersonated by the runs through Workload Identity Federation; it has no key');
-    this.runServiceAccountEmail = this.runServiceAccount.email;
-    this.planServiceAccount = account('plan-sa', props.planServiceAccountId, 'Terraform Cloud plans', 'Read-only identity of the plans, impersonated through Workload Identity Federation; it has no key');
-    this.planServiceAccountEmail = this.planServiceAccount.email;
-
-    const grant = (prefix: string, account: ServiceAccount, roles: readonly RunRole[]) => {
-      for (const r of roles) {
-        new ProjectIamMember(this, `${prefix}-${r.role.replace('roles/', '').replace(/\./g, '-')}`, {
+    // Keyless accounts the runs impersonate through Workload Identity Federation.
+    const accounts = new Map<string, ServiceAccount>();
+    for (const [key, identity] of Object.entries(props.identities)) {
+      const account = new ServiceAccount(this, `${key}-sa`, {
+        project: props.project,
+        accountId: identity.accountId,
+        displayName: identity.displayName,
+        description: identity.description,
+        dependsOn,
+      });
+      accounts.set(key, account);
+      for (const r of identity.roles) {
+        new ProjectIamMember(this, `${key}-sa-${r.role.replace('roles/', '').replace(/\./g, '-')}`, {
           project: props.project,
           role: r.role,
           member: account.member,
           condition: r.condition ? { title: r.condition.title, expression: r.condition.expression } : undefined,
         });
       }
-    };
-    grant('run-sa', this.runServiceAccount, props.roles);
-    grant('plan-sa', this.planServiceAccount, props.planRoles);
+    }
+    this.serviceAccounts = accounts;
     // Acting as a service account (a node pool's) is granted on that account alone: a project-wide Service Account
     // User could act as any account of the project, the Compute Engine default one (Editor) included.
     for (const a of props.actAs ?? []) {
-      new ServiceAccountIamMember(this, `run-sa-act-as-${a.key}`, {
+      const account = accounts.get(a.identity);
+      if (!account) throw new Error(`${what}: actAs.${a.key}.identity "${a.identity}" is not one of the identities`);
+      new ServiceAccountIamMember(this, `${a.identity}-sa-act-as-${a.key}`, {
         serviceAccountId: a.serviceAccount,
         role: 'roles/iam.serviceAccountUser',
-        member: this.runServiceAccount.member,
+        member: account.member,
       });
     }
 
-    // Each workspace, by its id and run phase, may impersonate one account; never the whole pool.
+    // Each workspace, by its id and run phase, may impersonate one account; never the whole pool. A workspace whose two
+    // phases use one account is admitted by its id alone.
     const principal = (attribute: string, value: string) => `principalSet://iam.googleapis.com/${this.pool.name}/attribute.${attribute}/${value}`;
     for (const [key, workspace] of Object.entries(props.workspaces)) {
-      new ServiceAccountIamMember(this, `run-sa-user-${key}`, {
-        serviceAccountId: this.runServiceAccount.name,
-        role: 'roles/iam.workloadIdentityUser',
-        member:
-          workspace.planAs === 'apply'
-            ? principal('terraform_workspace_id', workspace.id)
-            : principal('workspace_run_phase', `${workspace.id}:apply`),
-      });
-      if (workspace.planAs === 'plan') {
-        new ServiceAccountIamMember(this, `plan-sa-user-${key}`, {
-          serviceAccountId: this.planServiceAccount.name,
+      const grants =
+        workspace.plan === workspace.apply
+          ? [{ identity: workspace.plan, member: principal('terraform_workspace_id', workspace.id) }]
+          : (['plan', 'apply'] as const).map((phase) => ({ identity: workspace[phase], member: principal('workspace_run_phase', `${workspace.id}:${phase}`) }));
+      for (const grant of grants) {
+        new ServiceAccountIamMember(this, `${grant.identity}-sa-user-${key}`, {
+          serviceAccountId: accounts.get(grant.identity)!.name,
           role: 'roles/iam.workloadIdentityUser',
-          member: principal('workspace_run_phase', `${workspace.id}:plan`),
+          member: grant.member,
         });
       }
     }

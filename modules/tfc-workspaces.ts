@@ -61,8 +61,9 @@ export class TfcWorkspaces extends Construct {
     // The project is shared with other environments, or another team's: read, never created here.
     this.project = new DataTfeProject(this, 'project', { organization: props.organization, name: props.projectName });
     // Who may use an agent pool is the pool's own list (tfe_agent_pool_allowed_projects / _workspaces replace that
-    // whole list, tfe v0.71.0), and a shared pool is not ours to rewrite: check it at plan time instead, so a pool that
-    // does not admit the project fails the plan with what to do, not the apply half-way.
+    // whole list, tfe v0.71.0), and a shared pool is not ours to rewrite: check it instead. Here, at plan time, a pool
+    // that can admit none of these workspaces (not organization-scoped, the project not allowed, no workspace allowed);
+    // on each workspace's settings below, exactly whether the pool admits that workspace.
     const agentPool = props.agentPoolName
       ? new DataTfeAgentPool(this, 'agent-pool', {
           organization: props.organization,
@@ -70,7 +71,7 @@ export class TfcWorkspaces extends Construct {
           lifecycle: {
             postcondition: [
               {
-                condition: hclValue(() => `self.organization_scoped || contains(self.allowed_project_ids, ${this.project.fqn}.id)`),
+                condition: hclValue(() => `self.organization_scoped || contains(self.allowed_project_ids, ${this.project.fqn}.id) || length(self.allowed_workspace_ids) > 0`),
                 errorMessage: `Agent pool "${props.agentPoolName}" is not organization-scoped and does not allow project "${props.projectName}": in ${props.organization}'s settings, under Agent pools > ${props.agentPoolName}, allow that project (or all workspaces of the organization), then plan again.`,
               },
             ],
@@ -97,13 +98,28 @@ export class TfcWorkspaces extends Construct {
     this.workspaces = workspaces;
 
     for (const [key, w] of Object.entries(props.workspaces)) {
+      const workspace = workspaces.get(key)!;
       new WorkspaceSettings(this, `settings-${key}`, {
-        workspaceId: workspaces.get(key)!.id,
+        workspaceId: workspace.id,
         executionMode: agentPool ? 'agent' : 'remote',
         agentPoolId: agentPool?.id,
         // State is readable by the workspaces that consume it, and by nobody else in the organization.
         globalRemoteState: false,
         remoteStateConsumerIds: (w.stateConsumers ?? []).map((consumer) => workspaces.get(consumer)!.id),
+        lifecycle: agentPool
+          ? {
+              precondition: [
+                {
+                  // Known once the workspace exists: at plan time on later runs, before this change on the first.
+                  condition: hclValue(
+                    () =>
+                      `${agentPool.fqn}.organization_scoped ? !contains(${agentPool.fqn}.excluded_workspace_ids, ${workspace.fqn}.id) : (contains(${agentPool.fqn}.allowed_project_ids, ${this.project.fqn}.id) || contains(${agentPool.fqn}.allowed_workspace_ids, ${workspace.fqn}.id))`,
+                  ),
+                  errorMessage: `Agent pool "${props.agentPoolName}" does not admit workspace "${w.name}" (it excludes it, or allows neither it nor project "${props.projectName}"): in ${props.organization}'s settings, under Agent pools > ${props.agentPoolName}, allow the project or the workspace, then apply again.`,
+                },
+              ],
+            }
+          : undefined,
       });
     }
 

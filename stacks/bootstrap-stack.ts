@@ -29,8 +29,19 @@ export const TFC_RUN_ROLES: readonly RunRole[] = [
     why: 'network stack: the internal firewall rule of each created additional network (Compute Network Admin cannot manage firewall rules)',
   },
   {
+    role: 'roles/container.clusterAdmin',
+    why: 'cluster stack: the cluster and its node pools (Kubernetes Engine Cluster Admin manages clusters, not the Kubernetes objects inside them)',
+  },
+];
+
+/**
+ * What the workloads workspace does, at plan and at apply: its own identity, so that whoever may queue a plan there
+ * gets Kubernetes access and nothing in the network or the rest of the project.
+ */
+export const TFC_WORKLOADS_ROLES: readonly RunRole[] = [
+  {
     role: 'roles/container.admin',
-    why: 'cluster stack: the cluster and its node pools; workloads stack: GKE grants it full Kubernetes API access, needed to install the CRDs, ClusterRoles, bindings and the kube-system DaemonSet',
+    why: 'workloads stack: GKE grants it full Kubernetes API access, needed to install the CRDs, ClusterRoles, bindings and the kube-system DaemonSet (Kubernetes Engine Developer cannot create RBAC objects)',
   },
 ];
 
@@ -51,10 +62,15 @@ export const TFC_RUN_ACT_AS_NODES = 'cluster stack: node pools run as the node s
 const STATE_CONSUMERS = { network: ['cluster', 'workloads'], cluster: ['workloads'], workloads: [] } as const;
 
 /**
- * Which identity each workspace plans as. The workloads stack reads a Kubernetes token (google_client_config) at plan
- * time and Terraform reuses it at apply (hashicorp/terraform #32100): its plans must hold the apply identity.
+ * Which identity each workspace's plans and applies impersonate. The workloads stack reads a Kubernetes token
+ * (google_client_config) at plan time and Terraform reuses it at apply (hashicorp/terraform #32100): its plans must
+ * hold what its applies use, so it has an identity of its own for both, limited to Kubernetes.
  */
-const PLAN_AS: Readonly<Record<StackKind, 'plan' | 'apply'>> = { network: 'plan', cluster: 'plan', workloads: 'apply' };
+const IDENTITIES: Readonly<Record<StackKind, { readonly plan: 'plan' | 'run' | 'k8s'; readonly apply: 'plan' | 'run' | 'k8s' }>> = {
+  network: { plan: 'plan', apply: 'run' },
+  cluster: { plan: 'plan', apply: 'run' },
+  workloads: { plan: 'k8s', apply: 'k8s' },
+};
 
 /** Local state, no cross-stack references: what every bootstrap stack shares. */
 abstract class LocalBootstrapStack extends TerraformStack {
@@ -116,17 +132,34 @@ export class BootstrapStack extends LocalBootstrapStack {
       organization: backend.organization,
       tfcProject: backend.project,
       jwksJson: backend.jwksJson,
+      identities: {
+        run: {
+          accountId: backend.runServiceAccountId,
+          displayName: `Terraform Cloud applies of ${plan.name}-network and -cluster`,
+          description: 'Impersonated by the applies of the network and cluster workspaces through Workload Identity Federation; it has no key',
+          roles: TFC_RUN_ROLES,
+        },
+        plan: {
+          accountId: backend.planServiceAccountId,
+          displayName: `Terraform Cloud plans of ${plan.name}-network and -cluster`,
+          description: 'Read-only identity of the plans of the network and cluster workspaces, through Workload Identity Federation; it has no key',
+          roles: TFC_PLAN_ROLES,
+        },
+        k8s: {
+          accountId: backend.workloadsServiceAccountId,
+          displayName: `Terraform Cloud runs of ${plan.name}-workloads`,
+          description: 'Plans and applies of the workloads workspace (Kubernetes only), through Workload Identity Federation; it has no key',
+          roles: TFC_WORKLOADS_ROLES,
+        },
+      },
       workspaces: Object.fromEntries(
-        STACK_KINDS.map((kind) => [kind, { name: backend.workspaces[kind], id: tfc.workspaces.get(kind)!.id, planAs: PLAN_AS[kind] }]),
+        STACK_KINDS.map((kind) => [kind, { name: backend.workspaces[kind], id: tfc.workspaces.get(kind)!.id, ...IDENTITIES[kind] }]),
       ),
       poolId: backend.workloadIdentityPoolId,
-      runServiceAccountId: backend.runServiceAccountId,
-      roles: TFC_RUN_ROLES,
-      planServiceAccountId: backend.planServiceAccountId,
-      planRoles: TFC_PLAN_ROLES,
-      actAs: [{ key: 'nodes', serviceAccount: nodes.serviceAccount.name, why: TFC_RUN_ACT_AS_NODES }],
+      actAs: [{ key: 'nodes', identity: 'run', serviceAccount: nodes.serviceAccount.name, why: TFC_RUN_ACT_AS_NODES }],
       dependsOn: apis.services,
     });
+    const email = (key: string) => identity.serviceAccounts.get(key)!.email;
     // Dynamic provider credentials: the runs exchange their workload identity token for a service account's.
     tfc.addEnvironmentVariables('gcp-credentials', `${plan.name} GCP dynamic credentials`, {
       TFC_GCP_PROVIDER_AUTH: 'true',
@@ -134,8 +167,8 @@ export class BootstrapStack extends LocalBootstrapStack {
     });
     for (const kind of STACK_KINDS) {
       tfc.addWorkspaceVariables(kind, {
-        TFC_GCP_PLAN_SERVICE_ACCOUNT_EMAIL: PLAN_AS[kind] === 'plan' ? identity.planServiceAccountEmail : identity.runServiceAccountEmail,
-        TFC_GCP_APPLY_SERVICE_ACCOUNT_EMAIL: identity.runServiceAccountEmail,
+        TFC_GCP_PLAN_SERVICE_ACCOUNT_EMAIL: email(IDENTITIES[kind].plan),
+        TFC_GCP_APPLY_SERVICE_ACCOUNT_EMAIL: email(IDENTITIES[kind].apply),
       });
     }
     new TerraformOutput(this, 'workspaces', {
@@ -143,8 +176,9 @@ export class BootstrapStack extends LocalBootstrapStack {
       value: Object.fromEntries(STACK_KINDS.map((kind) => [kind, backend.workspaces[kind]])),
     });
     new TerraformOutput(this, 'workload_identity_provider', { description: 'Workload Identity provider the runs authenticate with.', value: identity.providerName });
-    new TerraformOutput(this, 'run_service_account', { description: 'Service account every apply (and every workloads plan) impersonates.', value: identity.runServiceAccountEmail });
-    new TerraformOutput(this, 'plan_service_account', { description: 'Read-only service account the network and cluster plans impersonate.', value: identity.planServiceAccountEmail });
+    new TerraformOutput(this, 'run_service_account', { description: 'Service account the network and cluster applies impersonate.', value: email('run') });
+    new TerraformOutput(this, 'plan_service_account', { description: 'Read-only service account the network and cluster plans impersonate.', value: email('plan') });
+    new TerraformOutput(this, 'workloads_service_account', { description: 'Service account the workloads plans and applies impersonate (Kubernetes only).', value: email('k8s') });
     new TerraformOutput(this, 'node_service_account', { description: 'Service account the nodes run as.', value: nodes.email });
   }
 }

@@ -53,4 +53,4 @@ export { ClusterStack, ClusterOutputs, CLUSTER_OUTPUTS } from './cluster-stack';
 export { WorkloadsStack, WORKLOADS_OUTPUTS, CHART_DIR } from './workloads-stack';
 export { PolicyAspect, enforcePolicy, formatViolation, formatWaiver } from './policy';
 export type { PolicyFinding, PolicyReport } from './policy';
-export { BootstrapStack, StateBucketStack, TfcProjectStack, REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES } from './bootstrap-stack';
+export { BootstrapStack, StateBucketStack, TfcProjectStack, REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES, TFC_WORKLOADS_ROLES } from './bootstrap-stack';

@@ -73,14 +73,19 @@ export function migrateState(options: MigrationOptions): MigrationResult[] {
         continue;
       }
       const existing = pull(options, work, 'target', target.block, stack);
-      if (existing.trim() !== '') {
+      // The gcs backend creates an empty state the first time anything reads it (hashicorp/terraform
+      // internal/backend/remote-state/gcs/backend_state.go StateMgr), with a lineage of its own: a state that holds no
+      // resource and no output is no one's, and is replaced; any other is never overwritten.
+      const found = existing.trim() === '' ? undefined : (JSON.parse(existing) as { serial: number; resources?: unknown[]; outputs?: Record<string, unknown> });
+      if (found && ((found.resources ?? []).length > 0 || Object.keys(found.outputs ?? {}).length > 0)) {
         throw new MigrationError(
-          `${stack}: a state already exists at ${target.describe} (serial ${JSON.parse(existing).serial}): refusing to overwrite it. Move or delete it there yourself if it is yours to lose, then run this again`,
+          `${stack}: a state already exists at ${target.describe} (serial ${found.serial}, ${(found.resources ?? []).length} resources): refusing to overwrite it. Move or delete it there yourself if it is yours to lose, then run this again`,
         );
       }
       const stateFile = path.join(work, 'source.tfstate');
       writeFileSync(stateFile, state);
-      terraform(options, path.join(work, 'target'), ['state', 'push', '-ignore-remote-version', stateFile], stack);
+      // -force only over an empty state (another lineage): anything else was refused above.
+      terraform(options, path.join(work, 'target'), ['state', 'push', '-ignore-remote-version', ...(found ? ['-force'] : []), stateFile], stack);
       const pushed = JSON.parse(pull(options, work, 'target', target.block, stack)) as { lineage: string };
       if (pushed.lineage !== (JSON.parse(state) as { lineage: string }).lineage) throw new MigrationError(`${stack}: the state read back from ${target.describe} is not the one pushed`);
     } finally {
@@ -104,10 +109,8 @@ interface Backend {
 
 /** The backend of a stack configuration (`terraform` object of cdk.tf.json), paths resolved against its folder. */
 function backendOf(terraform: Record<string, unknown>, dir: string, stack: string): Backend {
-  if (terraform.cloud) {
-    const cloud = terraform.cloud as { organization: string; hostname?: string; workspaces: { name: string } };
-    return { block: { cloud }, describe: `${cloud.hostname ?? 'app.terraform.io'}/${cloud.organization}/${cloud.workspaces.name}` };
-  }
+  // Through normalise, as the recorded backend is: the two compare equal exactly when they name the same state.
+  if (terraform.cloud) return normalise('cloud', terraform.cloud as Record<string, unknown>, dir, stack);
   const backends = (terraform.backend ?? {}) as Record<string, Record<string, unknown>>;
   const [type, config] = Object.entries(backends)[0] ?? ['local', {}];
   return normalise(type, config, dir, stack);
@@ -119,11 +122,15 @@ function normalise(type: string, config: Record<string, unknown>, dir: string, s
     const file = path.resolve(dir, (set.path as string | undefined) ?? 'terraform.tfstate');
     return { block: { backend: { local: { path: file } } }, describe: file, localFile: file };
   }
-  if (type === 'gcs') return { block: { backend: { gcs: set } }, describe: `gs://${set.bucket}/${set.prefix}` };
+  if (type === 'gcs') {
+    const gcs = Object.fromEntries(Object.keys(set).sort().map((k) => [k, set[k]]));
+    return { block: { backend: { gcs } }, describe: `gs://${set.bucket}/${set.prefix}` };
+  }
   if (type === 'cloud' || type === 'remote') {
     const workspaces = set.workspaces as { name?: string } | { name?: string }[] | undefined;
     const name = Array.isArray(workspaces) ? workspaces[0]?.name : workspaces?.name;
-    return { block: { cloud: { organization: set.organization, hostname: set.hostname, workspaces: { name } } }, describe: `${set.hostname ?? 'app.terraform.io'}/${set.organization}/${name}` };
+    const hostname = (set.hostname as string | undefined) ?? 'app.terraform.io';
+    return { block: { cloud: { organization: set.organization, hostname, workspaces: { name } } }, describe: `${hostname}/${set.organization}/${name}` };
   }
   throw new MigrationError(`${stack}: backend type "${type}" is not one this product writes (local, gcs, cloud)`);
 }

@@ -80,10 +80,12 @@ export interface CloudBackendPlan {
   readonly workspaces: Readonly<Record<StackKind, string>>;
   /** Workload Identity pool that trusts this organization's runs (4-32 characters). */
   readonly workloadIdentityPoolId: string;
-  /** account_id of the service account the runs apply as (6-30 characters). */
+  /** account_id of the service account the network and cluster workspaces apply as (6-30 characters). */
   readonly runServiceAccountId: string;
   /** account_id of the read-only service account the network and cluster workspaces plan as (6-30 characters). */
   readonly planServiceAccountId: string;
+  /** account_id of the service account the workloads workspace plans and applies as (Kubernetes only). */
+  readonly workloadsServiceAccountId: string;
 }
 
 /** A VPC and subnet another team owns: read, never created. */
@@ -312,5 +314,6 @@ function deriveBackend(env: string, config: EnvironmentConfig): BackendPlan {
     workloadIdentityPoolId: `tfc-${env}`.slice(0, 32).replace(/-+$/, ''),
     runServiceAccountId: `${accountPrefix}-tfc-runs`,
     planServiceAccountId: `${accountPrefix}-tfc-plan`,
+    workloadsServiceAccountId: `${accountPrefix}-tfc-k8s`,
   };
 }

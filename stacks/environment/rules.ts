@@ -168,6 +168,7 @@ export function derivedNames(plan: EnvironmentPlan): DerivedName[] {
       { path: 'backend', kind: 'Workload Identity pool', value: b.workloadIdentityPoolId, namespace: p },
       { path: 'backend', kind: 'run service account', value: b.runServiceAccountId, namespace: p },
       { path: 'backend', kind: 'plan service account', value: b.planServiceAccountId, namespace: p },
+      { path: 'backend', kind: 'workloads service account', value: b.workloadsServiceAccountId, namespace: p },
     );
   }
   return names;
@@ -495,6 +496,22 @@ export const FOLDER_RULES: readonly FolderRule[] = [
       if (other && other.key !== s.key) {
         report(s.env.file, 'backend.project', `${s.what} and ${other.what} (${other.env.file}) would both be created by stack ${s.stackName}: rename one of the projects`);
       } else if (!other) byStack.set(s.stackName, s);
+    }
+  }),
+  folderRule('unique-stack-names', 'No environment bootstrap stack takes the name of a shared bootstrap stack.', (environments, report) => {
+    // bootstrap-<env> of an environment named state-<bucket> or tfc-<org>-<project> would be the shared stack's name:
+    // one folder, one state file, two stacks.
+    const shared = new Map<string, { file: string; what: string }>();
+    for (const env of environments) {
+      const b = env.plan.backend;
+      if (b.type === 'gcs' && b.createdBucket) shared.set(b.createdBucket.stackName, { file: env.file, what: `creates state bucket "${b.bucket}"` });
+      if (b.type === 'cloud' && b.createdProject) shared.set(b.createdProject.stackName, { file: env.file, what: `creates Terraform Cloud project "${b.project}"` });
+    }
+    for (const env of environments) {
+      const clash = env.plan.bootstrapStackName ? shared.get(env.plan.bootstrapStackName) : undefined;
+      if (clash) {
+        report(env.file, '', `environment ${env.plan.name}'s stack ${env.plan.bootstrapStackName} has the name of the stack that ${clash.what} (${clash.file}): rename this environment file`);
+      }
     }
   }),
   folderRule('unique-state-locations', 'Two environments never share a state location (a GCS prefix, or one inside another; a Terraform Cloud workspace).', (environments, report) => {

@@ -160,7 +160,7 @@ const cluster = z
       .optional()
       .meta({
         description:
-          "When GKE may upgrade the control plane and nodes (the release channel's patches, a raised `version`). Default: at any time.",
+          "When GKE may upgrade the control plane and nodes on its own (the release channel's automatic upgrades; a raised `version` upgrades at deploy time, whatever this says). Default: at any time.",
       }),
     authorizedNetworks: z
       .array(authorizedNetwork)

@@ -311,7 +311,16 @@ describe('folder rules', () => {
     ]);
   });
 
+  test("rejects an environment whose bootstrap stack would take a shared bootstrap stack's name", () => {
+    expect(folderProblems({ a: named('a', gcsIn()), 'state-acme-multinet-state': named('s', cloudIn({ createProject: false, workspacePrefix: 's-' })) })).toEqual([
+      {
+        rule: 'unique-stack-names',
+        line: 'state-acme-multinet-state.json: : environment state-acme-multinet-state\'s stack bootstrap-state-acme-multinet-state has the name of the stack that creates state bucket "acme-multinet-state" (a.json): rename this environment file',
+      },
+    ]);
+  });
+
   test('runs every folder rule, and only those, in these tests', () => {
-    expect(FOLDER_RULES.map((r) => r.id).sort()).toEqual(['shared-backends', 'unique-names-across-environments', 'unique-state-locations']);
+    expect(FOLDER_RULES.map((r) => r.id).sort()).toEqual(['shared-backends', 'unique-names-across-environments', 'unique-stack-names', 'unique-state-locations']);
   });
 });

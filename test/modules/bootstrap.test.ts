@@ -16,17 +16,15 @@ describe('StateBucket', () => {
 });
 
 describe('TfcWorkloadIdentity', () => {
+  const identity = (accountId: string) => ({ accountId, displayName: accountId, description: accountId, roles: [{ role: 'roles/compute.networkViewer', why: 'networks' }] });
   const props: TfcWorkloadIdentityProps = {
     project: 'example-dev-project',
     hostname: 'app.terraform.io',
     organization: 'acme',
     tfcProject: 'gke-multinet',
-    workspaces: { network: { name: 'dev-network', id: 'ws-123', planAs: 'plan' } },
+    identities: { plan: identity('dev-tfc-plan'), run: identity('dev-tfc-runs') },
+    workspaces: { network: { name: 'dev-network', id: 'ws-123', plan: 'plan', apply: 'run' } },
     poolId: 'tfc-dev',
-    runServiceAccountId: 'dev-tfc-runs',
-    roles: [{ role: 'roles/compute.networkAdmin', why: 'networks' }],
-    planServiceAccountId: 'dev-tfc-plan',
-    planRoles: [{ role: 'roles/compute.networkViewer', why: 'networks' }],
   };
   const synth = (overrides: Partial<TfcWorkloadIdentityProps>) => Testing.synthScope((scope) => new TfcWorkloadIdentity(scope, 'gcp', { ...props, ...overrides }));
 
@@ -35,19 +33,29 @@ describe('TfcWorkloadIdentity', () => {
   });
 
   test('rejects a workspace name that would break out of the CEL condition', () => {
-    expect(() => synth({ workspaces: { network: { name: 'dev"||true', id: 'ws-1', planAs: 'plan' } } })).toThrow('may not contain quotes or backslashes');
+    expect(() => synth({ workspaces: { network: { name: 'dev"||true', id: 'ws-1', plan: 'plan', apply: 'run' } } })).toThrow('may not contain quotes or backslashes');
   });
 
-  test('rejects a run service account id too short for GCP', () => {
-    expect(() => synth({ runServiceAccountId: 'runs' })).toThrow('TfcWorkloadIdentity "gcp": runServiceAccountId "runs" must be 6 to 30 characters');
+  test('rejects a service account id too short for GCP', () => {
+    expect(() => synth({ identities: { plan: identity('plan'), run: identity('dev-tfc-runs') } })).toThrow('TfcWorkloadIdentity "gcp": identities.plan.accountId "plan" must be 6 to 30 characters');
   });
 
-  test('rejects a plan service account id too short for GCP', () => {
-    expect(() => synth({ planServiceAccountId: 'plan' })).toThrow('TfcWorkloadIdentity "gcp": planServiceAccountId "plan" must be 6 to 30 characters');
+  test('rejects one account for two identities: plans need an identity of their own', () => {
+    expect(() => synth({ identities: { plan: identity('dev-tfc-runs'), run: identity('dev-tfc-runs') } })).toThrow(
+      'TfcWorkloadIdentity "gcp": identities.run.accountId "dev-tfc-runs" is also identities.plan.accountId: each identity needs an account of its own',
+    );
   });
 
-  test('rejects one account for plans and applies: plans need an identity of their own', () => {
-    expect(() => synth({ planServiceAccountId: 'dev-tfc-runs' })).toThrow('TfcWorkloadIdentity "gcp": planServiceAccountId "dev-tfc-runs" is also runServiceAccountId');
+  test('rejects a workspace phase that names no identity', () => {
+    expect(() => synth({ workspaces: { network: { name: 'dev-network', id: 'ws-1', plan: 'plan', apply: 'admin' } } })).toThrow(
+      'TfcWorkloadIdentity "gcp": workspaces.network.apply names "admin", which is not one of the identities',
+    );
+  });
+
+  test('rejects acting as an account for an identity that does not exist', () => {
+    expect(() => synth({ actAs: [{ key: 'nodes', identity: 'admin', serviceAccount: 'projects/p/serviceAccounts/n@p.iam.gserviceaccount.com', why: 'x' }] })).toThrow(
+      'TfcWorkloadIdentity "gcp": actAs.nodes.identity "admin" is not one of the identities',
+    );
   });
 });
 

@@ -94,6 +94,32 @@ function evaluateModuleBody(name: keyof typeof DEV, body: Json, forEach?: string
 /** A stack's resources of one type, in order of their keys. */
 const resourcesOf = (json: Json, type: string): Json[] => Object.keys(json.resource?.[type] ?? {}).sort().map((k) => json.resource[type][k]);
 
+describe('the multinet-cluster version check, evaluated by terraform', () => {
+  const module = () => moduleJson('multinet-cluster');
+  const precondition = () =>
+    (module().resource.google_container_cluster.cluster.lifecycle.precondition as Json[]).map((p) =>
+      JSON.parse(JSON.stringify(p).replace(/data\.google_container_engine_versions\.versions\./g, 'local.engine_versions.')),
+    );
+  const evaluate = (values: Json, engine: Json) =>
+    evaluateWithTerraform({
+      variables: module().variable,
+      values: { ...DEV['multinet-cluster'], ...values },
+      locals: { ...module().locals, engine_versions: engine },
+      checks: { cluster: { value: 'ok', precondition: precondition() } },
+    });
+  const engine = { valid_master_versions: [], default_cluster_version: '1.33.5-gke.1', release_channel_latest_version: {}, release_channel_default_version: { REGULAR: '1.33.5-gke.1' } };
+
+  test('passes with no version, the module default: the message of a condition that holds is evaluated too', () => {
+    expect(evaluate({}, engine)).toMatchObject({ ok: true });
+  });
+
+  test('fails naming the version when it is newer than anything the channel offers', () => {
+    const result = evaluate({ min_master_version: '1.35' }, engine);
+    expect(result.ok).toBe(false);
+    expect(result.error).toContain('Cluster version "1.35" is newer than anything the REGULAR release channel offers');
+  });
+});
+
 describe('HCL modules are generated from the constructs', () => {
   test('`npm run build:modules` leaves the committed modules unchanged', () => {
     const committed = MODULES.flatMap((m) => listRelative(moduleDir(m)).map((f) => `${m}/${f}`)).sort();

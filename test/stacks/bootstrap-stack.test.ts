@@ -7,8 +7,9 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
 import { WorkspaceSettings } from '@cdktf/provider-tfe/lib/workspace-settings';
 import { NODE_SERVICE_ACCOUNT_ROLES } from '../../modules';
-import { REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES } from '../../stacks';
+import { REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES, TFC_WORKLOADS_ROLES } from '../../stacks';
 import { folderOf, stacksOf, synthJson } from '../support/stacks';
+import { evaluateWithTerraform } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -165,10 +166,36 @@ describe('bootstrap-<env> for cloud', () => {
     expect(pool).toMatchObject({ organization: 'acme', name: 'gke-agents' });
     expect(pool.lifecycle.postcondition).toEqual([
       {
-        condition: expect.stringMatching(/^\$\{self\.organization_scoped \|\| contains\(self\.allowed_project_ids, data\.tfe_project\.[^.]+\.id\)\}$/),
+        condition: expect.stringMatching(/^\$\{self\.organization_scoped \|\| contains\(self\.allowed_project_ids, data\.tfe_project\.[^.]+\.id\) \|\| length\(self\.allowed_workspace_ids\) > 0\}$/),
         error_message: expect.stringContaining('allow that project (or all workspaces of the organization), then plan again'),
       },
     ]);
+  });
+
+  test('checks, on each workspace, that the agent pool admits it: excluded, or neither it nor its project allowed, fails', () => {
+    const agents = synthJson(stacksOf(cloud({ agentPool: 'gke-agents' })).bootstrap!);
+    const settings = values(agents, 'tfe_workspace_settings');
+    expect(settings).toHaveLength(3);
+    const conditions = settings.map((s) => s.lifecycle.precondition[0]);
+    const pool = Object.keys(agents.data.tfe_agent_pool)[0];
+    const project = Object.keys(agents.data.tfe_project)[0];
+    const check = (condition: string, data: Json, workspace: string) =>
+      evaluateWithTerraform({
+        locals: { pool: data, project: { id: 'prj-1' }, workspace: { id: workspace } },
+        checks: {
+          settings: {
+            value: 'ok',
+            precondition: [{ condition: condition.replaceAll(`data.tfe_agent_pool.${pool}`, 'local.pool').replaceAll(`data.tfe_project.${project}`, 'local.project').replace(/tfe_workspace\.[A-Za-z0-9_-]+\./g, 'local.workspace.'), error_message: 'refused' }],
+          },
+        },
+      }).ok;
+    const pool0 = { organization_scoped: false, allowed_project_ids: [], allowed_workspace_ids: [], excluded_workspace_ids: [] };
+    expect(conditions.every((c) => c.error_message.includes('does not admit workspace'))).toBe(true);
+    expect(check(conditions[0].condition, { ...pool0, organization_scoped: true }, 'ws-1')).toBe(true);
+    expect(check(conditions[0].condition, { ...pool0, organization_scoped: true, excluded_workspace_ids: ['ws-1'] }, 'ws-1')).toBe(false);
+    expect(check(conditions[0].condition, { ...pool0, allowed_project_ids: ['prj-1'] }, 'ws-1')).toBe(true);
+    expect(check(conditions[0].condition, { ...pool0, allowed_workspace_ids: ['ws-1'] }, 'ws-1')).toBe(true);
+    expect(check(conditions[0].condition, { ...pool0, allowed_workspace_ids: ['ws-2'] }, 'ws-1')).toBe(false);
   });
 
   test('trusts the Terraform Cloud issuer only for this organization, project and these workspaces', () => {
@@ -198,6 +225,12 @@ describe('bootstrap-<env> for cloud', () => {
     expect(runs.filter((b) => b.condition)).toEqual([]);
   });
 
+  test('gives the workloads service account exactly its Kubernetes role, and nothing in the network', () => {
+    const k8s = values(json, 'google_project_iam_member').filter((b) => b.member.startsWith(account('gcp_k8s-sa')));
+    expect(k8s.map((b) => b.role)).toEqual(TFC_WORKLOADS_ROLES.map((r) => r.role));
+    expect(k8s.map((b) => b.role).some((role) => role.startsWith('roles/compute.') || role.startsWith('roles/serviceusage.'))).toBe(false);
+  });
+
   test('gives the plan service account exactly the read-only roles listed', () => {
     const plans = values(json, 'google_project_iam_member').filter((b) => b.member.startsWith(account('gcp_plan-sa')));
     expect(plans.map((b) => b.role).sort()).toEqual(TFC_PLAN_ROLES.map((r) => r.role).sort());
@@ -212,17 +245,18 @@ describe('bootstrap-<env> for cloud', () => {
     expect(actAs.map((u) => [u.service_account_id, u.member])).toEqual([[`${account('nodes_node-sa')}.name}`, `${account('gcp_run-sa')}.member}`]]);
   });
 
-  test('lets the network and cluster workspaces plan as the read-only account and apply as the run account, each phase by workspace id', () => {
+  test('lets the network and cluster workspaces plan as the read-only account and apply as the run account, each phase by workspace id, and workloads use their own', () => {
     const users = values(json, 'google_service_account_iam_member').filter((u) => u.role === 'roles/iam.workloadIdentityUser');
     const member = (attribute: string, kind: string, phase = '') =>
       expect.stringMatching(new RegExp(`^principalSet://iam\\.googleapis\\.com/\\$\\{google_iam_workload_identity_pool\\.[^}]+\\.name\\}/attribute\\.${attribute}/\\$\\{tfe_workspace\\.tfc_workspace-${kind}_[0-9A-F]+\\.id\\}${phase}$`));
-    expect(users.map((u) => [u.service_account_id, u.member])).toEqual([
+    expect(users).toHaveLength(5);
+    expect(users.map((u) => [u.service_account_id, u.member])).toEqual(expect.arrayContaining([
       [`${account('gcp_plan-sa')}.name}`, member('workspace_run_phase', 'cluster', ':plan')],
       [`${account('gcp_plan-sa')}.name}`, member('workspace_run_phase', 'network', ':plan')],
       [`${account('gcp_run-sa')}.name}`, member('workspace_run_phase', 'cluster', ':apply')],
       [`${account('gcp_run-sa')}.name}`, member('workspace_run_phase', 'network', ':apply')],
-      [`${account('gcp_run-sa')}.name}`, member('terraform_workspace_id', 'workloads')],
-    ]);
+      [`${account('gcp_k8s-sa')}.name}`, member('terraform_workspace_id', 'workloads')],
+    ]));
     expect(Testing.synth(bootstrap, true)).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
       attribute_mapping: expect.objectContaining({ 'attribute.workspace_run_phase': 'assertion.terraform_workspace_id + ":" + assertion.terraform_run_phase' }),
     });
@@ -235,7 +269,7 @@ describe('bootstrap-<env> for cloud', () => {
     const byWorkspace = (kind: string) => Object.fromEntries(variables.filter((v) => v.workspace_id === workspaceId(kind)).map((v) => [v.key, v.value]));
     expect(byWorkspace('network')).toEqual({ TFC_GCP_PLAN_SERVICE_ACCOUNT_EMAIL: `${account('gcp_plan-sa')}.email}`, TFC_GCP_APPLY_SERVICE_ACCOUNT_EMAIL: `${account('gcp_run-sa')}.email}` });
     expect(byWorkspace('cluster')).toEqual(byWorkspace('network'));
-    expect(byWorkspace('workloads')).toEqual({ TFC_GCP_PLAN_SERVICE_ACCOUNT_EMAIL: `${account('gcp_run-sa')}.email}`, TFC_GCP_APPLY_SERVICE_ACCOUNT_EMAIL: `${account('gcp_run-sa')}.email}` });
+    expect(byWorkspace('workloads')).toEqual({ TFC_GCP_PLAN_SERVICE_ACCOUNT_EMAIL: `${account('gcp_k8s-sa')}.email}`, TFC_GCP_APPLY_SERVICE_ACCOUNT_EMAIL: `${account('gcp_k8s-sa')}.email}` });
     expect(variables.every((v) => v.category === 'env' && v.sensitive === false)).toBe(true);
     expect(values(json, 'tfe_workspace_variable_set').map((a) => a.workspace_id).sort()).toEqual(['network', 'cluster', 'workloads'].map(workspaceId).sort());
     expect(JSON.stringify(json)).not.toMatch(/google_service_account_key|GOOGLE_CREDENTIALS|"token"/);
@@ -243,7 +277,7 @@ describe('bootstrap-<env> for cloud', () => {
 
   test('are listed in the README, each with why, as the run and plan service accounts have them', () => {
     const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-    for (const r of [...TFC_RUN_ROLES, ...TFC_PLAN_ROLES]) expect(readme).toContain(`| \`${r.role}\` | ${r.why} |`);
+    for (const r of [...TFC_RUN_ROLES, ...TFC_PLAN_ROLES, ...TFC_WORKLOADS_ROLES]) expect(readme).toContain(`| \`${r.role}\` | ${r.why} |`);
     expect(readme).toContain(`| \`roles/iam.serviceAccountUser\` on the node service account only | ${TFC_RUN_ACT_AS_NODES} |`);
     expect(readme).toContain(`executed remotely on Terraform ${REMOTE_TERRAFORM_VERSION}`);
   });

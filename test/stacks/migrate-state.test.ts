@@ -77,10 +77,40 @@ describe('npm run migrate-state', () => {
     const target = path.join(root, 'remote', `${STACK}.tfstate`);
     const theirs = readFileSync(target, 'utf8');
     expect(() => migrateState({ root, stacks: [STACK] })).toThrow(MigrationError);
-    expect(() => migrateState({ root, stacks: [STACK] })).toThrow(`${STACK}: a state already exists at ${target} (serial 1): refusing to overwrite it`);
+    expect(() => migrateState({ root, stacks: [STACK] })).toThrow(`${STACK}: a state already exists at ${target} (serial 1, 1 resources): refusing to overwrite it`);
     expect(readFileSync(target, 'utf8')).toBe(theirs);
     expect(existsSync(path.join(root, 'state', `${STACK}.tfstate`))).toBe(true);
     expect(existsSync(path.join(stackDir, '.terraform', 'terraform.tfstate'))).toBe(true);
+  });
+
+  test('writes over a state that holds nothing (the gcs backend creates one, with a lineage of its own, on first read)', () => {
+    const { root, stackDir } = deployedThenMoved('../../../remote/dev-network.tfstate');
+    const empty = path.join(root, 'empty');
+    mkdirSync(empty);
+    writeFileSync(path.join(empty, 'main.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: '../remote/dev-network.tfstate' } } } }));
+    expect(terraform(empty, 'init', '-input=false').ok && terraform(empty, 'apply', '-auto-approve', '-input=false').ok).toBe(true);
+    const target = path.join(root, 'remote', `${STACK}.tfstate`);
+    expect(existsSync(target)).toBe(true);
+    const before = lineage(path.join(root, 'state', `${STACK}.tfstate`));
+    expect(lineage(target)).not.toBe(before);
+    expect(migrateState({ root, stacks: [STACK] })[0].outcome).toBe('migrated');
+    expect(lineage(target)).toBe(before);
+    expect(terraform(stackDir, 'init', '-input=false').ok).toBe(true);
+    expect(terraform(stackDir, 'plan', '-detailed-exitcode', '-input=false').status).toBe(0);
+  });
+
+  test('recognises a stack already on its Terraform Cloud workspace whatever the key order of either record', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'migrate-'));
+    dirs.push(root);
+    const stackDir = path.join(root, 'cdktf.out', 'stacks', STACK);
+    mkdirSync(path.join(stackDir, '.terraform'), { recursive: true });
+    writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { cloud: { hostname: 'app.terraform.io', organization: 'acme', workspaces: { name: STACK } } } }));
+    // What `terraform init` records for a cloud block: another key order, nulls for what was not set.
+    writeFileSync(
+      path.join(stackDir, '.terraform', 'terraform.tfstate'),
+      JSON.stringify({ version: 3, backend: { type: 'cloud', config: { organization: 'acme', hostname: 'app.terraform.io', project: null, token: null, workspaces: { name: STACK, project: null, tags: null } }, hash: 1 } }),
+    );
+    expect(migrateState({ root, stacks: [STACK] })).toEqual([{ stack: STACK, outcome: 'already there', to: `app.terraform.io/acme/${STACK}` }]);
   });
 
   test('leaves a stack whose state is already where its configuration points', () => {
