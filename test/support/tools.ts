@@ -33,6 +33,24 @@ export const BUSYBOX_DIR = path.join(TOOLS_DIR, 'busybox');
 export const BUSYBOX = path.join(BUSYBOX_DIR, 'busybox');
 export const BUSYBOX_BIN = path.join(BUSYBOX_DIR, 'bin');
 
+/**
+ * `apt-get download <package>` into `cwd`; on a machine whose package lists were never fetched, fetches them once
+ * (`apt-get update`, as root) and tries again. Returns the .deb's file name, or why there is none.
+ */
+function aptDownload(pkg: string, cwd: string): { deb?: string; problem?: string } {
+  const attempt = () => {
+    const download = spawnSync('apt-get', ['download', pkg], { cwd, encoding: 'utf8' });
+    const deb = download.status === 0 ? spawnSync('sh', ['-c', 'ls *.deb'], { cwd, encoding: 'utf8' }).stdout.trim() : '';
+    return { deb: deb || undefined, problem: (download.error?.message ?? download.stderr ?? '').trim() };
+  };
+  const first = attempt();
+  if (first.deb) return first;
+  const update = spawnSync('apt-get', ['update', '-qq'], { encoding: 'utf8' });
+  if (update.status !== 0) return { problem: `apt-get could not download ${pkg} (${first.problem}), and apt-get update failed (${(update.stderr ?? '').trim()})` };
+  const second = attempt();
+  return second.deb ? second : { problem: `apt-get could not download ${pkg} (${second.problem})` };
+}
+
 /** Makes BUSYBOX and BUSYBOX_BIN available; returns why not when it cannot (the netns tests then say so). */
 export function ensureBusybox(): string | undefined {
   if (existsSync(path.join(BUSYBOX_BIN, 'nc'))) return undefined;
@@ -43,9 +61,8 @@ export function ensureBusybox(): string | undefined {
   } else {
     const work = mkdtempSync(path.join(tmpdir(), 'busybox-'));
     try {
-      const download = spawnSync('apt-get', ['download', 'busybox-static'], { cwd: work, encoding: 'utf8' });
-      const deb = download.status === 0 ? spawnSync('sh', ['-c', 'ls *.deb'], { cwd: work, encoding: 'utf8' }).stdout.trim() : '';
-      if (!deb) return `busybox is not installed and apt-get could not download busybox-static (${(download.error?.message ?? download.stderr ?? '').trim()})`;
+      const { deb, problem } = aptDownload('busybox-static', work);
+      if (!deb) return `busybox is not installed: ${problem}`;
       const extract = spawnSync('dpkg-deb', ['-x', deb, 'root'], { cwd: work, encoding: 'utf8' });
       if (extract.status !== 0) return `dpkg-deb could not extract ${deb}: ${extract.stderr}`;
       copyFileSync(path.join(work, 'root', 'bin', 'busybox'), BUSYBOX);
@@ -73,9 +90,8 @@ export function ensureCniPlugins(): string | undefined {
   if (CNI_PLUGINS.every((p) => existsSync(path.join(CNI_PLUGIN_DIR, p)))) return undefined;
   const work = mkdtempSync(path.join(tmpdir(), 'cni-'));
   try {
-    const download = spawnSync('apt-get', ['download', 'containernetworking-plugins'], { cwd: work, encoding: 'utf8' });
-    const deb = download.status === 0 ? spawnSync('sh', ['-c', 'ls *.deb'], { cwd: work, encoding: 'utf8' }).stdout.trim() : '';
-    if (!deb) return `apt-get could not download containernetworking-plugins (${(download.error?.message ?? download.stderr ?? '').trim()})`;
+    const { deb, problem } = aptDownload('containernetworking-plugins', work);
+    if (!deb) return problem;
     const extract = spawnSync('dpkg-deb', ['-x', deb, 'root'], { cwd: work, encoding: 'utf8' });
     if (extract.status !== 0) return `dpkg-deb could not extract ${deb}: ${extract.stderr}`;
     mkdirSync(CNI_PLUGIN_DIR, { recursive: true });
