@@ -45,6 +45,8 @@ export function runCdktfSynth(cwd: string, outdir: string): string {
   return execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', outdir], {
     cwd,
     encoding: 'utf8',
+    // The CLI's own notices (e.g. terraform's about a missing CLI configuration file) stay out of the test output.
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0' },
   });
 }
