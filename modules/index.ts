@@ -13,3 +13,4 @@ export { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA, checkFlowLogs
 export * from './node-service-account';
 export * from './maintenance';
 export * from './tfc-project';
+export * from './region-zones';

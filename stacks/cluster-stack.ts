@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformRemoteState } from 'cdktf';
-import { MultinetCluster, MultinetNodePool, serviceAccountEmail } from '../modules';
+import { MultinetCluster, MultinetNodePool, RegionZones, serviceAccountEmail } from '../modules';
 import type { EnvironmentPlan } from './environment';
 import { EnvironmentStack } from './environment-stack';
 import { NetworkOutputs, NetworkStack } from './network-stack';
@@ -21,6 +21,16 @@ export class ClusterStack extends EnvironmentStack {
     super(scope, plan, 'cluster');
     const network = new NetworkOutputs(this.remoteStateOf(props.network, 'network'));
     const c = plan.cluster;
+
+    // The file's zones are checked against the ones Compute Engine lists for the region, at plan time.
+    new RegionZones(this, 'zones', {
+      project: plan.project,
+      region: plan.region,
+      zones: [
+        ...(c.regional ? [] : [{ field: 'cluster.location', zone: c.location }]),
+        ...(c.nodeLocations ?? []).map((zone, i) => ({ field: `cluster.nodeLocations[${i}]`, zone })),
+      ],
+    });
 
     this.cluster = new MultinetCluster(this, 'gke', {
       name: c.name,

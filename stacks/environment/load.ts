@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { closest, distance } from 'fastest-levenshtein';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { planEnvironment, EnvironmentPlan } from './plan';
@@ -39,7 +40,10 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
   const loaded: LoadedEnvironment[] = [];
   for (const fileName of names) {
     const file = path.join(dir, fileName);
-    const result = loadEnvironmentText(fileName.replace(/\.json$/, ''), readFileSync(file, 'utf8'));
+    const decoded = decodeEnvironmentFile(readFileSync(file));
+    const result = decoded.problem
+      ? { problems: [{ path: '', message: decoded.problem }] }
+      : loadEnvironmentText(fileName.replace(/\.json$/, ''), decoded.text!);
     if (result.plan) loaded.push({ file: display(file), plan: result.plan });
     problems.push(...result.problems.map((p) => ({ file: display(file), ...p })));
   }
@@ -47,6 +51,24 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
   if (problems.length === 0) problems.push(...checkFolder(loaded));
   if (problems.length > 0) throw new EnvironmentError(problems);
   return loaded.map((e) => e.plan);
+}
+
+/**
+ * The text of an environment file. UTF-8 with a byte-order mark (what some Windows editors write) reads as the same
+ * JSON; UTF-16 and UTF-32 are named, with how to save the file instead.
+ */
+export function decodeEnvironmentFile(bytes: Buffer): { text?: string; problem?: string } {
+  const saveAs = 'save it as UTF-8 (in VS Code: "Save with Encoding", UTF-8; in Notepad: Encoding, UTF-8)';
+  if (bytes.length >= 4 && (bytes.subarray(0, 4).equals(Buffer.from([0xff, 0xfe, 0, 0])) || bytes.subarray(0, 4).equals(Buffer.from([0, 0, 0xfe, 0xff])))) {
+    return { problem: `is UTF-32 text, not UTF-8: ${saveAs}` };
+  }
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    return { problem: `is UTF-16 text (${bytes[0] === 0xff ? 'little' : 'big'}-endian), not UTF-8: ${saveAs}` };
+  }
+  // UTF-16 without a byte-order mark: JSON's first character is ASCII, so every other byte is zero.
+  if (bytes.length >= 2 && (bytes[0] === 0 || bytes[1] === 0)) return { problem: `is UTF-16 text, not UTF-8: ${saveAs}` };
+  const text = bytes.toString('utf8');
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
 /** Validates one environment's text; problems carry field paths but no file name. */
@@ -70,7 +92,7 @@ export function loadEnvironmentText(
         issue.code === 'unrecognized_keys'
           ? issue.keys.map((key) => ({
               path: formatPath([...issue.path, key]),
-              message: `unknown key (a typo?); allowed here: ${allowedKeysAt(issue.path, data).join(', ')}`,
+              message: unknownKeyMessage(key, allowedKeysAt(issue.path, data)),
             }))
           : [{ path: formatPath(issue.path), message: describeIssue(issue) }],
       ),
@@ -78,6 +100,14 @@ export function loadEnvironmentText(
   }
   const planned = planEnvironment(name, parsed.data);
   return planned.plan ? { plan: planned.plan, problems: [] } : { problems: planned.problems };
+}
+
+/** "did you mean" when an allowed key is close (Levenshtein distance, fastest-levenshtein), then what is allowed. */
+function unknownKeyMessage(key: string, allowed: readonly string[]): string {
+  const suggestion = allowed.length > 0 ? closest(key, [...allowed]) : undefined;
+  // Two edits (a swapped pair of letters is two) or a third of the word, whichever is more.
+  const close = suggestion !== undefined && distance(key.toLowerCase(), suggestion.toLowerCase()) <= Math.max(2, Math.ceil(suggestion.length / 3));
+  return `${close ? `unknown key: did you mean "${suggestion}"? ` : 'unknown key (a typo?); '}allowed here: ${allowed.join(', ')}`;
 }
 
 function describeJsonError(text: string, error: Error): string {

@@ -24,9 +24,12 @@ export function formatProblem(problem: Problem): string {
 
 const collator = new Intl.Collator('en', { numeric: true });
 
-/** Sorted by file, then by field path, so the report reads like the files. */
+/** Problems of the whole file, then of the fields every other one derives from, come first in a file's report. */
+const rank = (path: string) => (path === '' ? 0 : path === 'project' || path === 'region' ? 1 : 2);
+
+/** Sorted by file, then by field path, so the report reads like the files (what the rest derives from first). */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
-  return [...problems].sort((a, b) => collator.compare(a.file, b.file) || collator.compare(a.path, b.path));
+  return [...problems].sort((a, b) => collator.compare(a.file, b.file) || rank(a.path) - rank(b.path) || collator.compare(a.path, b.path));
 }
 
 /** Thrown when any environment is invalid; carries every problem of every file. */

@@ -1,5 +1,5 @@
 import { Cidr, addressValue, contains, containsAddress, formatAddress, overlaps, parseCidr } from './cidr';
-import { SUBNET_RESERVED_ADDRESSES, isZone, maxNicsForVcpus, perNodePodBlockPrefix, regionOfZone } from './gke';
+import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, SUBNET_RESERVED_ADDRESSES, isZone, maxNicsForVcpus, perNodePodBlockPrefix, regionOfZone } from './gke';
 import { maintenanceProblems } from '../../modules/maintenance';
 import type { EnvironmentPlan } from './plan';
 import type { EnvironmentConfig } from './schema';
@@ -187,10 +187,37 @@ const TFC_WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
  */
 const GOOGLE_SUBJECT_MAX = 127;
 
+/**
+ * A machine type of the same family with NICs enough: a VM has max(2, min(vCPUs, 8)) NICs, so `needed` vCPUs, at the
+ * next size the predefined families offer (they double: -2, -4, -8, …).
+ */
+function machineTypeHint(machineType: string, needed: number): string {
+  const family = /^([a-z][a-z0-9]*-(?:standard|highmem|highcpu))-\d+$/.exec(machineType)?.[1];
+  let size = 2;
+  while (size < needed) size *= 2;
+  return family ? `use ${family}-${size} (${size} vCPUs), or any machine type with at least ${needed} vCPUs` : `use a machine type with at least ${needed} vCPUs`;
+}
+
+/**
+ * The one region the cluster's location and node zones all lie in, when they agree on one; `region` then has a
+ * single thing to match (a typo there is one mistake, not one per zone).
+ */
+function regionOfLocations(config: EnvironmentConfig): string | undefined {
+  const { location, nodeLocations } = config.cluster;
+  const regions = new Set([isZone(location) ? regionOfZone(location) : location, ...(nodeLocations ?? []).map(regionOfZone)]);
+  return regions.size === 1 ? [...regions][0] : undefined;
+}
+
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentRule('cluster-location-in-region', 'The cluster zone or region lies in the environment region.', ({ config, report }) => {
     const { location } = config.cluster;
     const regional = !isZone(location);
+    const implied = regionOfLocations(config);
+    if (implied !== undefined && implied !== config.region) {
+      // Every location points to one other region: the region is the likelier typo, and the one line to fix.
+      report('region', `"${config.region}" is not the region of the cluster's location and node zones, which all lie in ${implied} (cluster.location "${location}"): set region to "${implied}", or move the cluster`);
+      return;
+    }
     if ((regional ? location : regionOfZone(location)) !== config.region) {
       report(
         'cluster.location',
@@ -203,8 +230,10 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentRule('node-locations', 'Node zones lie in the region, appear once, and include a zonal cluster\'s own zone.', ({ config, report }) => {
     const { location, nodeLocations } = config.cluster;
     const seen = new Set<string>();
+    // A region every location disagrees with is reported once, on region (cluster-location-in-region).
+    const regionBlamed = regionOfLocations(config) !== undefined && regionOfLocations(config) !== config.region;
     (nodeLocations ?? []).forEach((zone, index) => {
-      if (regionOfZone(zone) !== config.region) report(`cluster.nodeLocations[${index}]`, `zone "${zone}" is not in region "${config.region}"`);
+      if (!regionBlamed && regionOfZone(zone) !== config.region) report(`cluster.nodeLocations[${index}]`, `zone "${zone}" is not in region "${config.region}"`);
       if (seen.has(zone)) report(`cluster.nodeLocations[${index}]`, `zone "${zone}" is listed twice`);
       seen.add(zone);
     });
@@ -226,7 +255,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       if (pool.vcpus !== undefined && maxNicsForVcpus(pool.vcpus) < needed) {
         report(
           `nodePools[${i}].machineType`,
-          `${pool.machineType} allows ${maxNicsForVcpus(pool.vcpus)} NICs (${pool.vcpus} vCPUs); 1 + ${plan.additionalNetworks.length} additional networks need ${needed}`,
+          `${pool.machineType} allows ${maxNicsForVcpus(pool.vcpus)} NICs (${pool.vcpus} vCPUs); 1 + ${plan.additionalNetworks.length} additional networks need ${needed}: ${machineTypeHint(pool.machineType, needed)}`,
         );
       }
     });
@@ -258,7 +287,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   }),
   environmentRule('pod-range-capacity', "Every pod range holds a per-node block (maxPodsPerNode doubled, to a power of two) for every node, during a replacement too.", ({ config, plan, report }) => {
     const demand = replacementDemand(plan);
-    const check = (path: string, text: string, maxPods: number, maxPodsPath: string) => {
+    const check = (path: string, text: string, maxPods: number, maxPodsPath: string, minPods: number) => {
       const cidr = parseCidr(text);
       const blockPrefix = perNodePodBlockPrefix(maxPods);
       const holds = blockPrefix >= cidr.prefix ? cidr.size >> BigInt(32 - blockPrefix) : 0n;
@@ -266,12 +295,15 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
         const neededPrefix = blockPrefix - Math.ceil(Math.log2(demand.nodes));
         report(
           path,
-          `${cidr.text} holds ${holds} node${holds === 1n ? '' : 's'} with ${maxPodsPath} ${maxPods} (a /${blockPrefix} per node) but needs room for ${demand.nodes}: ${demand.text}; use a /${neededPrefix} or larger, or lower ${maxPodsPath}`,
+          `${cidr.text} holds ${holds} node${holds === 1n ? '' : 's'} with ${maxPodsPath} ${maxPods} (a /${blockPrefix} per node) but needs room for ${demand.nodes}: ${demand.text}; use a /${neededPrefix} or larger${maxPods > minPods ? `, or lower ${maxPodsPath}` : ''}`,
         );
       }
     };
-    check('cluster.podCidr', config.cluster.podCidr, config.cluster.maxPodsPerNode, 'cluster.maxPodsPerNode');
-    config.additionalNetworks.forEach((n, i) => check(`additionalNetworks[${i}].podCidr`, n.podCidr, n.maxPodsPerNode, `additionalNetworks[${i}].maxPodsPerNode`));
+    // Lowering maxPodsPerNode is a fix only above its minimum (8 on either range, cited in gke.ts).
+    check('cluster.podCidr', config.cluster.podCidr, config.cluster.maxPodsPerNode, 'cluster.maxPodsPerNode', CLUSTER_MAX_PODS_RANGE.min);
+    config.additionalNetworks.forEach((n, i) =>
+      check(`additionalNetworks[${i}].podCidr`, n.podCidr, n.maxPodsPerNode, `additionalNetworks[${i}].maxPodsPerNode`, ADDITIONAL_NETWORK_MAX_PODS_RANGE.min),
+    );
   }),
   environmentRule('unique-network-names', 'Additional network names are unique.', ({ config, report }) => {
     reportDuplicates(config.additionalNetworks.map((n) => n.name), 'additionalNetworks', 'name', 'network', report);
@@ -279,13 +311,38 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentRule('unique-attachments', 'No two attachments share a namespace and name.', ({ config, report }) => {
     reportDuplicates(config.additionalNetworks.map((n) => `${n.attachment.namespace}/${n.attachment.name}`), 'additionalNetworks', 'attachment.name', 'attachment', report);
   }),
-  environmentRule('ipvlan-master-per-network', 'Each network has its own IPVLAN master NIC.', ({ plan, report }) => {
-    const masters = new Map<string, number>();
-    plan.additionalNetworks.forEach((n, i) => {
-      const owner = masters.get(n.attachment.master);
-      if (owner !== undefined) report(`additionalNetworks[${i}].attachment.master`, `"${n.attachment.master}" is already the IPVLAN master of additionalNetworks[${owner}]; each network has its own NIC`);
-      masters.set(n.attachment.master, i);
+  // GKE gives a node eth0 on the cluster network and eth<k> on the k-th additional network (node pool
+  // network_config order); COS names its NICs eth*. IPVLAN on eth0 would take over the cluster network's traffic.
+  environmentRule('ipvlan-master-is-a-node-nic', "An IPVLAN master is one of the node's additional NICs, eth1 to eth<n>.", ({ config, report }) => {
+    const n = config.additionalNetworks.length;
+    config.additionalNetworks.forEach((network, i) => {
+      const master = network.attachment.master;
+      if (master === undefined) return;
+      const own = `use eth${i + 1}, this network's NIC, or leave master out`;
+      const k = /^eth(\d+)$/.exec(master);
+      const at = `additionalNetworks[${i}].attachment.master`;
+      if (!k) report(at, `"${master}" is not a NIC name on GKE nodes, which name them eth0, eth1, …: ${own}`);
+      else if (Number(k[1]) === 0) report(at, `"eth0" is the node's cluster network: IPVLAN on it takes over pod networking; ${own}`);
+      else if (Number(k[1]) > n) report(at, `"${master}" is not a NIC of these nodes: they have eth1${n > 1 ? `…eth${n}` : ''} for ${n} additional network${n === 1 ? '' : 's'}; ${own}`);
     });
+  }),
+  environmentRule('ipvlan-master-per-network', 'Each network has its own IPVLAN master NIC.', ({ config, plan, report }) => {
+    // Reported on the entry whose master was written: the other one merely has its NIC by order.
+    const explicit = (i: number) => config.additionalNetworks[i].attachment.master !== undefined;
+    const byMaster = new Map<string, number[]>();
+    plan.additionalNetworks.forEach((n, i) => byMaster.set(n.attachment.master, [...(byMaster.get(n.attachment.master) ?? []), i]));
+    for (const [master, entries] of byMaster) {
+      if (entries.length < 2) continue;
+      const written = entries.filter(explicit);
+      const blamed = written.length === entries.length ? written.slice(1) : written;
+      for (const i of blamed) {
+        const other = entries.find((j) => j !== i)!;
+        report(
+          `additionalNetworks[${i}].attachment.master`,
+          `"${master}" is already the IPVLAN master of additionalNetworks[${other}]${explicit(other) ? '' : ' (its NIC by order)'}; each network needs its own NIC: use eth${i + 1}, or leave master out`,
+        );
+      }
+    }
   }),
   environmentRule('attachment-range-bounds', "Exclusions, rangeStart and rangeEnd lie inside the pod range, in order.", ({ config, report }) => {
     config.additionalNetworks.forEach((n, i) => {
@@ -431,16 +488,39 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
 
 export const FOLDER_RULES: readonly FolderRule[] = [
   folderRule('unique-names-across-environments', 'Two environments never derive the same GCP resource name in one project.', (environments, report) => {
-    const seen = new Map<string, { file: string; path: string }>();
+    const seen = new Map<string, { env: LoadedEnvironment; path: string }>();
+    // Clashes by pair of files and by the field of the later file that causes them: one line per cause.
+    const clashes = new Map<string, { first: LoadedEnvironment; firstPath: string; env: LoadedEnvironment; path: string; names: DerivedName[] }>();
     for (const env of environments) {
       for (const name of derivedNames(env.plan)) {
         const key = `${name.namespace}|${name.kind}|${name.value}`;
         const first = seen.get(key);
-        if (first && first.file !== env.file) {
-          const where = name.namespace === 'gcs' ? 'in GCS (bucket names are global)' : `in ${name.namespace}`;
-          report(env.file, name.path, `${name.kind} "${name.value}" ${where} is also created by ${first.file} (${first.path}); each environment needs its own names`);
-          report(first.file, first.path, `${name.kind} "${name.value}" ${where} is also created by ${env.file} (${name.path}); each environment needs its own names`);
-        } else if (!first) seen.set(key, { file: env.file, path: name.path });
+        if (!first) {
+          seen.set(key, { env, path: name.path });
+          continue;
+        }
+        if (first.env.file === env.file) continue;
+        const cause = `${first.env.file}|${env.file}|${name.path}`;
+        const group = clashes.get(cause) ?? { first: first.env, firstPath: first.path, env, path: name.path, names: [] };
+        group.names.push(name);
+        clashes.set(cause, group);
+      }
+    }
+    // Every name an environment creates starts with its cluster name: when that clashes, it is the one cause.
+    const copied = new Set([...clashes.values()].filter((c) => c.path === 'cluster.name').map((c) => `${c.first.file}|${c.env.file}`));
+    for (const { first, firstPath, env, path, names } of clashes.values()) {
+      if (path !== 'cluster.name' && copied.has(`${first.file}|${env.file}`)) continue;
+      const what = [...new Set(names.map((n) => n.kind))].join(', ');
+      const where = names[0].namespace === 'gcs' ? 'in GCS' : `in project ${env.plan.project}`;
+      if (path === 'cluster.name') {
+        // A copied file: every name derives from the cluster's, so one line per file says what to change.
+        const fix = `give each environment its own cluster.name (or its own project)`;
+        report(env.file, path, `"${env.plan.cluster.name}" is also ${first.file}'s cluster.name ${where}: the ${what} names would collide; ${fix}`);
+        report(first.file, firstPath, `"${first.plan.cluster.name}" is also ${env.file}'s cluster.name ${where}: the ${what} names would collide; ${fix}`);
+      } else {
+        const list = names.map((n) => `${n.kind} "${n.value}"`).join(', ');
+        report(env.file, path, `derives ${list} ${where}, which ${first.file} (${firstPath}) also creates; each environment needs its own names`);
+        report(first.file, firstPath, `derives ${list} ${where}, which ${env.file} (${path}) also creates; each environment needs its own names`);
       }
     }
   }),

@@ -15,8 +15,12 @@ describe('environment plan', () => {
   });
 
   test('keeps an explicit IPVLAN master over the NIC order', () => {
-    const plan = planOf((env) => (env.additionalNetworks[0].attachment.master = 'ens5'));
-    expect(plan.additionalNetworks[0]).toMatchObject({ nodeInterface: 'eth1', attachment: { master: 'ens5' } });
+    const plan = planOf((env) => {
+      env.additionalNetworks.push({ ...env.additionalNetworks[0], name: 'storage', nodeCidr: '10.0.2.0/24', podCidr: '172.16.2.0/24', attachment: { name: 'storage' } });
+      env.additionalNetworks[0].attachment.master = 'eth2';
+      env.additionalNetworks[1].attachment.master = 'eth1';
+    });
+    expect(plan.additionalNetworks[0]).toMatchObject({ nodeInterface: 'eth1', attachment: { master: 'eth2' } });
   });
 
   test('applies the documented defaults', () => {

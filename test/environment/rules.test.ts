@@ -28,7 +28,8 @@ const cloud = { type: 'cloud', organization: 'acme', project: 'gke-multinet' };
  * name. A rule added to the registry without a case here fails the coverage test below.
  */
 const ENVIRONMENT_RULE_CASES: Record<string, { base?: 'dev' | 'prod'; mutate: (env: RawEnvironment) => void; path: string }> = {
-  'cluster-location-in-region': { mutate: (env) => (env.cluster.location = 'us-east1-b'), path: 'cluster.location' },
+  'cluster-location-in-region': { mutate: (env) => (env.cluster.location = 'us-east1-b'), path: 'region' },
+  'ipvlan-master-is-a-node-nic': { mutate: (env) => (env.additionalNetworks[0].attachment.master = 'eth0'), path: 'additionalNetworks[0].attachment.master' },
   'node-locations': { mutate: (env) => (env.cluster.nodeLocations = ['us-central1-c', 'us-east1-b']), path: 'cluster.nodeLocations[1]' },
   'unique-node-pool-names': { mutate: (env) => env.nodePools.push({ ...env.nodePools[0] }), path: 'nodePools[1].name' },
   'machine-type-vcpus': { mutate: (env) => (env.nodePools[0].machineType = 'z3-future-type'), path: 'nodePools[0].machineType' },
@@ -191,19 +192,36 @@ describe('folder rules', () => {
     expect(folderProblems({ dev: {}, qa: { mutate: (env) => (env.project = 'example-qa-project') } })).toEqual([]);
   });
 
-  test('rejects two environments in one project deriving the same cluster, VPC, subnet, firewall and service account names, in both files', () => {
+  test('rejects a copied environment in the same project with one line per file, saying to change cluster.name', () => {
     const lines = folderProblems({ dev: {}, qa: {} });
-    expect(lines.every((l) => l.rule === 'unique-names-across-environments')).toBe(true);
-    expect(lines.map((l) => l.line)).toEqual(
-      expect.arrayContaining([
-        'dev.json: cluster.name: cluster "multinet-dev" in example-dev-project/us-central1-c is also created by qa.json (cluster.name); each environment needs its own names',
-        'qa.json: cluster.name: cluster "multinet-dev" in example-dev-project/us-central1-c is also created by dev.json (cluster.name); each environment needs its own names',
-        'qa.json: cluster.name: node service account "multinet-dev-nodes" in example-dev-project is also created by dev.json (cluster.name); each environment needs its own names',
-        'qa.json: cluster.name: VPC "multinet-dev-vpc" in example-dev-project is also created by dev.json (cluster.name); each environment needs its own names',
-        'qa.json: cluster.name: subnet "multinet-dev-nodes" in example-dev-project/us-central1 is also created by dev.json (cluster.name); each environment needs its own names',
-        'qa.json: additionalNetworks[0].name: firewall "multinet-dev-dataplane-allow-internal" in example-dev-project is also created by dev.json (additionalNetworks[0].name); each environment needs its own names',
-      ]),
-    );
+    expect(lines).toEqual([
+      {
+        rule: 'unique-names-across-environments',
+        line: 'qa.json: cluster.name: "multinet-dev" is also dev.json\'s cluster.name in project example-dev-project: the cluster, node service account, VPC, subnet names would collide; give each environment its own cluster.name (or its own project)',
+      },
+      {
+        rule: 'unique-names-across-environments',
+        line: 'dev.json: cluster.name: "multinet-dev" is also qa.json\'s cluster.name in project example-dev-project: the cluster, node service account, VPC, subnet names would collide; give each environment its own cluster.name (or its own project)',
+      },
+    ]);
+  });
+
+  test('prints at most four lines for a copy of prod, the first saying to change cluster.name', () => {
+    const error = (() => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'folder-'));
+      dirs.push(dir);
+      writeFileSync(path.join(dir, 'prod.json'), environmentText(() => {}, 'prod'));
+      writeFileSync(path.join(dir, 'prod-copy.json'), environmentText(() => {}, 'prod'));
+      try {
+        loadEnvironments(dir, { displayRoot: dir });
+      } catch (e) {
+        return e as EnvironmentError;
+      }
+      throw new Error('expected the folder to be refused');
+    })();
+    const lines = error.message.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(4);
+    expect(lines[0]).toMatch(/: cluster\.name: .*give each environment its own cluster\.name \(or its own project\)$/);
   });
 
   test('rejects a name clash of a network VPC even when the clusters differ', () => {
@@ -218,9 +236,9 @@ describe('folder rules', () => {
       },
     });
     expect(lines.map((l) => l.line)).toContain(
-      'qa.json: additionalNetworks[0].name: VPC "multinet-dev-dataplane-vpc" in example-dev-project is also created by dev.json (additionalNetworks[0].name); each environment needs its own names',
+      'qa.json: additionalNetworks[0].name: derives VPC "multinet-dev-dataplane-vpc", subnet "multinet-dev-dataplane", firewall "multinet-dev-dataplane-allow-internal" in project example-dev-project, which dev.json (additionalNetworks[0].name) also creates; each environment needs its own names',
     );
-    expect(lines.some((l) => l.line.includes(': cluster "'))).toBe(false);
+    expect(lines.some((l) => l.line.includes('cluster.name'))).toBe(false);
   });
 
   test('rejects two environments whose Terraform Cloud workspaces coincide, in both files', () => {

@@ -19,9 +19,16 @@ describe('environment validation', () => {
   });
 
   test('rejects unknown keys, naming the allowed ones', () => {
-    expect(problemsOf((env) => (env.cluster.nme = 'typo'))).toEqual([
-      expect.stringMatching(/^cluster\.nme: unknown key \(a typo\?\); allowed here: name, location, .*serviceCidr/),
+    expect(problemsOf((env) => (env.cluster.colour = 'blue'))).toEqual([
+      expect.stringMatching(/^cluster\.colour: unknown key \(a typo\?\); allowed here: name, location, .*serviceCidr/),
     ]);
+  });
+
+  test('rejects a key with a typo, suggesting the closest allowed one', () => {
+    expect(problemsOf((env) => (env.nodePools[0].spto = true))).toEqual([
+      expect.stringMatching(/^nodePools\[0\]\.spto: unknown key: did you mean "spot"\? allowed here: name, machineType, /),
+    ]);
+    expect(problemsOf((env) => (env.cluster.nme = 'typo'))).toEqual([expect.stringMatching(/^cluster\.nme: unknown key: did you mean "name"\?/)]);
   });
 
   test('rejects unknown keys inside list items', () => {
@@ -83,14 +90,14 @@ describe('environment validation', () => {
   test('rejects a pod range too small for the nodes of a zonal cluster', () => {
     // dev: 2 nodes, and 2 more while the pool is replaced; maxPodsPerNode 8 -> a /28 each = 64 addresses; a /27 has 32.
     expect(problemsOf((env) => (env.additionalNetworks[0].podCidr = '172.16.1.0/27'))).toEqual([
-      'additionalNetworks[0].podCidr: 172.16.1.0/27 holds 2 nodes with additionalNetworks[0].maxPodsPerNode 8 (a /28 per node) but needs room for 4: old and new nodes share it while a pool is replaced create-before-destroy (multinet-pool: (2 old + 2 new) × 1 zone); use a /26 or larger, or lower additionalNetworks[0].maxPodsPerNode',
+      'additionalNetworks[0].podCidr: 172.16.1.0/27 holds 2 nodes with additionalNetworks[0].maxPodsPerNode 8 (a /28 per node) but needs room for 4: old and new nodes share it while a pool is replaced create-before-destroy (multinet-pool: (2 old + 2 new) × 1 zone); use a /26 or larger',
     ]);
   });
 
   test('rejects a pod range that holds the pools and a surge node but not their create-before-destroy replacement', () => {
     // 3 nodes + 1 surge = 4 /28 blocks fit a /26; the replacement needs 3 old + 3 new = 6.
     expect(problemsOf((env) => Object.assign(env.nodePools[0], { nodeCount: 3 }) && (env.additionalNetworks[0].podCidr = '172.16.1.0/26'))).toEqual([
-      'additionalNetworks[0].podCidr: 172.16.1.0/26 holds 4 nodes with additionalNetworks[0].maxPodsPerNode 8 (a /28 per node) but needs room for 6: old and new nodes share it while a pool is replaced create-before-destroy (multinet-pool: (3 old + 3 new) × 1 zone); use a /25 or larger, or lower additionalNetworks[0].maxPodsPerNode',
+      'additionalNetworks[0].podCidr: 172.16.1.0/26 holds 4 nodes with additionalNetworks[0].maxPodsPerNode 8 (a /28 per node) but needs room for 6: old and new nodes share it while a pool is replaced create-before-destroy (multinet-pool: (3 old + 3 new) × 1 zone); use a /25 or larger',
     ]);
   });
 
@@ -186,15 +193,55 @@ describe('environment validation', () => {
     expect(problemsOf((env) => delete env.cluster.version)).toEqual([]);
   });
 
-  test('rejects a zone that is not in the region', () => {
+  test('rejects a zone in another region once, on region, saying which region the zone lies in', () => {
     expect(problemsOf((env) => (env.cluster.location = 'europe-west1-b'))).toEqual([
-      'cluster.location: zone "europe-west1-b" is not in region "us-central1" (zones of it look like us-central1-a)',
+      'region: "us-central1" is not the region of the cluster\'s location and node zones, which all lie in europe-west1 (cluster.location "europe-west1-b"): set region to "europe-west1", or move the cluster',
     ]);
   });
 
-  test('rejects a regional location other than the region', () => {
+  test('rejects a regional location other than the region, once, on region', () => {
     expect(problemsOf((env) => (env.cluster.location = 'us-east1'))).toEqual([
-      'cluster.location: region "us-east1" is not the environment region "us-central1"',
+      'region: "us-central1" is not the region of the cluster\'s location and node zones, which all lie in us-east1 (cluster.location "us-east1"): set region to "us-east1", or move the cluster',
+    ]);
+  });
+
+  test.each([
+    ['eth0', '"eth0" is the node\'s cluster network: IPVLAN on it takes over pod networking; use eth1, this network\'s NIC, or leave master out'],
+    ['eth5', '"eth5" is not a NIC of these nodes: they have eth1…eth2 for 2 additional networks; use eth1, this network\'s NIC, or leave master out'],
+    ['ens4', '"ens4" is not a NIC name on GKE nodes, which name them eth0, eth1, …: use eth1, this network\'s NIC, or leave master out'],
+  ])('rejects the IPVLAN master %s, naming the field and the NICs the node has', (master, message) => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.master = master), 'prod')).toEqual([`additionalNetworks[0].attachment.master: ${message}`]);
+  });
+
+  test('reports a duplicate IPVLAN master on the entry that wrote it, not on the one that has it by order', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.master = 'eth2'), 'prod')).toEqual([
+      'additionalNetworks[0].attachment.master: "eth2" is already the IPVLAN master of additionalNetworks[1] (its NIC by order); each network needs its own NIC: use eth1, or leave master out',
+    ]);
+  });
+
+  test('does not suggest lowering maxPodsPerNode when it is already at its minimum', () => {
+    const [line] = problemsOf((env) => (env.additionalNetworks[0].podCidr = '172.16.1.0/27'));
+    expect(line).toMatch(/; use a \/26 or larger$/);
+    const [above] = problemsOf((env) => Object.assign(env.additionalNetworks[0], { podCidr: '172.16.1.0/26', maxPodsPerNode: 16 }));
+    expect(above).toMatch(/; use a \/25 or larger, or lower additionalNetworks\[0\]\.maxPodsPerNode$/);
+  });
+
+  test('names a machine type of the same family that has the NICs', () => {
+    expect(problemsOf((env) => (env.nodePools[0].machineType = 'n2-highmem-2'), 'prod')).toEqual([
+      'nodePools[0].machineType: n2-highmem-2 allows 2 NICs (2 vCPUs); 1 + 2 additional networks need 3: use n2-highmem-4 (4 vCPUs), or any machine type with at least 3 vCPUs',
+    ]);
+  });
+
+  test('rejects a region typo once, first, on region, and not once per correct zone', () => {
+    const lines = problemsOf((env) => (env.region = 'us-centrall1'), 'prod');
+    expect(lines).toEqual([
+      'region: "us-centrall1" is not the region of the cluster\'s location and node zones, which all lie in us-central1 (cluster.location "us-central1"): set region to "us-central1", or move the cluster',
+    ]);
+  });
+
+  test('names each zone that lies outside the region when the locations disagree among themselves', () => {
+    expect(problemsOf((env) => (env.cluster.nodeLocations = ['us-central1-a', 'us-east1-b', 'us-central1-c']), 'prod')).toEqual([
+      'cluster.nodeLocations[1]: zone "us-east1-b" is not in region "us-central1"',
     ]);
   });
 
@@ -256,7 +303,7 @@ describe('environment validation', () => {
 
   test('rejects more NICs than the machine type allows', () => {
     expect(problemsOf((env) => (env.nodePools[0].machineType = 'e2-standard-2'), 'prod')).toEqual([
-      'nodePools[0].machineType: e2-standard-2 allows 2 NICs (2 vCPUs); 1 + 2 additional networks need 3',
+      'nodePools[0].machineType: e2-standard-2 allows 2 NICs (2 vCPUs); 1 + 2 additional networks need 3: use e2-standard-4 (4 vCPUs), or any machine type with at least 3 vCPUs',
     ]);
   });
 
@@ -308,7 +355,7 @@ describe('environment validation', () => {
 
   test('rejects two networks on the same IPVLAN master', () => {
     expect(problemsOf((env) => (env.additionalNetworks[1].attachment.master = 'eth1'), 'prod')).toEqual([
-      'additionalNetworks[1].attachment.master: "eth1" is already the IPVLAN master of additionalNetworks[0]; each network has its own NIC',
+      'additionalNetworks[1].attachment.master: "eth1" is already the IPVLAN master of additionalNetworks[0] (its NIC by order); each network needs its own NIC: use eth2, or leave master out',
     ]);
   });
 
@@ -517,6 +564,35 @@ describe('loading a folder of environments', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'envs-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const loadError = (): string => {
+    try {
+      loadEnvironments(dir, { displayRoot: dir });
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  };
+
+  test('reads a file saved with a UTF-8 byte-order mark as the same JSON', () => {
+    writeFileSync(path.join(dir, 'dev.json'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(environmentText())]));
+    expect(loadEnvironments(dir).map((p) => p.name)).toEqual(['dev']);
+  });
+
+  test('reads a file with Windows line endings as the same JSON', () => {
+    writeFileSync(path.join(dir, 'dev.json'), environmentText().replace(/\n/g, '\r\n'));
+    expect(loadEnvironments(dir).map((p) => p.name)).toEqual(['dev']);
+  });
+
+  test('rejects a UTF-16 file in one line, naming the encoding and how to save it', () => {
+    writeFileSync(path.join(dir, 'dev.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(environmentText(), 'utf16le')]));
+    expect(loadError()).toBe('dev.json: is UTF-16 text (little-endian), not UTF-8: save it as UTF-8 (in VS Code: "Save with Encoding", UTF-8; in Notepad: Encoding, UTF-8)');
+  });
+
+  test('rejects a UTF-16 file without a byte-order mark too', () => {
+    writeFileSync(path.join(dir, 'dev.json'), Buffer.from(environmentText(), 'utf16le'));
+    expect(loadError()).toBe('dev.json: is UTF-16 text, not UTF-8: save it as UTF-8 (in VS Code: "Save with Encoding", UTF-8; in Notepad: Encoding, UTF-8)');
+  });
 
   test('reports every problem of every file at once, sorted by file then path, with file names', () => {
     writeFileSync(path.join(dir, 'b.json'), environmentText((env) => (env.cluster.version = '1.27')));

@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { stacksOf, synthJson } from '../support/stacks';
@@ -55,6 +55,14 @@ describe('cluster stack', () => {
       { project: 'example-prod-project', location: 'us-central1', version_prefix: '1.33.' },
     ]);
     expect((Object.values(json.resource.google_container_cluster)[0] as { min_master_version: string }).min_master_version).toBe('1.33');
+  });
+
+  test("checks at plan time that the file's zones exist in its region, naming each field", () => {
+    const zones = (stack: TerraformStack) => Object.values(synthJson(stack).data.google_compute_zones) as { region: string; lifecycle: { postcondition: { error_message: string }[] } }[];
+    const [prodZones] = zones(prod);
+    expect(prodZones.region).toBe('us-central1');
+    expect(prodZones.lifecycle.postcondition.map((p) => p.error_message.split(' ')[0])).toEqual(['region', 'cluster.nodeLocations[0]', 'cluster.nodeLocations[1]', 'cluster.nodeLocations[2]']);
+    expect(zones(stacksOf().cluster)[0].lifecycle.postcondition.map((p) => p.error_message.split(' ')[0])).toEqual(['region', 'cluster.location']);
   });
 
   test("passes prod's maintenance window to the cluster", () => {
