@@ -3,9 +3,18 @@ import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { buildEnvironment, buildSharedBootstraps, enforcePolicy } from './stacks';
 import { skipTokenStackTraces } from './stacks/token-stack-traces';
-import { EnvironmentError, loadEnvironments } from './stacks/environment';
+import { EnvironmentError, loadSelectedEnvironments } from './stacks/environment';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const USAGE = `usage: npm run synth [-- <env> ...]
+
+Validates the environment files (environments/<env>.json, or the folder ENVIRONMENTS_DIR names) and writes one
+Terraform configuration per stack under cdktf.out/stacks/.
+  <env> ...   synthesize only these environments; a broken file of another one does not stop them (the folder's
+              rules still compare every valid file with them). Through the cdktf CLI: ENVIRONMENTS=<env>,<env>.
+  --help      this text
+`;
 
 /**
  * The CDKTF app: validate every environment (each file, then the folder as a whole), build the stacks, check every
@@ -15,10 +24,29 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function main(): void {
   // See stacks/token-stack-traces.ts: half of synth's time per environment, for traces nobody reads.
   if (process.env.CDKTF_TOKEN_STACK_TRACES !== '1') skipTokenStackTraces();
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const unknownOption = args.find((a) => a.startsWith('-'));
+  if (unknownOption) {
+    process.stderr.write(`unknown option ${unknownOption}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  // Named on the command line (npm run synth -- prod), else in ENVIRONMENTS (for the cdktf CLI, which runs the app
+  // itself: ENVIRONMENTS=prod npx cdktf deploy 'prod-*'), else every environment.
+  const named = args.length > 0 ? args : process.env.ENVIRONMENTS?.split(/[\s,]+/).filter(Boolean);
+  const only = named && named.length > 0 ? named : undefined;
   const dir = path.resolve(process.env.ENVIRONMENTS_DIR ?? 'environments');
   let plans;
   try {
-    plans = loadEnvironments(dir);
+    const loaded = loadSelectedEnvironments(dir, only);
+    plans = loaded.plans;
+    if (loaded.skipped.length > 0) {
+      const lines = loaded.skipped.map((s) => `  ${s.file}${s.problems > 0 ? ` (${plural(s.problems, 'problem')}: npm run synth -- ${path.basename(s.file, '.json')} shows them)` : ''}`);
+      process.stdout.write(`Synthesizing ${plans.map((p) => p.name).join(', ')} only; skipped, not named:\n${lines.join('\n')}\n`);
+    }
   } catch (error) {
     if (error instanceof EnvironmentError) {
       process.stderr.write(`Invalid environment configuration (${plural(error.problems.length, 'problem')}):\n${error.message}\n`);

@@ -233,6 +233,27 @@ describe('synthesis is portable and safe', () => {
     for (const file of files) expect({ file, same: readFileSync(path.join(other, 'cdktf.out', file)).equals(readFileSync(path.join(out, file))) }).toEqual({ file, same: true });
   });
 
+  test('synthesizes the environments it is told to (ENVIRONMENTS, as the cdktf CLI passes it) while another file is broken, and says which it skipped', () => {
+    const envs = tempDir('envs-');
+    writeFileSync(path.join(envs, 'prod.json'), environmentText(() => {}, 'prod'));
+    writeFileSync(path.join(envs, 'dev.json'), '{ "project": ');
+    const out = path.join(tempDir('out-'), 'cdktf.out');
+    const result = runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: envs, ENVIRONMENTS: 'prod' });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    const dev = path.relative(PROJECT_ROOT, path.join(envs, 'dev.json'));
+    expect(result.stdout).toContain(`Synthesizing prod only; skipped, not named:\n  ${dev} (1 problem: npm run synth -- dev shows them)\n`);
+    expect(Object.keys(readManifest(out).stacks).sort()).toEqual(['prod-cluster', 'prod-network', 'prod-workloads']);
+  });
+
+  test('prints its usage with --help, and writes nothing', () => {
+    const app = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), 'utf8')).app as string;
+    const out = path.join(tempDir('out-'), 'cdktf.out');
+    const result = spawnSync('sh', ['-c', `${app} --help`], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: out } });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: npm run synth \[-- <env> \.\.\.\]\n/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   test('rejects an invalid environment with exit code 1, every problem on stderr, and writes nothing', () => {
     const envs = tempDir('envs-');
     writeFileSync(path.join(envs, 'good.json'), environmentText());

@@ -22,6 +22,26 @@ export interface LoadOptions {
  * from a half-valid set.
  */
 export function loadEnvironments(dir: string, options: LoadOptions = {}): EnvironmentPlan[] {
+  return loadSelectedEnvironments(dir, undefined, options).plans;
+}
+
+/** An environment file left out of a synth that named others. */
+export interface SkippedEnvironment {
+  readonly file: string;
+  /** Its own problems, when it has any (they did not stop the synth of the others). */
+  readonly problems: number;
+}
+
+/**
+ * Like `loadEnvironments`, for the environments named in `only` (every one when undefined): the others are still read,
+ * and the folder rules compare every valid file with the named ones, but a problem of a file not named does not stop
+ * the named ones; it is returned among `skipped`.
+ */
+export function loadSelectedEnvironments(
+  dir: string,
+  only: readonly string[] | undefined,
+  options: LoadOptions = {},
+): { plans: EnvironmentPlan[]; skipped: SkippedEnvironment[] } {
   const root = options.displayRoot ?? process.cwd();
   const display = (file: string) => path.relative(root, file).split(path.sep).join('/') || file;
   let names: string[];
@@ -36,21 +56,32 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
     throw new EnvironmentError([{ file: display(dir), path: '', message: 'no environment files (*.json) in this folder' }]);
   }
 
+  const envName = (fileName: string) => fileName.replace(/\.json$/, '');
+  const unknown = (only ?? []).filter((name) => !names.includes(`${name}.json`));
+  if (unknown.length > 0) {
+    throw new EnvironmentError(
+      unknown.map((name) => ({ file: display(path.join(dir, `${name}.json`)), path: '', message: `no such environment file; the environments here are ${names.map(envName).join(', ')}` })),
+    );
+  }
+  const selected = (fileName: string) => only === undefined || only.includes(envName(fileName));
+
   const problems: Problem[] = [];
   const loaded: LoadedEnvironment[] = [];
+  const skipped: SkippedEnvironment[] = [];
   for (const fileName of names) {
     const file = path.join(dir, fileName);
     const decoded = decodeEnvironmentFile(readFileSync(file));
-    const result = decoded.problem
-      ? { problems: [{ path: '', message: decoded.problem }] }
-      : loadEnvironmentText(fileName.replace(/\.json$/, ''), decoded.text!);
+    const result = decoded.problem ? { problems: [{ path: '', message: decoded.problem }] } : loadEnvironmentText(envName(fileName), decoded.text!);
     if (result.plan) loaded.push({ file: display(file), plan: result.plan });
-    problems.push(...result.problems.map((p) => ({ file: display(file), ...p })));
+    if (selected(fileName)) problems.push(...result.problems.map((p) => ({ file: display(file), ...p })));
+    else skipped.push({ file: display(file), problems: result.problems.length });
   }
-  // The folder rules compare environments with each other: only once each is valid on its own.
-  if (problems.length === 0) problems.push(...checkFolder(loaded));
+  // The folder rules compare environments with each other: every one valid on its own, named or not; what they find
+  // in a named file stops the synth.
+  const isSelected = new Set(loaded.filter((e) => selected(`${e.plan.name}.json`)).map((e) => e.file));
+  if (problems.length === 0) problems.push(...checkFolder(loaded).filter((p) => only === undefined || isSelected.has(p.file)));
   if (problems.length > 0) throw new EnvironmentError(problems);
-  return loaded.map((e) => e.plan);
+  return { plans: loaded.filter((e) => isSelected.has(e.file)).map((e) => e.plan), skipped };
 }
 
 /**

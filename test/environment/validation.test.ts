@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { EnvironmentError, loadEnvironmentText, loadEnvironments } from '../../stacks/environment';
+import { EnvironmentError, loadEnvironmentText, loadEnvironments, loadSelectedEnvironments } from '../../stacks/environment';
 import { environmentText, problemsOf, shippedEnvironment } from '../support/environments';
 
 describe('environment validation', () => {
@@ -573,6 +573,25 @@ describe('loading a folder of environments', () => {
     }
     return '';
   };
+
+  test('loads only the environments named, skipping a broken file of another one', () => {
+    writeFileSync(path.join(dir, 'prod.json'), environmentText(() => {}, 'prod'));
+    writeFileSync(path.join(dir, 'dev.json'), '{');
+    const { plans, skipped } = loadSelectedEnvironments(dir, ['prod'], { displayRoot: dir });
+    expect(plans.map((p) => p.name)).toEqual(['prod']);
+    expect(skipped).toEqual([{ file: 'dev.json', problems: 1 }]);
+  });
+
+  test('still compares the named environments with every other valid file', () => {
+    writeFileSync(path.join(dir, 'prod.json'), environmentText(() => {}, 'prod'));
+    writeFileSync(path.join(dir, 'copy.json'), environmentText(() => {}, 'prod'));
+    expect(() => loadSelectedEnvironments(dir, ['prod'], { displayRoot: dir })).toThrow(/^prod\.json: cluster\.name: "multinet-prod" is also copy\.json's cluster\.name/);
+  });
+
+  test('rejects a name that is no environment file, listing those there are', () => {
+    writeFileSync(path.join(dir, 'prod.json'), environmentText(() => {}, 'prod'));
+    expect(() => loadSelectedEnvironments(dir, ['prd'], { displayRoot: dir })).toThrow('prd.json: no such environment file; the environments here are prod');
+  });
 
   test('reads a file saved with a UTF-8 byte-order mark as the same JSON', () => {
     writeFileSync(path.join(dir, 'dev.json'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(environmentText())]));
