@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { ensureBusybox, ensureTools } from './tools';
 
 /** The oldest Terraform the tests (and the stacks) accept. */
@@ -19,8 +20,21 @@ function ensureTerraform(): void {
   }
 }
 
+/**
+ * Under `npm test`, test/support/run-tests.mjs makes the tools ready beside jest's start-up and says so with a file
+ * (GKE_MULTINET_PREPARED): wait for it, so the ensure* calls below find everything there.
+ */
+function waitForPreparation(): void {
+  const marker = process.env.GKE_MULTINET_PREPARED;
+  if (!marker) return;
+  const deadline = Date.now() + 300_000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (!existsSync(marker) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 50);
+}
+
 /** Runs once before all test files: terraform on PATH, the real helm binaries and busybox. */
 export default function globalSetup(): void {
+  waitForPreparation();
   ensureTerraform();
   ensureTools();
   // Idempotent: the netns tests call it again and report why busybox is missing, if it is.

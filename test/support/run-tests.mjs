@@ -1,16 +1,32 @@
-// `npm test`: the type-check and the jest suite at once, on a machine whose two cores the jest workers leave partly
-// idle (they wait on helm, terraform and cdktf child processes). Fails if either fails; arguments go to jest.
+// `npm test`: the type-check beside jest, and the tools the tests use (helm, busybox, CNI plugins) made ready beside
+// the type-check, before jest starts. On a machine of two cores, most of this waits on disks, downloads and child
+// processes. Fails if the type-check or any test fails; arguments go to jest.
 import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 
-const run = (command, args) =>
+const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const run = (command, args, env = {}) =>
   new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
     child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 
-const [typecheck, tests] = await Promise.all([
-  run('node_modules/.bin/tsc', ['--noEmit']),
-  run('node_modules/.bin/jest', process.argv.slice(2)),
-]);
-if (typecheck !== 0) process.stderr.write('\ntsc --noEmit found type errors (above): npm test fails.\n');
-process.exit(typecheck !== 0 ? typecheck : tests);
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+mkdirSync(path.join(root, '.build'), { recursive: true });
+// jest starts at once (its own start-up overlaps the downloads); its global setup waits for this file to exist.
+const prepared = path.join(root, '.build', `prepared-${process.pid}`);
+rmSync(prepared, { force: true });
+const typecheck = run(bin('tsc'), ['--noEmit']);
+const preparing = (async () => {
+  const bundle = path.join(root, '.build', 'prepare.js');
+  await run(bin('esbuild'), ['test/support/prepare.ts', '--bundle', '--platform=node', '--target=node20', '--packages=external', `--outfile=${bundle}`, '--log-level=warning']);
+  await Promise.all(['helm', 'busybox', 'cni'].map((tool) => run(process.execPath, [bundle, tool], { GKE_MULTINET_ROOT: root })));
+  writeFileSync(prepared, '');
+})();
+const tests = run(bin('jest'), process.argv.slice(2), { GKE_MULTINET_PREPARED: prepared });
+
+const [typecheckCode, testsCode] = await Promise.all([typecheck, tests, preparing]);
+rmSync(prepared, { force: true });
+if (typecheckCode !== 0) process.stderr.write('\ntsc --noEmit found type errors (above): npm test fails.\n');
+process.exit(typecheckCode !== 0 ? typecheckCode : testsCode);

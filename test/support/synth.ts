@@ -34,10 +34,20 @@ export function makeCheckout(prefix = 'checkout-', root = PROJECT_ROOT): string 
   return dir;
 }
 
-/** Runs the app exactly as cdktf.json tells the CLI to, in `cwd`, writing to `outdir`. */
+/** Folders whose app this process has already built (the bundle does not change while the tests run). */
+const built = new Set<string>();
+
+/**
+ * Runs the app exactly as cdktf.json tells the CLI to, in `cwd`, writing to `outdir`: the whole command (bundle, then
+ * run) the first time for a folder, then only its run step, `node .build/main.js`, on the bundle already built.
+ */
 export function runApp(cwd: string, outdir: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
   const app = (JSON.parse(readFileSync(path.join(cwd, 'cdktf.json'), 'utf8')) as { app: string }).app;
-  return spawnSync('sh', ['-c', app], { cwd, encoding: 'utf8', env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
+  const run = / && (node \S+)$/.exec(app)?.[1];
+  const command = built.has(cwd) && run ? run : app;
+  const result = spawnSync('sh', ['-c', command], { cwd, encoding: 'utf8', env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
+  built.add(cwd);
+  return result;
 }
 
 /** Runs the real cdktf CLI (`cdktf synth`) in `cwd`. */

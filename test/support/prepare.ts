@@ -1,0 +1,16 @@
+/**
+ * Makes one of the tools the tests use ready (`helm`, `busybox` or `cni`), before jest starts:
+ * test/support/run-tests.mjs runs the three side by side, beside the type-check. jest's global setup calls the same
+ * functions, which do nothing once the tools are there, so `npx jest` alone still works.
+ */
+import { ensureBusybox, ensureCniPlugins, ensureTools } from './tools';
+
+const steps: Record<string, () => string | undefined | void> = { helm: ensureTools, busybox: ensureBusybox, cni: ensureCniPlugins };
+const step = steps[process.argv[2] ?? ''];
+if (!step) {
+  process.stderr.write(`usage: prepare <${Object.keys(steps).join('|')}>\n`);
+  process.exit(2);
+}
+// A tool that cannot be had is reported by the tests that need it, with the reason; preparing never fails the run.
+const problem = step();
+if (problem) process.stderr.write(`prepare ${process.argv[2]}: ${problem}\n`);
