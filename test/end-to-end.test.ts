@@ -12,9 +12,10 @@ import { PROJECT_ROOT } from './support/tools';
 const ENVIRONMENTS = ['dev', 'prod'] as const;
 
 /**
- * The real cdktf CLI, twice, in a checkout that holds only the shipped environments (a file of the user's own in
- * environments/ must not change what these tests pin): first with one more environment, then after it was removed.
- * Everything else in this file reads the second output, the shipped environments'.
+ * The real cdktf CLI, in a checkout that holds only the shipped environments (a file of the user's own in
+ * environments/ must not change what these tests pin), run after a synthesis of one more environment, since removed:
+ * the CLI must remove that environment's stack folders itself (the app leaves them to it). Everything else in this file
+ * reads its output, the shipped environments'.
  */
 const work = mkdtempSync(path.join(tmpdir(), 'synth-'));
 const outdir = path.join(work, 'cdktf.out');
@@ -23,7 +24,9 @@ const removal = { before: false, error: undefined as unknown };
 beforeAll(() => {
   const extra = path.join(shipped, 'environments', 'staging.json');
   writeFileSync(extra, environmentText((env) => (env.cluster.name = 'multinet-staging')));
-  runCdktfSynth(shipped, outdir);
+  // The first synthesis through the app, as cdktf.json runs it (what the CLI would also run, without its start-up).
+  const first = runApp(shipped, outdir, { CDKTF_CONTEXT_JSON: '{}' });
+  if (first.status !== 0) throw new Error(first.stderr);
   removal.before = existsSync(path.join(outdir, 'stacks', 'staging-network', 'cdk.tf.json'));
   rmSync(extra);
   try {
