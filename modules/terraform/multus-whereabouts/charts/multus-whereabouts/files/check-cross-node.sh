@@ -42,8 +42,10 @@ hello="HELLO network=$network node=$node address=$me"
 rm -f "$scratch/done"
 deadline=$(( $(date +%s) + limit ))
 
-# A short pause: a fifth of a second where sleep takes fractions (busybox and coreutils do), else a second.
+# A short pause: a fifth of a second where sleep takes fractions (busybox and coreutils do), else a second. Waits count
+# naps rather than read the clock at each: a pod that waits costs one process a nap, not two.
 nap() { sleep 0.2 2>/dev/null || sleep 1; }
+naps_in_limit=$(( limit * 5 ))
 
 # Discovery, over eth0: every connection to $discovery_port gets this pod's line, for as long as the check runs (the
 # peer may ask late, or twice). Only this pod's own address leaves it; nothing it receives there is trusted but the
@@ -65,9 +67,9 @@ peer="" peer_node="" last_error=""
 while :; do
   : > "$scratch/address"
   : > "$scratch/address.err"
-  # stdin stays open until the answer (or an error) has come, at most 2 seconds: busybox nc drops what arrives after.
-  { stop=$(( $(date +%s) + 2 ))
-    while [ "$(date +%s)" -lt "$stop" ] && [ ! -s "$scratch/address" ] && [ ! -s "$scratch/address.err" ]; do nap; done; } 2> /dev/null |
+  # stdin stays open until the answer (or an error) has come, at most ten naps (2 s): busybox nc drops what arrives after.
+  { n=0
+    while [ "$n" -lt 10 ] && [ ! -s "$scratch/address" ] && [ ! -s "$scratch/address.err" ]; do nap; n=$((n + 1)); done; } 2> /dev/null |
     nc -w "$connect" "$peer_host" "$discovery_port" > "$scratch/address" 2> "$scratch/address.err"
   answer=$(awk -v net="network=$network" '$1 == "ADDRESS" && $2 == net && $3 ~ /^node=./ && $4 ~ /^address=[0-9.]+$/ { print substr($3, 6), substr($4, 9); exit }' "$scratch/address")
   if [ -n "$answer" ]; then
@@ -110,7 +112,7 @@ peer_node() {
     got="$scratch/in.$i"
     # A new file each time: the pause never mistakes an earlier connection's line for this one's. It ends with the
     # check at the latest.
-    { printf '%s\n' "$hello"; until [ -s "$got" ] || [ -e "$scratch/done" ] || [ "$(date +%s)" -ge "$deadline" ]; do nap; done; } 2> /dev/null |
+    { printf '%s\n' "$hello"; n=0; until [ -s "$got" ] || [ -e "$scratch/done" ] || [ "$n" -ge "$naps_in_limit" ]; do nap; n=$((n + 1)); done; } 2> /dev/null |
       nc -l -p "$port" > "$got" 2>> "$scratch/listen.err" &
     listener=$!
     # An nc that could not listen (port taken) must not spin; its error is reported if the peer never gets through.
@@ -123,11 +125,11 @@ peer_node() {
 loop=$!
 trap ': > "$scratch/done"; kill "$loop" "$answering" 2>/dev/null; wait "$loop" "$answering" 2>/dev/null' EXIT
 
-# A client keeps its stdin open until the peer's answer or a connection error has come, at most 2 seconds: the answer
+# A client keeps its stdin open until the peer's answer or a connection error has come, at most ten naps (2 s): the answer
 # is sent the moment the peer accepts, and a connection that got none is simply tried again.
 wait_for_reply() {
-  stop=$(( $(date +%s) + 2 ))
-  while [ "$(date +%s)" -lt "$stop" ] && [ ! -s "$scratch/reply" ] && [ ! -s "$scratch/connect.err" ]; do nap; done
+  n=0
+  while [ "$n" -lt 10 ] && [ ! -s "$scratch/reply" ] && [ ! -s "$scratch/connect.err" ]; do nap; n=$((n + 1)); done
 }
 
 connect=$(( limit < 3 ? limit : 3 ))
