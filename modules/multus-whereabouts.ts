@@ -23,6 +23,18 @@ export interface NetworkAttachment {
    * @default 'l2'
    */
   readonly mode?: 'l2' | 'l3' | 'l3s';
+  /**
+   * Who hands out addresses: `whereabouts` (the whole range, whatever the node), or `node-block` (host-local over the
+   * alias block GKE gave each node's NIC in the range; the chart writes that CNI file on every node).
+   * @default 'whereabouts'
+   */
+  readonly ipam?: 'whereabouts' | 'node-block';
+  /**
+   * With `node-block`: the prefix length of each node's alias block (from the pool's max pods per node), which
+   * helm test checks each test pod's address against. Required with `node-block`.
+   * @default none
+   */
+  readonly nodeBlockPrefix?: number;
   /** Whereabouts range: the CIDR of the subnet's pod secondary range (usually a reference). */
   readonly range: string;
   /**
@@ -222,7 +234,7 @@ export class MultusWhereabouts extends Construct {
         values: [
           hclExpression(
             () =>
-              `yamlencode({ networks = [for n in ${list.text()} : { name = n.name, namespace = ${ns('n')}, master = n.master, mode = coalesce(n.mode, "l2"), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end }], tests = { requireCrossNode = ${requireCrossNode.text()} } })`,
+              `yamlencode({ networks = [for n in ${list.text()} : { name = n.name, namespace = ${ns('n')}, master = n.master, mode = coalesce(n.mode, "l2"), ipam = coalesce(n.ipam, "whereabouts"), nodeBlockPrefix = coalesce(n.node_block_prefix, 28), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end }], tests = { requireCrossNode = ${requireCrossNode.text()} } })`,
           ),
         ],
         dependsOn: [namespace],
@@ -262,6 +274,12 @@ export class MultusWhereabouts extends Construct {
       if (n.mode !== undefined && !['l2', 'l3', 'l3s'].includes(n.mode)) throw new Error(`${what}: ${at}.mode "${n.mode}" must be l2, l3 or l3s`);
       checkCidr(what, `${at}.range`, n.range);
       (n.exclude ?? []).forEach((x, j) => checkCidr(what, `${at}.exclude[${j}]`, x));
+      if (n.ipam !== undefined && !['whereabouts', 'node-block'].includes(n.ipam)) throw new Error(`${what}: ${at}.ipam "${n.ipam}" must be whereabouts or node-block`);
+      if (n.ipam === 'node-block') {
+        if (n.nodeBlockPrefix === undefined) throw new Error(`${what}: ${at}.nodeBlockPrefix is required with ipam node-block (the prefix of each node's alias block)`);
+        checkInteger(what, `${at}.nodeBlockPrefix`, n.nodeBlockPrefix, 8, 30);
+        if ((n.exclude ?? []).length > 0 || n.rangeStart || n.rangeEnd) throw new Error(`${what}: ${at} sets exclude, rangeStart or rangeEnd, which apply to ipam whereabouts only`);
+      }
     });
 
     const namespaces = new Map<string, NamespaceV1>();
@@ -276,6 +294,7 @@ export class MultusWhereabouts extends Construct {
         namespace: n.namespace ?? 'default',
         master: n.master,
         mode: n.mode ?? 'l2',
+        ...(n.ipam === 'node-block' ? { ipam: 'node-block', nodeBlockPrefix: n.nodeBlockPrefix! } : {}),
         range: n.range,
         ...(n.exclude && n.exclude.length > 0 ? { exclude: [...n.exclude] } : {}),
         ...(n.rangeStart ? { rangeStart: n.rangeStart } : {}),

@@ -275,12 +275,16 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
   );
   const networks = m.variable({
     name: 'networks',
-    type: 'list(object({ name = string, namespace = optional(string, "default"), master = string, mode = optional(string, "l2"), range = string, exclude = optional(list(string), []), range_start = optional(string, ""), range_end = optional(string, "") }))',
-    description: 'One NetworkAttachmentDefinition per network: IPVLAN on the node NIC `master` (eth1 for the first additional network, …), Whereabouts addresses from `range` (the pod secondary range CIDR), minus `exclude`, within `range_start`..`range_end` when set.',
+    type: 'list(object({ name = string, namespace = optional(string, "default"), master = string, mode = optional(string, "l2"), ipam = optional(string, "whereabouts"), node_block_prefix = optional(number), range = string, exclude = optional(list(string), []), range_start = optional(string, ""), range_end = optional(string, "") }))',
+    description: 'One NetworkAttachmentDefinition per network: IPVLAN on the node NIC `master` (eth1 for the first additional network, …), addresses from `range` (the pod secondary range CIDR): by Whereabouts (`ipam = "whereabouts"`) minus `exclude`, within `range_start`..`range_end` when set, or by host-local over each node\'s alias block of the range (`ipam = "node-block"`, with `node_block_prefix`).',
     validation: [
       { condition: 'length(var.networks) >= 1', errorMessage: 'networks must list at least one network.' },
       { condition: `alltrue([for n in var.networks : ${DNS_LABEL('n.name')} && ${DNS_LABEL('n.namespace')}])`, errorMessage: 'networks[].name and networks[].namespace must be DNS-1123 labels.' },
       { condition: 'alltrue([for n in var.networks : contains(["l2", "l3", "l3s"], n.mode)])', errorMessage: 'networks[].mode must be l2, l3 or l3s.' },
+      {
+        condition: 'alltrue([for n in var.networks : contains(["whereabouts", "node-block"], n.ipam) && (n.ipam == "whereabouts" ? true : (n.node_block_prefix == null ? false : n.node_block_prefix >= 8 && n.node_block_prefix <= 30))])',
+        errorMessage: 'networks[].ipam must be whereabouts or node-block; node-block needs node_block_prefix (8 to 30), the prefix of each node\'s alias block.',
+      },
       { condition: `alltrue([for n in var.networks : ${CIDR('n.range', 8, 29)}])`, errorMessage: 'networks[].range must be an IPv4 CIDR block from /8 to /29 with no host bits set.' },
       { condition: 'alltrue(flatten([for n in var.networks : [for x in n.exclude : can(cidrhost(x, 0))]]))', errorMessage: 'networks[].exclude must hold IPv4 CIDR blocks.' },
       { condition: 'length(distinct([for n in var.networks : "${n.namespace}/${n.name}"])) == length(var.networks)', errorMessage: 'networks must not repeat a namespace/name.' },

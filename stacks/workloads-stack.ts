@@ -60,6 +60,7 @@ export class WorkloadsStack extends EnvironmentStack {
         namespace: n.attachment.namespace,
         master: n.attachment.master,
         mode: n.attachment.mode,
+        ...(n.attachment.ipam === 'node-block' ? { ipam: 'node-block' as const, nodeBlockPrefix: n.attachment.nodeBlockPrefix } : {}),
         range: network.additional(n.key).podCidr,
         exclude: n.attachment.exclude,
         rangeStart: n.attachment.rangeStart,
@@ -70,7 +71,7 @@ export class WorkloadsStack extends EnvironmentStack {
     const release = this.multus.release;
     new TerraformOutput(this, WORKLOADS_OUTPUTS.attachments, {
       description:
-        'By network: the NetworkAttachmentDefinition to name in a pod annotation `k8s.v1.cni.cncf.io/networks: <value>`, the range it hands out and the node NIC it uses.',
+        'By network: the NetworkAttachmentDefinition to name in a pod annotation `k8s.v1.cni.cncf.io/networks: <value>`, the range it hands out, the node NIC it uses, who hands out addresses (ipam), and with node-block how many addresses each node can hand out.',
       value: Object.fromEntries(
         plan.additionalNetworks.map((n, i) => [
           n.key,
@@ -78,6 +79,9 @@ export class WorkloadsStack extends EnvironmentStack {
             attachment: this.multus.attachmentRefs[i],
             range: network.additional(n.key).podCidr,
             master: n.attachment.master,
+            ipam: n.attachment.ipam,
+            // node-block: what one node can hand out (its alias block, less network, gateway and broadcast).
+            ...(n.attachment.addressesPerNode !== undefined ? { addresses_per_node: n.attachment.addressesPerNode } : {}),
           },
         ]),
       ),

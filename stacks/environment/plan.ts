@@ -1,5 +1,5 @@
 import { DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS, stateBucketStackName, tfcProjectStackName } from './backends';
-import { DEFAULT_REGIONAL_ZONE_COUNT, isZone, vcpusOfMachineType } from './gke';
+import { DEFAULT_REGIONAL_ZONE_COUNT, isZone, perNodePodBlockPrefix, vcpusOfMachineType } from './gke';
 import { checkEnvironment } from './rules';
 import type { EnvironmentConfig } from './schema';
 import type { MaintenancePolicy } from '../../modules/multinet-cluster';
@@ -168,6 +168,16 @@ export interface AttachmentPlan {
   readonly name: string;
   readonly namespace: string;
   readonly mode: 'l2' | 'l3' | 'l3s';
+  /** Who hands out addresses: Whereabouts over the whole range, or host-local over each node's alias block. */
+  readonly ipam: 'whereabouts' | 'node-block';
+  /** Prefix length of the alias block GKE gives each node's NIC in the pod range (from maxPodsPerNode). */
+  readonly nodeBlockPrefix: number;
+  /**
+   * Addresses one node can hand out at least with `node-block`: its block less its first and last address (the chart's
+   * host-local bounds), less one more on the node whose block holds the range's first address (host-local's gateway);
+   * `undefined` with Whereabouts (the whole range, shared by every node).
+   */
+  readonly addressesPerNode?: number;
   /** IPVLAN master: the explicit override, else the network's node NIC. */
   readonly master: string;
   readonly exclude: readonly string[];
@@ -265,6 +275,9 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
           name: n.attachment.name,
           namespace: n.attachment.namespace,
           mode: n.attachment.mode,
+          ipam: n.attachment.ipam,
+          nodeBlockPrefix: perNodePodBlockPrefix(n.maxPodsPerNode),
+          addressesPerNode: n.attachment.ipam === 'node-block' ? 2 ** (32 - perNodePodBlockPrefix(n.maxPodsPerNode)) - 3 : undefined,
           master: n.attachment.master ?? `eth${i + 1}`,
           exclude: n.attachment.exclude,
           rangeStart: n.attachment.rangeStart,

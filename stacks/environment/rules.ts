@@ -361,6 +361,18 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   }),
   // Whereabouts never hands out a range's network and broadcast addresses (whereabouts pkg/iphelpers GetIPRange), and
   // the cross-node helm test attaches two pods at once through the attachment.
+  // host-local hands out a node's whole block: Whereabouts' exclusions and bounds over the whole range mean nothing there.
+  environmentRule('node-block-takes-the-block', 'A node-block attachment takes no exclusions or range bounds (each node hands out its whole block).', ({ config, report }) => {
+    config.additionalNetworks.forEach((n, i) => {
+      if (n.attachment.ipam !== 'node-block') return;
+      for (const field of ['exclude', 'rangeStart', 'rangeEnd'] as const) {
+        const value = n.attachment[field];
+        if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
+          report(`additionalNetworks[${i}].attachment.${field}`, `applies to ipam "whereabouts" only: with "node-block" each node hands out the whole alias block GKE gave it; remove ${field}, or use ipam "whereabouts"`);
+        }
+      }
+    });
+  }),
   environmentRule('attachment-keeps-an-address', 'An attachment hands out at least the two addresses the cross-node helm test attaches.', ({ plan, report }) => {
     plan.additionalNetworks.forEach((n, i) => {
       const podCidr = parseCidr(n.podCidr);

@@ -64,6 +64,7 @@ const existingSubnet = {
   podRangeName: gcpName(63, 'secondary range name').meta({ description: 'Name of the subnet secondary range for pods; its range must be `podCidr`.' }),
 };
 export const IPVLAN_MODES = ['l2', 'l3', 'l3s'] as const;
+export const IPAM_MODES = ['whereabouts', 'node-block'] as const;
 
 const authorizedNetwork = z.strictObject({
   cidr: cidr(0, 32, 'Source range allowed to reach the control plane'),
@@ -208,6 +209,13 @@ const attachment = z
       .default('default')
       .meta({ description: 'Namespace of the NetworkAttachmentDefinition; created when it is not default or kube-system.' }),
     mode: z.enum(IPVLAN_MODES).default('l2').meta({ description: 'IPVLAN mode.' }),
+    ipam: z
+      .enum(IPAM_MODES)
+      .default('whereabouts')
+      .meta({
+        description:
+          "Who hands out pod addresses. `whereabouts` (the guide's design): the lowest free address of the whole podCidr, whatever the node. `node-block`: each node hands out only addresses of the alias block GKE gave that node's NIC (host-local over the block, written on each node by the chart), so traffic between nodes follows the VPC's own routing.",
+      }),
     master: z
       .string()
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,14}$/, { message: 'is not a Linux interface name (e.g. eth1)' })

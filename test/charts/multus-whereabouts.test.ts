@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { CHART_DIR, K8sObject, findObject, guideManifest, helm, renderChart, schemaErrors } from '../support/helm';
-import { BUSYBOX_BIN, CNI_PLUGIN_DIR, HELM3, PROJECT_ROOT, ensureBusybox, ensureCniPlugins } from '../support/tools';
+import { BUSYBOX, BUSYBOX_BIN, CNI_PLUGIN_DIR, HELM3, PROJECT_ROOT, ensureBusybox, ensureCniPlugins } from '../support/tools';
+import { containsAddress, parseCidr } from '../../stacks/environment/cidr';
 import { CniAddressing, ETH0, Layout, PodNetwork, canUseNetns } from '../support/netns';
 
 const MULTUS_IMAGE = 'gcr.io/gke-release/multus-cni:v4.2.1-gke.6@sha256:25b48b8dbbf6c78a10452836f52dee456514783565b70633a168a39e6d322310';
@@ -319,6 +320,69 @@ describe('NetworkAttachmentDefinitions from values', () => {
 
   test('validates every NAD against the NAD CRD schema and every other object against Kubernetes', () => {
     expect(schemaErrors(rendered)).toEqual([]);
+  });
+});
+
+describe('node-block networks', () => {
+  const values = {
+    networks: [
+      { name: 'dataplane', namespace: 'default', master: 'eth1', range: '172.16.1.0/24' },
+      { name: 'fast', namespace: 'default', master: 'eth2', mode: 'l2', range: '172.16.2.0/24', ipam: 'node-block', nodeBlockPrefix: 28 },
+    ],
+  };
+  const rendered = renderChart(values);
+  const daemonset = findObject(rendered, 'DaemonSet', 'gke-multinet');
+
+  test('renders the attachment without spec.config, so Multus loads the CNI file of that name on each node', () => {
+    const nad = findObject(rendered, 'NetworkAttachmentDefinition', 'fast');
+    expect(nad.spec).toEqual({});
+    expect(nad.metadata.annotations).toEqual({ 'gke-multinet/ipam': 'node-block' });
+    expect(JSON.parse(findObject(rendered, 'NetworkAttachmentDefinition', 'dataplane').spec.config).plugins[0].ipam.type).toBe('whereabouts');
+  });
+
+  test('writes the CNI files in the first init container of the Multus DaemonSet, so Multus is ready only once they exist', () => {
+    const [first, ...rest] = daemonset.spec.template.spec.initContainers;
+    expect(first.name).toBe('write-node-block-config');
+    expect(rest.map((c: K8sObject) => c.name)).toEqual(['install-multus-config', 'install-whereabouts', 'install-binary']);
+    expect(first.env).toContainEqual({ name: 'NETWORKS', value: 'fast eth2 l2 172.16.2.0/24' });
+    expect(first.volumeMounts).toEqual([{ name: 'cni', mountPath: '/host/etc/cni/net.d' }]);
+    expect(first.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(daemonset.spec.template.spec.hostNetwork).toBe(true);
+  });
+
+  test('runs the shared library and the script shipped in the chart, in BusyBox pinned by digest', () => {
+    const [first] = daemonset.spec.template.spec.initContainers;
+    expect(first.image).toBe('mirror.gcr.io/library/busybox:1.37.0-musl@sha256:fc6dddc4c44b1bfe37f41cae8e67d1693828e8f42a91862816d7953e2c9d3f23');
+    const lib = readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8');
+    expect(first.command).toEqual(['/bin/sh', '-c', `${lib}\n${readFileSync(path.join(CHART_DIR, 'files', 'write-node-block-config.sh'), 'utf8')}`]);
+  });
+
+  test('renders no such init container when no network is node-block', () => {
+    const plain = findObject(renderChart({ networks: [values.networks[0]] }), 'DaemonSet', 'gke-multinet');
+    expect(plain.spec.template.spec.initContainers.map((c: K8sObject) => c.name)).toEqual(['install-multus-config', 'install-whereabouts', 'install-binary']);
+  });
+
+  test("tells the cross-node test the node block's prefix, and runs it through the same attachment", () => {
+    const job = findObject(rendered, 'Job', 'fast-cross-node-test');
+    expect(job.spec.template.metadata.annotations).toEqual({ 'k8s.v1.cni.cncf.io/networks': 'default/fast' });
+    expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'NODE_BLOCK_PREFIX', value: '28' });
+    expect(findObject(rendered, 'Job', 'dataplane-cross-node-test').spec.template.spec.containers[0].env.map((e: K8sObject) => e.name)).not.toContain('NODE_BLOCK_PREFIX');
+  });
+
+  test('validates against the Kubernetes and NAD CRD schemas', () => {
+    expect(schemaErrors(rendered)).toEqual([]);
+  });
+
+  test('rejects an ipam the chart does not know', () => {
+    const result = helm(['template', 't', CHART_DIR, '--set', 'networks[0].name=n,networks[0].master=eth1,networks[0].range=172.16.1.0/24,networks[0].ipam=dhcp']);
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain('/networks/0/ipam');
+  });
+
+  test('requires the node block prefix of a node-block network, naming it', () => {
+    const result = helm(['template', 't', CHART_DIR, '--set', 'networks[0].name=n,networks[0].master=eth1,networks[0].range=172.16.1.0/24,networks[0].ipam=node-block']);
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain('networks: n: nodeBlockPrefix (the prefix of each node\'s alias block) is required with ipam node-block');
   });
 });
 
@@ -813,6 +877,97 @@ describe('check-cross-node.sh between two nodes', () => {
     expect(run('0').stdout.trim()).toBe('PEER=dataplane-cross-node-test-1.dataplane-cross-node-test');
     expect(run('1').stdout.trim()).toBe('PEER=dataplane-cross-node-test-0.dataplane-cross-node-test');
     expect(run('').stdout.trim()).toBe("FAIL: JOB_COMPLETION_INDEX is '', not 0 or 1: this pod is not one of the two of the chart's Indexed Job");
+  });
+});
+
+/**
+ * node-block addressing, run for real on two emulated nodes: each node has its own alias block of the network's range,
+ * served by a stand-in Compute Engine metadata server on 169.254.169.254 inside the node's namespace (busybox httpd).
+ * The chart's init-container script writes each node's CNI file; pods are attached through that very file by the real
+ * CNI plugins (host-local, and macvlan in place of ipvlan, which this kernel lacks: in bridge mode it delivers like
+ * IPVLAN L2); the cross-node check then runs unchanged.
+ */
+describe('node-block addressing on two emulated nodes', () => {
+  const lib = readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8');
+  const write = `${lib}\n${readFileSync(path.join(CHART_DIR, 'files', 'write-node-block-config.sh'), 'utf8')}`;
+  const check = `${lib}\n${readFileSync(path.join(CHART_DIR, 'files', 'check-cross-node.sh'), 'utf8')}`;
+  const netns = canUseNetns();
+  const ready = netns && !ensureBusybox() && !ensureCniPlugins();
+  const maybe = ready ? test.concurrent : test.skip;
+  const sh = path.join(BUSYBOX_BIN, 'sh');
+  // GKE gives each node's eth1 its own /28 of the network's 172.16.2.0/24 (maxPodsPerNode 8).
+  const blocks = { a: '172.16.2.16/28', b: '172.16.2.32/28' } as const;
+  const nic = (aliases: string[]) => ({ 'computeMetadata/v1/instance/network-interfaces/1/': JSON.stringify({ ip: '10.0.2.2', ipAliases: aliases, network: 'projects/1/networks/fast' }) });
+
+  maybe("writes each node's CNI file from its own alias block; pods attached through it get addresses there and exchange data across the nodes", async () => {
+    const network = new PodNetwork('two-nodes', 'later');
+    try {
+      const configs: Record<string, Record<string, unknown>> = {};
+      for (const node of ['a', 'b'] as const) {
+        network.serveMetadata(node, nic(['10.9.0.0/28', blocks[node]]), BUSYBOX);
+        const dir = mkdtempSync(path.join(tmpdir(), `cni-conf-${node}-`));
+        try {
+          const result = network.runOnNode(node, write, { NETWORKS: 'fast eth1 l2 172.16.2.0/24', CONF_DIR: dir, NODE_NAME: `node-${node}` }, sh, BUSYBOX_BIN);
+          expect({ status: result.status, out: result.stdout + result.stderr }).toEqual({ status: 0, out: expect.stringContaining(`network fast: node node-${node} hands out`) });
+          configs[node] = JSON.parse(readFileSync(path.join(dir, '99-node-block-fast.conf'), 'utf8'));
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+      expect(configs.a).toEqual({
+        cniVersion: '0.3.1',
+        name: 'fast',
+        type: 'ipvlan',
+        master: 'eth1',
+        mode: 'l2',
+        ipam: { type: 'host-local', ranges: [[{ subnet: '172.16.2.0/24', rangeStart: '172.16.2.17', rangeEnd: '172.16.2.30' }]] },
+      });
+      expect((configs.b.ipam as { ranges: unknown }).ranges).toEqual([[{ subnet: '172.16.2.0/24', rangeStart: '172.16.2.33', rangeEnd: '172.16.2.46' }]]);
+      for (const node of ['a', 'b'] as const) network.attach(node, node, { ...configs[node], type: 'macvlan', mode: 'bridge' }, CNI_PLUGIN_DIR);
+      expect(containsAddress(parseCidr(blocks.a), network.net1.a!)).toBe(true);
+      expect(containsAddress(parseCidr(blocks.b), network.net1.b!)).toBe(true);
+      const env = (node: 'a' | 'b', peer: 'a' | 'b') => ({
+        INTERFACE: 'net1', RANGE: '172.16.2.0/24', NODE_NAME: `node-${node}`, NETWORK: 'fast', ATTACHMENT: 'default/fast', PORT: '7777', DISCOVERY_PORT: '7778',
+        PEER_HOST: ETH0[peer], TIMEOUT_SECONDS: '20', NODE_BLOCK_PREFIX: '28', JOB: 'fast-cross-node-test', NAMESPACE: 'default',
+      });
+      const [a, b] = await Promise.all([network.run('a', check, env('a', 'b'), sh, BUSYBOX_BIN), network.run('b', check, env('b', 'a'), sh, BUSYBOX_BIN)]);
+      expect([a.status, b.status]).toEqual([0, 0]);
+      expect(a.stdout).toContain(`node-block: ${network.net1.a} lies in the /28 block 172.16.2.16/28 of 172.16.2.0/24`);
+      expect(a.stdout.trim().split('\n').pop()).toBe(`PASS: data flows both ways over net1 between node node-a (${network.net1.a}) and node node-b (${network.net1.b}) on network fast.`);
+    } finally {
+      network.dispose();
+    }
+  });
+
+  maybe('fails the init container, naming the node, the NIC and its alias ranges, when none lies in the network range', async () => {
+    const network = new PodNetwork('two-nodes', 'later');
+    try {
+      network.serveMetadata('a', nic(['10.9.0.0/28']), BUSYBOX);
+      const dir = mkdtempSync(path.join(tmpdir(), 'cni-conf-'));
+      try {
+        const result = network.runOnNode('a', write, { NETWORKS: 'fast eth1 l2 172.16.2.0/24', CONF_DIR: dir, NODE_NAME: 'node-a' }, sh, BUSYBOX_BIN);
+        expect([result.status, result.stdout.trim()]).toEqual([
+          1,
+          "FAIL: network fast: eth1 of node node-a has no alias range inside 172.16.2.0/24 (its alias ranges: 10.9.0.0/28): is the node pool's additional pod network this network's pod range?",
+        ]);
+        expect(readdirSync(dir)).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } finally {
+      network.dispose();
+    }
+  });
+
+  maybe('fails when the metadata server does not answer (not on the host network)', async () => {
+    const network = new PodNetwork('two-nodes', 'later');
+    try {
+      const result = network.runOnNode('a', write, { NETWORKS: 'fast eth1 l2 172.16.2.0/24', CONF_DIR: '/nonexistent', NODE_NAME: 'node-a' }, sh, BUSYBOX_BIN);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain('FAIL: network fast: the metadata server did not answer for NIC 1');
+    } finally {
+      network.dispose();
+    }
   });
 });
 

@@ -29,6 +29,10 @@ const cloud = { type: 'cloud', organization: 'acme', project: 'gke-multinet' };
  */
 const ENVIRONMENT_RULE_CASES: Record<string, { base?: 'dev' | 'prod'; mutate: (env: RawEnvironment) => void; path: string }> = {
   'cluster-location-in-region': { mutate: (env) => (env.cluster.location = 'us-east1-b'), path: 'region' },
+  'node-block-takes-the-block': {
+    mutate: (env) => Object.assign(env.additionalNetworks[0].attachment, { ipam: 'node-block', rangeStart: '172.16.1.10' }),
+    path: 'additionalNetworks[0].attachment.rangeStart',
+  },
   'ipvlan-master-is-a-node-nic': { mutate: (env) => (env.additionalNetworks[0].attachment.master = 'eth0'), path: 'additionalNetworks[0].attachment.master' },
   'node-locations': { mutate: (env) => (env.cluster.nodeLocations = ['us-central1-c', 'us-east1-b']), path: 'cluster.nodeLocations[1]' },
   'unique-node-pool-names': { mutate: (env) => env.nodePools.push({ ...env.nodePools[0] }), path: 'nodePools[1].name' },

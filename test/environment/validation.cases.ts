@@ -219,6 +219,22 @@ describe('environment validation', () => {
     ]);
   });
 
+  test('accepts ipam node-block beside a whereabouts network', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[1].attachment.ipam = 'node-block'), 'prod')).toEqual([]);
+  });
+
+  test('rejects an ipam that is neither whereabouts nor node-block', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.ipam = 'dhcp'))).toEqual([
+      'additionalNetworks[0].attachment.ipam: "dhcp" is not allowed; use one of "whereabouts", "node-block"',
+    ]);
+  });
+
+  test('rejects Whereabouts exclusions on a node-block network, naming the field', () => {
+    expect(problemsOf((env) => (env.additionalNetworks[0].attachment.ipam = 'node-block'), 'prod')).toEqual([
+      'additionalNetworks[0].attachment.exclude: applies to ipam "whereabouts" only: with "node-block" each node hands out the whole alias block GKE gave it; remove exclude, or use ipam "whereabouts"',
+    ]);
+  });
+
   test('does not suggest lowering maxPodsPerNode when it is already at its minimum', () => {
     const [line] = problemsOf((env) => (env.additionalNetworks[0].podCidr = '172.16.1.0/27'));
     expect(line).toMatch(/; use a \/26 or larger$/);

@@ -90,14 +90,32 @@ describe('workloads stack', () => {
       dataplane: {
         attachment: 'default/dataplane',
         master: 'eth1',
+        ipam: 'whereabouts',
         range: '${data.terraform_remote_state.network.outputs.additional_networks.dataplane.pod_cidr}',
       },
       storage: {
         attachment: 'storage/storage',
         master: 'eth2',
+        ipam: 'whereabouts',
         range: '${data.terraform_remote_state.network.outputs.additional_networks.storage.pod_cidr}',
       },
     });
+  });
+
+  test('passes a node-block network to the chart with its node block prefix, and says how many addresses each node hands out', () => {
+    const stacks = stacksOf((env) => (env.additionalNetworks[1].attachment.ipam = 'node-block'), 'prod');
+    const json = synthJson(stacks.workloads);
+    const set = (Object.values(json.resource.helm_release)[0] as { set: { name: string; value: string }[] }).set;
+    expect(set.filter((e) => e.name.startsWith('networks[1].')).map((e) => [e.name, e.value])).toEqual(
+      expect.arrayContaining([
+        ['networks[1].ipam', 'node-block'],
+        ['networks[1].nodeBlockPrefix', '28'],
+      ]),
+    );
+    expect(set.some((e) => e.name === 'networks[0].ipam')).toBe(false);
+    // maxPodsPerNode 8: a /28 block per node, less network, gateway and broadcast.
+    expect(json.output.network_attachments.value.storage).toMatchObject({ ipam: 'node-block', addresses_per_node: 13 });
+    expect(json.output.network_attachments.value.dataplane).not.toHaveProperty('addresses_per_node');
   });
 
   test('requires the cross-node test on two nodes when the environment starts with two nodes or more', () => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -64,7 +64,7 @@ export class PodNetwork {
    * With fixed `addresses`, `addresses[0]` goes to pod a's net1, `addresses[1]` to pod b's, both with `/prefixLength`;
    * with `CniAddressing`, the CNI plugins allocate them.
    */
-  constructor(layout: Layout, addresses: readonly [string, string] | CniAddressing, prefixLength = 24) {
+  constructor(layout: Layout, addresses: readonly [string, string] | CniAddressing | 'later', prefixLength = 24) {
     try {
       for (const name of ['vpc', 'cluster', 'node-a', 'node-b', 'pod-a', 'pod-b']) {
         this.ip('netns', 'add', this.ns(name));
@@ -89,9 +89,10 @@ export class PodNetwork {
         this.ip('-n', this.ns('cluster'), 'link', 'set', `pod-${pod}`, 'up');
         if (layout !== 'no-discovery' || pod === 'a') this.ip('-n', this.ns('cluster'), 'link', 'set', `pod-${pod}`, 'master', 'cbr0');
       }
-      const store = Array.isArray(addresses) ? undefined : mkdtempSync(path.join(tmpdir(), 'ipam-'));
+      const store = Array.isArray(addresses) || addresses === 'later' ? undefined : mkdtempSync(path.join(tmpdir(), 'ipam-'));
       if (store) this.scratch.push(store);
-      (['a', 'b'] as const).forEach((pod, i) => {
+      // 'later': net1 comes from attach(), once the test has set the nodes up.
+      if (addresses !== 'later') (['a', 'b'] as const).forEach((pod, i) => {
         if (layout === 'no-interface' && pod === 'a') return;
         const node = layout === 'one-node' ? 'a' : pod;
         if (Array.isArray(addresses)) {
@@ -144,7 +145,22 @@ export class PodNetwork {
       // No gateway: a pod network of the guide's kind routes nothing but its own range.
       ipam: { type: 'host-local', ranges: [[{ subnet: range }]], dataDir: cni.store === 'cluster' ? store : path.join(store, `node-${node}`) },
     };
-    const result = spawnSync('ip', ['netns', 'exec', this.ns(`node-${node}`), path.join(cni.pluginDir, 'macvlan')], {
+    return this.attach(pod, node, config, cni.pluginDir);
+  }
+
+  /**
+   * CNI ADD of net1 for `pod` on `node` with a given CNI configuration (its plugin must be one this kernel has: macvlan,
+   * not ipvlan), as Multus runs the delegate of a NetworkAttachmentDefinition; returns the address. Host-local's state
+   * goes to a folder of this node, as on a node.
+   */
+  attach(pod: 'a' | 'b', node: 'a' | 'b', config: Record<string, unknown>, pluginDir: string): string {
+    const ipam = config.ipam as Record<string, unknown>;
+    if (ipam.type === 'host-local' && ipam.dataDir === undefined) {
+      const dataDir = mkdtempSync(path.join(tmpdir(), `ipam-${node}-`));
+      this.scratch.push(dataDir);
+      config = { ...config, ipam: { ...ipam, dataDir } };
+    }
+    const result = spawnSync('ip', ['netns', 'exec', this.ns(`node-${node}`), path.join(pluginDir, String(config.type))], {
       input: JSON.stringify(config),
       encoding: 'utf8',
       env: {
@@ -152,12 +168,37 @@ export class PodNetwork {
         CNI_CONTAINERID: `${this.prefix}-${pod}`,
         CNI_NETNS: `/var/run/netns/${this.ns(`pod-${pod}`)}`,
         CNI_IFNAME: 'net1',
-        CNI_PATH: cni.pluginDir,
+        CNI_PATH: pluginDir,
         PATH: process.env.PATH ?? '/usr/bin:/bin',
       },
     });
     if (result.status !== 0) throw new Error(`CNI ADD failed for pod ${pod}: ${result.stdout}${result.stderr}`);
-    return (JSON.parse(result.stdout) as { ips: { address: string }[] }).ips[0].address.split('/')[0];
+    const address = (JSON.parse(result.stdout) as { ips: { address: string }[] }).ips[0].address.split('/')[0];
+    this.net1[pod] = address;
+    return address;
+  }
+
+  /**
+   * A stand-in for the Compute Engine metadata server on `node`: busybox httpd on 169.254.169.254:80 inside the node's
+   * namespace, serving `files` (a path under computeMetadata/v1/ ending in `/` is served its index.html).
+   */
+  serveMetadata(node: 'a' | 'b', files: Record<string, string>, busybox: string): void {
+    const root = mkdtempSync(path.join(tmpdir(), `metadata-${node}-`));
+    this.scratch.push(root);
+    for (const [file, content] of Object.entries(files)) {
+      const target = path.join(root, file.endsWith('/') ? `${file}index.html` : file);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, content);
+    }
+    this.ip('-n', this.ns(`node-${node}`), 'addr', 'add', '169.254.169.254/32', 'dev', 'lo');
+    execFileSync('ip', ['netns', 'exec', this.ns(`node-${node}`), busybox, 'httpd', '-p', '169.254.169.254:80', '-h', root], { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+
+  /** Runs `script` on `node` itself, as root on the host network (as a hostNetwork init container runs). */
+  runOnNode(node: 'a' | 'b', script: string, env: Record<string, string>, shell: string, binDir: string): ScriptResult {
+    const vars = Object.entries({ PATH: binDir, ...env }).map(([k, v]) => `${k}=${v}`);
+    const result = spawnSync('ip', ['netns', 'exec', this.ns(`node-${node}`), 'env', '-i', ...vars, shell, '-c', script], { encoding: 'utf8' });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** Kills what still runs in the namespaces and deletes them. */

@@ -24,6 +24,9 @@ if [ -n "${RANGE:-}" ] && ! in_cidr "$me" "$RANGE"; then
   fail "$iface on node $node has $me, outside ${ATTACHMENT:-the attachment}'s range $RANGE"
 fi
 
+# node-block: each node hands out addresses of its own alias block (NODE_BLOCK_PREFIX long) only.
+[ -z "${NODE_BLOCK_PREFIX:-}" ] || echo "node-block: $me lies in the /$NODE_BLOCK_PREFIX block $(int2ip $(( $(ip2int "$me") & (0xFFFFFFFF << (32 - NODE_BLOCK_PREFIX)) & 0xFFFFFFFF )))/$NODE_BLOCK_PREFIX of $RANGE"
+
 # The peer's name: the other index of this Indexed Job, under the test's headless Service (PEER_HOST overrides it).
 peer_host="${PEER_HOST:-}"
 if [ -z "$peer_host" ]; then
@@ -47,6 +50,30 @@ deadline=$(( $(date +%s) + limit ))
 nap() { sleep 0.2 2>/dev/null || sleep 1; }
 naps_in_limit=$(( limit * 5 ))
 
+# busybox nc closes a connection as soon as its stdin ends, and whatever the peer sends after that is lost (on a busy
+# node the peer's line can come a moment late). So neither end lets its stdin end on a timer: each keeps it open until
+# the other side's line has arrived (or the check's time is up, or, for a client, a connection error).
+
+# Listener, from the start (the peer may connect as soon as it knows this pod's address): answers every connection
+# with this pod's HELLO for as long as the check runs (a peer that retries must still get an answer) and keeps what each
+# connection brought in a file of its own, where the check loop looks for the peer's HELLO once it knows the peer.
+(
+  trap 'kill "$listener" 2>/dev/null; exit 0' TERM
+  i=0
+  while :; do
+    i=$((i + 1))
+    got="$scratch/in.$i"
+    # A new file each time: the pause never mistakes an earlier connection's line for this one's. It ends with the
+    # check at the latest.
+    { printf '%s\n' "$hello"; n=0; until [ -s "$got" ] || [ -e "$scratch/done" ] || [ "$n" -ge "$naps_in_limit" ]; do nap; n=$((n + 1)); done; } 2> /dev/null |
+      nc -l -p "$port" > "$got" 2>> "$scratch/listen.err" &
+    listener=$!
+    # An nc that could not listen (port taken) must not spin; its error is reported if the peer never gets through.
+    wait "$listener" || sleep 1
+  done
+) &
+loop=$!
+
 # Discovery, over eth0: every connection to $discovery_port gets this pod's line, for as long as the check runs (the
 # peer may ask late, or twice). Only this pod's own address leaves it; nothing it receives there is trusted but the
 # peer's answer to its own question, which must name this network and an address in the range.
@@ -60,7 +87,7 @@ address_line="ADDRESS network=$network node=$node address=$me"
   done
 ) &
 answering=$!
-trap ': > "$scratch/done"; kill "$answering" 2>/dev/null; wait "$answering" 2>/dev/null' EXIT
+trap ': > "$scratch/done"; kill "$loop" "$answering" 2>/dev/null; wait "$loop" "$answering" 2>/dev/null' EXIT
 
 connect=$(( limit < 3 ? limit : 3 ))
 peer="" peer_node="" last_error=""
@@ -91,39 +118,15 @@ if [ -n "${RANGE:-}" ] && ! in_cidr "$peer" "$RANGE"; then
   fail "the peer on node $peer_node says its $iface address is $peer, outside the range $RANGE"
 fi
 echo "peer: $peer_host runs on node $peer_node with $iface $peer"
+if [ -n "${NODE_BLOCK_PREFIX:-}" ] && [ "$peer_node" != "$node" ] && in_cidr "$peer" "$me/$NODE_BLOCK_PREFIX"; then
+  fail "the peer on node $peer_node has $peer, inside this node's block ($me/$NODE_BLOCK_PREFIX): two nodes hand out addresses of one block"
+fi
 
 # peer_node FILE: the node named in a HELLO from the peer's address on this network; fails for anything else.
 peer_node() {
   awk -v net="network=$network" -v from="address=$peer" \
     '$1 == "HELLO" && $2 == net && $4 == from && $3 ~ /^node=/ { print substr($3, 6); found = 1; exit } END { exit !found }' "$1"
 }
-
-# busybox nc closes a connection as soon as its stdin ends, and whatever the peer sends after that is lost (on a busy
-# node the peer's line can come a moment late). So neither end lets its stdin end on a timer: each keeps it open until
-# the other side's line has arrived (or the check's time is up, or, for a client, a connection error).
-
-# Listener: answers every connection with this pod's HELLO for as long as the check runs (a peer that retries must
-# still get an answer) and records the first HELLO that came from the peer. Stopped, with its nc, when the check ends.
-(
-  trap 'kill "$listener" 2>/dev/null; exit 0' TERM
-  i=0
-  while :; do
-    i=$((i + 1))
-    got="$scratch/in.$i"
-    # A new file each time: the pause never mistakes an earlier connection's line for this one's. It ends with the
-    # check at the latest.
-    { printf '%s\n' "$hello"; n=0; until [ -s "$got" ] || [ -e "$scratch/done" ] || [ "$n" -ge "$naps_in_limit" ]; do nap; n=$((n + 1)); done; } 2> /dev/null |
-      nc -l -p "$port" > "$got" 2>> "$scratch/listen.err" &
-    listener=$!
-    # An nc that could not listen (port taken) must not spin; its error is reported if the peer never gets through.
-    wait "$listener" || sleep 1
-    # One printf, one write: the check loop never reads half a node name.
-    [ -s "$scratch/heard" ] || { from=$(peer_node "$got") && printf '%s\n' "$from" > "$scratch/heard"; }
-    rm -f "$got"
-  done
-) &
-loop=$!
-trap ': > "$scratch/done"; kill "$loop" "$answering" 2>/dev/null; wait "$loop" "$answering" 2>/dev/null' EXIT
 
 # A client keeps its stdin open until the peer's answer or a connection error has come, at most ten naps (2 s): the answer
 # is sent the moment the peer accepts, and a connection that got none is simply tried again.
@@ -147,7 +150,12 @@ while :; do
       [ -n "$last_error" ] || last_error="no answer (connect timeout or closed)"
     fi
   fi
-  [ -z "$heard" ] && [ -s "$scratch/heard" ] && heard=$(awk '{ print; exit }' "$scratch/heard")
+  if [ -z "$heard" ]; then
+    for got in "$scratch"/in.*; do
+      [ -s "$got" ] && heard=$(peer_node "$got") && break
+      heard=""
+    done
+  fi
   [ -n "$reached" ] && [ -n "$heard" ] && break
   [ "$(date +%s)" -ge "$deadline" ] && break
   # Waiting to be reached costs nothing; connecting again waits a second between attempts.
@@ -172,7 +180,7 @@ if [ -z "$heard" ]; then
   fail "traffic flows one way only: this pod on node $node reached $peer (node $reached), but $peer never reached $me within ${limit}s${listen_error:+ (this pod's listener: $listen_error)}"
 fi
 
-# No need to linger: this pod heard the peer only once the peer's connection had closed with this pod's answer in it.
+# No need to linger: the peer's HELLO reached this pod over a connection that carried this pod's answer to the peer.
 if [ "$peer_at" = "$node" ]; then
   if [ "${REQUIRE_CROSS_NODE:-false}" = "true" ]; then
     fail "both test pods ran on node $node, so traffic between nodes was not checked, and tests.requireCrossNode is true: give the cluster a second schedulable node with room for a small pod"

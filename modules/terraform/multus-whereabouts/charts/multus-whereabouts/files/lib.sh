@@ -12,13 +12,17 @@ require_tools() {
   tools=$(printf '%s, ' "$@")
   for tool in "$@"; do
     command -v "$tool" >/dev/null 2>&1 ||
-      fail "the test image ${TEST_IMAGE:-} has no '$tool', which this check needs: set the chart value tests.image to an image with sh, ${tools%, } (a busybox-based image has them all)"
+      fail "the test image ${TEST_IMAGE:-} has no '$tool', which this check needs: set the chart value ${IMAGE_VALUE:-tests.image} to an image with sh, ${tools%, } (a busybox-based image has them all)"
   done
 }
 
 ip2int() {
   old_ifs=$IFS; IFS=.; set -- $1; IFS=$old_ifs
   echo $(( ($1 << 24) | ($2 << 16) | ($3 << 8) | $4 ))
+}
+
+int2ip() {
+  echo "$(( ($1 >> 24) & 255 )).$(( ($1 >> 16) & 255 )).$(( ($1 >> 8) & 255 )).$(( $1 & 255 ))"
 }
 
 in_cidr() { # address cidr
@@ -54,3 +58,4 @@ interface_addresses() {
     done
   done | awk '!seen[$0]++'
 }
+
