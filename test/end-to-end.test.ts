@@ -181,7 +181,11 @@ describe('synthesis is portable and safe', () => {
   const synthesizedFolder = () => {
     if (folder) return folder;
     const envs = tempDir('envs-');
-    writeFileSync(path.join(envs, 'staging.json'), environmentText((env) => (env.cluster.name = 'multinet-staging')));
+    writeFileSync(path.join(envs, 'staging.json'), environmentText((env) => {
+      env.cluster.name = 'multinet-staging';
+      // One network on each kind of addressing.
+      env.additionalNetworks.push({ name: 'fast', nodeCidr: '10.0.2.0/24', podCidr: '172.16.2.0/24', maxPodsPerNode: 8, attachment: { name: 'fast', ipam: 'node-block' } });
+    }));
     writeFileSync(path.join(envs, 'gcsdev.json'), environmentText((env) => {
       env.cluster.name = 'multinet-gcsdev';
       env.backend = { type: 'gcs', bucket: 'acme-multinet-state', prefix: 'gke' };
@@ -202,6 +206,22 @@ describe('synthesis is portable and safe', () => {
     expect(stderr).toBe('');
     const stacks = ['staging', 'gcsdev', 'tfcdev'].flatMap((env) => ['network', 'cluster', 'workloads'].map((kind) => `${env}-${kind}`));
     expect(Object.keys(readManifest(out).stacks).sort()).toEqual([...stacks, ...BOOTSTRAPS].sort());
+  });
+
+  test('renders, for an environment with a Whereabouts and a node-block network, both attachments and the node-block init container', () => {
+    const { out } = synthesizedFolder();
+    const stackDir = path.join(out, 'stacks', 'staging-workloads');
+    const release = Object.values(JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')).resource.helm_release)[0] as K8sObject;
+    const cidrs: Record<string, string> = { dataplane: '172.16.1.0/24', fast: '172.16.2.0/24' };
+    const value = (v: string) => v.replace(/^\$\{data\.terraform_remote_state\.network\.outputs\.additional_networks\.([a-z0-9-]+)\.pod_cidr\}$/, (_, n: string) => cidrs[n]);
+    const args = (release.set as K8sObject[]).flatMap((e) => [e.type === 'string' ? '--set-string' : '--set', `${e.name}=${value(e.value)}`]);
+    const result = helm(['template', 'multus-whereabouts', path.join(stackDir, release.chart), '--namespace', 'kube-system', ...args]);
+    expect(result.stderr).toBe('');
+    const objects = parseYamlDocuments(result.stdout);
+    expect(JSON.parse(findObject(objects, 'NetworkAttachmentDefinition', 'dataplane').spec.config).plugins[0].ipam.type).toBe('whereabouts');
+    expect(findObject(objects, 'NetworkAttachmentDefinition', 'fast').spec).toEqual({});
+    const init = findObject(objects, 'DaemonSet', 'gke-multinet').spec.template.spec.initContainers[0];
+    expect([init.name, init.env.find((e: K8sObject) => e.name === 'NETWORKS').value]).toEqual(['write-node-block-config', 'fast eth2 l2 172.16.2.0/24']);
   });
 
   test('synthesizes the environments on remote backends with their bootstrap stacks', () => {

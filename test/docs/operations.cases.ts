@@ -26,7 +26,12 @@ describe('docs/operations.md', () => {
     expect(runbook).toMatch(heading);
   });
 
-  const rendered = renderChart({ networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', mode: 'l2', range: '172.16.1.0/24' }] });
+  const rendered = renderChart({
+    networks: [
+      { name: 'dataplane', namespace: 'default', master: 'eth1', mode: 'l2', range: '172.16.1.0/24' },
+      { name: 'fast', namespace: 'default', master: 'eth2', mode: 'l2', range: '172.16.2.0/24', ipam: 'node-block', nodeBlockPrefix: 28 },
+    ],
+  });
   const daemonset = rendered.find((o) => o.kind === 'DaemonSet') as K8sObject;
 
   test('names the DaemonSet, its namespace and its pod label as the chart renders them', () => {
