@@ -164,6 +164,9 @@ export class MultusWhereabouts extends Construct {
         // every node. The apply fails instead, the release stays where it got, and the plan-time check below says
         // which node is down before anything is tried.
         atomic: false,
+        // A first install that failed leaves a release in status failed, which Terraform did not record: the next
+        // apply installs again, and Helm reuses the name only with `replace` (helm pkg/action/install.go availableName).
+        replace: true,
         cleanupOnFail: true,
         // Helm waits for Multus on every node (the chart's surge rollout makes the DaemonSet count every node) before
         // the sample pods, and later the test pods, may start: a pod that starts before Multus never gets net1.
@@ -234,7 +237,7 @@ export class MultusWhereabouts extends Construct {
         values: [
           hclExpression(
             () =>
-              `yamlencode({ networks = [for n in ${list.text()} : { name = n.name, namespace = ${ns('n')}, master = n.master, mode = coalesce(n.mode, "l2"), ipam = coalesce(n.ipam, "whereabouts"), nodeBlockPrefix = coalesce(n.node_block_prefix, 28), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end }], tests = { requireCrossNode = ${requireCrossNode.text()} } })`,
+              `yamlencode({ networks = [for n in ${list.text()} : merge(n.ipam == "node-block" ? { nodeBlockPrefix = n.node_block_prefix } : {}, { name = n.name, namespace = ${ns('n')}, master = n.master, mode = coalesce(n.mode, "l2"), ipam = coalesce(n.ipam, "whereabouts"), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end })], tests = { requireCrossNode = ${requireCrossNode.text()} } })`,
           ),
         ],
         dependsOn: [namespace],

@@ -373,6 +373,16 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       }
     });
   }),
+  // The cross-node helm test names a Service and an Indexed Job <name>-cross-node-test, whose pods take the hostname
+  // <job>-<index>: a Service name starts with a letter (DNS-1035), a hostname has at most 63 characters.
+  environmentRule('attachment-name-for-tests', "An attachment name starts with a letter and has at most 45 characters (the helm test's Service and pod names).", ({ config, report }) => {
+    config.additionalNetworks.forEach((n, i) => {
+      const name = n.attachment.name;
+      if (!/^[a-z]/.test(name) || name.length > 45) {
+        report(`additionalNetworks[${i}].attachment.name`, `"${name}" names helm test's Service and pods ${name}-cross-node-test(-0/-1): start it with a letter and keep it to 45 characters`);
+      }
+    });
+  }),
   environmentRule('attachment-keeps-an-address', 'An attachment hands out at least the two addresses the cross-node helm test attaches.', ({ plan, report }) => {
     plan.additionalNetworks.forEach((n, i) => {
       const podCidr = parseCidr(n.podCidr);

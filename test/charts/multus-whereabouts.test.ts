@@ -340,10 +340,10 @@ describe('node-block networks', () => {
     expect(JSON.parse(findObject(rendered, 'NetworkAttachmentDefinition', 'dataplane').spec.config).plugins[0].ipam.type).toBe('whereabouts');
   });
 
-  test('writes the CNI files in the first init container of the Multus DaemonSet, so Multus is ready only once they exist', () => {
-    const [first, ...rest] = daemonset.spec.template.spec.initContainers;
-    expect(first.name).toBe('write-node-block-config');
-    expect(rest.map((c: K8sObject) => c.name)).toEqual(['install-multus-config', 'install-whereabouts', 'install-binary']);
+  test('writes the CNI files in an init container of the Multus DaemonSet after 00-multus.conf, so Multus is ready only once they exist', () => {
+    const names = daemonset.spec.template.spec.initContainers.map((c: K8sObject) => c.name);
+    expect(names).toEqual(['install-multus-config', 'write-node-block-config', 'install-whereabouts', 'install-binary']);
+    const first = daemonset.spec.template.spec.initContainers[1];
     expect(first.env).toContainEqual({ name: 'NETWORKS', value: 'fast eth2 l2 172.16.2.0/24' });
     expect(first.volumeMounts).toEqual([{ name: 'cni', mountPath: '/host/etc/cni/net.d' }]);
     expect(first.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
@@ -351,7 +351,7 @@ describe('node-block networks', () => {
   });
 
   test('runs the shared library and the script shipped in the chart, in BusyBox pinned by digest', () => {
-    const [first] = daemonset.spec.template.spec.initContainers;
+    const first = daemonset.spec.template.spec.initContainers[1];
     expect(first.image).toBe('mirror.gcr.io/library/busybox:1.37.0-musl@sha256:fc6dddc4c44b1bfe37f41cae8e67d1693828e8f42a91862816d7953e2c9d3f23');
     const lib = readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8');
     expect(first.command).toEqual(['/bin/sh', '-c', `${lib}\n${readFileSync(path.join(CHART_DIR, 'files', 'write-node-block-config.sh'), 'utf8')}`]);
@@ -371,6 +371,15 @@ describe('node-block networks', () => {
 
   test('validates against the Kubernetes and NAD CRD schemas', () => {
     expect(schemaErrors(rendered)).toEqual([]);
+  });
+
+  test.each([
+    ['5g-core', 'networks: 5g-core: the cross-node test\'s Service and pods are named 5g-core-cross-node-test(-0/-1): the network name must start with a letter and have at most 45 characters'],
+    ['n'.repeat(46), `networks: ${'n'.repeat(46)}: the cross-node test's Service and pods are named`],
+  ])('refuses a network name %s that would name test objects Kubernetes refuses', (name, message) => {
+    const result = helm(['template', 't', CHART_DIR, '--set', `networks[0].name=${name},networks[0].master=eth1,networks[0].range=172.16.1.0/24`]);
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain(message);
   });
 
   test('rejects an ipam the chart does not know', () => {
@@ -897,7 +906,10 @@ describe('node-block addressing on two emulated nodes', () => {
   const sh = path.join(BUSYBOX_BIN, 'sh');
   // GKE gives each node's eth1 its own /28 of the network's 172.16.2.0/24 (maxPodsPerNode 8).
   const blocks = { a: '172.16.2.16/28', b: '172.16.2.32/28' } as const;
-  const nic = (aliases: string[]) => ({ 'computeMetadata/v1/instance/network-interfaces/1/': JSON.stringify({ ip: '10.0.2.2', ipAliases: aliases, network: 'projects/1/networks/fast' }) });
+  const nic = (aliases: string[]) => ({
+    'computeMetadata/v1/instance/network-interfaces/': '0/\n1/\n',
+    'computeMetadata/v1/instance/network-interfaces/1/': JSON.stringify({ ip: '10.0.2.2', ipAliases: aliases, network: 'projects/1/networks/fast' }),
+  });
 
   maybe("writes each node's CNI file from its own alias block; pods attached through it get addresses there and exchange data across the nodes", async () => {
     const network = new PodNetwork('two-nodes', 'later');
@@ -959,12 +971,29 @@ describe('node-block addressing on two emulated nodes', () => {
     }
   });
 
+  maybe('skips, and says so, a node without the NIC (a pool without the network), writing nothing', async () => {
+    const network = new PodNetwork('two-nodes', 'later');
+    try {
+      network.serveMetadata('a', { 'computeMetadata/v1/instance/network-interfaces/': '0/\n' }, BUSYBOX);
+      const dir = mkdtempSync(path.join(tmpdir(), 'cni-conf-'));
+      try {
+        const result = network.runOnNode('a', write, { NETWORKS: 'fast eth1 l2 172.16.2.0/24', CONF_DIR: dir, NODE_NAME: 'node-a' }, sh, BUSYBOX_BIN);
+        expect([result.status, result.stdout.trim()]).toEqual([0, 'network fast: node node-a has no eth1 (a node pool without this network): skipped, no pod here can attach to it']);
+        expect(readdirSync(dir)).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } finally {
+      network.dispose();
+    }
+  });
+
   maybe('fails when the metadata server does not answer (not on the host network)', async () => {
     const network = new PodNetwork('two-nodes', 'later');
     try {
       const result = network.runOnNode('a', write, { NETWORKS: 'fast eth1 l2 172.16.2.0/24', CONF_DIR: '/nonexistent', NODE_NAME: 'node-a' }, sh, BUSYBOX_BIN);
       expect(result.status).toBe(1);
-      expect(result.stdout).toContain('FAIL: network fast: the metadata server did not answer for NIC 1');
+      expect(result.stdout).toContain('FAIL: network fast: the metadata server did not answer (http://169.254.169.254/computeMetadata/v1/instance/network-interfaces/): this init container must run on the host network');
     } finally {
       network.dispose();
     }

@@ -33,6 +33,7 @@ const ENVIRONMENT_RULE_CASES: Record<string, { base?: 'dev' | 'prod'; mutate: (e
     mutate: (env) => Object.assign(env.additionalNetworks[0].attachment, { ipam: 'node-block', rangeStart: '172.16.1.10' }),
     path: 'additionalNetworks[0].attachment.rangeStart',
   },
+  'attachment-name-for-tests': { mutate: (env) => (env.additionalNetworks[0].attachment.name = '5g-core'), path: 'additionalNetworks[0].attachment.name' },
   'ipvlan-master-is-a-node-nic': { mutate: (env) => (env.additionalNetworks[0].attachment.master = 'eth0'), path: 'additionalNetworks[0].attachment.master' },
   'node-locations': { mutate: (env) => (env.cluster.nodeLocations = ['us-central1-c', 'us-east1-b']), path: 'cluster.nodeLocations[1]' },
   'unique-node-pool-names': { mutate: (env) => env.nodePools.push({ ...env.nodePools[0] }), path: 'nodePools[1].name' },

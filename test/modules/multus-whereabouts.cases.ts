@@ -23,6 +23,7 @@ describe('MultusWhereabouts', () => {
       chart: 'assets/chart/ABC',
       namespace: 'kube-system',
       atomic: false,
+      replace: true,
       cleanup_on_fail: true,
       wait: true,
       timeout: 600,

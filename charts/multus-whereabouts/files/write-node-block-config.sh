@@ -1,6 +1,7 @@
 # Writes, on this node, the CNI configuration of every network whose addresses come from the node's own alias block
-# (ipam node-block; lib.sh comes first). Runs as the first init container of the Multus DaemonSet, on the host
-# network, so Multus is ready on a node only once these files exist there: no pod attaches to such a network before.
+# (ipam node-block; lib.sh comes first). Runs as an init container of the Multus DaemonSet, on the host network, after
+# 00-multus.conf is written (it stays the runtime's first file) and before Multus can be ready on the node: no pod
+# attaches to such a network before its file exists. A node without the network's NIC (a pool without it) is skipped.
 #
 # - The block: the alias range GKE gave this node's NIC eth<k> in the network's pod range. A host-network pod reaches
 #   the Compute Engine metadata server, not the GKE metadata server (GKE: "requests from Pods running on the host
@@ -27,6 +28,13 @@ printf '%s\n' "${NETWORKS:-}" | while read -r name master mode range; do
   k=${master#eth}
   case "$k" in ''|*[!0-9]*) fail "network $name: master '$master' is not eth<k>: cannot tell which NIC's alias ranges to read" ;; esac
   # timeout around wget rather than wget -T: Debian's busybox 1.35 wget crashes on -T.
+  # The NICs of this node, one "<index>/" a line: a pool without this network's NIC is not an error.
+  nics=$(timeout 10 wget -q -O - --header 'Metadata-Flavor: Google' "$url/instance/network-interfaces/") ||
+    fail "network $name: the metadata server did not answer ($url/instance/network-interfaces/): this init container must run on the host network"
+  if ! printf '%s\n' "$nics" | awk -v want="$k/" '$1 == want { found = 1 } END { exit !found }'; then
+    echo "network $name: node $node has no $master (a node pool without this network): skipped, no pod here can attach to it"
+    continue
+  fi
   json=$(timeout 10 wget -q -O - --header 'Metadata-Flavor: Google' "$url/instance/network-interfaces/$k/?recursive=true&alt=json") ||
     fail "network $name: the metadata server did not answer for NIC $k ($url/instance/network-interfaces/$k/): this init container must run on the host network"
   # "ipAliases":["172.16.1.16/28", …] -> one CIDR a line.
