@@ -951,52 +951,42 @@ describe('node-block addressing on two emulated nodes', () => {
     }
   });
 
-  maybe('fails the init container, naming the node, the NIC and its alias ranges, when none lies in the network range', async () => {
+  /** The init container's script alone on node a, with these metadata server files (none: no server at all). */
+  const writeOnNodeA = (metadata?: Record<string, string>) => {
     const network = new PodNetwork('two-nodes', 'later');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cni-conf-'));
     try {
-      network.serveMetadata('a', nic(['10.9.0.0/28']), BUSYBOX);
-      const dir = mkdtempSync(path.join(tmpdir(), 'cni-conf-'));
-      try {
-        const result = network.runOnNode('a', write, { NETWORKS: 'fast eth1 l2 172.16.2.0/24', CONF_DIR: dir, NODE_NAME: 'node-a' }, sh, BUSYBOX_BIN);
-        expect([result.status, result.stdout.trim()]).toEqual([
-          1,
-          "FAIL: network fast: eth1 of node node-a has no alias range inside 172.16.2.0/24 (its alias ranges: 10.9.0.0/28): is the node pool's additional pod network this network's pod range?",
-        ]);
-        expect(readdirSync(dir)).toEqual([]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      if (metadata) network.serveMetadata('a', metadata, BUSYBOX);
+      const result = network.runOnNode('a', write, { NETWORKS: 'fast eth1 l2 172.16.2.0/24', CONF_DIR: dir, NODE_NAME: 'node-a' }, sh, BUSYBOX_BIN);
+      return { status: result.status, stdout: result.stdout.trim(), files: readdirSync(dir) };
     } finally {
+      rmSync(dir, { recursive: true, force: true });
       network.dispose();
     }
+  };
+
+  maybe('fails the init container, naming the node, the NIC and its alias ranges, when none lies in the network range', async () => {
+    expect(writeOnNodeA(nic(['10.9.0.0/28']))).toEqual({
+      status: 1,
+      stdout: "FAIL: network fast: eth1 of node node-a has no alias range inside 172.16.2.0/24 (its alias ranges: 10.9.0.0/28): is the node pool's additional pod network this network's pod range?",
+      files: [],
+    });
   });
 
   maybe('skips, and says so, a node without the NIC (a pool without the network), writing nothing', async () => {
-    const network = new PodNetwork('two-nodes', 'later');
-    try {
-      network.serveMetadata('a', { 'computeMetadata/v1/instance/network-interfaces/': '0/\n' }, BUSYBOX);
-      const dir = mkdtempSync(path.join(tmpdir(), 'cni-conf-'));
-      try {
-        const result = network.runOnNode('a', write, { NETWORKS: 'fast eth1 l2 172.16.2.0/24', CONF_DIR: dir, NODE_NAME: 'node-a' }, sh, BUSYBOX_BIN);
-        expect([result.status, result.stdout.trim()]).toEqual([0, 'network fast: node node-a has no eth1 (a node pool without this network): skipped, no pod here can attach to it']);
-        expect(readdirSync(dir)).toEqual([]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    } finally {
-      network.dispose();
-    }
+    expect(writeOnNodeA({ 'computeMetadata/v1/instance/network-interfaces/': '0/\n' })).toEqual({
+      status: 0,
+      stdout: 'network fast: node node-a has no eth1 (a node pool without this network): skipped, no pod here can attach to it',
+      files: [],
+    });
   });
 
   maybe('fails when the metadata server does not answer (not on the host network)', async () => {
-    const network = new PodNetwork('two-nodes', 'later');
-    try {
-      const result = network.runOnNode('a', write, { NETWORKS: 'fast eth1 l2 172.16.2.0/24', CONF_DIR: '/nonexistent', NODE_NAME: 'node-a' }, sh, BUSYBOX_BIN);
-      expect(result.status).toBe(1);
-      expect(result.stdout).toContain('FAIL: network fast: the metadata server did not answer (http://169.254.169.254/computeMetadata/v1/instance/network-interfaces/): this init container must run on the host network');
-    } finally {
-      network.dispose();
-    }
+    expect(writeOnNodeA()).toEqual({
+      status: 1,
+      stdout: 'FAIL: network fast: the metadata server did not answer (http://169.254.169.254/computeMetadata/v1/instance/network-interfaces/): this init container must run on the host network',
+      files: [],
+    });
   });
 });
 
