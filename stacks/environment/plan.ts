@@ -211,6 +211,7 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
   const regional = !isZone(c.location);
   const primaryExisting = c.existing ? { ...c.existing, project: c.existing.project ?? config.project } : undefined;
   const backend = deriveBackend(name, config);
+  const zoneCount = c.nodeLocations?.length ?? (regional ? DEFAULT_REGIONAL_ZONE_COUNT : 1);
   return {
     name,
     project: config.project,
@@ -226,7 +227,7 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
       location: c.location,
       regional,
       nodeLocations: c.nodeLocations,
-      zoneCount: c.nodeLocations?.length ?? (regional ? DEFAULT_REGIONAL_ZONE_COUNT : 1),
+      zoneCount,
       version: c.version,
       releaseChannel: c.releaseChannel,
       deletionProtection: c.deletionProtection,
@@ -286,10 +287,7 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
       };
     }),
     examples: config.examples,
-    requireCrossNodeTest:
-      config.nodePools.reduce((sum, pool) => sum + (pool.autoscaling ? pool.autoscaling.minNodeCount : pool.nodeCount), 0) *
-        (c.nodeLocations?.length ?? (regional ? DEFAULT_REGIONAL_ZONE_COUNT : 1)) >=
-      2,
+    requireCrossNodeTest: config.nodePools.reduce((sum, pool) => sum + (pool.autoscaling ? pool.autoscaling.minNodeCount : pool.nodeCount), 0) * zoneCount >= 2,
     backend,
     bootstrapStackName: backend.type === 'cloud' ? `${BOOTSTRAP_STACK_PREFIX}${name}` : undefined,
   };
