@@ -207,8 +207,9 @@ export class MultinetCluster extends Construct {
         condition: hclValue(() => (literal ? check() : `${version.text()} == null ? true : ${check()}`)),
         errorMessage: hclTemplate(
           () =>
-            // Terraform evaluates error_message even when the condition holds: a null version must not break the template.
-            `Cluster version "${literal ? props.version : `\${${version.text()} == null ? "" : ${version.text()}}`}" is newer than anything the ${literal ? channel : `\${${releaseChannel.text()}}`} release channel offers at ${props.location}: no version matches it, and the channel's default is \${${channelDefault()}} (versions matching outside the channel: \${coalesce(join(", ", ${data()}.valid_master_versions), "none")}). Set a version the channel offers, or none to follow the channel's default.`,
+            // Terraform evaluates error_message even when the condition holds: a null version must not break the template
+            // (coalesce, not a conditional: the message is then only shown for a version that is set).
+            `Cluster version "${literal ? props.version : `\${coalesce(${version.text()}, "none")}`}" is newer than anything the ${literal ? channel : `\${${releaseChannel.text()}}`} release channel offers at ${props.location}: no version matches it, and the channel's default is \${${channelDefault()}} (versions matching outside the channel: \${coalesce(join(", ", ${data()}.valid_master_versions), "none")}). Set a version the channel offers, or none to follow the channel's default.`,
         ),
       };
     }

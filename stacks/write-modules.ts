@@ -3,19 +3,34 @@ import * as path from 'node:path';
 import { CHART_DIR } from './workloads-stack';
 import { MODULE_CHART_PATH, MODULE_VERSION, buildTerraformModules } from './terraform-modules';
 import type { TerraformModule } from './terraform-module';
+import { constructComments } from './construct-comments';
+import { moduleHcl } from './module-hcl';
 
 /**
  * `npm run build:modules`: writes every HCL module, generated from the constructs, into `modules/terraform/<name>/`:
- * `main.tf.json`, a README whose Inputs and Outputs tables come from the same metadata as the variables and outputs,
+ * `versions.tf`, `variables.tf`, `main.tf` and `outputs.tf` (with the constructs' why-comments), a README whose Inputs and Outputs tables come from the same metadata as the variables and outputs,
  * and, for multus-whereabouts, the chart it installs. A test regenerates them in memory and fails on any difference.
  */
 export const TERRAFORM_MODULES_DIR = 'modules/terraform';
 
-/** The files of every module, by path relative to TERRAFORM_MODULES_DIR. `projectRoot` locates the chart to copy. */
-export function moduleFiles(projectRoot: string): Map<string, string> {
+/** The construct sources whose comments the HCL carries. */
+export const CONSTRUCTS_DIR = 'modules';
+
+/**
+ * The files of every module, by path relative to TERRAFORM_MODULES_DIR. `projectRoot` locates the constructs (for
+ * their comments) and the chart to copy.
+ */
+export async function moduleFiles(projectRoot: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
+  const dir = path.join(projectRoot, CONSTRUCTS_DIR);
+  const comments = constructComments(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .map((f) => ({ fileName: f, text: readFileSync(path.join(dir, f), 'utf8') })),
+  );
   for (const m of buildTerraformModules()) {
-    files.set(`${m.moduleName}/main.tf.json`, `${JSON.stringify(m.toTerraform(), null, 2)}\n`);
+    for (const [file, text] of Object.entries(await moduleHcl(m, comments))) files.set(`${m.moduleName}/${file}`, text);
     files.set(`${m.moduleName}/README.md`, moduleReadme(m));
     if (m.moduleName === 'multus-whereabouts') {
       for (const file of listFiles(path.join(projectRoot, CHART_DIR))) {
@@ -83,9 +98,9 @@ ${outputs.join('\n')}
 `;
 }
 
-if (require.main === module) {
+async function main(): Promise<void> {
   const root = process.cwd();
-  const files = moduleFiles(root);
+  const files = await moduleFiles(root);
   for (const m of new Set([...files.keys()].map((f) => f.split('/')[0]))) rmSync(path.join(root, TERRAFORM_MODULES_DIR, m), { recursive: true, force: true });
   for (const [file, content] of files) {
     const target = path.join(root, TERRAFORM_MODULES_DIR, file);
@@ -93,4 +108,11 @@ if (require.main === module) {
     writeFileSync(target, content);
   }
   process.stdout.write(`wrote ${files.size} files of ${new Set([...files.keys()].map((f) => f.split('/')[0])).size} modules under ${TERRAFORM_MODULES_DIR}/\n`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
 }

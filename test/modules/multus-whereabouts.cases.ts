@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { App, Testing } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -8,6 +8,7 @@ import { MultusWhereabouts, MultusWhereaboutsProps, NetworkAttachment, SAMPLE_PO
 import { parseYamlDocuments } from '../support/helm';
 import { applyWithTerraform, dataSourceAsLocal } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
+import { multusWhereaboutsModule } from '../../stacks/terraform-modules';
 
 const dataplane: NetworkAttachment = { name: 'dataplane', master: 'eth1', range: '172.16.1.0/24' };
 const props: MultusWhereaboutsProps & { networks: readonly NetworkAttachment[] } = { chartPath: 'assets/chart/ABC', networks: [dataplane] };
@@ -198,7 +199,7 @@ describe('helmSetEntries', () => {
 });
 
 describe('the HCL module output pod_annotations, evaluated by terraform', () => {
-  const output = () => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'modules', 'terraform', 'multus-whereabouts', 'main.tf.json'), 'utf8')).output.pod_annotations.value as string;
+  const output = () => (multusWhereaboutsModule(new App({ skipValidation: true })).toTerraform() as { output: Record<string, { value: string }> }).output.pod_annotations.value;
 
   test('gives each attachment namespace the attachments of its own namespace and of default, in order', () => {
     const networks = [

@@ -3,7 +3,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { TERRAFORM_MODULES_DIR, moduleFiles } from '../../stacks/write-modules';
-import { MODULE_VERSION } from '../../stacks/terraform-modules';
+import { MODULE_VERSION, buildTerraformModules } from '../../stacks/terraform-modules';
+import { HCL_FILES, schemaPaths } from '../../stacks/module-hcl';
+import { asParsedHcl, canonicalExpressions, parseHclFolder } from '../support/hcl';
 import { K8sObject, parseYamlDocuments, renderChart, helm, CHART_DIR } from '../support/helm';
 import { stacksOf, synthJson } from '../support/stacks';
 import { evaluateWithTerraform } from '../support/terraform';
@@ -15,8 +17,14 @@ type Json = Record<string, any>;
 
 const MODULES = ['additional-network', 'multinet-cluster', 'multus-whereabouts'] as const;
 const moduleDir = (name: string) => path.join(PROJECT_ROOT, TERRAFORM_MODULES_DIR, name);
-const moduleJson = (name: string): Json => JSON.parse(readFileSync(path.join(moduleDir(name), 'main.tf.json'), 'utf8'));
-const generated = moduleFiles(PROJECT_ROOT);
+/** The modules as the constructs build them; a test proves the committed HCL means the same. */
+const BUILT = new Map(buildTerraformModules().map((m) => [m.moduleName, m]));
+const SYNTHESIZED = new Map([...BUILT].map(([name, m]) => [name, JSON.stringify(m.toTerraform())]));
+const moduleJson = (name: string): Json => JSON.parse(SYNTHESIZED.get(name)!);
+let generated: Map<string, string>;
+beforeAll(async () => {
+  generated = await moduleFiles(PROJECT_ROOT);
+});
 
 /** What Terraform would pass for the shipped dev environment (the plan's names, the file's ranges). */
 const DEV = {
@@ -135,6 +143,26 @@ describe('HCL modules are generated from the constructs', () => {
     expect(copied.length).toBe(listRelative(CHART_DIR).length);
   });
 
+  test.each(MODULES)('%s: the committed HCL, parsed back by hcl2json, means what the constructs synthesize', async (name) => {
+    const parsed = await parseHclFolder(moduleDir(name));
+    const expected = asParsedHcl(moduleJson(name), schemaPaths(BUILT.get(name)!).blocks);
+    expect(canonicalExpressions(parsed)).toEqual(canonicalExpressions(expected));
+  });
+
+  test('every module and example is formatted as `terraform fmt` formats it, and ships no Terraform JSON', () => {
+    const result = spawnSync('terraform', ['fmt', '-check', '-recursive', '-list=true', TERRAFORM_MODULES_DIR, 'examples'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect({ status: result.status, unformatted: result.stdout.trim() }).toEqual({ status: 0, unformatted: '' });
+    const json = [TERRAFORM_MODULES_DIR, 'examples'].flatMap((dir) => listRelative(path.join(PROJECT_ROOT, dir)).filter((f) => f.endsWith('.tf.json')));
+    expect(json).toEqual([]);
+  });
+
+  test("carries the constructs' why-comments into the HCL", () => {
+    const main = generated.get('multinet-cluster/main.tf')!;
+    expect(main).toMatch(/# Shielded nodes: the kubelet's identity is verified[^\n]*\n\s*enable_shielded_nodes\s+= true/);
+    expect(main).toMatch(/# Legacy ABAC bypasses RBAC\.\n\s*enable_legacy_abac\s+= false/);
+    expect(generated.get('additional-network/main.tf')).toMatch(/# Private nodes have no external IP: this is how they reach Google APIs[^\n]*\n\s*private_ip_google_access\s+= true/);
+  });
+
   test('records every version in a changelog', () => {
     const changelog = readFileSync(path.join(PROJECT_ROOT, TERRAFORM_MODULES_DIR, 'CHANGELOG.md'), 'utf8');
     expect(changelog).toMatch(new RegExp(`^## \\[${MODULE_VERSION.replace(/\./g, '\\.')}\\] - \\d{4}-\\d{2}-\\d{2}$`, 'm'));
@@ -145,7 +173,8 @@ describe.each(MODULES)('module %s', (name) => {
   const json = moduleJson(name);
   const text = JSON.stringify(json);
 
-  test('is a Terraform JSON module: only variables, locals, resources, data sources, outputs and requirements', () => {
+  test('is an HCL module: versions.tf, variables.tf, main.tf and outputs.tf; only variables, locals, resources, data sources, outputs and requirements', () => {
+    expect(readdirSync(moduleDir(name)).filter((f) => f.endsWith('.tf')).sort()).toEqual([...HCL_FILES].sort());
     expect(Object.keys(json).every((k) => ['variable', 'locals', 'resource', 'data', 'output', 'terraform'].includes(k))).toBe(true);
     expect(Object.keys(json.terraform).sort()).toEqual(['required_providers', 'required_version']);
   });
@@ -391,7 +420,7 @@ describe('examples/guide, the HCL root module', () => {
 
   test('passes every required variable of each module, and no unknown one', async () => {
     for (const [call, [block]] of Object.entries((await example()).module as Record<string, Json[]>)) {
-      const variables = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', 'guide', block.source, 'main.tf.json'), 'utf8')).variable as Json;
+      const variables = moduleJson(path.basename(block.source)).variable as Json;
       const passed = Object.keys(block).filter((k) => !META.has(k));
       const required = Object.entries(variables).filter(([, v]) => !('default' in v)).map(([k]) => k);
       expect({ call, missing: required.filter((r) => !passed.includes(r)) }).toEqual({ call, missing: [] });

@@ -1,0 +1,213 @@
+/**
+ * Terraform JSON -> Terraform native syntax (HCL), for the modules HCL teams adopt. cdktf's own HCL output
+ * (`TerraformStack.toHclTerraform`) fails on a variable whose default is null and guesses at values it has no type for,
+ * so this renderer takes the module's Terraform JSON, which the tests already prove, and decides block versus
+ * attribute from the provider bindings' metadata (`isBlock`, generated from each provider's schema). The result is
+ * formatted by `@cdktf/hcl-tools` (hclwrite, what `terraform fmt` runs), and a test parses it back with
+ * `@cdktf/hcl2json` and compares it with the JSON.
+ */
+
+/** Terraform JSON is open-ended. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** Where a value sits: `resource.google_container_cluster.cluster.node_config.shielded_instance_config`. */
+export type HclPath = string;
+
+export interface HclRenderContext {
+  /**
+   * True when the key at this path is a nested block (from the provider schema), false for an attribute, undefined when
+   * the schema says nothing (then an object or a list of objects is refused rather than guessed).
+   */
+  readonly isBlock: (path: HclPath) => boolean | undefined;
+  /** Comment lines (without `#`) to print above the block or attribute at this path. */
+  readonly comment?: (path: HclPath) => readonly string[] | undefined;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Index just past the `}` closing the interpolation or directive whose `{` is at `open`. */
+function closingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      i = closingQuote(text, i);
+      continue;
+    }
+    if (c === '{') depth++;
+    else if (c === '}') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  throw new Error(`unbalanced expression in ${JSON.stringify(text)}`);
+}
+
+/** Index of the `"` closing the quoted template that opens at `open`, nested interpolations included. */
+function closingQuote(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '"') return i;
+    else if ((c === '$' || c === '%') && text[i + 1] === '{' && text[i - 1] !== c) i = closingBrace(text, i + 1) - 1;
+  }
+  throw new Error(`unterminated string in ${JSON.stringify(text)}`);
+}
+
+/** A JSON-syntax string (a template) as an HCL expression: a lone `${expr}` becomes `expr`, anything else a quoted template. */
+export function stringExpression(value: string): string {
+  if (value.startsWith('${') && closingBrace(value, 1) === value.length) return value.slice(2, -1).trim();
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if ((c === '$' || c === '%') && value[i + 1] === '{') {
+      if (value[i - 1] === c) {
+        // `$${` / `%%{`: an escaped sequence, the same in both syntaxes.
+        out += '{';
+        i++;
+        continue;
+      }
+      const end = closingBrace(value, i + 1);
+      out += value.slice(i, end);
+      i = end - 1;
+      continue;
+    }
+    out += c === '\\' ? '\\\\' : c === '"' ? '\\"' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : c;
+  }
+  return `"${out}"`;
+}
+
+const key = (name: string) => (IDENTIFIER.test(name) ? name : JSON.stringify(name));
+
+function isScalar(value: Json): boolean {
+  return value === null || typeof value !== 'object';
+}
+
+/** Any JSON value as an HCL expression; objects and lists of objects span several lines. */
+export function expression(value: Json, indent: string, ctx?: HclRenderContext, path?: HclPath): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return stringExpression(value);
+  if (typeof value !== 'object') return String(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    const items = value.map((v) => expression(v, inner, ctx, path));
+    if (value.every(isScalar) && items.join(', ').length + indent.length < 100) return `[${items.join(', ')}]`;
+    return `[\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value).filter(([k]) => k !== '//');
+  if (entries.length === 0) return '{}';
+  const lines = entries.flatMap(([k, v]) => [
+    ...commentLines(ctx, path === undefined ? undefined : `${path}.${k}`, inner),
+    `${inner}${key(k)} = ${expression(v, inner, ctx, path === undefined ? undefined : `${path}.${k}`)}`,
+  ]);
+  return `{\n${lines.join('\n')}\n${indent}}`;
+}
+
+function commentLines(ctx: HclRenderContext | undefined, path: HclPath | undefined, indent: string): string[] {
+  if (!ctx?.comment || path === undefined) return [];
+  return (ctx.comment(path) ?? []).map((line) => `${indent}#${line ? ` ${line}` : ''}`);
+}
+
+/** `depends_on`, `ignore_changes`, `provider`: references, bare in HCL, strings (or `${…}`) in JSON. */
+const reference = (value: string) => (value.startsWith('${') && value.endsWith('}') ? value.slice(2, -1) : value);
+const referenceList = (values: readonly string[], indent: string) => {
+  const line = `[${values.map(reference).join(', ')}]`;
+  return line.length + indent.length < 100 ? line : `[\n${values.map((v) => `${indent}  ${reference(v)},`).join('\n')}\n${indent}]`;
+};
+
+/**
+ * Terraform's style guide order: meta-arguments first (`count`, `for_each`, `provider`), then arguments, then nested
+ * blocks, then `depends_on` and `lifecycle`.
+ */
+function rank(k: string, path: HclPath, ctx: HclRenderContext): number {
+  if (k === 'count' || k === 'for_each' || k === 'provider') return 0;
+  if (k === 'depends_on') return 4;
+  if (k === 'lifecycle') return 5;
+  if (k === 'dynamic' || k === 'precondition' || k === 'postcondition' || k === 'validation' || ctx.isBlock(`${path}.${k}`)) return 2;
+  return 1;
+}
+
+/**
+ * The body of a block (resource, data, variable, lifecycle, nested block…) as lines at `indent`. `inContent`: inside a
+ * dynamic block's `content`, where only the schema's blocks have objects for values that are not attribute maps.
+ */
+export function body(value: Json, path: HclPath, indent: string, ctx: HclRenderContext): string[] {
+  const lines: string[] = [];
+  const inner = `${indent}  `;
+  const block = (name: string, labels: string, content: Json, childPath: HclPath) => {
+    lines.push(`${indent}${name}${labels} {`, ...body(content, childPath, inner, ctx), `${indent}}`);
+  };
+  const entries = Object.entries(value ?? {}).filter(([k, v]) => k !== '//' && v !== undefined);
+  // A stable sort: the construct's order within each group.
+  entries.sort(([a], [b]) => rank(a, path, ctx) - rank(b, path, ctx));
+  for (const [k, v] of entries) {
+    const childPath = `${path}.${k}`;
+    lines.push(...commentLines(ctx, childPath, indent));
+    if (k === 'dynamic') {
+      for (const [name, spec] of Object.entries(v as Record<string, Json>)) {
+        const dynamicPath = `${path}.${name}`;
+        lines.push(...commentLines(ctx, `${path}.dynamic.${name}`, indent));
+        const { for_each: forEach, iterator, labels, content } = spec;
+        lines.push(`${indent}dynamic "${name}" {`, `${inner}for_each = ${expression(forEach, inner)}`);
+        if (iterator !== undefined) lines.push(`${inner}iterator = ${iterator}`);
+        if (labels !== undefined) lines.push(`${inner}labels = ${expression(labels, inner)}`);
+        lines.push(`${inner}content {`, ...body(content, dynamicPath, `${inner}  `, ctx), `${inner}}`, `${indent}}`);
+      }
+    } else if (k === 'depends_on' || k === 'ignore_changes' || k === 'replace_triggered_by') {
+      lines.push(`${indent}${k} = ${Array.isArray(v) ? referenceList(v, indent) : reference(String(v))}`);
+    } else if (k === 'provider') {
+      lines.push(`${indent}provider = ${reference(String(v))}`);
+    } else if (k === 'lifecycle' || k === 'precondition' || k === 'postcondition' || k === 'validation' || ctx.isBlock(childPath)) {
+      for (const element of Array.isArray(v) ? v : [v]) block(k, '', element, childPath);
+    } else {
+      const structured = v !== null && typeof v === 'object' && (!Array.isArray(v) || v.some((e) => e !== null && typeof e === 'object'));
+      if (structured && ctx.isBlock(childPath) === undefined) throw new Error(`${childPath}: the provider schema does not say whether this is a block or an attribute`);
+      lines.push(`${indent}${key(k)} = ${expression(v, indent, ctx, childPath)}`);
+    }
+  }
+  return lines;
+}
+
+/** Top-level blocks of a Terraform JSON document, each with its labels, in the order the JSON lists them. */
+export function renderBlocks(json: Json, kind: 'variable' | 'output' | 'locals' | 'data' | 'resource' | 'terraform', ctx: HclRenderContext): string[] {
+  const section = json[kind];
+  if (section === undefined) return [];
+  const blocks: string[] = [];
+  const emit = (header: string, path: HclPath, content: Json) => {
+    const comment = commentLines(ctx, path, '');
+    blocks.push([...comment, `${header} {`, ...body(content, path, '  ', ctx), '}'].join('\n'));
+  };
+  switch (kind) {
+    case 'variable':
+    case 'output':
+      for (const [name, spec] of Object.entries(section as Record<string, Json>)) {
+        // A variable's type constraint is an expression in HCL, a string in JSON.
+        const content = kind === 'variable' && typeof spec.type === 'string' ? { ...spec, type: `\${${spec.type}}` } : spec;
+        emit(`${kind} "${name}"`, `${kind}.${name}`, content);
+      }
+      break;
+    case 'locals':
+      emit('locals', 'locals', section);
+      break;
+    case 'data':
+    case 'resource':
+      for (const [type, items] of Object.entries(section as Record<string, Json>)) {
+        for (const [name, content] of Object.entries(items as Record<string, Json>)) emit(`${kind} "${type}" "${name}"`, `${kind}.${type}.${name}`, content);
+      }
+      break;
+    case 'terraform': {
+      const { required_providers: providers, ...rest } = section;
+      const lines = [
+        ...Object.entries(rest).map(([k, v]) => `  ${k} = ${expression(v, '  ')}`),
+        '  required_providers {',
+        ...Object.entries(providers ?? {}).map(([name, spec]) => `    ${name} = ${expression(spec, '    ')}`),
+        '  }',
+      ];
+      blocks.push(['terraform {', ...lines, '}'].join('\n'));
+      break;
+    }
+  }
+  return blocks;
+}
