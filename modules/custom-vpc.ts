@@ -62,6 +62,8 @@ export interface CustomVpcSpec {
    * and `metadata` (null for none).
    */
   readonly flowLogs: SubnetFlowLogs | false | IResolvable;
+  /** MTU of the VPC; undefined (or null, for a reference) leaves Compute Engine's default, 1460. */
+  readonly mtu?: number;
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
@@ -78,6 +80,7 @@ export function addCustomVpc(scope: Construct, spec: CustomVpcSpec): { network: 
     // Custom mode: the subnet below is the only one, so no auto-created range can overlap another network's.
     autoCreateSubnetworks: false,
     routingMode: 'REGIONAL',
+    mtu: spec.mtu,
     dependsOn: spec.dependsOn ? [...spec.dependsOn] : undefined,
   });
   const subnetwork = new ComputeSubnetwork(scope, 'subnet', {

@@ -58,6 +58,18 @@ export interface MultinetClusterProps {
    */
   readonly privateNodes?: boolean | IResolvable;
   /**
+   * The control plane answers on its private endpoint only (`enable_private_endpoint`): no public address at all;
+   * Terraform, kubectl and helm must then run inside the VPC (or a network peered or connected to it).
+   * @default false: a public endpoint, restricted by `authorizedNetworks`
+   */
+  readonly privateEndpoint?: boolean | IResolvable;
+  /**
+   * The private endpoint answers clients in every region of the VPC, not only the cluster's
+   * (`master_global_access_config`).
+   * @default not set: GKE's default, the cluster's region only
+   */
+  readonly privateEndpointGlobalAccess?: boolean | IResolvable;
+  /**
    * Ranges allowed to reach the public control-plane endpoint. Also a reference to a list known only to Terraform
    * (a module variable) of objects with `cidr_block` and `display_name`; an empty list restricts nothing.
    * @default no restriction (access still requires IAM)
@@ -87,10 +99,18 @@ export interface MultinetClusterProps {
    */
   readonly nodeServiceAccount?: string;
   /**
-   * When GKE may upgrade the control plane and nodes: one recurring window and up to 20 exclusions.
+   * A reference known only to Terraform (a module variable) to an e-mail or null: the dedicated account and its roles
+   * are created only when it is null (`count`), as `nodeServiceAccountId`; otherwise the e-mail is used as is.
+   * @default not used
+   */
+  readonly nodeServiceAccountOrNull?: string;
+  /**
+   * When GKE may upgrade the control plane and nodes: one recurring window and up to 20 exclusions. Also a reference
+   * known only to Terraform to an object `{ window = { start_time, end_time, recurrence }, exclusions = [{ name,
+   * start_time, end_time, scope }] }`, or null for none.
    * @default none: GKE upgrades at any time
    */
-  readonly maintenancePolicy?: MaintenancePolicy;
+  readonly maintenancePolicy?: MaintenancePolicy | IResolvable;
 }
 
 /** GKE maintenance: a recurring window and exclusions (times in RFC 3339, UTC; recurrence an RFC 5545 RRULE). */
@@ -143,8 +163,12 @@ export class MultinetCluster extends Construct {
     if (Array.isArray(authorized)) authorized.forEach((n, i) => checkCidr(what, `authorizedNetworks[${i}].cidr`, n.cidr));
     checkInteger(what, 'maxPodsPerNode', props.maxPodsPerNode ?? 110, 8, 256);
     const channel = props.releaseChannel ?? 'REGULAR';
-    if (props.maintenancePolicy) {
-      const problems = maintenanceProblems(props.maintenancePolicy, channel);
+    if (props.nodeServiceAccountOrNull !== undefined && props.nodeServiceAccount !== undefined) {
+      throw new Error(`${what}: nodeServiceAccountOrNull and nodeServiceAccount both name the account: give one of them`);
+    }
+    const maintenance = props.maintenancePolicy;
+    if (maintenance && !Token.isUnresolved(maintenance)) {
+      const problems = maintenanceProblems(maintenance as MaintenancePolicy, channel);
       if (problems.length > 0) throw new Error(`${what}: maintenancePolicy.${problems[0].path}: ${problems[0].message}`);
     }
     if (props.version !== undefined && !Token.isUnresolved(props.version)) {
@@ -160,9 +184,16 @@ export class MultinetCluster extends Construct {
       this.nodeServiceAccountEmail = props.nodeServiceAccount;
       this.nodeServiceAccountBindings = [];
     } else {
-      const created = addNodeServiceAccount(this, what, { project: props.project, accountId: props.nodeServiceAccountId ?? `${props.name}-nodes`, clusterName: props.name });
+      const given = props.nodeServiceAccountOrNull;
+      const byo = given === undefined ? undefined : hclOperand(this, 'node-service-account', given);
+      const created = addNodeServiceAccount(this, what, {
+        project: props.project,
+        accountId: props.nodeServiceAccountId ?? `${props.name}-nodes`,
+        clusterName: props.name,
+        createIf: byo ? `${byo.text()} == null` : undefined,
+      });
       this.nodeServiceAccount = created.serviceAccount;
-      this.nodeServiceAccountEmail = created.serviceAccount.email;
+      this.nodeServiceAccountEmail = byo ? hclExpression(() => `${byo.text()} == null ? ${created.email} : ${byo.text()}`) : created.email;
       this.nodeServiceAccountBindings = created.bindings;
     }
 
@@ -225,10 +256,10 @@ export class MultinetCluster extends Construct {
       releaseChannel: { channel },
       // GKE's automatic upgrades (the channel's patches and minors) happen inside the window, never during an exclusion;
       // an upgrade Terraform asks for (a raised version) runs at apply time, whatever the policy says.
-      maintenancePolicy: props.maintenancePolicy
+      maintenancePolicy: maintenance && !Token.isUnresolved(maintenance)
         ? {
-            recurringWindow: { ...props.maintenancePolicy.window },
-            maintenanceExclusion: props.maintenancePolicy.exclusions?.length ? props.maintenancePolicy.exclusions.map((e) => ({
+            recurringWindow: { ...(maintenance as MaintenancePolicy).window },
+            maintenanceExclusion: (maintenance as MaintenancePolicy).exclusions?.length ? (maintenance as MaintenancePolicy).exclusions!.map((e) => ({
               exclusionName: e.name,
               startTime: e.startTime,
               endTime: e.endTime,
@@ -262,7 +293,12 @@ export class MultinetCluster extends Construct {
       // No long-lived client certificate that cannot be revoked.
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       // Private nodes: no external IP on any node; the control plane stays reachable for Terraform.
-      privateClusterConfig: { enablePrivateNodes: props.privateNodes ?? true, enablePrivateEndpoint: false },
+      // The private endpoint is an explicit choice: with it, Terraform itself must run inside the VPC.
+      privateClusterConfig: {
+        enablePrivateNodes: props.privateNodes ?? true,
+        enablePrivateEndpoint: props.privateEndpoint ?? false,
+        masterGlobalAccessConfig: props.privateEndpointGlobalAccess === undefined ? undefined : { enabled: props.privateEndpointGlobalAccess },
+      },
       masterAuthorizedNetworksConfig: Array.isArray(authorized)
         ? { cidrBlocks: authorized.map((n) => ({ cidrBlock: n.cidr, displayName: n.displayName })) }
         : undefined,
@@ -280,6 +316,32 @@ export class MultinetCluster extends Construct {
         precondition: precondition ? [precondition] : undefined,
       },
     });
+    if (maintenance && Token.isUnresolved(maintenance)) {
+      // A policy known only to Terraform: the blocks exist only when it is set, one exclusion block per exclusion.
+      const policy = hclOperand(this, 'maintenance-policy', maintenance);
+      this.cluster.addOverride('dynamic.maintenance_policy', {
+        for_each: hclValue(() => `${policy.text()} == null ? [] : [${policy.text()}]`),
+        content: {
+          recurring_window: {
+            start_time: '${maintenance_policy.value.window.start_time}',
+            end_time: '${maintenance_policy.value.window.end_time}',
+            recurrence: '${maintenance_policy.value.window.recurrence}',
+          },
+          dynamic: {
+            maintenance_exclusion: {
+              for_each: '${maintenance_policy.value.exclusions}',
+              iterator: 'exclusion',
+              content: {
+                exclusion_name: '${exclusion.value.name}',
+                start_time: '${exclusion.value.start_time}',
+                end_time: '${exclusion.value.end_time}',
+                exclusion_options: { scope: '${exclusion.value.scope}' },
+              },
+            },
+          },
+        },
+      });
+    }
     if (authorized !== undefined && !Array.isArray(authorized)) {
       // Only a non-empty list may produce the block: an empty master_authorized_networks_config admits nobody.
       const list = hclOperand(this, 'authorized-networks', authorized);

@@ -25,6 +25,17 @@ export interface NodePoolAutoscaling {
   readonly maxNodeCount: number;
 }
 
+/** A Kubernetes taint GKE puts on every node of the pool. */
+export interface NodeTaint {
+  readonly key: string;
+  readonly value: string;
+  /** GKE's spelling: NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE. */
+  readonly effect: 'NO_SCHEDULE' | 'PREFER_NO_SCHEDULE' | 'NO_EXECUTE';
+}
+
+/** The taint effects GKE accepts (node_config.taint.effect, terraform-provider-google v6.50.0). */
+export const TAINT_EFFECTS = ['NO_SCHEDULE', 'PREFER_NO_SCHEDULE', 'NO_EXECUTE'] as const;
+
 export interface MultinetNodePoolProps {
   /** Pool name; the pool's real name is this plus a random suffix, so a replacement can be created first. */
   readonly name: string;
@@ -85,6 +96,23 @@ export interface MultinetNodePoolProps {
    */
   readonly privateNodes?: boolean | IResolvable;
   /**
+   * Kubernetes labels of every node (`node_config.labels`). Also a reference known only to Terraform.
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>> | IResolvable;
+  /**
+   * Kubernetes taints of every node. Multus and Whereabouts tolerate every taint; the chart's `helm test` pods take
+   * `tests.tolerations`. Also a reference known only to Terraform to a list of `{ key, value, effect }`.
+   * @default none
+   */
+  readonly taints?: readonly NodeTaint[] | IResolvable;
+  /**
+   * Network tags of every node, for firewall rules and routes that target them. Also a reference known only to
+   * Terraform.
+   * @default none
+   */
+  readonly networkTags?: readonly string[] | IResolvable;
+  /**
    * Resources the pool waits for: the node service account's role bindings (`MultinetCluster.nodeServiceAccountBindings`),
    * so no node boots before it may write logs and metrics or pull images.
    * @default none
@@ -126,6 +154,12 @@ export class MultinetNodePool extends Construct {
       checkInteger(what, 'autoscaling.minNodeCount', minNodeCount, 0, 1000);
       checkInteger(what, 'autoscaling.maxNodeCount', maxNodeCount, Math.max(1, minNodeCount), 1000);
     }
+    const taints = props.taints;
+    if (Array.isArray(taints)) {
+      taints.forEach((t, i) => {
+        if (!(TAINT_EFFECTS as readonly string[]).includes(t.effect)) throw new Error(`${what}: taints[${i}].effect "${t.effect}" must be ${TAINT_EFFECTS.join(', ')}`);
+      });
+    }
 
     this.nodePool = new ContainerNodePool(this, 'node-pool', {
       project: props.project,
@@ -153,6 +187,9 @@ export class MultinetNodePool extends Construct {
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
         // The legacy metadata endpoints answer without the Metadata-Flavor header (SSRF-prone).
         metadata: { 'disable-legacy-endpoints': 'true' },
+        labels: props.labels as Record<string, string> | undefined,
+        tags: props.networkTags as string[] | undefined,
+        taint: Array.isArray(taints) && taints.length > 0 ? taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })) : undefined,
       },
       networkConfig: {
         enablePrivateNodes: props.privateNodes ?? true,
@@ -193,6 +230,13 @@ export class MultinetNodePool extends Construct {
           secondary_pod_range: '${pod_network.value.pod_range_name}',
           max_pods_per_node: '${pod_network.value.max_pods_per_node}',
         },
+      });
+    }
+    if (taints !== undefined && !Array.isArray(taints)) {
+      this.nodePool.addOverride('node_config.dynamic.taint', {
+        for_each: taints,
+        iterator: 'taint',
+        content: { key: '${taint.value.key}', value: '${taint.value.value}', effect: '${taint.value.effect}' },
       });
     }
     if (autoscaling && Token.isUnresolved(autoscaling)) {

@@ -4,6 +4,7 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
 import { Release, ReleaseConfig, ReleaseSet, ReleaseSetListStruct } from '@cdktf/provider-helm/lib/release';
 import { DataKubernetesNodes } from '@cdktf/provider-kubernetes/lib/data-kubernetes-nodes';
+import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { hclExpression, hclOperand, hclTemplate, hclValue } from './hcl-expression';
 import { checkCidr, checkInteger } from './validate';
 
@@ -101,6 +102,20 @@ export interface MultusWhereaboutsProps {
    * @default 5
    */
   readonly maxHistory?: number;
+  /**
+   * More chart values (image mirrors, tolerations, resources…; see the chart's values.yaml), given to Helm after the
+   * construct's own: Helm merges them key by key, so a map here extends or overrides the chart's defaults. A
+   * reference known only to Terraform is passed through `yamlencode`.
+   * @default none
+   */
+  readonly values?: Readonly<Record<string, unknown>> | IResolvable;
+  /**
+   * With networks known only to Terraform: create the attachment namespaces that do not exist yet (read at plan time),
+   * labelled as this release's; a namespace that exists and was not created here is used as it is. false: create
+   * none, and the plan fails naming any that is missing.
+   * @default true
+   */
+  readonly createNamespaces?: boolean | IResolvable;
 }
 
 /** gcr.io/google_samples/hello-app 1.0, pinned by digest: pullable by private nodes through Private Google Access. */
@@ -113,6 +128,9 @@ const NETWORK_STATUS_ANNOTATION = 'k8s.v1.cni.cncf.io/network-status';
 /** Namespaces that always exist and are never created or deleted by this construct. */
 const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system']);
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Label naming the release whose module created an attachment namespace (networks known only to Terraform). */
+export const CREATED_BY_LABEL = 'multinet.gke.io/release';
 
 /** Labels of every attachment namespace this construct creates. */
 const NAMESPACE_LABELS = {
@@ -176,6 +194,7 @@ export class MultusWhereabouts extends Construct {
         // helm lint at plan time: a bad value fails the plan, not the apply.
         lint: true,
         ...values,
+        values: values.values || extraValues.length > 0 ? [...(values.values ?? []), ...extraValues] : undefined,
         lifecycle: {
           precondition: [
             {
@@ -223,15 +242,39 @@ export class MultusWhereabouts extends Construct {
         lifecycle: { ignoreChanges: [`metadata[0].annotations["${NETWORK_STATUS_ANNOTATION}"]`] },
       });
 
+    const extra = props.values;
+    // JSON is YAML: literal extra values need no encoder.
+    const extraOperand = extra !== undefined && Token.isUnresolved(extra) ? hclOperand(this, 'values', extra) : undefined;
+    const extraValues = extra === undefined ? [] : [extraOperand ? hclExpression(() => `yamlencode(${extraOperand.text()})`) : JSON.stringify(extra)];
     const requireCrossNode = hclOperand(this, 'require-cross-node-test', props.requireCrossNodeTest ?? false);
     if (!Array.isArray(props.networks)) {
       // Networks known only to Terraform: the same objects, through yamlencode and for_each (see hcl-expression.ts).
       const list = hclOperand(this, 'networks', props.networks);
       const ns = (n: string) => `coalesce(${n}.namespace, "default")`;
-      const created = TerraformIterator.fromList(
-        hclValue(() => `[for n in ${list.text()} : ${ns('n')} if !contains(${JSON.stringify([...BUILT_IN_NAMESPACES])}, ${ns('n')})]`),
-      );
-      const namespace = new NamespaceV1(this, 'namespace', { forEach: created, metadata: { name: created.value, labels: NAMESPACE_LABELS } });
+      const releaseName = hclOperand(this, 'release-name', props.releaseName ?? 'multus-whereabouts');
+      const create = hclOperand(this, 'create-namespaces', props.createNamespaces ?? true);
+      const wanted = () => `toset([for n in ${list.text()} : ${ns('n')} if !contains(${JSON.stringify([...BUILT_IN_NAMESPACES])}, ${ns('n')})])`;
+      // Every namespace of the cluster, read at plan time. Those this release's module created carry its label; any
+      // other that exists already is someone else's: used as it is, never created (which would fail the apply).
+      const existing = new DataKubernetesResources(this, 'namespaces', { apiVersion: 'v1', kind: 'Namespace' });
+      const names = (filter: string) => `[for o in ${existing.fqn}.objects : o.metadata.name${filter}]`;
+      const foreign = () => names(` if try(o.metadata.labels["${CREATED_BY_LABEL}"], "") != ${releaseName.text()}`);
+      const created = TerraformIterator.fromList(hclValue(() => `${create.text()} ? setsubtract(${wanted()}, ${foreign()}) : toset([])`));
+      const namespace = new NamespaceV1(this, 'namespace', {
+        forEach: created,
+        metadata: { name: created.value, labels: { ...NAMESPACE_LABELS, [CREATED_BY_LABEL]: hclExpression(() => releaseName.text()) } },
+        lifecycle: {
+          precondition: [
+            {
+              condition: hclValue(() => `${create.text()} ? true : length(setsubtract(${wanted()}, ${names('')})) == 0`),
+              errorMessage: hclTemplate(
+                () =>
+                  `create_namespaces is false, and the attachment namespace(s) \${join(", ", sort(setsubtract(${wanted()}, ${names('')})))} do not exist: create them, or set create_namespaces = true.`,
+              ),
+            },
+          ],
+        },
+      });
       this.namespaces = new Map([['*', namespace]]);
       this.release = release({
         values: [
@@ -242,10 +285,13 @@ export class MultusWhereabouts extends Construct {
         ],
         dependsOn: [namespace],
       });
-      this.attachmentRefs = Token.asList(hclValue(() => `[for n in ${list.text()} : "\${${ns('n')}}/\${n.name}"]`));
+      // What the release was installed with (helm provider 3.x: metadata.values, the values Terraform gave Helm, as
+      // JSON), not the inputs: known once the release exists, and what the cluster really has.
+      const installed = () => `jsondecode(${this.release.fqn}.metadata.values).networks`;
+      this.attachmentRefs = Token.asList(hclValue(() => `[for n in ${installed()} : "\${n.namespace}/\${n.name}"]`));
       this.podAnnotations = hclValue(
         () =>
-          `{ for pod_ns in distinct([for n in ${list.text()} : ${ns('n')}]) : pod_ns => join(",", [for n in ${list.text()} : "\${${ns('n')}}/\${n.name}" if ${ns('n')} == pod_ns || ${ns('n')} == "default"]) }`,
+          `{ for pod_ns in distinct([for n in ${installed()} : n.namespace]) : pod_ns => join(",", [for n in ${installed()} : "\${n.namespace}/\${n.name}" if n.namespace == pod_ns || n.namespace == "default"]) }`,
       );
       const enabled = hclOperand(this, 'sample-pods', props.samplePods ?? false);
       const samples = TerraformIterator.fromMap(hclValue(() => `${enabled.text()} ? { for n in ${list.text()} : "\${${ns('n')}}/\${n.name}" => n } : {}`));

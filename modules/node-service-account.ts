@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, Token } from 'cdktf';
+import { hclExpression, hclValue } from './hcl-expression';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { checkGcpName } from './validate';
@@ -26,6 +27,12 @@ export interface NodeServiceAccountProps {
    * @default none
    */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * An HCL condition known only to Terraform (e.g. `var.node_service_account == null`): the account and its bindings
+   * then exist only when it holds (`count`), and are referred to as `<address>[0]`.
+   * @default always created
+   */
+  readonly createIf?: string;
 }
 
 /** The node service account and its role bindings, as `addNodeServiceAccount` creates them. */
@@ -33,6 +40,8 @@ export interface NodeServiceAccountResources {
   readonly serviceAccount: ServiceAccount;
   /** Nodes must start only after these exist (they write logs and metrics and pull images from their first minute). */
   readonly bindings: readonly ProjectIamMember[];
+  /** E-mail of the account (with `createIf`: of its single instance, which only exists when the condition holds). */
+  readonly email: string;
 }
 
 /**
@@ -40,9 +49,13 @@ export interface NodeServiceAccountResources {
  * ids `MultinetCluster` has always given them, so their Terraform addresses never change.
  */
 export function addNodeServiceAccount(scope: Construct, what: string, props: NodeServiceAccountProps): NodeServiceAccountResources {
-  checkGcpName(what, 'nodeServiceAccountId', props.accountId, 30);
-  if (props.accountId.length < 6) throw new Error(`${what}: nodeServiceAccountId "${props.accountId}" must be 6 to 30 characters`);
+  if (!Token.isUnresolved(props.accountId)) {
+    checkGcpName(what, 'nodeServiceAccountId', props.accountId, 30);
+    if (props.accountId.length < 6) throw new Error(`${what}: nodeServiceAccountId "${props.accountId}" must be 6 to 30 characters`);
+  }
+  const count = props.createIf === undefined ? undefined : Token.asNumber(hclValue(() => `${props.createIf} ? 1 : 0`));
   const serviceAccount = new ServiceAccount(scope, 'node-sa', {
+    count,
     project: props.project,
     accountId: props.accountId,
     displayName: `GKE nodes of ${props.clusterName}`,
@@ -52,12 +65,14 @@ export function addNodeServiceAccount(scope: Construct, what: string, props: Nod
   const bindings = NODE_SERVICE_ACCOUNT_ROLES.map(
     (role) =>
       new ProjectIamMember(scope, `node-sa-${role.replace('roles/', '').replace(/\./g, '-')}`, {
+        count,
         project: props.project,
         role,
-        member: serviceAccount.member,
+        member: count === undefined ? serviceAccount.member : hclExpression(() => `${serviceAccount.terraformResourceType}.${serviceAccount.friendlyUniqueId}[0].member`),
       }),
   );
-  return { serviceAccount, bindings };
+  const email = count === undefined ? serviceAccount.email : hclExpression(() => `${serviceAccount.terraformResourceType}.${serviceAccount.friendlyUniqueId}[0].email`);
+  return { serviceAccount, bindings, email };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { IResolvable, ITerraformDependable } from 'cdktf';
+import { IResolvable, ITerraformDependable, Token } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import type { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { SubnetFlowLogs, addCustomVpc, checkFlowLogs } from './custom-vpc';
-import { checkCidr, checkGcpName } from './validate';
+import { checkCidr, checkGcpName, checkInteger } from './validate';
 
 export interface SecondaryNetworkProps {
   /** Network name; also prefixes the VPC, subnet and firewall names. */
@@ -41,6 +41,13 @@ export interface SecondaryNetworkProps {
    * @default on, at Compute Engine's defaults: 5-second aggregation, half of the flows, all metadata
    */
   readonly flowLogs?: SubnetFlowLogs | false | IResolvable;
+  /**
+   * MTU of the VPC, 1300 to 8896 bytes (Compute Engine, "Maximum transmission unit": any value from 1300 through
+   * 8896). IPVLAN interfaces take their master NIC's MTU, and the NIC takes the VPC's, so jumbo frames for pods start
+   * here. Changing it on an existing VPC needs every VM on it stopped (same page, "Change the MTU setting").
+   * @default Compute Engine's default, 1460
+   */
+  readonly mtu?: number;
   /**
    * Project of every resource.
    * @default the provider's project
@@ -80,6 +87,7 @@ export class SecondaryNetwork extends Construct {
     checkCidr(what, 'nodeCidr', props.nodeCidr);
     checkCidr(what, 'podCidr', props.podCidr);
     checkFlowLogs(what, props.flowLogs);
+    if (props.mtu !== undefined && !Token.isUnresolved(props.mtu)) checkInteger(what, 'mtu', props.mtu, 1300, 8896);
     const podRangeName = props.podRangeName ?? `${props.name}-pods`;
     const vpcName = props.vpcName ?? `${props.name}-vpc`;
     const subnetName = props.subnetName ?? props.name;
@@ -99,6 +107,7 @@ export class SecondaryNetwork extends Construct {
       nodeCidr: props.nodeCidr,
       secondaryRanges: [{ rangeName: podRangeName, ipCidrRange: props.podCidr }],
       flowLogs: props.flowLogs ?? {},
+      mtu: props.mtu,
       dependsOn: props.dependsOn,
     });
     this.network = network;

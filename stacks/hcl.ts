@@ -118,6 +118,20 @@ const referenceList = (values: readonly string[], indent: string) => {
 };
 
 /**
+ * Block or attribute: what the schema says; with no word from it, an object (or list of objects) inside a dynamic
+ * block's `content` is a nested block (the schema metadata only covers blocks a construct set directly), and
+ * anywhere else it is refused rather than guessed.
+ */
+export function isBlockAt(path: HclPath, value: Json, inContent: boolean, ctx: Pick<HclRenderContext, 'isBlock'>): boolean {
+  const known = ctx.isBlock(path);
+  if (known !== undefined) return known;
+  const structured = value !== null && typeof value === 'object' && (!Array.isArray(value) || value.some((e) => e !== null && typeof e === 'object'));
+  if (!structured) return false;
+  if (inContent) return true;
+  throw new Error(`${path}: the provider schema does not say whether this is a block or an attribute`);
+}
+
+/**
  * Terraform's style guide order: meta-arguments first (`count`, `for_each`, `provider`), then arguments, then nested
  * blocks, then `depends_on` and `lifecycle`.
  */
@@ -133,11 +147,11 @@ function rank(k: string, path: HclPath, ctx: HclRenderContext): number {
  * The body of a block (resource, data, variable, lifecycle, nested block…) as lines at `indent`. `inContent`: inside a
  * dynamic block's `content`, where only the schema's blocks have objects for values that are not attribute maps.
  */
-export function body(value: Json, path: HclPath, indent: string, ctx: HclRenderContext): string[] {
+export function body(value: Json, path: HclPath, indent: string, ctx: HclRenderContext, inContent = false): string[] {
   const lines: string[] = [];
   const inner = `${indent}  `;
-  const block = (name: string, labels: string, content: Json, childPath: HclPath) => {
-    lines.push(`${indent}${name}${labels} {`, ...body(content, childPath, inner, ctx), `${indent}}`);
+  const block = (name: string, labels: string, content: Json, childPath: HclPath, nested: boolean) => {
+    lines.push(`${indent}${name}${labels} {`, ...body(content, childPath, inner, ctx, nested), `${indent}}`);
   };
   const entries = Object.entries(value ?? {}).filter(([k, v]) => k !== '//' && v !== undefined);
   // A stable sort: the construct's order within each group.
@@ -153,17 +167,15 @@ export function body(value: Json, path: HclPath, indent: string, ctx: HclRenderC
         lines.push(`${indent}dynamic "${name}" {`, `${inner}for_each = ${expression(forEach, inner)}`);
         if (iterator !== undefined) lines.push(`${inner}iterator = ${iterator}`);
         if (labels !== undefined) lines.push(`${inner}labels = ${expression(labels, inner)}`);
-        lines.push(`${inner}content {`, ...body(content, dynamicPath, `${inner}  `, ctx), `${inner}}`, `${indent}}`);
+        lines.push(`${inner}content {`, ...body(content, dynamicPath, `${inner}  `, ctx, true), `${inner}}`, `${indent}}`);
       }
     } else if (k === 'depends_on' || k === 'ignore_changes' || k === 'replace_triggered_by') {
       lines.push(`${indent}${k} = ${Array.isArray(v) ? referenceList(v, indent) : reference(String(v))}`);
     } else if (k === 'provider') {
       lines.push(`${indent}provider = ${reference(String(v))}`);
-    } else if (k === 'lifecycle' || k === 'precondition' || k === 'postcondition' || k === 'validation' || ctx.isBlock(childPath)) {
-      for (const element of Array.isArray(v) ? v : [v]) block(k, '', element, childPath);
+    } else if (k === 'lifecycle' || k === 'precondition' || k === 'postcondition' || k === 'validation' || isBlockAt(childPath, v, inContent, ctx)) {
+      for (const element of Array.isArray(v) ? v : [v]) block(k, '', element, childPath, inContent);
     } else {
-      const structured = v !== null && typeof v === 'object' && (!Array.isArray(v) || v.some((e) => e !== null && typeof e === 'object'));
-      if (structured && ctx.isBlock(childPath) === undefined) throw new Error(`${childPath}: the provider schema does not say whether this is a block or an attribute`);
       lines.push(`${indent}${key(k)} = ${expression(v, indent, ctx, childPath)}`);
     }
   }
@@ -171,7 +183,7 @@ export function body(value: Json, path: HclPath, indent: string, ctx: HclRenderC
 }
 
 /** Top-level blocks of a Terraform JSON document, each with its labels, in the order the JSON lists them. */
-export function renderBlocks(json: Json, kind: 'variable' | 'output' | 'locals' | 'data' | 'resource' | 'terraform', ctx: HclRenderContext): string[] {
+export function renderBlocks(json: Json, kind: 'variable' | 'output' | 'locals' | 'data' | 'resource' | 'terraform' | 'moved', ctx: HclRenderContext): string[] {
   const section = json[kind];
   if (section === undefined) return [];
   const blocks: string[] = [];
@@ -190,6 +202,9 @@ export function renderBlocks(json: Json, kind: 'variable' | 'output' | 'locals' 
       break;
     case 'locals':
       emit('locals', 'locals', section);
+      break;
+    case 'moved':
+      for (const move of section as { from: string; to: string }[]) blocks.push(`moved {\n  from = ${reference(move.from)}\n  to   = ${reference(move.to)}\n}`);
       break;
     case 'data':
     case 'resource':

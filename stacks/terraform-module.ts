@@ -1,5 +1,6 @@
 import { Construct, Node } from 'constructs';
 import {
+  ITerraformDependable,
   TerraformDataSource,
   TerraformElement,
   TerraformOutput,
@@ -8,7 +9,13 @@ import {
   TerraformVariable,
   Token,
 } from 'cdktf';
-import { REQUIRED_TERRAFORM } from './environment-stack';
+
+
+/**
+ * Oldest Terraform the modules admit. Their rules use optional object attributes with defaults (1.3), `timecmp`
+ * (1.3), preconditions (1.2) and variables in validation messages (1.2); 1.5 is the version many organisations keep.
+ */
+export const MODULE_REQUIRED_TERRAFORM = '>= 1.5.0';
 
 /** A variable of a Terraform module, with everything its README row and its `variable` block say. */
 export interface ModuleVariable {
@@ -29,6 +36,8 @@ export interface ModuleOutput {
   readonly description: string;
   readonly value: unknown;
   readonly sensitive?: boolean;
+  /** What the output waits for besides what its value refers to. */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** A provider the module needs, with a version range (the caller configures it). */
@@ -53,6 +62,8 @@ export class TerraformModule extends TerraformStack {
   readonly outputs: ModuleOutput[] = [];
   readonly providers: Readonly<Record<string, ModuleProvider>>;
   private readonly logicalIds = new Map<string, string>();
+  private readonly guards: { readonly element: TerraformResource; readonly condition: string; readonly errorMessage: string }[] = [];
+  private readonly moves: { readonly from: string; readonly to: string }[] = [];
 
   constructor(scope: Construct, name: string, description: string, providers: Readonly<Record<string, ModuleProvider>>, usage: string) {
     super(scope, name);
@@ -62,8 +73,12 @@ export class TerraformModule extends TerraformStack {
     this.providers = providers;
   }
 
-  /** Declares a variable; its logical id is its name. */
-  variable(spec: ModuleVariable): TerraformVariable {
+  /**
+   * Declares a variable; its logical id is its name. Unless it defaults to null or says otherwise, it is
+   * `nullable = false`: a caller's null then means "the default", never a value every rule must guard against.
+   */
+  variable(input: ModuleVariable): TerraformVariable {
+    const spec = { ...input, nullable: input.nullable ?? (input.default === null ? undefined : false) };
     this.variables.push(spec);
     const variable = new TerraformVariable(this, `variable-${spec.name}`, {
       type: spec.type,
@@ -82,20 +97,41 @@ export class TerraformModule extends TerraformStack {
   /** Declares an output; its logical id is its name. */
   output(spec: ModuleOutput): TerraformOutput {
     this.outputs.push(spec);
-    const output = new TerraformOutput(this, `output-${spec.name}`, { value: spec.value, description: spec.description, sensitive: spec.sensitive });
+    const output = new TerraformOutput(this, `output-${spec.name}`, { value: spec.value, description: spec.description, sensitive: spec.sensitive, dependsOn: spec.dependsOn ? [...spec.dependsOn] : undefined });
     output.overrideLogicalId(spec.name);
     return output;
   }
 
+  /**
+   * A check across variables, as a precondition of `element`: Terraform evaluates it at plan, before anything is
+   * created (cross-variable validation needs Terraform 1.9; the modules admit 1.5). `condition` is HCL without `${}`;
+   * `errorMessage` a template.
+   */
+  guard(element: TerraformResource, condition: string, errorMessage: string): void {
+    this.guards.push({ element, condition, errorMessage });
+  }
+
+  /** A `moved` block: an address a release changed, so callers' state follows instead of a replacement. */
+  moved(from: string, to: string): void {
+    this.moves.push({ from, to });
+  }
+
   toTerraform(): Record<string, unknown> {
     const tf = super.toTerraform() as Record<string, unknown> & { terraform?: Record<string, unknown> };
+    for (const g of this.guards) {
+      const body = (tf.resource as Record<string, Record<string, Record<string, unknown>>>)[g.element.terraformResourceType][g.element.friendlyUniqueId];
+      const lifecycle = { ...((body.lifecycle as Record<string, unknown>) ?? {}) };
+      lifecycle.precondition = [...((lifecycle.precondition as unknown[]) ?? []), { condition: `\${${g.condition}}`, error_message: g.errorMessage }];
+      body.lifecycle = lifecycle;
+    }
+    if (this.moves.length > 0) tf.moved = this.moves.map((m) => ({ from: m.from, to: m.to }));
     // A module never configures providers, a backend or cdktf metadata: the caller owns them.
     stripMetadata(tf);
     delete tf.provider;
     const terraform = { ...(tf.terraform ?? {}) };
     delete terraform.backend;
     delete terraform.cloud;
-    terraform.required_version = REQUIRED_TERRAFORM;
+    terraform.required_version = MODULE_REQUIRED_TERRAFORM;
     terraform.required_providers = this.providers;
     tf.terraform = terraform;
     return tf;

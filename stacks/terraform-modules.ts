@@ -1,36 +1,65 @@
 import { App, Fn, TerraformIterator } from 'cdktf';
-import { DEFAULT_CLUSTER_LABELS, DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA, MultinetCluster, MultinetNodePool, MultusWhereabouts, SecondaryNetwork } from '../modules';
+import {
+  DEFAULT_CLUSTER_LABELS,
+  DEFAULT_FLOW_LOGS,
+  FLOW_LOG_INTERVALS,
+  FLOW_LOG_METADATA,
+  MAINTENANCE_EXCLUSION_SCOPES,
+  MAX_EXCLUSIONS,
+  MAX_NO_UPGRADES_DAYS,
+  MAX_NO_UPGRADES_EXCLUSIONS,
+  MAX_SCOPED_EXCLUSION_DAYS,
+  MIN_AVAILABILITY_HOURS_PER_32_DAYS,
+  MIN_WINDOW_HOURS,
+  MultinetCluster,
+  MultinetNodePool,
+  MultusWhereabouts,
+  SecondaryNetwork,
+  TAINT_EFFECTS,
+} from '../modules';
 import { hclValue } from '../modules/hcl-expression';
+import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, DEFAULT_REGIONAL_ZONE_COUNT } from './environment/gke';
+import { cidrInside, everyItem, inside, ipNumber, isCidr, isDnsLabel, isGcpName, isIpv4, isWhole, overlap, rule, uniqueItems } from './hcl-rules';
 import { TerraformModule } from './terraform-module';
 
 /**
  * The Terraform (HCL) form of the modules, built from the very constructs the stacks use: `npm run build:modules`
- * writes each one to `modules/terraform/<name>/`, and a test fails when the committed copy differs.
+ * writes each one to `modules/terraform/<name>/`, and a test fails when the committed copy differs. What an environment
+ * file's checks catch, the modules check too, at plan: single-variable rules as validations, rules across variables as
+ * preconditions (cross-variable validation needs Terraform 1.9; the modules admit 1.5).
  */
 
-/** Semver of the HCL modules (git tags `v<version>`); every change is in modules/terraform/CHANGELOG.md. */
-export const MODULE_VERSION = '0.4.0';
+/**
+ * The one version of this repository's releases: the HCL modules, the chart and the npm package (a test keeps the three
+ * equal). Git tags `v<version>`; every change is in modules/terraform/CHANGELOG.md.
+ */
+export const MODULE_VERSION = '0.5.0';
 
-/** Provider version ranges: the versions the bindings were generated for, up to the next major. */
+/**
+ * Provider version ranges, each end read in the provider's own source (versions in modules/terraform/CHANGELOG.md):
+ * - google: the bindings' 6.50.0 up to 7.x. The 7.0.0 upgrade guide (website/docs/guides/version_7_upgrade) removes
+ *   nothing the modules use (subnetwork `enable_flow_logs` went; the modules write `log_config`).
+ * - kubernetes: 2.38.0 up to 3.x. 3.0.0 (docs/guides/v3-upgrade-guide.md) keeps every `_v1` resource and the
+ *   `kubernetes_nodes` and `kubernetes_resources` data sources with unchanged schemas; it removed only
+ *   `kubernetes_pod_security_policy`.
+ * - helm: 3.1 (metadata as a single object, `take_ownership`) up to 3.x; no 4.0 exists.
+ */
 const GOOGLE = { source: 'hashicorp/google', version: '>= 6.50, < 8' };
-const KUBERNETES = { source: 'hashicorp/kubernetes', version: '>= 2.38, < 3' };
+const KUBERNETES = { source: 'hashicorp/kubernetes', version: '>= 2.38, < 4' };
 const HELM = { source: 'hashicorp/helm', version: '>= 3.1, < 4' };
 
 /** The chart, inside the module folder: `${path.module}` resolves wherever Terraform installed the module. */
 export const MODULE_CHART_PATH = 'charts/multus-whereabouts';
 
-// HCL's && evaluates both sides: a malformed value must make the whole rule false, not an evaluation error.
-const CIDR = (v: string, min: number, max: number) =>
-  `try(cidrsubnet(${v}, 0, 0) == ${v} && tonumber(split("/", ${v})[1]) >= ${min} && tonumber(split("/", ${v})[1]) <= ${max}, false)`;
-const GCP_NAME = (v: string, max: number) => `can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", ${v})) && length(${v}) <= ${max}`;
-const DNS_LABEL = (v: string) => `can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", ${v})) && length(${v}) <= 63`;
+/** Where a caller takes a module from until release tags exist: a commit of this repository (see the README). */
+export const MODULE_SOURCE = (name: string) => `git::https://github.com/<org>/gke-multinet.git//modules/terraform/${name}?ref=<commit>`;
 
 /** additional-network: one VPC, its subnet with the pod secondary range, and the internal firewall rule. */
 export function additionalNetworkModule(app: App): TerraformModule {
   const m = new TerraformModule(
     app,
     'additional-network',
-    'One additional network for GKE multi-networking: a custom-mode VPC, a subnet whose primary range is the nodes\' extra NIC and whose secondary range holds the pod addresses Whereabouts hands out, and the firewall rule that lets the network\'s nodes and pods reach each other. Use `for_each` for several.',
+    "One additional network for GKE multi-networking: a custom-mode VPC, a subnet whose primary range is the nodes' extra NIC and whose secondary range holds the pod addresses, and the firewall rule that lets the network's nodes and pods reach each other. Use `for_each` for several.",
     { google: GOOGLE },
     `name      = "multinet-dataplane"
   region    = "us-central1"
@@ -41,27 +70,40 @@ export function additionalNetworkModule(app: App): TerraformModule {
     name: 'name',
     type: 'string',
     description: 'Network name; the VPC is `<name>-vpc`, the subnet `<name>`, the firewall rule `<name>-allow-internal`.',
-    validation: [{ condition: GCP_NAME('var.name', 48), errorMessage: 'name must be lowercase letters, digits and hyphens, start with a letter and have at most 48 characters (the firewall rule name adds 15).' }],
+    validation: [rule('name', 'var.name', isGcpName('var.name', 48), 'use lowercase letters, digits and hyphens, starting with a letter, at most 48 characters (the firewall rule name adds 15).')],
   });
-  const region = m.variable({ name: 'region', type: 'string', description: 'Region of the subnet.', validation: [{ condition: 'can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))', errorMessage: 'region must be a GCP region, e.g. us-central1.' }] });
+  const region = m.variable({
+    name: 'region',
+    type: 'string',
+    description: 'Region of the subnet.',
+    validation: [rule('region', 'var.region', 'can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))', 'use a GCP region, e.g. us-central1.')],
+  });
   const nodeCidr = m.variable({
     name: 'node_cidr',
     type: 'string',
     description: "Subnet primary range: the nodes' extra NIC (IPv4 CIDR, /8 to /29).",
-    validation: [{ condition: CIDR('var.node_cidr', 8, 29), errorMessage: 'node_cidr must be an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 10.0.1.0/24.' }],
+    validation: [rule('node_cidr', 'var.node_cidr', isCidr('var.node_cidr', 8, 29), 'use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 10.0.1.0/24.')],
   });
   const podCidr = m.variable({
     name: 'pod_cidr',
     type: 'string',
-    description: 'Subnet secondary range for pods on this network, handed out by Whereabouts (IPv4 CIDR, /8 to /29).',
-    validation: [{ condition: CIDR('var.pod_cidr', 8, 29), errorMessage: 'pod_cidr must be an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 172.16.1.0/24.' }],
+    description: 'Subnet secondary range for pods on this network, the addresses their extra interface gets (IPv4 CIDR, /8 to /29).',
+    validation: [rule('pod_cidr', 'var.pod_cidr', isCidr('var.pod_cidr', 8, 29), 'use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 172.16.1.0/24.')],
   });
   const podRangeName = m.variable({
     name: 'pod_range_name',
     type: 'string',
     description: 'Name of the pod secondary range; null for `<name>-pods`.',
     default: null,
-    validation: [{ condition: `var.pod_range_name == null || (${GCP_NAME('var.pod_range_name', 63)})`, errorMessage: 'pod_range_name must be a GCP name: lowercase letters, digits and hyphens, at most 63 characters.' }],
+    validation: [rule('pod_range_name', 'var.pod_range_name', `var.pod_range_name == null ? true : ${isGcpName('var.pod_range_name', 63)}`, 'use a GCP name: lowercase letters, digits and hyphens, at most 63 characters, or null.')],
+  });
+  const mtu = m.variable({
+    name: 'mtu',
+    type: 'number',
+    description:
+      "MTU of the VPC, 1300 to 8896 (e.g. 8896 for jumbo frames): pods' IPVLAN interfaces take their node NIC's MTU, which the VPC sets. null for Compute Engine's default, 1460. Changing it later needs every VM on the network stopped.",
+    default: null,
+    validation: [rule('mtu', 'var.mtu', `var.mtu == null ? true : ${isWhole('var.mtu', 1300, 8896)}`, 'use a whole number of bytes from 1300 to 8896 (Compute Engine VPC MTU), or null for 1460.')],
   });
   const project = m.variable({ name: 'project', type: 'string', description: "Project of every resource; null for the provider's project.", default: null });
   const flowLogs = m.variable({
@@ -69,11 +111,14 @@ export function additionalNetworkModule(app: App): TerraformModule {
     type: `object({ aggregation_interval = optional(string, "${DEFAULT_FLOW_LOGS.aggregationInterval}"), flow_sampling = optional(number, ${DEFAULT_FLOW_LOGS.flowSampling}), metadata = optional(string, "${DEFAULT_FLOW_LOGS.metadata}") })`,
     description: "VPC flow logs of the subnet, at Compute Engine's defaults unless set; null turns them off.",
     default: {},
+    nullable: true,
     validation: [
-      {
-        condition: `var.flow_logs == null || try(contains([${FLOW_LOG_INTERVALS.map((i) => `"${i}"`).join(', ')}], var.flow_logs.aggregation_interval) && var.flow_logs.flow_sampling >= 0 && var.flow_logs.flow_sampling <= 1 && contains([${FLOW_LOG_METADATA.map((i) => `"${i}"`).join(', ')}], var.flow_logs.metadata), false)`,
-        errorMessage: `flow_logs must be null or have aggregation_interval ${FLOW_LOG_INTERVALS.join(', ')}; flow_sampling from 0 to 1; metadata ${FLOW_LOG_METADATA.join(' or ')}.`,
-      },
+      rule(
+        'flow_logs',
+        'var.flow_logs',
+        `var.flow_logs == null ? true : contains([${FLOW_LOG_INTERVALS.map((i) => `"${i}"`).join(', ')}], var.flow_logs.aggregation_interval) && var.flow_logs.flow_sampling >= 0 && var.flow_logs.flow_sampling <= 1 && contains([${FLOW_LOG_METADATA.map((i) => `"${i}"`).join(', ')}], var.flow_logs.metadata)`,
+        `use null, or aggregation_interval ${FLOW_LOG_INTERVALS.join(', ')}; flow_sampling from 0 to 1; metadata ${FLOW_LOG_METADATA.join(' or ')}.`,
+      ),
     ],
   });
 
@@ -85,61 +130,131 @@ export function additionalNetworkModule(app: App): TerraformModule {
     podRangeName: Fn.coalesce([podRangeName.stringValue, `${name.stringValue}-pods`]),
     project: project.stringValue,
     flowLogs: flowLogs.value,
+    mtu: mtu.numberValue,
   });
+  // The environment file's range-overlap rule, for the two ranges this module is given.
+  m.guard(
+    network.subnetwork,
+    `!${overlap('var.node_cidr', 'var.pod_cidr')}`,
+    'pod_cidr is ${var.pod_cidr}, which overlaps node_cidr ${var.node_cidr}: the subnet\'s primary and secondary ranges must not share an address; choose a pod_cidr outside node_cidr.',
+  );
 
+  m.output({ name: 'network_id', description: 'Id of the VPC (`projects/<project>/global/networks/<name>`).', value: network.network.id });
   m.output({ name: 'network_name', description: 'Name of the VPC: an `additional_networks[].network` of multinet-cluster.', value: network.networkName });
   m.output({ name: 'network_self_link', description: 'Self link of the VPC.', value: network.networkSelfLink });
+  m.output({ name: 'subnetwork_id', description: 'Id of the subnet (`projects/<project>/regions/<region>/subnetworks/<name>`).', value: network.subnetwork.id });
   m.output({ name: 'subnetwork_name', description: 'Name of the subnet: an `additional_networks[].subnetwork` of multinet-cluster.', value: network.subnetworkName });
   m.output({ name: 'subnetwork_self_link', description: 'Self link of the subnet.', value: network.subnetworkSelfLink });
-  m.output({ name: 'node_cidr', description: "The subnet's primary range.", value: network.nodeCidr });
+  m.output({ name: 'node_cidr', description: "The subnet's primary range: an `additional_networks[].node_cidr` of multinet-cluster.", value: network.nodeCidr });
   m.output({ name: 'pod_range_name', description: 'Name of the pod secondary range: an `additional_networks[].pod_range_name` of multinet-cluster.', value: network.podRangeName });
-  m.output({ name: 'pod_cidr', description: 'CIDR of the pod secondary range: the `range` of its network in multus-whereabouts.', value: network.podCidr });
+  m.output({ name: 'pod_cidr', description: 'CIDR of the pod secondary range: an `additional_networks[].pod_cidr` of multinet-cluster and the `range` of its network in multus-whereabouts.', value: network.podCidr });
+  m.output({ name: 'mtu', description: 'MTU of the VPC (1460 unless set).', value: network.network.mtu });
   return m;
 }
+
+/** vCPUs of a machine type, from its name, in HCL (stacks/environment/gke.ts vcpusOfMachineType); null when it does not say. */
+const vcpusOf = (machineType: string) =>
+  `lookup({ "e2-micro" = 2, "e2-small" = 2, "e2-medium" = 2, "f1-micro" = 1, "g1-small" = 1 }, ${machineType}, try(tonumber(regex("^[a-z0-9]+-custom-([0-9]+)-[0-9]+(-ext)?$", ${machineType})[0]), tonumber(regex("^[a-z][a-z0-9]*-(standard|highmem|highcpu|megamem|ultramem|hypermem|highgpu|edgegpu)-([0-9]+)(-[a-z]+)?$", ${machineType})[1]), null))`;
 
 /** multinet-cluster: the cluster, its node service account and roles, and node pools with one NIC per additional network. */
 export function multinetClusterModule(app: App): TerraformModule {
   const m = new TerraformModule(
     app,
     'multinet-cluster',
-    'A GKE Standard cluster ready for Multus: Dataplane V2, VPC-native, multi-networking, private nodes, Workload Identity, shielded nodes, a dedicated least-privilege node service account; and node pools whose nodes carry one extra NIC and pod network per additional network, in list order (eth1, eth2, …).',
+    'A GKE Standard cluster ready for Multus: Dataplane V2, VPC-native, multi-networking, private nodes, Workload Identity, shielded nodes, a control plane reachable only from the ranges you list (or its private endpoint), a dedicated least-privilege node service account (or yours); and node pools whose nodes carry one extra NIC and pod network per additional network, in list order (eth1, eth2, …).',
     { google: GOOGLE },
-    `name               = "multinet-dev"
-  location           = "us-central1-c"
-  project            = "my-project"
-  network            = google_compute_network.primary.self_link
-  subnetwork         = google_compute_subnetwork.primary.self_link
-  pod_range_name     = "multinet-dev-pods"
-  service_range_name = "multinet-dev-services"
-  node_pools         = [{ name = "multinet-pool", node_count = 2 }]
+    `name                = "multinet-dev"
+  location            = "us-central1-c"
+  project             = "my-project"
+  network             = "projects/my-project/global/networks/multinet-dev-vpc"
+  subnetwork          = "projects/my-project/regions/us-central1/subnetworks/multinet-dev-nodes"
+  pod_range_name      = "multinet-dev-pods"
+  service_range_name  = "multinet-dev-services"
+  authorized_networks = [{ cidr_block = "203.0.113.0/24", display_name = "office" }]
+  node_pools          = [{ name = "multinet-pool", node_count = 2 }]
   additional_networks = [{
-    network        = module.dataplane.network_name
-    subnetwork     = module.dataplane.subnetwork_name
-    pod_range_name = module.dataplane.pod_range_name
+    network        = "multinet-dataplane-vpc"
+    subnetwork     = "multinet-dataplane"
+    pod_range_name = "multinet-dataplane-pods"
   }]`,
   );
-  const name = m.variable({ name: 'name', type: 'string', description: 'Cluster name.', validation: [{ condition: GCP_NAME('var.name', 40), errorMessage: 'name must be lowercase letters, digits and hyphens, start with a letter and have at most 40 characters.' }] });
-  const location = m.variable({ name: 'location', type: 'string', description: 'Zone (zonal cluster) or region (regional cluster).' });
-  const project = m.variable({ name: 'project', type: 'string', description: 'Project of the cluster and its node service account; also names the Workload Identity pool.' });
-  const network = m.variable({ name: 'network', type: 'string', description: "Self link or id of the cluster's VPC (eth0)." });
-  const subnetwork = m.variable({ name: 'subnetwork', type: 'string', description: "Self link or id of the cluster's subnet." });
+  const name = m.variable({
+    name: 'name',
+    type: 'string',
+    description: 'Cluster name.',
+    validation: [rule('name', 'var.name', isGcpName('var.name', 40), 'use lowercase letters, digits and hyphens, starting with a letter, at most 40 characters.')],
+  });
+  const location = m.variable({
+    name: 'location',
+    type: 'string',
+    description: 'Zone (zonal cluster) or region (regional cluster).',
+    validation: [rule('location', 'var.location', 'can(regex("^[a-z]+-[a-z]+[0-9]+(-[a-z])?$", var.location))', 'use a GCP zone (us-central1-c) or region (us-central1).')],
+  });
+  const project = m.variable({
+    name: 'project',
+    type: 'string',
+    description: 'Project of the cluster and its node service account; also names the Workload Identity pool.',
+    validation: [rule('project', 'var.project', 'can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.project))', 'use a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter.')],
+  });
+  const network = m.variable({ name: 'network', type: 'string', description: "The cluster's VPC (eth0): a self link or id, or a name in `host_project` (or `project`)." });
+  const subnetwork = m.variable({ name: 'subnetwork', type: 'string', description: "The cluster's subnet: a self link or id, or a name in `host_project` (or `project`) in the cluster's region." });
   const podRangeName = m.variable({ name: 'pod_range_name', type: 'string', description: 'Secondary range of `subnetwork` for pods.' });
   const serviceRangeName = m.variable({ name: 'service_range_name', type: 'string', description: 'Secondary range of `subnetwork` for Services.' });
+  const authorized = m.variable({
+    name: 'authorized_networks',
+    type: 'list(object({ cidr_block = string, display_name = string }))',
+    description:
+      'IPv4 ranges that may reach the control plane (where Terraform, kubectl and helm run). Required: an empty list is refused unless `private_endpoint` is true or `public_endpoint_open_to_any_address` says the public endpoint may answer every address.',
+    validation: [
+      everyItem('var.authorized_networks', 'n', isCidr('n.cidr_block', 0, 32), 'authorized_networks[#].cidr_block', 'n.cidr_block', 'use an IPv4 CIDR block with no host bits set, e.g. 203.0.113.0/24 (GKE takes IPv4 ranges here).'),
+      everyItem('var.authorized_networks', 'n', 'length(n.display_name) > 0', 'authorized_networks[#].display_name', 'n.display_name', 'name the range, e.g. "office".'),
+    ],
+  });
+  m.variable({
+    name: 'public_endpoint_open_to_any_address',
+    type: 'bool',
+    description: "The explicit opt-out: with no authorized networks, the public control-plane endpoint answers every address (access still needs IAM and a valid Google identity). Security reviews flag it (checkov CKV_GCP_13's intent); prefer `authorized_networks` or `private_endpoint`.",
+    default: false,
+  });
+  const privateEndpoint = m.variable({
+    name: 'private_endpoint',
+    type: 'bool',
+    description: "The control plane answers on its private endpoint only, no public address: Terraform, kubectl and helm must run inside the VPC (or a network connected to it). `authorized_networks` then lists internal ranges, or is empty.",
+    default: false,
+  });
+  const globalAccess = m.variable({
+    name: 'private_endpoint_global_access',
+    type: 'bool',
+    description: "The private endpoint answers clients in every region of the VPC, not only the cluster's.",
+    default: false,
+  });
+  m.variable({
+    name: 'host_project',
+    type: 'string',
+    description:
+      "Shared VPC host project that owns the cluster's network and every additional network (GKE resolves the extra NICs' names there, and wants every NIC of a Shared VPC cluster in the host project). null: the networks are in `project`.",
+    default: null,
+    validation: [rule('host_project', 'var.host_project', 'var.host_project == null ? true : can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.host_project))', 'use a GCP project id, or null.')],
+  });
   const version = m.variable({
     name: 'min_master_version',
     type: 'string',
-    description: "Minimum control-plane version: a minor (`1.33`) or a full GKE version (`1.33.5-gke.1080000`), 1.29 or later, kept as written as the control-plane floor (GKE takes `1.33` as the newest 1.33 patch), so a plan never upgrades on its own: patches come through the release channel and a raised value upgrades; the plan fails when the version is newer than anything the channel offers. null for the channel's default.",
+    description:
+      "Minimum control-plane version: a minor (`1.33`) or a full GKE version (`1.33.5-gke.1080000`), 1.29 or later, kept as written as the control-plane floor (GKE takes `1.33` as the newest 1.33 patch), so a plan never upgrades on its own: patches come through the release channel and a raised value upgrades; the plan fails when the version is newer than anything the channel offers. null for the channel's default.",
     default: null,
     validation: [
-      {
-        condition: 'var.min_master_version == null || can(regex("^[0-9]+[.][0-9]+([.][0-9]+-gke[.][0-9]+)?$", var.min_master_version))',
-        errorMessage: 'min_master_version must be a GKE minor (1.33) or full GKE version (1.33.5-gke.1080000).',
-      },
-      {
-        condition:
-          'var.min_master_version == null || try(tonumber(split(".", var.min_master_version)[0]) > 1 || tonumber(split(".", var.min_master_version)[1]) >= 29, false)',
-        errorMessage: 'min_master_version must be 1.29 or later: private nodes without a master CIDR need the Private Service Connect control plane GKE gives clusters created at 1.29 or later.',
-      },
+      rule(
+        'min_master_version',
+        'var.min_master_version',
+        'var.min_master_version == null ? true : can(regex("^[0-9]+[.][0-9]+([.][0-9]+-gke[.][0-9]+)?$", var.min_master_version))',
+        'use a GKE minor (1.33) or full GKE version (1.33.5-gke.1080000), or null.',
+      ),
+      rule(
+        'min_master_version',
+        'var.min_master_version',
+        'var.min_master_version == null ? true : tonumber(split(".", var.min_master_version)[0]) * 1000 + tonumber(split(".", var.min_master_version)[1]) >= 1029',
+        'use 1.29 or later: private nodes without a master CIDR need the Private Service Connect control plane GKE gives clusters created at 1.29 or later.',
+      ),
     ],
   });
   const channel = m.variable({
@@ -147,64 +262,158 @@ export function multinetClusterModule(app: App): TerraformModule {
     type: 'string',
     description: 'GKE release channel; keeps the control plane and nodes patched.',
     default: 'REGULAR',
-    validation: [{ condition: 'contains(["UNSPECIFIED", "RAPID", "REGULAR", "STABLE", "EXTENDED"], var.release_channel)', errorMessage: 'release_channel must be UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED.' }],
+    validation: [rule('release_channel', 'var.release_channel', 'contains(["UNSPECIFIED", "RAPID", "REGULAR", "STABLE", "EXTENDED"], var.release_channel)', 'use UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED.')],
   });
   const deletionProtection = m.variable({ name: 'deletion_protection', type: 'bool', description: 'Refuse to destroy the cluster until set to false.', default: true });
   const privateNodes = m.variable({ name: 'private_nodes', type: 'bool', description: 'Nodes get no external IP address.', default: true });
-  const authorized = m.variable({
-    name: 'authorized_networks',
-    type: 'list(object({ cidr_block = string, display_name = string }))',
-    description: 'Ranges allowed to reach the public control-plane endpoint; empty: not restricted (access still needs IAM).',
-    default: [],
-    validation: [{ condition: 'alltrue([for n in var.authorized_networks : can(cidrhost(n.cidr_block, 0))])', errorMessage: 'authorized_networks[].cidr_block must be IPv4 CIDR blocks.' }],
-  });
   const labels = m.variable({
     name: 'resource_labels',
     type: 'map(string)',
     description: 'Labels of the cluster: who owns it and what it costs.',
     default: DEFAULT_CLUSTER_LABELS,
     validation: [
-      {
-        condition: 'length(var.resource_labels) > 0 && alltrue([for k, v in var.resource_labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])',
-        errorMessage: 'resource_labels must hold at least one label; keys start with a lowercase letter, and keys and values are at most 63 lowercase letters, digits, _ and -.',
-      },
+      rule(
+        'resource_labels',
+        'var.resource_labels',
+        'length(var.resource_labels) > 0 && alltrue([for k, v in var.resource_labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])',
+        'give at least one label; keys start with a lowercase letter, and keys and values are at most 63 lowercase letters, digits, _ and -.',
+      ),
     ],
   });
   const maxPods = m.variable({
     name: 'max_pods_per_node',
     type: 'number',
-    description: "Max pods per node on the cluster's pod range (8 to 256).",
+    description: `Max pods per node on the cluster's pod range (${CLUSTER_MAX_PODS_RANGE.min} to ${CLUSTER_MAX_PODS_RANGE.max}).`,
     default: 110,
-    validation: [{ condition: 'var.max_pods_per_node >= 8 && var.max_pods_per_node <= 256 && floor(var.max_pods_per_node) == var.max_pods_per_node', errorMessage: 'max_pods_per_node must be an integer from 8 to 256.' }],
+    validation: [rule('max_pods_per_node', 'var.max_pods_per_node', isWhole('var.max_pods_per_node', CLUSTER_MAX_PODS_RANGE.min, CLUSTER_MAX_PODS_RANGE.max), `use a whole number from ${CLUSTER_MAX_PODS_RANGE.min} to ${CLUSTER_MAX_PODS_RANGE.max}.`)],
   });
   const accountId = m.variable({
     name: 'node_service_account_id',
     type: 'string',
-    description: 'account_id of the node service account (6 to 30 characters); null for the first 23 characters of `name` followed by `-nodes`.',
+    description: 'account_id of the node service account the module creates (6 to 30 characters); null for the first 23 characters of `name` followed by `-nodes`.',
     default: null,
-    validation: [{ condition: 'var.node_service_account_id == null || can(regex("^[a-z]([-a-z0-9]{4,28}[a-z0-9])$", var.node_service_account_id))', errorMessage: 'node_service_account_id must be 6 to 30 lowercase letters, digits and hyphens, starting with a letter.' }],
+    validation: [
+      rule(
+        'node_service_account_id',
+        'var.node_service_account_id',
+        'var.node_service_account_id == null ? true : can(regex("^[a-z]([-a-z0-9]{4,28}[a-z0-9])$", var.node_service_account_id))',
+        'use 6 to 30 lowercase letters, digits and hyphens, starting with a letter, or null.',
+      ),
+    ],
   });
+  const byoAccount = m.variable({
+    name: 'node_service_account',
+    type: 'string',
+    description:
+      'E-mail of an existing node service account to use instead of creating one: the module then creates no account and grants no role, so whoever applies needs only `roles/iam.serviceAccountUser` on it. It needs logging.logWriter, monitoring.metricWriter, monitoring.viewer, stackdriver.resourceMetadata.writer, autoscaling.metricsWriter and artifactregistry.reader. null: the module creates one.',
+    default: null,
+    validation: [
+      rule(
+        'node_service_account',
+        'var.node_service_account',
+        'var.node_service_account == null ? true : can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9][.]iam[.]gserviceaccount[.]com$", var.node_service_account))',
+        'use the e-mail of a user-managed service account (<id>@<project>.iam.gserviceaccount.com), not the Compute Engine default account (it has project Editor), or null.',
+      ),
+    ],
+  });
+  const utc = (t: string) => `can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", ${t})) && can(timeadd(${t}, "0s"))`;
+  const weeklyDays = 'length(split(",", split("BYDAY=", var.maintenance_policy.window.recurrence)[1]))';
+  const maintenance = m.variable({
+    name: 'maintenance_policy',
+    type: `object({ window = object({ start_time = string, end_time = string, recurrence = string }), exclusions = optional(list(object({ name = string, start_time = string, end_time = string, scope = optional(string, "NO_UPGRADES") })), []) })`,
+    description:
+      'When GKE may upgrade the control plane and nodes: a recurring window (times RFC 3339 in UTC; recurrence `FREQ=DAILY` or `FREQ=WEEKLY;BYDAY=SA,SU`) and up to 20 exclusions (scope NO_UPGRADES, NO_MINOR_UPGRADES or NO_MINOR_OR_NODE_UPGRADES). null: GKE upgrades at any time.',
+    default: null,
+    validation: [
+      rule(
+        'maintenance_policy.window',
+        'try(var.maintenance_policy.window, null)',
+        `var.maintenance_policy == null ? true : ${utc('var.maintenance_policy.window.start_time')} && ${utc('var.maintenance_policy.window.end_time')} && can(regex("^FREQ=(DAILY|WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)$", var.maintenance_policy.window.recurrence))`,
+        'use start_time and end_time in RFC 3339, UTC (2026-01-03T02:00:00Z), and recurrence FREQ=DAILY or FREQ=WEEKLY;BYDAY=<days> (e.g. FREQ=WEEKLY;BYDAY=SA,SU).',
+      ),
+      rule(
+        'maintenance_policy.window',
+        'try(var.maintenance_policy.window, null)',
+        `var.maintenance_policy == null ? true : timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "${MIN_WINDOW_HOURS}h")) >= 0`,
+        `make the window at least ${MIN_WINDOW_HOURS} hours long: GKE counts only windows of at least ${MIN_WINDOW_HOURS} contiguous hours.`,
+      ),
+      rule(
+        'maintenance_policy.window',
+        'try(var.maintenance_policy.window, null)',
+        // Any 32 days hold 32 daily windows, or 4 of each weekday (maintenance.ts): 4 × days × hours >= 48.
+        `var.maintenance_policy == null ? true : (startswith(var.maintenance_policy.window.recurrence, "FREQ=DAILY") ? true : timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "\${ceil(${MIN_AVAILABILITY_HOURS_PER_32_DAYS * 60} / (4 * ${weeklyDays}))}m")) >= 0)`,
+        `allow at least ${MIN_AVAILABILITY_HOURS_PER_32_DAYS} hours of maintenance in every 32 days, as GKE requires: make the weekly window longer or add days.`,
+      ),
+      rule(
+        'maintenance_policy.exclusions',
+        'length(try(var.maintenance_policy.exclusions, []))',
+        `length(try(var.maintenance_policy.exclusions, [])) <= ${MAX_EXCLUSIONS} && length([for x in try(var.maintenance_policy.exclusions, []) : x if x.scope == "NO_UPGRADES"]) <= ${MAX_NO_UPGRADES_EXCLUSIONS}`,
+        `GKE allows at most ${MAX_EXCLUSIONS} exclusions, at most ${MAX_NO_UPGRADES_EXCLUSIONS} of them NO_UPGRADES.`,
+      ),
+      everyItem('try(var.maintenance_policy.exclusions, [])', 'x', `${utc('x.start_time')} && ${utc('x.end_time')} && timecmp(x.end_time, x.start_time) > 0`, 'maintenance_policy.exclusions[#]', 'x', 'use start_time before end_time, both RFC 3339 in UTC (2026-12-20T00:00:00Z).'),
+      everyItem('try(var.maintenance_policy.exclusions, [])', 'x', `contains(${JSON.stringify(MAINTENANCE_EXCLUSION_SCOPES)}, x.scope)`, 'maintenance_policy.exclusions[#].scope', 'x.scope', `use ${MAINTENANCE_EXCLUSION_SCOPES.join(', ')}.`),
+      everyItem(
+        'try(var.maintenance_policy.exclusions, [])',
+        'x',
+        `timecmp(x.end_time, timeadd(x.start_time, x.scope == "NO_UPGRADES" ? "${MAX_NO_UPGRADES_DAYS * 24}h" : "${MAX_SCOPED_EXCLUSION_DAYS * 24}h")) <= 0`,
+        'maintenance_policy.exclusions[#]',
+        'x',
+        `GKE allows a NO_UPGRADES exclusion of at most ${MAX_NO_UPGRADES_DAYS} days (use scope NO_MINOR_UPGRADES for longer freezes) and other scopes at most ${MAX_SCOPED_EXCLUSION_DAYS} days.`,
+      ),
+      uniqueItems('try(var.maintenance_policy.exclusions, [])', 'x', 'x.name', 'maintenance_policy.exclusions[#].name', 'each exclusion needs its own name: GKE keys exclusions by name.'),
+    ],
+  });
+  const poolType =
+    'list(object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number, 1), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string), {}), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string), []) }))';
   const nodePools = m.variable({
     name: 'node_pools',
-    type: 'list(object({ name = string, machine_type = optional(string, "e2-standard-4"), node_count = optional(number, 1), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false) }))',
-    description: 'Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone (the initial count with autoscaling).',
+    type: poolType,
+    description:
+      'Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone (the initial count with autoscaling). `vcpus` only for a machine type whose name does not say (e.g. a3-highgpu-8g). `labels` and `taints` are Kubernetes node labels and taints; `network_tags` the VMs\' network tags, for firewall rules.',
     validation: [
-      { condition: 'length(var.node_pools) >= 1', errorMessage: 'node_pools must list at least one pool.' },
-      { condition: `alltrue([for p in var.node_pools : ${GCP_NAME('p.name', 13)}])`, errorMessage: 'node_pools[].name must be at most 13 lowercase letters, digits and hyphens (name_prefix adds 27).' },
-      { condition: 'length(distinct([for p in var.node_pools : p.name])) == length(var.node_pools)', errorMessage: 'node_pools[].name must be unique.' },
-      {
-        condition: 'alltrue([for p in var.node_pools : p.autoscaling == null || try(p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count, false)])',
-        errorMessage: 'node_pools[].node_count must lie within its autoscaling bounds.',
-      },
+      rule('node_pools', 'length(var.node_pools)', 'length(var.node_pools) >= 1', 'list at least one pool.'),
+      everyItem('var.node_pools', 'p', isGcpName('p.name', 13), 'node_pools[#].name', 'p.name', 'use at most 13 lowercase letters, digits and hyphens, starting with a letter (name_prefix adds 27).'),
+      uniqueItems('var.node_pools', 'p', 'p.name', 'node_pools[#].name', 'node pool names must be unique.'),
+      everyItem('var.node_pools', 'p', `p.autoscaling == null ? ${isWhole('p.node_count', 1, 1000)} : ${isWhole('p.node_count', 0, 1000)}`, 'node_pools[#].node_count', 'p.node_count', 'use a whole number of nodes per zone: 1 to 1000, or 0 to 1000 with autoscaling.'),
+      everyItem(
+        'var.node_pools',
+        'p',
+        `p.autoscaling == null ? true : ${isWhole('p.autoscaling.min_node_count', 0, 1000)} && ${isWhole('p.autoscaling.max_node_count', 1, 1000)} && p.autoscaling.min_node_count <= p.autoscaling.max_node_count && p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count`,
+        'node_pools[#]',
+        '{ node_count = p.node_count, autoscaling = p.autoscaling }',
+        'autoscaling bounds must be whole numbers, min_node_count <= node_count <= max_node_count, max_node_count 1 or more.',
+      ),
+      everyItem('var.node_pools', 'p', `p.vcpus == null ? true : ${isWhole('p.vcpus', 1, 1000)}`, 'node_pools[#].vcpus', 'p.vcpus', 'use the whole number of vCPUs of the machine type, or leave it out.'),
+      everyItem('var.node_pools', 'p', isWhole('p.disk_size_gb', 10, 65536), 'node_pools[#].disk_size_gb', 'p.disk_size_gb', 'use a whole number of GB from 10 to 65536.'),
+      everyItem('var.node_pools', 'p', `alltrue([for t in p.taints : contains(${JSON.stringify(TAINT_EFFECTS)}, t.effect)])`, 'node_pools[#].taints', 'p.taints', `each effect must be ${TAINT_EFFECTS.join(', ')}.`),
+      everyItem(
+        'var.node_pools',
+        'p',
+        'alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))])',
+        'node_pools[#].network_tags',
+        'p.network_tags',
+        'each network tag must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter.',
+      ),
     ],
   });
   const additional = m.variable({
     name: 'additional_networks',
-    type: 'list(object({ network = string, subnetwork = string, pod_range_name = string, max_pods_per_node = optional(number, 8) }))',
-    description: 'Additional networks, in NIC order: the k-th arrives on every node as eth<k>. Names (not self links), e.g. the outputs of additional-network.',
+    type: 'list(object({ network = string, subnetwork = string, pod_range_name = string, max_pods_per_node = optional(number, 8), node_cidr = optional(string), pod_cidr = optional(string) }))',
+    description:
+      'Additional networks, in NIC order: the k-th arrives on every node as eth<k>. Names (not self links), e.g. the outputs of additional-network. Give `node_cidr` and `pod_cidr` (its outputs too) and the plan checks that the ranges hold every node and its pod block, during a pool replacement too.',
     validation: [
-      { condition: 'length(var.additional_networks) >= 1 && length(var.additional_networks) <= 7', errorMessage: 'additional_networks must have 1 to 7 entries: a VM has at most 8 NICs.' },
-      { condition: 'alltrue([for n in var.additional_networks : n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110])', errorMessage: 'additional_networks[].max_pods_per_node must be from 8 to 110.' },
+      rule('additional_networks', 'length(var.additional_networks)', 'length(var.additional_networks) >= 1 && length(var.additional_networks) <= 7', 'give 1 to 7 networks: a VM has at most 8 NICs, eth0 included.'),
+      everyItem(
+        'var.additional_networks',
+        'n',
+        isWhole('n.max_pods_per_node', ADDITIONAL_NETWORK_MAX_PODS_RANGE.min, ADDITIONAL_NETWORK_MAX_PODS_RANGE.max),
+        'additional_networks[#].max_pods_per_node',
+        'n.max_pods_per_node',
+        `use a whole number from ${ADDITIONAL_NETWORK_MAX_PODS_RANGE.min} to ${ADDITIONAL_NETWORK_MAX_PODS_RANGE.max}.`,
+      ),
+      uniqueItems('var.additional_networks', 'n', 'n.network', 'additional_networks[#].network', 'each node NIC must be in its own VPC.'),
+      everyItem('var.additional_networks', 'n', `n.node_cidr == null ? true : ${isCidr('n.node_cidr', 8, 29)}`, 'additional_networks[#].node_cidr', 'n.node_cidr', 'use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out.'),
+      everyItem('var.additional_networks', 'n', `n.pod_cidr == null ? true : ${isCidr('n.pod_cidr', 8, 29)}`, 'additional_networks[#].pod_cidr', 'n.pod_cidr', 'use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out.'),
     ],
   });
 
@@ -212,18 +421,25 @@ export function multinetClusterModule(app: App): TerraformModule {
     name: name.stringValue,
     location: location.stringValue,
     project: project.stringValue,
-    network: network.stringValue,
-    subnetwork: subnetwork.stringValue,
+    // A bare name is one in the network's project: the Shared VPC host project, or the cluster's own.
+    network: hclValue(() => `can(regex("/", ${network.fqn})) ? ${network.fqn} : "projects/\${coalesce(var.host_project, var.project)}/global/networks/\${${network.fqn}}"`),
+    subnetwork: hclValue(
+      () => `can(regex("/", ${subnetwork.fqn})) ? ${subnetwork.fqn} : "projects/\${coalesce(var.host_project, var.project)}/regions/\${local.region}/subnetworks/\${${subnetwork.fqn}}"`,
+    ),
     podRangeName: podRangeName.stringValue,
     serviceRangeName: serviceRangeName.stringValue,
     version: version.stringValue,
     releaseChannel: channel.stringValue,
     deletionProtection: deletionProtection.booleanValue,
     privateNodes: privateNodes.booleanValue,
+    privateEndpoint: privateEndpoint.booleanValue,
+    privateEndpointGlobalAccess: globalAccess.booleanValue,
     authorizedNetworks: authorized.value,
     resourceLabels: labels.value,
     maxPodsPerNode: maxPods.numberValue,
     nodeServiceAccountId: Fn.coalesce([accountId.stringValue, `${Fn.replace(Fn.substr(name.stringValue, 0, 23), '/-+$/', '')}-nodes`]),
+    nodeServiceAccountOrNull: byoAccount.stringValue,
+    maintenancePolicy: maintenance.value,
   });
   const pools = TerraformIterator.fromComplexList(nodePools.value, 'name');
   const pool = new MultinetNodePool(m, 'node-pools', {
@@ -240,17 +456,98 @@ export function multinetClusterModule(app: App): TerraformModule {
     diskSizeGb: pools.getNumber('disk_size_gb'),
     diskType: pools.getString('disk_type'),
     spot: pools.getBoolean('spot'),
+    labels: pools.getAny('labels'),
+    taints: pools.getAny('taints'),
+    networkTags: pools.getAny('network_tags'),
     privateNodes: privateNodes.booleanValue,
     additionalNetworks: additional.value,
     dependsOn: cluster.nodeServiceAccountBindings,
   });
 
+  // Locals the rules share: the region, every pool's zone count and vCPUs, the node demand during a replacement.
+  m.addOverride('locals.region', '${can(regex("-[a-z]$", var.location)) ? substr(var.location, 0, length(var.location) - 2) : var.location}');
+  m.addOverride('locals.pool_zones', `\${[for p in var.node_pools : p.node_locations != null ? length(p.node_locations) : (can(regex("-[a-z]$", var.location)) ? 1 : ${DEFAULT_REGIONAL_ZONE_COUNT})]}`);
+  m.addOverride('locals.pool_vcpus', `\${{ for p in var.node_pools : p.name => p.vcpus != null ? p.vcpus : ${vcpusOf('p.machine_type')} }}`);
+  // stacks/environment/rules.ts replacementDemand: old and new nodes share the ranges while a pool is replaced.
+  m.addOverride(
+    'locals.replacement_nodes',
+    '${sum(concat([0], [for i, p in var.node_pools : (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]]))}',
+  );
+  m.addOverride('locals.additional_ranges', '${flatten([for i, n in var.additional_networks : [for f in ["node_cidr", "pod_cidr"] : { path = "additional_networks[${i}].${f}", cidr = lookup(n, f, null) } if lookup(n, f, null) != null]])}');
+  m.addOverride(
+    'locals.range_overlaps',
+    `\${flatten([for i, a in local.additional_ranges : [for j, b in local.additional_ranges : "\${b.path} \${b.cidr} overlaps \${a.path} (\${a.cidr}): choose ranges that share no address." if j > i && ${overlap('a.cidr', 'b.cidr')}]])}`,
+  );
+
+  // range-overlap, for the ranges the caller gave.
+  m.guard(cluster.cluster, 'length(local.range_overlaps) == 0', 'additional_networks: ${join("; ", local.range_overlaps)}');
+  // Control-plane access is a choice the caller makes: a list of ranges, the private endpoint, or the named opt-out.
+  m.guard(
+    cluster.cluster,
+    'length(var.authorized_networks) > 0 || var.private_endpoint || var.public_endpoint_open_to_any_address',
+    'authorized_networks is []: the public control-plane endpoint would answer every address. List the ranges that may reach it (where Terraform, kubectl and helm run), set private_endpoint = true, or set public_endpoint_open_to_any_address = true to accept that (access still needs IAM).',
+  );
+  m.guard(
+    cluster.cluster,
+    '!(var.public_endpoint_open_to_any_address && (length(var.authorized_networks) > 0 || var.private_endpoint))',
+    'public_endpoint_open_to_any_address is true, but authorized_networks lists ${length(var.authorized_networks)} range(s) and private_endpoint is ${var.private_endpoint}: the opt-out means no restriction at all; set it to false to keep the restriction.',
+  );
+  m.guard(
+    cluster.cluster,
+    'var.node_service_account == null || var.node_service_account_id == null',
+    'node_service_account names an existing account (${coalesce(var.node_service_account, "")}), and node_service_account_id ${coalesce(var.node_service_account_id, "")} one to create: give one of them.',
+  );
+  m.guard(
+    cluster.cluster,
+    `alltrue([for x in try(var.maintenance_policy.exclusions, []) : x.scope == "NO_UPGRADES"]) || var.release_channel != "UNSPECIFIED"`,
+    'maintenance_policy.exclusions: scopes other than NO_UPGRADES need a release channel (GKE scopes exclusions only for clusters enrolled in one); release_channel is UNSPECIFIED.',
+  );
+  // Every NIC of a Shared VPC cluster is in the host project; without one, in the cluster's project (nic-projects).
+  m.guard(
+    cluster.cluster,
+    'alltrue([for link in [var.network, var.subnetwork] : !can(regex("projects/([^/]+)/", link)) || try(regex("projects/([^/]+)/", link)[0] == coalesce(var.host_project, var.project), false)])',
+    'network and subnetwork must be in project ${coalesce(var.host_project, var.project)} (host_project, else project), where every node NIC of the cluster must be; they are ${var.network} and ${var.subnetwork}: set host_project to the Shared VPC host project that owns them.',
+  );
+  // nic-limit: Compute Engine allows max(2, min(vCPUs, 8)) NICs per VM (stacks/environment/gke.ts maxNicsForVcpus).
+  m.guard(
+    pool.nodePool,
+    'local.pool_vcpus[each.key] != null',
+    'node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is "${each.value.machine_type}", whose name does not say its vCPUs: set node_pools[${index(var.node_pools[*].name, each.key)}].vcpus.',
+  );
+  m.guard(
+    pool.nodePool,
+    'try(max(2, min(local.pool_vcpus[each.key], 8)) >= 1 + length(var.additional_networks), true)',
+    'node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is "${each.value.machine_type}", which allows ${try(max(2, min(local.pool_vcpus[each.key], 8)), "?")} NICs (${try(local.pool_vcpus[each.key], "?")} vCPUs); 1 + ${length(var.additional_networks)} additional networks need ${1 + length(var.additional_networks)}: use a machine type with at least ${1 + length(var.additional_networks)} vCPUs.',
+  );
+  // node-range-capacity and pod-range-capacity, where the caller gave the ranges (GKE reserves 4 addresses per subnet,
+  // and a pod block per node of maxPodsPerNode doubled to a power of two: stacks/environment/gke.ts).
+  m.guard(
+    cluster.cluster,
+    'alltrue([for n in var.additional_networks : n.node_cidr == null ? true : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 >= local.replacement_nodes, true)])',
+    'additional_networks: ${join("; ", [for i, n in var.additional_networks : "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)])}: use a larger range.',
+  );
+  const blockPrefix = (n: string) => `(32 - ceil(log(${n}.max_pods_per_node * 2, 2)))`;
+  const holds = (n: string) => `(${blockPrefix(n)} >= tonumber(split("/", ${n}.pod_cidr)[1]) ? pow(2, ${blockPrefix(n)} - tonumber(split("/", ${n}.pod_cidr)[1])) : 0)`;
+  m.guard(
+    cluster.cluster,
+    `alltrue([for n in var.additional_networks : n.pod_cidr == null ? true : try(${holds('n')} >= local.replacement_nodes, true)])`,
+    `additional_networks: \${join("; ", [for i, n in var.additional_networks : "additional_networks[\${i}].pod_cidr \${n.pod_cidr} holds \${${holds('n')}} node(s) with max_pods_per_node \${n.max_pods_per_node} (a /\${${blockPrefix('n')}} per node) but needs room for \${local.replacement_nodes}: use a /\${${blockPrefix('n')} - ceil(log(local.replacement_nodes, 2))} or larger\${n.max_pods_per_node > ${ADDITIONAL_NETWORK_MAX_PODS_RANGE.min} ? ", or lower max_pods_per_node" : ""}" if try(${holds('n')} < local.replacement_nodes, false)])}.`,
+  );
+
+  // 0.5.0 creates the node service account only when none is given (count): the existing account keeps its state.
+  m.moved('google_service_account.node_sa', 'google_service_account.node_sa[0]');
+  for (const binding of cluster.nodeServiceAccountBindings) m.moved(`google_project_iam_member.${binding.friendlyUniqueId}`, `google_project_iam_member.${binding.friendlyUniqueId}[0]`);
+
   const gke = cluster.cluster;
+  // terraform-google-modules' outputs wait for the node pools: a provider configured from them reaches a cluster that
+  // can run pods, not one still being built.
+  const afterPools = [pool.nodePool];
+  m.output({ name: 'cluster_id', description: 'Id of the cluster (`projects/<project>/locations/<location>/clusters/<name>`).', value: gke.id });
   m.output({ name: 'cluster_name', description: 'GKE cluster name.', value: gke.name });
   m.output({ name: 'cluster_location', description: 'GKE cluster zone or region.', value: gke.location });
-  m.output({ name: 'cluster_endpoint', description: 'Control-plane IP address (without scheme).', value: gke.endpoint, sensitive: true });
-  m.output({ name: 'cluster_ca_certificate', description: "Base64 PEM of the cluster's CA certificate.", value: gke.masterAuth.clusterCaCertificate, sensitive: true });
-  m.output({ name: 'node_service_account_email', description: 'E-mail of the dedicated node service account.', value: cluster.nodeServiceAccountEmail });
+  m.output({ name: 'cluster_endpoint', description: 'Control-plane IP address (without scheme), once the node pools exist; the private one with `private_endpoint`.', value: gke.endpoint, sensitive: true, dependsOn: afterPools });
+  m.output({ name: 'cluster_ca_certificate', description: "Base64 PEM of the cluster's CA certificate, once the node pools exist.", value: gke.masterAuth.clusterCaCertificate, sensitive: true, dependsOn: afterPools });
+  m.output({ name: 'node_service_account_email', description: 'E-mail of the node service account (created, or `node_service_account`).', value: cluster.nodeServiceAccountEmail });
   m.output({
     name: 'node_pools',
     description: 'Generated node pool names, by pool name prefix.',
@@ -264,68 +561,124 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
   const m = new TerraformModule(
     app,
     'multus-whereabouts',
-    'Multus CNI + IPVLAN + Whereabouts on a multi-networking GKE cluster: the multus-whereabouts Helm chart (shipped in this module) with one NetworkAttachmentDefinition per network, the namespaces they live in, and optionally the guide\'s sample pod per network. The caller configures the kubernetes and helm providers for the cluster.',
+    "Multus CNI + IPVLAN + Whereabouts on a multi-networking GKE cluster: the multus-whereabouts Helm chart (shipped in this module) with one NetworkAttachmentDefinition per network, the namespaces they live in, and optionally the guide's sample pod per network. The caller configures the kubernetes and helm providers for the cluster.",
     { kubernetes: KUBERNETES, helm: HELM },
     `networks = [{
-    name   = "dataplane"
-    master = "eth1"
-    range  = module.dataplane.pod_cidr
-  }]
-  depends_on = [module.cluster]`,
+    name  = "dataplane"
+    range = "172.16.1.0/24"
+  }]`,
   );
-  const networks = m.variable({
+  const n = 'n';
+  m.variable({
     name: 'networks',
-    type: 'list(object({ name = string, namespace = optional(string, "default"), master = string, mode = optional(string, "l2"), ipam = optional(string, "whereabouts"), node_block_prefix = optional(number), range = string, exclude = optional(list(string), []), range_start = optional(string, ""), range_end = optional(string, "") }))',
-    description: 'One NetworkAttachmentDefinition per network: IPVLAN on the node NIC `master` (eth1 for the first additional network, …), addresses from `range` (the pod secondary range CIDR): by Whereabouts (`ipam = "whereabouts"`) minus `exclude`, within `range_start`..`range_end` when set, or by host-local over each node\'s alias block of the range (`ipam = "node-block"`, with `node_block_prefix`).',
+    type: 'list(object({ name = string, namespace = optional(string, "default"), master = optional(string), mode = optional(string, "l2"), ipam = optional(string, "whereabouts"), node_block_prefix = optional(number), range = string, exclude = optional(list(string), []), range_start = optional(string), range_end = optional(string) }))',
+    description:
+      "One NetworkAttachmentDefinition per network, in the order of the cluster's additional networks: IPVLAN on the node NIC `master` (default eth<k> for the k-th entry), addresses from `range` (the network's pod secondary range): by Whereabouts (`ipam = \"whereabouts\"`) minus `exclude`, within `range_start`..`range_end` when set, or by host-local over each node's alias block of the range (`ipam = \"node-block\"`, with `node_block_prefix`).",
     validation: [
-      { condition: 'length(var.networks) >= 1', errorMessage: 'networks must list at least one network.' },
-      { condition: `alltrue([for n in var.networks : ${DNS_LABEL('n.name')} && ${DNS_LABEL('n.namespace')}])`, errorMessage: 'networks[].name and networks[].namespace must be DNS-1123 labels.' },
-      { condition: 'alltrue([for n in var.networks : contains(["l2", "l3", "l3s"], n.mode)])', errorMessage: 'networks[].mode must be l2, l3 or l3s.' },
-      {
-        condition: 'alltrue([for n in var.networks : contains(["whereabouts", "node-block"], n.ipam) && (n.ipam == "whereabouts" ? true : (n.node_block_prefix == null ? false : n.node_block_prefix >= 8 && n.node_block_prefix <= 30))])',
-        errorMessage: 'networks[].ipam must be whereabouts or node-block; node-block needs node_block_prefix (8 to 30), the prefix of each node\'s alias block.',
-      },
-      { condition: `alltrue([for n in var.networks : ${CIDR('n.range', 8, 29)}])`, errorMessage: 'networks[].range must be an IPv4 CIDR block from /8 to /29 with no host bits set.' },
-      { condition: 'alltrue(flatten([for n in var.networks : [for x in n.exclude : can(cidrhost(x, 0))]]))', errorMessage: 'networks[].exclude must hold IPv4 CIDR blocks.' },
-      { condition: 'length(distinct([for n in var.networks : "${n.namespace}/${n.name}"])) == length(var.networks)', errorMessage: 'networks must not repeat a namespace/name.' },
+      rule('networks', 'length(var.networks)', 'length(var.networks) >= 1', 'list at least one network.'),
+      everyItem('var.networks', n, `${isDnsLabel('n.name')} && can(regex("^[a-z]", n.name)) && length(n.name) <= 45`, 'networks[#].name', 'n.name', "use a DNS-1123 label starting with a letter, at most 45 characters (helm test's Service and pods are <name>-cross-node-test-<index>)."),
+      everyItem('var.networks', n, isDnsLabel('n.namespace'), 'networks[#].namespace', 'n.namespace', 'use a DNS-1123 label: lowercase letters, digits and hyphens, at most 63 characters.'),
+      uniqueItems('var.networks', n, '"${n.namespace}/${n.name}"', 'networks[#]', 'no two attachments may share a namespace and name.'),
+      everyItem('var.networks', n, 'contains(["l2", "l3", "l3s"], n.mode)', 'networks[#].mode', 'n.mode', 'use l2, l3 or l3s.'),
+      // GKE gives a node eth0 on the cluster network and eth<k> on the k-th additional network; COS names NICs eth*.
+      everyItem('var.networks', n, 'n.master == null ? true : can(regex("^eth[1-7]$", n.master))', 'networks[#].master', 'n.master', 'use eth1 to eth7, the NIC of the network (GKE nodes name their NICs eth0, eth1, …; eth0 is the cluster network, and IPVLAN on it takes over pod networking), or leave it out for eth<k>.'),
+      uniqueItems('[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master]', 'master', 'master', 'networks[#].master', 'each network needs its own IPVLAN master NIC (an entry without master has eth<k>, k its position).'),
+      everyItem('var.networks', n, 'contains(["whereabouts", "node-block"], n.ipam)', 'networks[#].ipam', 'n.ipam', 'use whereabouts or node-block.'),
+      everyItem('var.networks', n, `n.ipam == "node-block" ? (n.node_block_prefix == null ? false : ${isWhole('n.node_block_prefix', 8, 30)}) : true`, 'networks[#].node_block_prefix', 'n.node_block_prefix', "node-block needs the prefix length of each node's alias block, 8 to 30 (28 for max_pods_per_node 8)."),
+      everyItem('var.networks', n, `n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true`, 'networks[#]', '{ exclude = n.exclude, range_start = n.range_start, range_end = n.range_end }', 'exclude, range_start and range_end apply to ipam whereabouts only: with node-block each node hands out the whole alias block GKE gave it.'),
+      everyItem('var.networks', n, isCidr('n.range', 8, 29), 'networks[#].range', 'n.range', 'use an IPv4 CIDR block from /8 to /29 with no host bits set (the pod secondary range).'),
+      everyItem('var.networks', n, `alltrue([for x in n.exclude : ${isCidr('x', 8, 32)} && ${cidrInside('x', 'n.range')}])`, 'networks[#].exclude', 'n.exclude', 'each exclusion must be an IPv4 CIDR block inside range.'),
+      everyItem('var.networks', n, `n.range_start == null ? true : ${isIpv4('n.range_start')} && ${inside('n.range_start', 'n.range')}`, 'networks[#].range_start', 'n.range_start', 'use an IPv4 address inside range, or leave it out.'),
+      everyItem('var.networks', n, `n.range_end == null ? true : ${isIpv4('n.range_end')} && ${inside('n.range_end', 'n.range')}`, 'networks[#].range_end', 'n.range_end', 'use an IPv4 address inside range, or leave it out.'),
+      everyItem(
+        'var.networks',
+        n,
+        `n.range_start == null || n.range_end == null ? true : ${ipNumber('n.range_start')} <= ${ipNumber('n.range_end')}`,
+        'networks[#].range_end',
+        'n.range_end',
+        'must not come before range_start: give range_start <= range_end.',
+      ),
     ],
   });
-  const releaseName = m.variable({ name: 'release_name', type: 'string', description: 'Helm release name.', default: 'multus-whereabouts' });
-  const namespace = m.variable({ name: 'namespace', type: 'string', description: 'Namespace of the release and of the Multus/Whereabouts objects (GKE admits system-node-critical pods only in kube-system).', default: 'kube-system' });
+  m.variable({
+    name: 'node_additional_nics',
+    type: 'number',
+    description: "The nodes' additional NICs (the cluster's number of additional networks), to check every `master` is one of them; null for the number of `networks`.",
+    default: null,
+    validation: [rule('node_additional_nics', 'var.node_additional_nics', `var.node_additional_nics == null ? true : ${isWhole('var.node_additional_nics', 1, 7)}`, 'use 1 to 7, or null.')],
+  });
+  const releaseName = m.variable({ name: 'release_name', type: 'string', description: 'Helm release name.', default: 'multus-whereabouts', validation: [rule('release_name', 'var.release_name', `${isDnsLabel('var.release_name')} && length(var.release_name) <= 53`, 'use a DNS-1123 label of at most 53 characters (Helm release names).')] });
+  const namespace = m.variable({
+    name: 'namespace',
+    type: 'string',
+    description: 'Namespace of the release and of the Multus/Whereabouts objects (GKE admits system-node-critical pods only in kube-system).',
+    default: 'kube-system',
+    validation: [rule('namespace', 'var.namespace', isDnsLabel('var.namespace'), 'use a DNS-1123 label.')],
+  });
+  const createNamespaces = m.variable({
+    name: 'create_namespaces',
+    type: 'bool',
+    description:
+      'Create the attachment namespaces that do not exist yet (read at plan time; default and kube-system never), labelled `multinet.gke.io/release = <release_name>`; one that exists and was not created here is used as it is. false: create none, and the plan fails naming any that is missing.',
+    default: true,
+  });
+  const values = m.variable({
+    name: 'values',
+    type: 'any',
+    description:
+      "More chart values, merged by Helm over the module's own, key by key: image mirrors (`multus.image`, `whereabouts.image`, `tests.image`), `tolerations`, `resources`, `tests.nodeSelector`, … (the chart's values.yaml). Checked against the chart's values.schema.json at plan (helm lint).",
+    default: {},
+    validation: [rule('values', 'var.values', 'can(keys(var.values))', "use an object of chart values (the chart's values.yaml), e.g. { tests = { tolerations = [...] } }.")],
+  });
   const samplePods = m.variable({ name: 'sample_pods', type: 'bool', description: "Create the guide's sample pod `samplepod-<network>` on every network, once Multus is ready on every node.", default: false });
   const requireCrossNode = m.variable({
     name: 'require_cross_node_test',
     type: 'bool',
     description: 'The cross-node `helm test` must put its two pods on two nodes (set it when the cluster has two nodes or more, so a PASS means traffic between nodes was checked); false: preferred only.',
     default: false,
-    nullable: false,
   });
   const timeout = m.variable({
     name: 'timeout_seconds',
     type: 'number',
     description: 'Seconds Helm waits for Multus on every node; past that the apply fails and the release stays as far as it got (no rollback).',
     default: 600,
-    validation: [{ condition: 'var.timeout_seconds >= 60 && var.timeout_seconds <= 3600', errorMessage: 'timeout_seconds must be from 60 to 3600.' }],
+    validation: [rule('timeout_seconds', 'var.timeout_seconds', isWhole('var.timeout_seconds', 60, 3600), 'use a whole number of seconds from 60 to 3600.')],
   });
-  const maxHistory = m.variable({ name: 'max_history', type: 'number', description: 'Release revisions Helm keeps.', default: 5 });
+  const maxHistory = m.variable({
+    name: 'max_history',
+    type: 'number',
+    description: 'Release revisions Helm keeps.',
+    default: 5,
+    validation: [rule('max_history', 'var.max_history', isWhole('var.max_history', 1, 100), 'use a whole number from 1 to 100.')],
+  });
 
+  // An entry without master gets its network's NIC by order: eth1 for the first, …
+  m.addOverride('locals.attachments', '${[for i, n in var.networks : merge(n, { master = n.master == null ? "eth${i + 1}" : n.master })]}');
   const multus = new MultusWhereabouts(m, 'multus', {
     chartPath: `\${path.module}/${MODULE_CHART_PATH}`,
-    networks: networks.value,
+    networks: hclValue(() => 'local.attachments'),
     releaseName: releaseName.stringValue,
     namespace: namespace.stringValue,
     samplePods: samplePods.booleanValue,
     requireCrossNodeTest: requireCrossNode.booleanValue,
     timeoutSeconds: timeout.numberValue,
     maxHistory: maxHistory.numberValue,
+    values: values.value,
+    createNamespaces: createNamespaces.booleanValue,
   });
+  // ipvlan-master-is-a-node-nic: the master must be one of the nodes' additional NICs.
+  m.guard(
+    multus.release,
+    'alltrue([for a in local.attachments : try(tonumber(trimprefix(a.master, "eth")) <= coalesce(var.node_additional_nics, length(var.networks)), false)])',
+    '${join("; ", [for i, a in local.attachments : "networks[${i}].master is \\"${a.master}\\", not a NIC of these nodes: they have eth1 to eth${coalesce(var.node_additional_nics, length(var.networks))}" if !try(tonumber(trimprefix(a.master, "eth")) <= coalesce(var.node_additional_nics, length(var.networks)), false)])}: use the NIC of the network, or set node_additional_nics to the cluster\'s number of additional networks.',
+  );
   m.output({ name: 'release_name', description: 'Name of the Helm release (for `helm test <release_name> -n <release_namespace>`).', value: multus.release.name });
   m.output({ name: 'release_namespace', description: 'Namespace of the Helm release.', value: multus.release.namespace });
-  m.output({ name: 'network_attachments', description: '`<namespace>/<name>` of every NetworkAttachmentDefinition, in order.', value: multus.attachmentRefs });
+  m.output({ name: 'network_attachments', description: '`<namespace>/<name>` of every NetworkAttachmentDefinition the release installed, in order.', value: multus.attachmentRefs });
   m.output({
     name: 'pod_annotations',
     description:
-      'By pod namespace: the value of the pod annotation `k8s.v1.cni.cncf.io/networks` that attaches a pod of that namespace to every network it may use (Multus namespace isolation: its own namespace and default), in order (net1, net2, …).',
+      'By pod namespace, from what the release installed: the value of the pod annotation `k8s.v1.cni.cncf.io/networks` that attaches a pod of that namespace to every network it may use (Multus namespace isolation: its own namespace and default), in order (net1, net2, …).',
     value: multus.podAnnotations,
   });
   return m;

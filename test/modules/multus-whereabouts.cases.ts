@@ -199,16 +199,22 @@ describe('helmSetEntries', () => {
 });
 
 describe('the HCL module output pod_annotations, evaluated by terraform', () => {
-  const output = () => (multusWhereaboutsModule(new App({ skipValidation: true })).toTerraform() as { output: Record<string, { value: string }> }).output.pod_annotations.value;
+  // The output reads what the release was installed with (helm provider 3.x metadata.values: the values it gave Helm,
+  // as JSON); here a local holds that JSON.
+  const output = () =>
+    (multusWhereaboutsModule(new App({ skipValidation: true })).toTerraform() as { output: Record<string, { value: string }> }).output.pod_annotations.value.replace(
+      /helm_release\.release\.metadata\.values/g,
+      'local.release_values',
+    );
 
   test('gives each attachment namespace the attachments of its own namespace and of default, in order', () => {
     const networks = [
-      { name: 'dataplane', namespace: null },
+      { name: 'dataplane', namespace: 'default' },
       { name: 'storage', namespace: 'storage' },
       { name: 'backup', namespace: 'storage' },
       { name: 'edge', namespace: 'edge' },
     ];
-    expect(applyWithTerraform({ networks }, { annotations: { value: output() } })).toMatchObject({
+    expect(applyWithTerraform({ release_values: JSON.stringify({ networks }) }, { annotations: { value: output() } })).toMatchObject({
       ok: true,
       values: { annotations: { default: 'default/dataplane', storage: 'default/dataplane,storage/storage,storage/backup', edge: 'default/dataplane,edge/edge' } },
     });

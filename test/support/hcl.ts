@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
+import { isBlockAt } from '../../stacks/hcl';
 
 // Terraform configurations are open-ended; tests index into them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,9 +25,10 @@ const META_BLOCKS = new Set(['lifecycle', 'precondition', 'postcondition', 'vali
  * A Terraform JSON document in the shape hcl2json gives the same configuration written in HCL: every block a list of
  * bodies (`blocks` names the nested blocks, from the provider schema), references and type constraints as `${…}`.
  */
-export function asParsedHcl(json: Json, blocks: ReadonlySet<string>): Json {
-  const convert = (value: unknown, at: string): unknown => {
-    if (Array.isArray(value)) return value.map((e) => convert(e, at));
+export function asParsedHcl(json: Json, schema: { blocks: ReadonlySet<string>; attributes: ReadonlySet<string> }): Json {
+  const isBlock = (at: string) => (schema.blocks.has(at) ? true : schema.attributes.has(at) ? false : /^(variable|output|locals)\b/.test(at) ? false : undefined);
+  const convert = (value: unknown, at: string, inContent = false): unknown => {
+    if (Array.isArray(value)) return value.map((e) => convert(e, at, inContent));
     if (value === null || typeof value !== 'object') return value;
     const out: Json = {};
     for (const [k, v] of Object.entries(value as Json)) {
@@ -35,11 +37,11 @@ export function asParsedHcl(json: Json, blocks: ReadonlySet<string>): Json {
         out.dynamic = Object.fromEntries(
           Object.entries(v as Json).map(([name, { content, iterator, ...rest }]) => [
             name,
-            [{ ...rest, ...(iterator === undefined ? {} : { iterator: `\${${iterator}}` }), content: [convert(content, `${at}.${name}`)] }],
+            [{ ...rest, ...(iterator === undefined ? {} : { iterator: `\${${iterator}}` }), content: [convert(content, `${at}.${name}`, true)] }],
           ]),
         );
-      } else if (k === 'depends_on' || k === 'ignore_changes') out[k] = (v as string[]).map((r) => `\${${r}}`);
-      else if (META_BLOCKS.has(k) || blocks.has(here)) out[k] = (Array.isArray(v) ? v : [v]).map((e) => convert(e, here));
+      } else if (k === 'depends_on' || k === 'ignore_changes') out[k] = (v as string[]).map((r) => (r.startsWith('${') ? r : `\${${r}}`));
+      else if (META_BLOCKS.has(k) || isBlockAt(here, v, inContent, { isBlock })) out[k] = (Array.isArray(v) ? v : [v]).map((e) => convert(e, here, inContent));
       else out[k] = v;
     }
     return out;
@@ -53,6 +55,7 @@ export function asParsedHcl(json: Json, blocks: ReadonlySet<string>): Json {
     else if (kind === 'output') result[kind] = labelled(section, 'output');
     else if (kind === 'locals') result[kind] = [section];
     else if (kind === 'terraform') result[kind] = [{ ...section, required_providers: [section.required_providers] }];
+    else if (kind === 'moved') result[kind] = (section as { from: string; to: string }[]).map((m) => ({ from: `\${${m.from}}`, to: `\${${m.to}}` }));
     else result[kind] = section;
   }
   return result;

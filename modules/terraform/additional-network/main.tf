@@ -9,6 +9,7 @@ resource "google_compute_network" "vpc" {
   # Custom mode: the subnet below is the only one, so no auto-created range can overlap another network's.
   auto_create_subnetworks = false
   description             = "Additional network ${var.name} for GKE multi-networking (Multus IPVLAN)"
+  mtu                     = var.mtu
   name                    = "${var.name}-vpc"
   project                 = var.project
   routing_mode            = "REGIONAL"
@@ -32,6 +33,12 @@ resource "google_compute_subnetwork" "subnet" {
       aggregation_interval = log_config.value.aggregation_interval
       flow_sampling        = log_config.value.flow_sampling
       metadata             = log_config.value.metadata
+    }
+  }
+  lifecycle {
+    precondition {
+      condition     = !try(sum([for i, o in split(".", cidrhost(var.node_cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(var.pod_cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", var.pod_cidr)[1])) && sum([for i, o in split(".", cidrhost(var.pod_cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(var.node_cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", var.node_cidr)[1])), false)
+      error_message = "pod_cidr is ${var.pod_cidr}, which overlaps node_cidr ${var.node_cidr}: the subnet's primary and secondary ranges must not share an address; choose a pod_cidr outside node_cidr."
     }
   }
 }

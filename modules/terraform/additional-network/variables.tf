@@ -4,36 +4,40 @@
 variable "name" {
   description = "Network name; the VPC is `<name>-vpc`, the subnet `<name>`, the firewall rule `<name>-allow-internal`."
   type        = string
+  nullable    = false
   validation {
-    error_message = "name must be lowercase letters, digits and hyphens, start with a letter and have at most 48 characters (the firewall rule name adds 15)."
-    condition     = can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.name)) && length(var.name) <= 48
+    error_message = "name is ${try(jsonencode(var.name), "?")}: use lowercase letters, digits and hyphens, starting with a letter, at most 48 characters (the firewall rule name adds 15)."
+    condition     = try(try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.name)) && length(var.name) <= 48, false), false)
   }
 }
 
 variable "region" {
   description = "Region of the subnet."
   type        = string
+  nullable    = false
   validation {
-    error_message = "region must be a GCP region, e.g. us-central1."
-    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
+    error_message = "region is ${try(jsonencode(var.region), "?")}: use a GCP region, e.g. us-central1."
+    condition     = try(can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region)), false)
   }
 }
 
 variable "node_cidr" {
   description = "Subnet primary range: the nodes' extra NIC (IPv4 CIDR, /8 to /29)."
   type        = string
+  nullable    = false
   validation {
-    error_message = "node_cidr must be an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 10.0.1.0/24."
-    condition     = try(cidrsubnet(var.node_cidr, 0, 0) == var.node_cidr && tonumber(split("/", var.node_cidr)[1]) >= 8 && tonumber(split("/", var.node_cidr)[1]) <= 29, false)
+    error_message = "node_cidr is ${try(jsonencode(var.node_cidr), "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 10.0.1.0/24."
+    condition     = try(try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", var.node_cidr)) && cidrsubnet(var.node_cidr, 0, 0) == var.node_cidr && tonumber(split("/", var.node_cidr)[1]) >= 8 && tonumber(split("/", var.node_cidr)[1]) <= 29, false), false)
   }
 }
 
 variable "pod_cidr" {
-  description = "Subnet secondary range for pods on this network, handed out by Whereabouts (IPv4 CIDR, /8 to /29)."
+  description = "Subnet secondary range for pods on this network, the addresses their extra interface gets (IPv4 CIDR, /8 to /29)."
   type        = string
+  nullable    = false
   validation {
-    error_message = "pod_cidr must be an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 172.16.1.0/24."
-    condition     = try(cidrsubnet(var.pod_cidr, 0, 0) == var.pod_cidr && tonumber(split("/", var.pod_cidr)[1]) >= 8 && tonumber(split("/", var.pod_cidr)[1]) <= 29, false)
+    error_message = "pod_cidr is ${try(jsonencode(var.pod_cidr), "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 172.16.1.0/24."
+    condition     = try(try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", var.pod_cidr)) && cidrsubnet(var.pod_cidr, 0, 0) == var.pod_cidr && tonumber(split("/", var.pod_cidr)[1]) >= 8 && tonumber(split("/", var.pod_cidr)[1]) <= 29, false), false)
   }
 }
 
@@ -42,8 +46,18 @@ variable "pod_range_name" {
   description = "Name of the pod secondary range; null for `<name>-pods`."
   type        = string
   validation {
-    error_message = "pod_range_name must be a GCP name: lowercase letters, digits and hyphens, at most 63 characters."
-    condition     = var.pod_range_name == null || (can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.pod_range_name)) && length(var.pod_range_name) <= 63)
+    error_message = "pod_range_name is ${try(jsonencode(var.pod_range_name), "?")}: use a GCP name: lowercase letters, digits and hyphens, at most 63 characters, or null."
+    condition     = try(var.pod_range_name == null ? true : try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.pod_range_name)) && length(var.pod_range_name) <= 63, false), false)
+  }
+}
+
+variable "mtu" {
+  default     = null
+  description = "MTU of the VPC, 1300 to 8896 (e.g. 8896 for jumbo frames): pods' IPVLAN interfaces take their node NIC's MTU, which the VPC sets. null for Compute Engine's default, 1460. Changing it later needs every VM on the network stopped."
+  type        = number
+  validation {
+    error_message = "mtu is ${try(jsonencode(var.mtu), "?")}: use a whole number of bytes from 1300 to 8896 (Compute Engine VPC MTU), or null for 1460."
+    condition     = try(var.mtu == null ? true : try(floor(var.mtu) == var.mtu && var.mtu >= 1300 && var.mtu <= 8896, false), false)
   }
 }
 
@@ -57,8 +71,9 @@ variable "flow_logs" {
   default     = {}
   description = "VPC flow logs of the subnet, at Compute Engine's defaults unless set; null turns them off."
   type        = object({ aggregation_interval = optional(string, "INTERVAL_5_SEC"), flow_sampling = optional(number, 0.5), metadata = optional(string, "INCLUDE_ALL_METADATA") })
+  nullable    = true
   validation {
-    error_message = "flow_logs must be null or have aggregation_interval INTERVAL_5_SEC, INTERVAL_30_SEC, INTERVAL_1_MIN, INTERVAL_5_MIN, INTERVAL_10_MIN, INTERVAL_15_MIN; flow_sampling from 0 to 1; metadata INCLUDE_ALL_METADATA or EXCLUDE_ALL_METADATA."
-    condition     = var.flow_logs == null || try(contains(["INTERVAL_5_SEC", "INTERVAL_30_SEC", "INTERVAL_1_MIN", "INTERVAL_5_MIN", "INTERVAL_10_MIN", "INTERVAL_15_MIN"], var.flow_logs.aggregation_interval) && var.flow_logs.flow_sampling >= 0 && var.flow_logs.flow_sampling <= 1 && contains(["INCLUDE_ALL_METADATA", "EXCLUDE_ALL_METADATA"], var.flow_logs.metadata), false)
+    error_message = "flow_logs is ${try(jsonencode(var.flow_logs), "?")}: use null, or aggregation_interval INTERVAL_5_SEC, INTERVAL_30_SEC, INTERVAL_1_MIN, INTERVAL_5_MIN, INTERVAL_10_MIN, INTERVAL_15_MIN; flow_sampling from 0 to 1; metadata INCLUDE_ALL_METADATA or EXCLUDE_ALL_METADATA."
+    condition     = try(var.flow_logs == null ? true : contains(["INTERVAL_5_SEC", "INTERVAL_30_SEC", "INTERVAL_1_MIN", "INTERVAL_5_MIN", "INTERVAL_10_MIN", "INTERVAL_15_MIN"], var.flow_logs.aggregation_interval) && var.flow_logs.flow_sampling >= 0 && var.flow_logs.flow_sampling <= 1 && contains(["INCLUDE_ALL_METADATA", "EXCLUDE_ALL_METADATA"], var.flow_logs.metadata), false)
   }
 }

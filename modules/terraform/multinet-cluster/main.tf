@@ -2,9 +2,17 @@
 # Do not edit: change the construct and run the command again.
 
 locals {
-  version             = var.min_master_version
-  release_channel     = var.release_channel
-  authorized_networks = var.authorized_networks
+  node_service_account = var.node_service_account
+  version              = var.min_master_version
+  release_channel      = var.release_channel
+  maintenance_policy   = var.maintenance_policy
+  authorized_networks  = var.authorized_networks
+  region               = can(regex("-[a-z]$", var.location)) ? substr(var.location, 0, length(var.location) - 2) : var.location
+  pool_zones           = [for p in var.node_pools : p.node_locations != null ? length(p.node_locations) : (can(regex("-[a-z]$", var.location)) ? 1 : 3)]
+  pool_vcpus           = { for p in var.node_pools : p.name => p.vcpus != null ? p.vcpus : lookup({ "e2-micro" = 2, "e2-small" = 2, "e2-medium" = 2, "f1-micro" = 1, "g1-small" = 1 }, p.machine_type, try(tonumber(regex("^[a-z0-9]+-custom-([0-9]+)-[0-9]+(-ext)?$", p.machine_type)[0]), tonumber(regex("^[a-z][a-z0-9]*-(standard|highmem|highcpu|megamem|ultramem|hypermem|highgpu|edgegpu)-([0-9]+)(-[a-z]+)?$", p.machine_type)[1]), null)) }
+  replacement_nodes    = sum(concat([0], [for i, p in var.node_pools : (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]]))
+  additional_ranges    = flatten([for i, n in var.additional_networks : [for f in ["node_cidr", "pod_cidr"] : { path = "additional_networks[${i}].${f}", cidr = lookup(n, f, null) } if lookup(n, f, null) != null]])
+  range_overlaps       = flatten([for i, a in local.additional_ranges : [for j, b in local.additional_ranges : "${b.path} ${b.cidr} overlaps ${a.path} (${a.cidr}): choose ranges that share no address." if j > i && try(sum([for i, o in split(".", cidrhost(a.cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(b.cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", b.cidr)[1])) && sum([for i, o in split(".", cidrhost(b.cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(a.cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", a.cidr)[1])), false)]])
 }
 
 # google_container_engine_versions: version_prefix filters valid_master_versions (a string prefix: "1.3" would
@@ -16,6 +24,7 @@ data "google_container_engine_versions" "versions" {
 }
 
 resource "google_service_account" "node_sa" {
+  count        = local.node_service_account == null ? 1 : 0
   account_id   = coalesce(var.node_service_account_id, "${replace(substr(var.name, 0, 23), "/-+$/", "")}-nodes")
   description  = "Dedicated node identity: the Compute Engine default account has project Editor"
   display_name = "GKE nodes of ${var.name}"
@@ -23,37 +32,43 @@ resource "google_service_account" "node_sa" {
 }
 
 resource "google_project_iam_member" "node_sa_logging_logwriter" {
-  member  = google_service_account.node_sa.member
+  count   = local.node_service_account == null ? 1 : 0
+  member  = google_service_account.node_sa[0].member
   project = var.project
   role    = "roles/logging.logWriter"
 }
 
 resource "google_project_iam_member" "node_sa_monitoring_metricwriter" {
-  member  = google_service_account.node_sa.member
+  count   = local.node_service_account == null ? 1 : 0
+  member  = google_service_account.node_sa[0].member
   project = var.project
   role    = "roles/monitoring.metricWriter"
 }
 
 resource "google_project_iam_member" "node_sa_monitoring_viewer" {
-  member  = google_service_account.node_sa.member
+  count   = local.node_service_account == null ? 1 : 0
+  member  = google_service_account.node_sa[0].member
   project = var.project
   role    = "roles/monitoring.viewer"
 }
 
 resource "google_project_iam_member" "node_sa_stackdriver_resourcemetadata_writer" {
-  member  = google_service_account.node_sa.member
+  count   = local.node_service_account == null ? 1 : 0
+  member  = google_service_account.node_sa[0].member
   project = var.project
   role    = "roles/stackdriver.resourceMetadata.writer"
 }
 
 resource "google_project_iam_member" "node_sa_autoscaling_metricswriter" {
-  member  = google_service_account.node_sa.member
+  count   = local.node_service_account == null ? 1 : 0
+  member  = google_service_account.node_sa[0].member
   project = var.project
   role    = "roles/autoscaling.metricsWriter"
 }
 
 resource "google_project_iam_member" "node_sa_artifactregistry_reader" {
-  member  = google_service_account.node_sa.member
+  count   = local.node_service_account == null ? 1 : 0
+  member  = google_service_account.node_sa[0].member
   project = var.project
   role    = "roles/artifactregistry.reader"
 }
@@ -73,7 +88,7 @@ resource "google_container_cluster" "cluster" {
   location              = var.location
   min_master_version    = var.min_master_version
   name                  = var.name
-  network               = var.network
+  network               = can(regex("/", var.network)) ? var.network : "projects/${coalesce(var.host_project, var.project)}/global/networks/${var.network}"
   networking_mode       = "VPC_NATIVE"
   project               = var.project
   # Node pools carry the extra NICs; the default pool cannot, so it is created once and removed.
@@ -81,7 +96,7 @@ resource "google_container_cluster" "cluster" {
   # Labels say who owns the cluster and what it costs; policy (CKV_GCP_21) wants them.
   # A reference (module variable) resolves to the map itself.
   resource_labels = var.resource_labels
-  subnetwork      = var.subnetwork
+  subnetwork      = can(regex("/", var.subnetwork)) ? var.subnetwork : "projects/${coalesce(var.host_project, var.project)}/regions/${local.region}/subnetworks/${var.subnetwork}"
   ip_allocation_policy {
     cluster_secondary_range_name  = var.pod_range_name
     services_secondary_range_name = var.service_range_name
@@ -95,16 +110,20 @@ resource "google_container_cluster" "cluster" {
   # The throw-away default pool still boots once: give it the dedicated identity too.
   node_config {
     oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
-    service_account = google_service_account.node_sa.email
+    service_account = local.node_service_account == null ? google_service_account.node_sa[0].email : local.node_service_account
     shielded_instance_config {
       enable_integrity_monitoring = true
       enable_secure_boot          = true
     }
   }
   # Private nodes: no external IP on any node; the control plane stays reachable for Terraform.
+  # The private endpoint is an explicit choice: with it, Terraform itself must run inside the VPC.
   private_cluster_config {
-    enable_private_endpoint = false
+    enable_private_endpoint = var.private_endpoint
     enable_private_nodes    = var.private_nodes
+    master_global_access_config {
+      enabled = var.private_endpoint_global_access
+    }
   }
   # A release channel keeps the control plane and nodes on patched versions.
   release_channel {
@@ -113,6 +132,29 @@ resource "google_container_cluster" "cluster" {
   # Pods get Google credentials through Workload Identity, never from the node's service account.
   workload_identity_config {
     workload_pool = "${var.project}.svc.id.goog"
+  }
+  # A policy known only to Terraform: the blocks exist only when it is set, one exclusion block per exclusion.
+  dynamic "maintenance_policy" {
+    for_each = local.maintenance_policy == null ? [] : [local.maintenance_policy]
+    content {
+      recurring_window {
+        start_time = maintenance_policy.value.window.start_time
+        end_time   = maintenance_policy.value.window.end_time
+        recurrence = maintenance_policy.value.window.recurrence
+      }
+      dynamic "maintenance_exclusion" {
+        for_each = maintenance_policy.value.exclusions
+        iterator = exclusion
+        content {
+          exclusion_name = exclusion.value.name
+          start_time     = exclusion.value.start_time
+          end_time       = exclusion.value.end_time
+          exclusion_options {
+            scope = exclusion.value.scope
+          }
+        }
+      }
+    }
   }
   # Only a non-empty list may produce the block: an empty master_authorized_networks_config admits nobody.
   dynamic "master_authorized_networks_config" {
@@ -143,6 +185,38 @@ resource "google_container_cluster" "cluster" {
     precondition {
       condition     = local.version == null ? true : ((local.release_channel == "UNSPECIFIED" ? length(data.google_container_engine_versions.versions.valid_master_versions) >= 1 : contains(keys(data.google_container_engine_versions.versions.release_channel_latest_version), local.release_channel)) || (tonumber(split(".", (local.release_channel == "UNSPECIFIED" ? data.google_container_engine_versions.versions.default_cluster_version : lookup(data.google_container_engine_versions.versions.release_channel_default_version, local.release_channel, "0.0")))[0]) * 1000 + tonumber(split(".", (local.release_channel == "UNSPECIFIED" ? data.google_container_engine_versions.versions.default_cluster_version : lookup(data.google_container_engine_versions.versions.release_channel_default_version, local.release_channel, "0.0")))[1])) >= (tonumber(split(".", local.version)[0]) * 1000 + tonumber(split(".", local.version)[1])))
       error_message = "Cluster version \"${coalesce(local.version, "none")}\" is newer than anything the ${local.release_channel} release channel offers at ${var.location}: no version matches it, and the channel's default is ${(local.release_channel == "UNSPECIFIED" ? data.google_container_engine_versions.versions.default_cluster_version : lookup(data.google_container_engine_versions.versions.release_channel_default_version, local.release_channel, "0.0"))} (versions matching outside the channel: ${coalesce(join(", ", data.google_container_engine_versions.versions.valid_master_versions), "none")}). Set a version the channel offers, or none to follow the channel's default."
+    }
+    precondition {
+      condition     = length(local.range_overlaps) == 0
+      error_message = "additional_networks: ${join("; ", local.range_overlaps)}"
+    }
+    precondition {
+      condition     = length(var.authorized_networks) > 0 || var.private_endpoint || var.public_endpoint_open_to_any_address
+      error_message = "authorized_networks is []: the public control-plane endpoint would answer every address. List the ranges that may reach it (where Terraform, kubectl and helm run), set private_endpoint = true, or set public_endpoint_open_to_any_address = true to accept that (access still needs IAM)."
+    }
+    precondition {
+      condition     = !(var.public_endpoint_open_to_any_address && (length(var.authorized_networks) > 0 || var.private_endpoint))
+      error_message = "public_endpoint_open_to_any_address is true, but authorized_networks lists ${length(var.authorized_networks)} range(s) and private_endpoint is ${var.private_endpoint}: the opt-out means no restriction at all; set it to false to keep the restriction."
+    }
+    precondition {
+      condition     = var.node_service_account == null || var.node_service_account_id == null
+      error_message = "node_service_account names an existing account (${coalesce(var.node_service_account, "")}), and node_service_account_id ${coalesce(var.node_service_account_id, "")} one to create: give one of them."
+    }
+    precondition {
+      condition     = alltrue([for x in try(var.maintenance_policy.exclusions, []) : x.scope == "NO_UPGRADES"]) || var.release_channel != "UNSPECIFIED"
+      error_message = "maintenance_policy.exclusions: scopes other than NO_UPGRADES need a release channel (GKE scopes exclusions only for clusters enrolled in one); release_channel is UNSPECIFIED."
+    }
+    precondition {
+      condition     = alltrue([for link in [var.network, var.subnetwork] : !can(regex("projects/([^/]+)/", link)) || try(regex("projects/([^/]+)/", link)[0] == coalesce(var.host_project, var.project), false)])
+      error_message = "network and subnetwork must be in project ${coalesce(var.host_project, var.project)} (host_project, else project), where every node NIC of the cluster must be; they are ${var.network} and ${var.subnetwork}: set host_project to the Shared VPC host project that owns them."
+    }
+    precondition {
+      condition     = alltrue([for n in var.additional_networks : n.node_cidr == null ? true : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 >= local.replacement_nodes, true)])
+      error_message = "additional_networks: ${join("; ", [for i, n in var.additional_networks : "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)])}: use a larger range."
+    }
+    precondition {
+      condition     = alltrue([for n in var.additional_networks : n.pod_cidr == null ? true : try(((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0) >= local.replacement_nodes, true)])
+      error_message = "additional_networks: ${join("; ", [for i, n in var.additional_networks : "additional_networks[${i}].pod_cidr ${n.pod_cidr} holds ${((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)} node(s) with max_pods_per_node ${n.max_pods_per_node} (a /${(32 - ceil(log(n.max_pods_per_node * 2, 2)))} per node) but needs room for ${local.replacement_nodes}: use a /${(32 - ceil(log(n.max_pods_per_node * 2, 2))) - ceil(log(local.replacement_nodes, 2))} or larger${n.max_pods_per_node > 8 ? ", or lower max_pods_per_node" : ""}" if try(((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0) < local.replacement_nodes, false)])}."
     }
   }
 }
@@ -189,6 +263,7 @@ resource "google_container_node_pool" "node_pool" {
     disk_type    = each.value.disk_type
     # COS with containerd: the image the guide's manifest is written for (CNI binaries in /home/kubernetes/bin).
     image_type   = "COS_CONTAINERD"
+    labels       = each.value.labels
     machine_type = each.value.machine_type
     # The legacy metadata endpoints answer without the Metadata-Flavor header (SSRF-prone).
     metadata = {
@@ -196,8 +271,9 @@ resource "google_container_node_pool" "node_pool" {
     }
     # Access is bounded by the service account's IAM roles; the scope only stops being a second gate.
     oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
-    service_account = google_service_account.node_sa.email
+    service_account = local.node_service_account == null ? google_service_account.node_sa[0].email : local.node_service_account
     spot            = each.value.spot
+    tags            = each.value.network_tags
     # Secure boot and integrity monitoring: nodes boot only signed kernels and modules.
     shielded_instance_config {
       enable_integrity_monitoring = true
@@ -206,6 +282,15 @@ resource "google_container_node_pool" "node_pool" {
     # Pods see the GKE metadata server, not the node's credentials (Workload Identity).
     workload_metadata_config {
       mode = "GKE_METADATA"
+    }
+    dynamic "taint" {
+      for_each = each.value.taints
+      iterator = taint
+      content {
+        key    = taint.value.key
+        value  = taint.value.value
+        effect = taint.value.effect
+      }
     }
   }
   upgrade_settings {
@@ -231,5 +316,48 @@ resource "google_container_node_pool" "node_pool" {
   ]
   lifecycle {
     create_before_destroy = true
+    precondition {
+      condition     = local.pool_vcpus[each.key] != null
+      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", whose name does not say its vCPUs: set node_pools[${index(var.node_pools[*].name, each.key)}].vcpus."
+    }
+    precondition {
+      condition     = try(max(2, min(local.pool_vcpus[each.key], 8)) >= 1 + length(var.additional_networks), true)
+      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", which allows ${try(max(2, min(local.pool_vcpus[each.key], 8)), "?")} NICs (${try(local.pool_vcpus[each.key], "?")} vCPUs); 1 + ${length(var.additional_networks)} additional networks need ${1 + length(var.additional_networks)}: use a machine type with at least ${1 + length(var.additional_networks)} vCPUs."
+    }
   }
+}
+
+moved {
+  from = google_service_account.node_sa
+  to   = google_service_account.node_sa[0]
+}
+
+moved {
+  from = google_project_iam_member.node_sa_logging_logwriter
+  to   = google_project_iam_member.node_sa_logging_logwriter[0]
+}
+
+moved {
+  from = google_project_iam_member.node_sa_monitoring_metricwriter
+  to   = google_project_iam_member.node_sa_monitoring_metricwriter[0]
+}
+
+moved {
+  from = google_project_iam_member.node_sa_monitoring_viewer
+  to   = google_project_iam_member.node_sa_monitoring_viewer[0]
+}
+
+moved {
+  from = google_project_iam_member.node_sa_stackdriver_resourcemetadata_writer
+  to   = google_project_iam_member.node_sa_stackdriver_resourcemetadata_writer[0]
+}
+
+moved {
+  from = google_project_iam_member.node_sa_autoscaling_metricswriter
+  to   = google_project_iam_member.node_sa_autoscaling_metricswriter[0]
+}
+
+moved {
+  from = google_project_iam_member.node_sa_artifactregistry_reader
+  to   = google_project_iam_member.node_sa_artifactregistry_reader[0]
 }

@@ -4,40 +4,100 @@
 variable "name" {
   description = "Cluster name."
   type        = string
+  nullable    = false
   validation {
-    error_message = "name must be lowercase letters, digits and hyphens, start with a letter and have at most 40 characters."
-    condition     = can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.name)) && length(var.name) <= 40
+    error_message = "name is ${try(jsonencode(var.name), "?")}: use lowercase letters, digits and hyphens, starting with a letter, at most 40 characters."
+    condition     = try(try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.name)) && length(var.name) <= 40, false), false)
   }
 }
 
 variable "location" {
   description = "Zone (zonal cluster) or region (regional cluster)."
   type        = string
+  nullable    = false
+  validation {
+    error_message = "location is ${try(jsonencode(var.location), "?")}: use a GCP zone (us-central1-c) or region (us-central1)."
+    condition     = try(can(regex("^[a-z]+-[a-z]+[0-9]+(-[a-z])?$", var.location)), false)
+  }
 }
 
 variable "project" {
   description = "Project of the cluster and its node service account; also names the Workload Identity pool."
   type        = string
+  nullable    = false
+  validation {
+    error_message = "project is ${try(jsonencode(var.project), "?")}: use a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter."
+    condition     = try(can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.project)), false)
+  }
 }
 
 variable "network" {
-  description = "Self link or id of the cluster's VPC (eth0)."
+  description = "The cluster's VPC (eth0): a self link or id, or a name in `host_project` (or `project`)."
   type        = string
+  nullable    = false
 }
 
 variable "subnetwork" {
-  description = "Self link or id of the cluster's subnet."
+  description = "The cluster's subnet: a self link or id, or a name in `host_project` (or `project`) in the cluster's region."
   type        = string
+  nullable    = false
 }
 
 variable "pod_range_name" {
   description = "Secondary range of `subnetwork` for pods."
   type        = string
+  nullable    = false
 }
 
 variable "service_range_name" {
   description = "Secondary range of `subnetwork` for Services."
   type        = string
+  nullable    = false
+}
+
+variable "authorized_networks" {
+  description = "IPv4 ranges that may reach the control plane (where Terraform, kubectl and helm run). Required: an empty list is refused unless `private_endpoint` is true or `public_endpoint_open_to_any_address` says the public endpoint may answer every address."
+  type        = list(object({ cidr_block = string, display_name = string }))
+  nullable    = false
+  validation {
+    error_message = "authorized_networks[${try(index([for n in var.authorized_networks : !try(try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.cidr_block)) && cidrsubnet(n.cidr_block, 0, 0) == n.cidr_block && tonumber(split("/", n.cidr_block)[1]) >= 0 && tonumber(split("/", n.cidr_block)[1]) <= 32, false), false)], true), 0)}].cidr_block is ${try([for n in var.authorized_networks : jsonencode(n.cidr_block)][try(index([for n in var.authorized_networks : !try(try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.cidr_block)) && cidrsubnet(n.cidr_block, 0, 0) == n.cidr_block && tonumber(split("/", n.cidr_block)[1]) >= 0 && tonumber(split("/", n.cidr_block)[1]) <= 32, false), false)], true), 0)], "?")}: use an IPv4 CIDR block with no host bits set, e.g. 203.0.113.0/24 (GKE takes IPv4 ranges here)."
+    condition     = !anytrue([for n in var.authorized_networks : !try(try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.cidr_block)) && cidrsubnet(n.cidr_block, 0, 0) == n.cidr_block && tonumber(split("/", n.cidr_block)[1]) >= 0 && tonumber(split("/", n.cidr_block)[1]) <= 32, false), false)])
+  }
+  validation {
+    error_message = "authorized_networks[${try(index([for n in var.authorized_networks : !try(length(n.display_name) > 0, false)], true), 0)}].display_name is ${try([for n in var.authorized_networks : jsonencode(n.display_name)][try(index([for n in var.authorized_networks : !try(length(n.display_name) > 0, false)], true), 0)], "?")}: name the range, e.g. \"office\"."
+    condition     = !anytrue([for n in var.authorized_networks : !try(length(n.display_name) > 0, false)])
+  }
+}
+
+variable "public_endpoint_open_to_any_address" {
+  default     = false
+  description = "The explicit opt-out: with no authorized networks, the public control-plane endpoint answers every address (access still needs IAM and a valid Google identity). Security reviews flag it (checkov CKV_GCP_13's intent); prefer `authorized_networks` or `private_endpoint`."
+  type        = bool
+  nullable    = false
+}
+
+variable "private_endpoint" {
+  default     = false
+  description = "The control plane answers on its private endpoint only, no public address: Terraform, kubectl and helm must run inside the VPC (or a network connected to it). `authorized_networks` then lists internal ranges, or is empty."
+  type        = bool
+  nullable    = false
+}
+
+variable "private_endpoint_global_access" {
+  default     = false
+  description = "The private endpoint answers clients in every region of the VPC, not only the cluster's."
+  type        = bool
+  nullable    = false
+}
+
+variable "host_project" {
+  default     = null
+  description = "Shared VPC host project that owns the cluster's network and every additional network (GKE resolves the extra NICs' names there, and wants every NIC of a Shared VPC cluster in the host project). null: the networks are in `project`."
+  type        = string
+  validation {
+    error_message = "host_project is ${try(jsonencode(var.host_project), "?")}: use a GCP project id, or null."
+    condition     = try(var.host_project == null ? true : can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.host_project)), false)
+  }
 }
 
 variable "min_master_version" {
@@ -45,12 +105,12 @@ variable "min_master_version" {
   description = "Minimum control-plane version: a minor (`1.33`) or a full GKE version (`1.33.5-gke.1080000`), 1.29 or later, kept as written as the control-plane floor (GKE takes `1.33` as the newest 1.33 patch), so a plan never upgrades on its own: patches come through the release channel and a raised value upgrades; the plan fails when the version is newer than anything the channel offers. null for the channel's default."
   type        = string
   validation {
-    error_message = "min_master_version must be a GKE minor (1.33) or full GKE version (1.33.5-gke.1080000)."
-    condition     = var.min_master_version == null || can(regex("^[0-9]+[.][0-9]+([.][0-9]+-gke[.][0-9]+)?$", var.min_master_version))
+    error_message = "min_master_version is ${try(jsonencode(var.min_master_version), "?")}: use a GKE minor (1.33) or full GKE version (1.33.5-gke.1080000), or null."
+    condition     = try(var.min_master_version == null ? true : can(regex("^[0-9]+[.][0-9]+([.][0-9]+-gke[.][0-9]+)?$", var.min_master_version)), false)
   }
   validation {
-    error_message = "min_master_version must be 1.29 or later: private nodes without a master CIDR need the Private Service Connect control plane GKE gives clusters created at 1.29 or later."
-    condition     = var.min_master_version == null || try(tonumber(split(".", var.min_master_version)[0]) > 1 || tonumber(split(".", var.min_master_version)[1]) >= 29, false)
+    error_message = "min_master_version is ${try(jsonencode(var.min_master_version), "?")}: use 1.29 or later: private nodes without a master CIDR need the Private Service Connect control plane GKE gives clusters created at 1.29 or later."
+    condition     = try(var.min_master_version == null ? true : tonumber(split(".", var.min_master_version)[0]) * 1000 + tonumber(split(".", var.min_master_version)[1]) >= 1029, false)
   }
 }
 
@@ -58,9 +118,10 @@ variable "release_channel" {
   default     = "REGULAR"
   description = "GKE release channel; keeps the control plane and nodes patched."
   type        = string
+  nullable    = false
   validation {
-    error_message = "release_channel must be UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED."
-    condition     = contains(["UNSPECIFIED", "RAPID", "REGULAR", "STABLE", "EXTENDED"], var.release_channel)
+    error_message = "release_channel is ${try(jsonencode(var.release_channel), "?")}: use UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED."
+    condition     = try(contains(["UNSPECIFIED", "RAPID", "REGULAR", "STABLE", "EXTENDED"], var.release_channel), false)
   }
 }
 
@@ -68,22 +129,14 @@ variable "deletion_protection" {
   default     = true
   description = "Refuse to destroy the cluster until set to false."
   type        = bool
+  nullable    = false
 }
 
 variable "private_nodes" {
   default     = true
   description = "Nodes get no external IP address."
   type        = bool
-}
-
-variable "authorized_networks" {
-  default     = []
-  description = "Ranges allowed to reach the public control-plane endpoint; empty: not restricted (access still needs IAM)."
-  type        = list(object({ cidr_block = string, display_name = string }))
-  validation {
-    error_message = "authorized_networks[].cidr_block must be IPv4 CIDR blocks."
-    condition     = alltrue([for n in var.authorized_networks : can(cidrhost(n.cidr_block, 0))])
-  }
+  nullable    = false
 }
 
 variable "resource_labels" {
@@ -92,9 +145,10 @@ variable "resource_labels" {
   }
   description = "Labels of the cluster: who owns it and what it costs."
   type        = map(string)
+  nullable    = false
   validation {
-    error_message = "resource_labels must hold at least one label; keys start with a lowercase letter, and keys and values are at most 63 lowercase letters, digits, _ and -."
-    condition     = length(var.resource_labels) > 0 && alltrue([for k, v in var.resource_labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])
+    error_message = "resource_labels is ${try(jsonencode(var.resource_labels), "?")}: give at least one label; keys start with a lowercase letter, and keys and values are at most 63 lowercase letters, digits, _ and -."
+    condition     = try(length(var.resource_labels) > 0 && alltrue([for k, v in var.resource_labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))]), false)
   }
 }
 
@@ -102,52 +156,135 @@ variable "max_pods_per_node" {
   default     = 110
   description = "Max pods per node on the cluster's pod range (8 to 256)."
   type        = number
+  nullable    = false
   validation {
-    error_message = "max_pods_per_node must be an integer from 8 to 256."
-    condition     = var.max_pods_per_node >= 8 && var.max_pods_per_node <= 256 && floor(var.max_pods_per_node) == var.max_pods_per_node
+    error_message = "max_pods_per_node is ${try(jsonencode(var.max_pods_per_node), "?")}: use a whole number from 8 to 256."
+    condition     = try(try(floor(var.max_pods_per_node) == var.max_pods_per_node && var.max_pods_per_node >= 8 && var.max_pods_per_node <= 256, false), false)
   }
 }
 
 variable "node_service_account_id" {
   default     = null
-  description = "account_id of the node service account (6 to 30 characters); null for the first 23 characters of `name` followed by `-nodes`."
+  description = "account_id of the node service account the module creates (6 to 30 characters); null for the first 23 characters of `name` followed by `-nodes`."
   type        = string
   validation {
-    error_message = "node_service_account_id must be 6 to 30 lowercase letters, digits and hyphens, starting with a letter."
-    condition     = var.node_service_account_id == null || can(regex("^[a-z]([-a-z0-9]{4,28}[a-z0-9])$", var.node_service_account_id))
+    error_message = "node_service_account_id is ${try(jsonencode(var.node_service_account_id), "?")}: use 6 to 30 lowercase letters, digits and hyphens, starting with a letter, or null."
+    condition     = try(var.node_service_account_id == null ? true : can(regex("^[a-z]([-a-z0-9]{4,28}[a-z0-9])$", var.node_service_account_id)), false)
+  }
+}
+
+variable "node_service_account" {
+  default     = null
+  description = "E-mail of an existing node service account to use instead of creating one: the module then creates no account and grants no role, so whoever applies needs only `roles/iam.serviceAccountUser` on it. It needs logging.logWriter, monitoring.metricWriter, monitoring.viewer, stackdriver.resourceMetadata.writer, autoscaling.metricsWriter and artifactregistry.reader. null: the module creates one."
+  type        = string
+  validation {
+    error_message = "node_service_account is ${try(jsonencode(var.node_service_account), "?")}: use the e-mail of a user-managed service account (<id>@<project>.iam.gserviceaccount.com), not the Compute Engine default account (it has project Editor), or null."
+    condition     = try(var.node_service_account == null ? true : can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9][.]iam[.]gserviceaccount[.]com$", var.node_service_account)), false)
+  }
+}
+
+variable "maintenance_policy" {
+  default     = null
+  description = "When GKE may upgrade the control plane and nodes: a recurring window (times RFC 3339 in UTC; recurrence `FREQ=DAILY` or `FREQ=WEEKLY;BYDAY=SA,SU`) and up to 20 exclusions (scope NO_UPGRADES, NO_MINOR_UPGRADES or NO_MINOR_OR_NODE_UPGRADES). null: GKE upgrades at any time."
+  type        = object({ window = object({ start_time = string, end_time = string, recurrence = string }), exclusions = optional(list(object({ name = string, start_time = string, end_time = string, scope = optional(string, "NO_UPGRADES") })), []) })
+  validation {
+    error_message = "maintenance_policy.window is ${try(jsonencode(try(var.maintenance_policy.window, null)), "?")}: use start_time and end_time in RFC 3339, UTC (2026-01-03T02:00:00Z), and recurrence FREQ=DAILY or FREQ=WEEKLY;BYDAY=<days> (e.g. FREQ=WEEKLY;BYDAY=SA,SU)."
+    condition     = try(var.maintenance_policy == null ? true : can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", var.maintenance_policy.window.start_time)) && can(timeadd(var.maintenance_policy.window.start_time, "0s")) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", var.maintenance_policy.window.end_time)) && can(timeadd(var.maintenance_policy.window.end_time, "0s")) && can(regex("^FREQ=(DAILY|WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)$", var.maintenance_policy.window.recurrence)), false)
+  }
+  validation {
+    error_message = "maintenance_policy.window is ${try(jsonencode(try(var.maintenance_policy.window, null)), "?")}: make the window at least 4 hours long: GKE counts only windows of at least 4 contiguous hours."
+    condition     = try(var.maintenance_policy == null ? true : timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "4h")) >= 0, false)
+  }
+  validation {
+    error_message = "maintenance_policy.window is ${try(jsonencode(try(var.maintenance_policy.window, null)), "?")}: allow at least 48 hours of maintenance in every 32 days, as GKE requires: make the weekly window longer or add days."
+    condition     = try(var.maintenance_policy == null ? true : (startswith(var.maintenance_policy.window.recurrence, "FREQ=DAILY") ? true : timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "${ceil(2880 / (4 * length(split(",", split("BYDAY=", var.maintenance_policy.window.recurrence)[1]))))}m")) >= 0), false)
+  }
+  validation {
+    error_message = "maintenance_policy.exclusions is ${try(jsonencode(length(try(var.maintenance_policy.exclusions, []))), "?")}: GKE allows at most 20 exclusions, at most 3 of them NO_UPGRADES."
+    condition     = try(length(try(var.maintenance_policy.exclusions, [])) <= 20 && length([for x in try(var.maintenance_policy.exclusions, []) : x if x.scope == "NO_UPGRADES"]) <= 3, false)
+  }
+  validation {
+    error_message = "maintenance_policy.exclusions[${try(index([for x in try(var.maintenance_policy.exclusions, []) : !try(can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.start_time)) && can(timeadd(x.start_time, "0s")) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.end_time)) && can(timeadd(x.end_time, "0s")) && timecmp(x.end_time, x.start_time) > 0, false)], true), 0)}] is ${try([for x in try(var.maintenance_policy.exclusions, []) : jsonencode(x)][try(index([for x in try(var.maintenance_policy.exclusions, []) : !try(can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.start_time)) && can(timeadd(x.start_time, "0s")) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.end_time)) && can(timeadd(x.end_time, "0s")) && timecmp(x.end_time, x.start_time) > 0, false)], true), 0)], "?")}: use start_time before end_time, both RFC 3339 in UTC (2026-12-20T00:00:00Z)."
+    condition     = !anytrue([for x in try(var.maintenance_policy.exclusions, []) : !try(can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.start_time)) && can(timeadd(x.start_time, "0s")) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.end_time)) && can(timeadd(x.end_time, "0s")) && timecmp(x.end_time, x.start_time) > 0, false)])
+  }
+  validation {
+    error_message = "maintenance_policy.exclusions[${try(index([for x in try(var.maintenance_policy.exclusions, []) : !try(contains(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"], x.scope), false)], true), 0)}].scope is ${try([for x in try(var.maintenance_policy.exclusions, []) : jsonencode(x.scope)][try(index([for x in try(var.maintenance_policy.exclusions, []) : !try(contains(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"], x.scope), false)], true), 0)], "?")}: use NO_UPGRADES, NO_MINOR_UPGRADES, NO_MINOR_OR_NODE_UPGRADES."
+    condition     = !anytrue([for x in try(var.maintenance_policy.exclusions, []) : !try(contains(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"], x.scope), false)])
+  }
+  validation {
+    error_message = "maintenance_policy.exclusions[${try(index([for x in try(var.maintenance_policy.exclusions, []) : !try(timecmp(x.end_time, timeadd(x.start_time, x.scope == "NO_UPGRADES" ? "720h" : "4320h")) <= 0, false)], true), 0)}] is ${try([for x in try(var.maintenance_policy.exclusions, []) : jsonencode(x)][try(index([for x in try(var.maintenance_policy.exclusions, []) : !try(timecmp(x.end_time, timeadd(x.start_time, x.scope == "NO_UPGRADES" ? "720h" : "4320h")) <= 0, false)], true), 0)], "?")}: GKE allows a NO_UPGRADES exclusion of at most 30 days (use scope NO_MINOR_UPGRADES for longer freezes) and other scopes at most 180 days."
+    condition     = !anytrue([for x in try(var.maintenance_policy.exclusions, []) : !try(timecmp(x.end_time, timeadd(x.start_time, x.scope == "NO_UPGRADES" ? "720h" : "4320h")) <= 0, false)])
+  }
+  validation {
+    error_message = "maintenance_policy.exclusions[${try([for i, k in [for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)] : i if try(index([for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)], k), i) != i][0], 0)}].name is ${try(jsonencode([for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)][[for i, k in [for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)] : i if try(index([for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)], k), i) != i][0]]), "?")}: each exclusion needs its own name: GKE keys exclusions by name."
+    condition     = length([for i, k in [for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)] : i if try(index([for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)], k), i) != i]) == 0
   }
 }
 
 variable "node_pools" {
-  description = "Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone (the initial count with autoscaling)."
-  type        = list(object({ name = string, machine_type = optional(string, "e2-standard-4"), node_count = optional(number, 1), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false) }))
+  description = "Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone (the initial count with autoscaling). `vcpus` only for a machine type whose name does not say (e.g. a3-highgpu-8g). `labels` and `taints` are Kubernetes node labels and taints; `network_tags` the VMs' network tags, for firewall rules."
+  type        = list(object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number, 1), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string), {}), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string), []) }))
+  nullable    = false
   validation {
-    error_message = "node_pools must list at least one pool."
-    condition     = length(var.node_pools) >= 1
+    error_message = "node_pools is ${try(jsonencode(length(var.node_pools)), "?")}: list at least one pool."
+    condition     = try(length(var.node_pools) >= 1, false)
   }
   validation {
-    error_message = "node_pools[].name must be at most 13 lowercase letters, digits and hyphens (name_prefix adds 27)."
-    condition     = alltrue([for p in var.node_pools : can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", p.name)) && length(p.name) <= 13])
+    error_message = "node_pools[${try(index([for p in var.node_pools : !try(try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", p.name)) && length(p.name) <= 13, false), false)], true), 0)}].name is ${try([for p in var.node_pools : jsonencode(p.name)][try(index([for p in var.node_pools : !try(try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", p.name)) && length(p.name) <= 13, false), false)], true), 0)], "?")}: use at most 13 lowercase letters, digits and hyphens, starting with a letter (name_prefix adds 27)."
+    condition     = !anytrue([for p in var.node_pools : !try(try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", p.name)) && length(p.name) <= 13, false), false)])
   }
   validation {
-    error_message = "node_pools[].name must be unique."
-    condition     = length(distinct([for p in var.node_pools : p.name])) == length(var.node_pools)
+    error_message = "node_pools[${try([for i, k in [for p in var.node_pools : try(p.name, null)] : i if try(index([for p in var.node_pools : try(p.name, null)], k), i) != i][0], 0)}].name is ${try(jsonencode([for p in var.node_pools : try(p.name, null)][[for i, k in [for p in var.node_pools : try(p.name, null)] : i if try(index([for p in var.node_pools : try(p.name, null)], k), i) != i][0]]), "?")}: node pool names must be unique."
+    condition     = length([for i, k in [for p in var.node_pools : try(p.name, null)] : i if try(index([for p in var.node_pools : try(p.name, null)], k), i) != i]) == 0
   }
   validation {
-    error_message = "node_pools[].node_count must lie within its autoscaling bounds."
-    condition     = alltrue([for p in var.node_pools : p.autoscaling == null || try(p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count, false)])
+    error_message = "node_pools[${try(index([for p in var.node_pools : !try(p.autoscaling == null ? try(floor(p.node_count) == p.node_count && p.node_count >= 1 && p.node_count <= 1000, false) : try(floor(p.node_count) == p.node_count && p.node_count >= 0 && p.node_count <= 1000, false), false)], true), 0)}].node_count is ${try([for p in var.node_pools : jsonencode(p.node_count)][try(index([for p in var.node_pools : !try(p.autoscaling == null ? try(floor(p.node_count) == p.node_count && p.node_count >= 1 && p.node_count <= 1000, false) : try(floor(p.node_count) == p.node_count && p.node_count >= 0 && p.node_count <= 1000, false), false)], true), 0)], "?")}: use a whole number of nodes per zone: 1 to 1000, or 0 to 1000 with autoscaling."
+    condition     = !anytrue([for p in var.node_pools : !try(p.autoscaling == null ? try(floor(p.node_count) == p.node_count && p.node_count >= 1 && p.node_count <= 1000, false) : try(floor(p.node_count) == p.node_count && p.node_count >= 0 && p.node_count <= 1000, false), false)])
+  }
+  validation {
+    error_message = "node_pools[${try(index([for p in var.node_pools : !try(p.autoscaling == null ? true : try(floor(p.autoscaling.min_node_count) == p.autoscaling.min_node_count && p.autoscaling.min_node_count >= 0 && p.autoscaling.min_node_count <= 1000, false) && try(floor(p.autoscaling.max_node_count) == p.autoscaling.max_node_count && p.autoscaling.max_node_count >= 1 && p.autoscaling.max_node_count <= 1000, false) && p.autoscaling.min_node_count <= p.autoscaling.max_node_count && p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count, false)], true), 0)}] is ${try([for p in var.node_pools : jsonencode({ node_count = p.node_count, autoscaling = p.autoscaling })][try(index([for p in var.node_pools : !try(p.autoscaling == null ? true : try(floor(p.autoscaling.min_node_count) == p.autoscaling.min_node_count && p.autoscaling.min_node_count >= 0 && p.autoscaling.min_node_count <= 1000, false) && try(floor(p.autoscaling.max_node_count) == p.autoscaling.max_node_count && p.autoscaling.max_node_count >= 1 && p.autoscaling.max_node_count <= 1000, false) && p.autoscaling.min_node_count <= p.autoscaling.max_node_count && p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count, false)], true), 0)], "?")}: autoscaling bounds must be whole numbers, min_node_count <= node_count <= max_node_count, max_node_count 1 or more."
+    condition     = !anytrue([for p in var.node_pools : !try(p.autoscaling == null ? true : try(floor(p.autoscaling.min_node_count) == p.autoscaling.min_node_count && p.autoscaling.min_node_count >= 0 && p.autoscaling.min_node_count <= 1000, false) && try(floor(p.autoscaling.max_node_count) == p.autoscaling.max_node_count && p.autoscaling.max_node_count >= 1 && p.autoscaling.max_node_count <= 1000, false) && p.autoscaling.min_node_count <= p.autoscaling.max_node_count && p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count, false)])
+  }
+  validation {
+    error_message = "node_pools[${try(index([for p in var.node_pools : !try(p.vcpus == null ? true : try(floor(p.vcpus) == p.vcpus && p.vcpus >= 1 && p.vcpus <= 1000, false), false)], true), 0)}].vcpus is ${try([for p in var.node_pools : jsonencode(p.vcpus)][try(index([for p in var.node_pools : !try(p.vcpus == null ? true : try(floor(p.vcpus) == p.vcpus && p.vcpus >= 1 && p.vcpus <= 1000, false), false)], true), 0)], "?")}: use the whole number of vCPUs of the machine type, or leave it out."
+    condition     = !anytrue([for p in var.node_pools : !try(p.vcpus == null ? true : try(floor(p.vcpus) == p.vcpus && p.vcpus >= 1 && p.vcpus <= 1000, false), false)])
+  }
+  validation {
+    error_message = "node_pools[${try(index([for p in var.node_pools : !try(try(floor(p.disk_size_gb) == p.disk_size_gb && p.disk_size_gb >= 10 && p.disk_size_gb <= 65536, false), false)], true), 0)}].disk_size_gb is ${try([for p in var.node_pools : jsonencode(p.disk_size_gb)][try(index([for p in var.node_pools : !try(try(floor(p.disk_size_gb) == p.disk_size_gb && p.disk_size_gb >= 10 && p.disk_size_gb <= 65536, false), false)], true), 0)], "?")}: use a whole number of GB from 10 to 65536."
+    condition     = !anytrue([for p in var.node_pools : !try(try(floor(p.disk_size_gb) == p.disk_size_gb && p.disk_size_gb >= 10 && p.disk_size_gb <= 65536, false), false)])
+  }
+  validation {
+    error_message = "node_pools[${try(index([for p in var.node_pools : !try(alltrue([for t in p.taints : contains(["NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE"], t.effect)]), false)], true), 0)}].taints is ${try([for p in var.node_pools : jsonencode(p.taints)][try(index([for p in var.node_pools : !try(alltrue([for t in p.taints : contains(["NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE"], t.effect)]), false)], true), 0)], "?")}: each effect must be NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE."
+    condition     = !anytrue([for p in var.node_pools : !try(alltrue([for t in p.taints : contains(["NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE"], t.effect)]), false)])
+  }
+  validation {
+    error_message = "node_pools[${try(index([for p in var.node_pools : !try(alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)], true), 0)}].network_tags is ${try([for p in var.node_pools : jsonencode(p.network_tags)][try(index([for p in var.node_pools : !try(alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)], true), 0)], "?")}: each network tag must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter."
+    condition     = !anytrue([for p in var.node_pools : !try(alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)])
   }
 }
 
 variable "additional_networks" {
-  description = "Additional networks, in NIC order: the k-th arrives on every node as eth<k>. Names (not self links), e.g. the outputs of additional-network."
-  type        = list(object({ network = string, subnetwork = string, pod_range_name = string, max_pods_per_node = optional(number, 8) }))
+  description = "Additional networks, in NIC order: the k-th arrives on every node as eth<k>. Names (not self links), e.g. the outputs of additional-network. Give `node_cidr` and `pod_cidr` (its outputs too) and the plan checks that the ranges hold every node and its pod block, during a pool replacement too."
+  type        = list(object({ network = string, subnetwork = string, pod_range_name = string, max_pods_per_node = optional(number, 8), node_cidr = optional(string), pod_cidr = optional(string) }))
+  nullable    = false
   validation {
-    error_message = "additional_networks must have 1 to 7 entries: a VM has at most 8 NICs."
-    condition     = length(var.additional_networks) >= 1 && length(var.additional_networks) <= 7
+    error_message = "additional_networks is ${try(jsonencode(length(var.additional_networks)), "?")}: give 1 to 7 networks: a VM has at most 8 NICs, eth0 included."
+    condition     = try(length(var.additional_networks) >= 1 && length(var.additional_networks) <= 7, false)
   }
   validation {
-    error_message = "additional_networks[].max_pods_per_node must be from 8 to 110."
-    condition     = alltrue([for n in var.additional_networks : n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110])
+    error_message = "additional_networks[${try(index([for n in var.additional_networks : !try(try(floor(n.max_pods_per_node) == n.max_pods_per_node && n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110, false), false)], true), 0)}].max_pods_per_node is ${try([for n in var.additional_networks : jsonencode(n.max_pods_per_node)][try(index([for n in var.additional_networks : !try(try(floor(n.max_pods_per_node) == n.max_pods_per_node && n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110, false), false)], true), 0)], "?")}: use a whole number from 8 to 110."
+    condition     = !anytrue([for n in var.additional_networks : !try(try(floor(n.max_pods_per_node) == n.max_pods_per_node && n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110, false), false)])
+  }
+  validation {
+    error_message = "additional_networks[${try([for i, k in [for n in var.additional_networks : try(n.network, null)] : i if try(index([for n in var.additional_networks : try(n.network, null)], k), i) != i][0], 0)}].network is ${try(jsonencode([for n in var.additional_networks : try(n.network, null)][[for i, k in [for n in var.additional_networks : try(n.network, null)] : i if try(index([for n in var.additional_networks : try(n.network, null)], k), i) != i][0]]), "?")}: each node NIC must be in its own VPC."
+    condition     = length([for i, k in [for n in var.additional_networks : try(n.network, null)] : i if try(index([for n in var.additional_networks : try(n.network, null)], k), i) != i]) == 0
+  }
+  validation {
+    error_message = "additional_networks[${try(index([for n in var.additional_networks : !try(n.node_cidr == null ? true : try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.node_cidr)) && cidrsubnet(n.node_cidr, 0, 0) == n.node_cidr && tonumber(split("/", n.node_cidr)[1]) >= 8 && tonumber(split("/", n.node_cidr)[1]) <= 29, false), false)], true), 0)}].node_cidr is ${try([for n in var.additional_networks : jsonencode(n.node_cidr)][try(index([for n in var.additional_networks : !try(n.node_cidr == null ? true : try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.node_cidr)) && cidrsubnet(n.node_cidr, 0, 0) == n.node_cidr && tonumber(split("/", n.node_cidr)[1]) >= 8 && tonumber(split("/", n.node_cidr)[1]) <= 29, false), false)], true), 0)], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out."
+    condition     = !anytrue([for n in var.additional_networks : !try(n.node_cidr == null ? true : try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.node_cidr)) && cidrsubnet(n.node_cidr, 0, 0) == n.node_cidr && tonumber(split("/", n.node_cidr)[1]) >= 8 && tonumber(split("/", n.node_cidr)[1]) <= 29, false), false)])
+  }
+  validation {
+    error_message = "additional_networks[${try(index([for n in var.additional_networks : !try(n.pod_cidr == null ? true : try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.pod_cidr)) && cidrsubnet(n.pod_cidr, 0, 0) == n.pod_cidr && tonumber(split("/", n.pod_cidr)[1]) >= 8 && tonumber(split("/", n.pod_cidr)[1]) <= 29, false), false)], true), 0)}].pod_cidr is ${try([for n in var.additional_networks : jsonencode(n.pod_cidr)][try(index([for n in var.additional_networks : !try(n.pod_cidr == null ? true : try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.pod_cidr)) && cidrsubnet(n.pod_cidr, 0, 0) == n.pod_cidr && tonumber(split("/", n.pod_cidr)[1]) >= 8 && tonumber(split("/", n.pod_cidr)[1]) <= 29, false), false)], true), 0)], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out."
+    condition     = !anytrue([for n in var.additional_networks : !try(n.pod_cidr == null ? true : try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.pod_cidr)) && cidrsubnet(n.pod_cidr, 0, 0) == n.pod_cidr && tonumber(split("/", n.pod_cidr)[1]) >= 8 && tonumber(split("/", n.pod_cidr)[1]) <= 29, false), false)])
   }
 }

@@ -2,9 +2,13 @@
 # Do not edit: change the construct and run the command again.
 
 locals {
+  values                  = var.values
   require_cross_node_test = var.require_cross_node_test
-  networks                = var.networks
+  networks                = local.attachments
+  release_name            = var.release_name
+  create_namespaces       = var.create_namespaces
   sample_pods             = var.sample_pods
+  attachments             = [for i, n in var.networks : merge(n, { master = n.master == null ? "eth${i + 1}" : n.master })]
 }
 
 # Every node's Ready condition, read at plan time: Helm's wait counts every node the DaemonSet targets, and the
@@ -12,15 +16,29 @@ locals {
 data "kubernetes_nodes" "nodes" {
 }
 
+# Every namespace of the cluster, read at plan time. Those this release's module created carry its label; any
+# other that exists already is someone else's: used as it is, never created (which would fail the apply).
+data "kubernetes_resources" "namespaces" {
+  api_version = "v1"
+  kind        = "Namespace"
+}
+
 resource "kubernetes_namespace_v1" "namespace" {
-  for_each = toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))])
+  for_each = toset(local.create_namespaces ? setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name if try(o.metadata.labels["multinet.gke.io/release"], "") != local.release_name]) : toset([]))
   metadata {
     labels = {
       "app.kubernetes.io/managed-by"       = "terraform"
       "pod-security.kubernetes.io/enforce" = "baseline"
       "pod-security.kubernetes.io/warn"    = "restricted"
+      "multinet.gke.io/release"            = local.release_name
     }
     name = each.value
+  }
+  lifecycle {
+    precondition {
+      condition     = local.create_namespaces ? true : length(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])) == 0
+      error_message = "create_namespaces is false, and the attachment namespace(s) ${join(", ", sort(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])))} do not exist: create them, or set create_namespaces = true."
+    }
   }
 }
 
@@ -45,6 +63,7 @@ resource "helm_release" "release" {
   timeout = var.timeout_seconds
   values = [
     yamlencode({ networks = [for n in local.networks : merge(n.ipam == "node-block" ? { nodeBlockPrefix = n.node_block_prefix } : {}, { name = n.name, namespace = coalesce(n.namespace, "default"), master = n.master, mode = coalesce(n.mode, "l2"), ipam = coalesce(n.ipam, "whereabouts"), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end })], tests = { requireCrossNode = local.require_cross_node_test } }),
+    yamlencode(local.values),
   ]
   # Helm waits for Multus on every node (the chart's surge rollout makes the DaemonSet count every node) before
   # the sample pods, and later the test pods, may start: a pod that starts before Multus never gets net1.
@@ -54,6 +73,10 @@ resource "helm_release" "release" {
     precondition {
       condition     = length([for n in data.kubernetes_nodes.nodes.nodes : n.metadata[0].name if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])]) == 0
       error_message = "Node(s) ${join(", ", [for n in data.kubernetes_nodes.nodes.nodes : n.metadata[0].name if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])])} are not Ready: Multus cannot become ready there, and Helm would wait for it until the timeout. Wait for GKE to repair the node, or drain and delete it (kubectl drain <node> --ignore-daemonsets --delete-emptydir-data; kubectl delete node <node>), then plan again (runbook: \"A node is down\")."
+    }
+    precondition {
+      condition     = alltrue([for a in local.attachments : try(tonumber(trimprefix(a.master, "eth")) <= coalesce(var.node_additional_nics, length(var.networks)), false)])
+      error_message = "${join("; ", [for i, a in local.attachments : "networks[${i}].master is \"${a.master}\", not a NIC of these nodes: they have eth1 to eth${coalesce(var.node_additional_nics, length(var.networks))}" if !try(tonumber(trimprefix(a.master, "eth")) <= coalesce(var.node_additional_nics, length(var.networks)), false)])}: use the NIC of the network, or set node_additional_nics to the cluster's number of additional networks."
     }
   }
 }

@@ -12,11 +12,11 @@ output "release_namespace" {
 }
 
 output "network_attachments" {
-  value       = [for n in local.networks : "${coalesce(n.namespace, "default")}/${n.name}"]
-  description = "`<namespace>/<name>` of every NetworkAttachmentDefinition, in order."
+  value       = [for n in jsondecode(helm_release.release.metadata.values).networks : "${n.namespace}/${n.name}"]
+  description = "`<namespace>/<name>` of every NetworkAttachmentDefinition the release installed, in order."
 }
 
 output "pod_annotations" {
-  value       = { for pod_ns in distinct([for n in local.networks : coalesce(n.namespace, "default")]) : pod_ns => join(",", [for n in local.networks : "${coalesce(n.namespace, "default")}/${n.name}" if coalesce(n.namespace, "default") == pod_ns || coalesce(n.namespace, "default") == "default"]) }
-  description = "By pod namespace: the value of the pod annotation `k8s.v1.cni.cncf.io/networks` that attaches a pod of that namespace to every network it may use (Multus namespace isolation: its own namespace and default), in order (net1, net2, …)."
+  value       = { for pod_ns in distinct([for n in jsondecode(helm_release.release.metadata.values).networks : n.namespace]) : pod_ns => join(",", [for n in jsondecode(helm_release.release.metadata.values).networks : "${n.namespace}/${n.name}" if n.namespace == pod_ns || n.namespace == "default"]) }
+  description = "By pod namespace, from what the release installed: the value of the pod annotation `k8s.v1.cni.cncf.io/networks` that attaches a pod of that namespace to every network it may use (Multus namespace isolation: its own namespace and default), in order (net1, net2, …)."
 }

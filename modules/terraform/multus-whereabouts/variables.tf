@@ -2,35 +2,78 @@
 # Do not edit: change the construct and run the command again.
 
 variable "networks" {
-  description = "One NetworkAttachmentDefinition per network: IPVLAN on the node NIC `master` (eth1 for the first additional network, …), addresses from `range` (the pod secondary range CIDR): by Whereabouts (`ipam = \"whereabouts\"`) minus `exclude`, within `range_start`..`range_end` when set, or by host-local over each node's alias block of the range (`ipam = \"node-block\"`, with `node_block_prefix`)."
-  type        = list(object({ name = string, namespace = optional(string, "default"), master = string, mode = optional(string, "l2"), ipam = optional(string, "whereabouts"), node_block_prefix = optional(number), range = string, exclude = optional(list(string), []), range_start = optional(string, ""), range_end = optional(string, "") }))
+  description = "One NetworkAttachmentDefinition per network, in the order of the cluster's additional networks: IPVLAN on the node NIC `master` (default eth<k> for the k-th entry), addresses from `range` (the network's pod secondary range): by Whereabouts (`ipam = \"whereabouts\"`) minus `exclude`, within `range_start`..`range_end` when set, or by host-local over each node's alias block of the range (`ipam = \"node-block\"`, with `node_block_prefix`)."
+  type        = list(object({ name = string, namespace = optional(string, "default"), master = optional(string), mode = optional(string, "l2"), ipam = optional(string, "whereabouts"), node_block_prefix = optional(number), range = string, exclude = optional(list(string), []), range_start = optional(string), range_end = optional(string) }))
+  nullable    = false
   validation {
-    error_message = "networks must list at least one network."
-    condition     = length(var.networks) >= 1
+    error_message = "networks is ${try(jsonencode(length(var.networks)), "?")}: list at least one network."
+    condition     = try(length(var.networks) >= 1, false)
   }
   validation {
-    error_message = "networks[].name and networks[].namespace must be DNS-1123 labels."
-    condition     = alltrue([for n in var.networks : can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63 && can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.namespace)) && length(n.namespace) <= 63])
+    error_message = "networks[${try(index([for n in var.networks : !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63, false) && can(regex("^[a-z]", n.name)) && length(n.name) <= 45, false)], true), 0)}].name is ${try([for n in var.networks : jsonencode(n.name)][try(index([for n in var.networks : !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63, false) && can(regex("^[a-z]", n.name)) && length(n.name) <= 45, false)], true), 0)], "?")}: use a DNS-1123 label starting with a letter, at most 45 characters (helm test's Service and pods are <name>-cross-node-test-<index>)."
+    condition     = !anytrue([for n in var.networks : !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63, false) && can(regex("^[a-z]", n.name)) && length(n.name) <= 45, false)])
   }
   validation {
-    error_message = "networks[].mode must be l2, l3 or l3s."
-    condition     = alltrue([for n in var.networks : contains(["l2", "l3", "l3s"], n.mode)])
+    error_message = "networks[${try(index([for n in var.networks : !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.namespace)) && length(n.namespace) <= 63, false), false)], true), 0)}].namespace is ${try([for n in var.networks : jsonencode(n.namespace)][try(index([for n in var.networks : !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.namespace)) && length(n.namespace) <= 63, false), false)], true), 0)], "?")}: use a DNS-1123 label: lowercase letters, digits and hyphens, at most 63 characters."
+    condition     = !anytrue([for n in var.networks : !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.namespace)) && length(n.namespace) <= 63, false), false)])
   }
   validation {
-    error_message = "networks[].ipam must be whereabouts or node-block; node-block needs node_block_prefix (8 to 30), the prefix of each node's alias block."
-    condition     = alltrue([for n in var.networks : contains(["whereabouts", "node-block"], n.ipam) && (n.ipam == "whereabouts" ? true : (n.node_block_prefix == null ? false : n.node_block_prefix >= 8 && n.node_block_prefix <= 30))])
+    error_message = "networks[${try([for i, k in [for n in var.networks : try("${n.namespace}/${n.name}", null)] : i if try(index([for n in var.networks : try("${n.namespace}/${n.name}", null)], k), i) != i][0], 0)}] is ${try(jsonencode([for n in var.networks : try("${n.namespace}/${n.name}", null)][[for i, k in [for n in var.networks : try("${n.namespace}/${n.name}", null)] : i if try(index([for n in var.networks : try("${n.namespace}/${n.name}", null)], k), i) != i][0]]), "?")}: no two attachments may share a namespace and name."
+    condition     = length([for i, k in [for n in var.networks : try("${n.namespace}/${n.name}", null)] : i if try(index([for n in var.networks : try("${n.namespace}/${n.name}", null)], k), i) != i]) == 0
   }
   validation {
-    error_message = "networks[].range must be an IPv4 CIDR block from /8 to /29 with no host bits set."
-    condition     = alltrue([for n in var.networks : try(cidrsubnet(n.range, 0, 0) == n.range && tonumber(split("/", n.range)[1]) >= 8 && tonumber(split("/", n.range)[1]) <= 29, false)])
+    error_message = "networks[${try(index([for n in var.networks : !try(contains(["l2", "l3", "l3s"], n.mode), false)], true), 0)}].mode is ${try([for n in var.networks : jsonencode(n.mode)][try(index([for n in var.networks : !try(contains(["l2", "l3", "l3s"], n.mode), false)], true), 0)], "?")}: use l2, l3 or l3s."
+    condition     = !anytrue([for n in var.networks : !try(contains(["l2", "l3", "l3s"], n.mode), false)])
   }
   validation {
-    error_message = "networks[].exclude must hold IPv4 CIDR blocks."
-    condition     = alltrue(flatten([for n in var.networks : [for x in n.exclude : can(cidrhost(x, 0))]]))
+    error_message = "networks[${try(index([for n in var.networks : !try(n.master == null ? true : can(regex("^eth[1-7]$", n.master)), false)], true), 0)}].master is ${try([for n in var.networks : jsonencode(n.master)][try(index([for n in var.networks : !try(n.master == null ? true : can(regex("^eth[1-7]$", n.master)), false)], true), 0)], "?")}: use eth1 to eth7, the NIC of the network (GKE nodes name their NICs eth0, eth1, …; eth0 is the cluster network, and IPVLAN on it takes over pod networking), or leave it out for eth<k>."
+    condition     = !anytrue([for n in var.networks : !try(n.master == null ? true : can(regex("^eth[1-7]$", n.master)), false)])
   }
   validation {
-    error_message = "networks must not repeat a namespace/name."
-    condition     = length(distinct([for n in var.networks : "${n.namespace}/${n.name}"])) == length(var.networks)
+    error_message = "networks[${try([for i, k in [for master in [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master] : try(master, null)] : i if try(index([for master in [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master] : try(master, null)], k), i) != i][0], 0)}].master is ${try(jsonencode([for master in [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master] : try(master, null)][[for i, k in [for master in [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master] : try(master, null)] : i if try(index([for master in [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master] : try(master, null)], k), i) != i][0]]), "?")}: each network needs its own IPVLAN master NIC (an entry without master has eth<k>, k its position)."
+    condition     = length([for i, k in [for master in [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master] : try(master, null)] : i if try(index([for master in [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master] : try(master, null)], k), i) != i]) == 0
+  }
+  validation {
+    error_message = "networks[${try(index([for n in var.networks : !try(contains(["whereabouts", "node-block"], n.ipam), false)], true), 0)}].ipam is ${try([for n in var.networks : jsonencode(n.ipam)][try(index([for n in var.networks : !try(contains(["whereabouts", "node-block"], n.ipam), false)], true), 0)], "?")}: use whereabouts or node-block."
+    condition     = !anytrue([for n in var.networks : !try(contains(["whereabouts", "node-block"], n.ipam), false)])
+  }
+  validation {
+    error_message = "networks[${try(index([for n in var.networks : !try(n.ipam == "node-block" ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 8 && n.node_block_prefix <= 30, false)) : true, false)], true), 0)}].node_block_prefix is ${try([for n in var.networks : jsonencode(n.node_block_prefix)][try(index([for n in var.networks : !try(n.ipam == "node-block" ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 8 && n.node_block_prefix <= 30, false)) : true, false)], true), 0)], "?")}: node-block needs the prefix length of each node's alias block, 8 to 30 (28 for max_pods_per_node 8)."
+    condition     = !anytrue([for n in var.networks : !try(n.ipam == "node-block" ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 8 && n.node_block_prefix <= 30, false)) : true, false)])
+  }
+  validation {
+    error_message = "networks[${try(index([for n in var.networks : !try(n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true, false)], true), 0)}] is ${try([for n in var.networks : jsonencode({ exclude = n.exclude, range_start = n.range_start, range_end = n.range_end })][try(index([for n in var.networks : !try(n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true, false)], true), 0)], "?")}: exclude, range_start and range_end apply to ipam whereabouts only: with node-block each node hands out the whole alias block GKE gave it."
+    condition     = !anytrue([for n in var.networks : !try(n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true, false)])
+  }
+  validation {
+    error_message = "networks[${try(index([for n in var.networks : !try(try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.range)) && cidrsubnet(n.range, 0, 0) == n.range && tonumber(split("/", n.range)[1]) >= 8 && tonumber(split("/", n.range)[1]) <= 29, false), false)], true), 0)}].range is ${try([for n in var.networks : jsonencode(n.range)][try(index([for n in var.networks : !try(try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.range)) && cidrsubnet(n.range, 0, 0) == n.range && tonumber(split("/", n.range)[1]) >= 8 && tonumber(split("/", n.range)[1]) <= 29, false), false)], true), 0)], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set (the pod secondary range)."
+    condition     = !anytrue([for n in var.networks : !try(try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", n.range)) && cidrsubnet(n.range, 0, 0) == n.range && tonumber(split("/", n.range)[1]) >= 8 && tonumber(split("/", n.range)[1]) <= 29, false), false)])
+  }
+  validation {
+    error_message = "networks[${try(index([for n in var.networks : !try(alltrue([for x in n.exclude : try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", x)) && cidrsubnet(x, 0, 0) == x && tonumber(split("/", x)[1]) >= 8 && tonumber(split("/", x)[1]) <= 32, false) && try(sum([for i, o in split(".", cidrhost(x, 0)) : tonumber(o) * pow(256, 3 - i)]) >= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) && sum([for i, o in split(".", cidrhost(x, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", x)[1])) <= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", n.range)[1])), false)]), false)], true), 0)}].exclude is ${try([for n in var.networks : jsonencode(n.exclude)][try(index([for n in var.networks : !try(alltrue([for x in n.exclude : try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", x)) && cidrsubnet(x, 0, 0) == x && tonumber(split("/", x)[1]) >= 8 && tonumber(split("/", x)[1]) <= 32, false) && try(sum([for i, o in split(".", cidrhost(x, 0)) : tonumber(o) * pow(256, 3 - i)]) >= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) && sum([for i, o in split(".", cidrhost(x, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", x)[1])) <= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", n.range)[1])), false)]), false)], true), 0)], "?")}: each exclusion must be an IPv4 CIDR block inside range."
+    condition     = !anytrue([for n in var.networks : !try(alltrue([for x in n.exclude : try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", x)) && cidrsubnet(x, 0, 0) == x && tonumber(split("/", x)[1]) >= 8 && tonumber(split("/", x)[1]) <= 32, false) && try(sum([for i, o in split(".", cidrhost(x, 0)) : tonumber(o) * pow(256, 3 - i)]) >= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) && sum([for i, o in split(".", cidrhost(x, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", x)[1])) <= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", n.range)[1])), false)]), false)])
+  }
+  validation {
+    error_message = "networks[${try(index([for n in var.networks : !try(n.range_start == null ? true : can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$", n.range_start)) && try(sum([for i, o in split(".", n.range_start) : tonumber(o) * pow(256, 3 - i)]) >= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) && sum([for i, o in split(".", n.range_start) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)], true), 0)}].range_start is ${try([for n in var.networks : jsonencode(n.range_start)][try(index([for n in var.networks : !try(n.range_start == null ? true : can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$", n.range_start)) && try(sum([for i, o in split(".", n.range_start) : tonumber(o) * pow(256, 3 - i)]) >= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) && sum([for i, o in split(".", n.range_start) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)], true), 0)], "?")}: use an IPv4 address inside range, or leave it out."
+    condition     = !anytrue([for n in var.networks : !try(n.range_start == null ? true : can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$", n.range_start)) && try(sum([for i, o in split(".", n.range_start) : tonumber(o) * pow(256, 3 - i)]) >= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) && sum([for i, o in split(".", n.range_start) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)])
+  }
+  validation {
+    error_message = "networks[${try(index([for n in var.networks : !try(n.range_end == null ? true : can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$", n.range_end)) && try(sum([for i, o in split(".", n.range_end) : tonumber(o) * pow(256, 3 - i)]) >= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) && sum([for i, o in split(".", n.range_end) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)], true), 0)}].range_end is ${try([for n in var.networks : jsonencode(n.range_end)][try(index([for n in var.networks : !try(n.range_end == null ? true : can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$", n.range_end)) && try(sum([for i, o in split(".", n.range_end) : tonumber(o) * pow(256, 3 - i)]) >= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) && sum([for i, o in split(".", n.range_end) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)], true), 0)], "?")}: use an IPv4 address inside range, or leave it out."
+    condition     = !anytrue([for n in var.networks : !try(n.range_end == null ? true : can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$", n.range_end)) && try(sum([for i, o in split(".", n.range_end) : tonumber(o) * pow(256, 3 - i)]) >= sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) && sum([for i, o in split(".", n.range_end) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(n.range, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)])
+  }
+  validation {
+    error_message = "networks[${try(index([for n in var.networks : !try(n.range_start == null || n.range_end == null ? true : sum([for i, o in split(".", n.range_start) : tonumber(o) * pow(256, 3 - i)]) <= sum([for i, o in split(".", n.range_end) : tonumber(o) * pow(256, 3 - i)]), false)], true), 0)}].range_end is ${try([for n in var.networks : jsonencode(n.range_end)][try(index([for n in var.networks : !try(n.range_start == null || n.range_end == null ? true : sum([for i, o in split(".", n.range_start) : tonumber(o) * pow(256, 3 - i)]) <= sum([for i, o in split(".", n.range_end) : tonumber(o) * pow(256, 3 - i)]), false)], true), 0)], "?")}: must not come before range_start: give range_start <= range_end."
+    condition     = !anytrue([for n in var.networks : !try(n.range_start == null || n.range_end == null ? true : sum([for i, o in split(".", n.range_start) : tonumber(o) * pow(256, 3 - i)]) <= sum([for i, o in split(".", n.range_end) : tonumber(o) * pow(256, 3 - i)]), false)])
+  }
+}
+
+variable "node_additional_nics" {
+  default     = null
+  description = "The nodes' additional NICs (the cluster's number of additional networks), to check every `master` is one of them; null for the number of `networks`."
+  type        = number
+  validation {
+    error_message = "node_additional_nics is ${try(jsonencode(var.node_additional_nics), "?")}: use 1 to 7, or null."
+    condition     = try(var.node_additional_nics == null ? true : try(floor(var.node_additional_nics) == var.node_additional_nics && var.node_additional_nics >= 1 && var.node_additional_nics <= 7, false), false)
   }
 }
 
@@ -38,18 +81,47 @@ variable "release_name" {
   default     = "multus-whereabouts"
   description = "Helm release name."
   type        = string
+  nullable    = false
+  validation {
+    error_message = "release_name is ${try(jsonencode(var.release_name), "?")}: use a DNS-1123 label of at most 53 characters (Helm release names)."
+    condition     = try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.release_name)) && length(var.release_name) <= 63, false) && length(var.release_name) <= 53, false)
+  }
 }
 
 variable "namespace" {
   default     = "kube-system"
   description = "Namespace of the release and of the Multus/Whereabouts objects (GKE admits system-node-critical pods only in kube-system)."
   type        = string
+  nullable    = false
+  validation {
+    error_message = "namespace is ${try(jsonencode(var.namespace), "?")}: use a DNS-1123 label."
+    condition     = try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.namespace)) && length(var.namespace) <= 63, false), false)
+  }
+}
+
+variable "create_namespaces" {
+  default     = true
+  description = "Create the attachment namespaces that do not exist yet (read at plan time; default and kube-system never), labelled `multinet.gke.io/release = <release_name>`; one that exists and was not created here is used as it is. false: create none, and the plan fails naming any that is missing."
+  type        = bool
+  nullable    = false
+}
+
+variable "values" {
+  default     = {}
+  description = "More chart values, merged by Helm over the module's own, key by key: image mirrors (`multus.image`, `whereabouts.image`, `tests.image`), `tolerations`, `resources`, `tests.nodeSelector`, … (the chart's values.yaml). Checked against the chart's values.schema.json at plan (helm lint)."
+  type        = any
+  nullable    = false
+  validation {
+    error_message = "values is ${try(jsonencode(var.values), "?")}: use an object of chart values (the chart's values.yaml), e.g. { tests = { tolerations = [...] } }."
+    condition     = try(can(keys(var.values)), false)
+  }
 }
 
 variable "sample_pods" {
   default     = false
   description = "Create the guide's sample pod `samplepod-<network>` on every network, once Multus is ready on every node."
   type        = bool
+  nullable    = false
 }
 
 variable "require_cross_node_test" {
@@ -63,9 +135,10 @@ variable "timeout_seconds" {
   default     = 600
   description = "Seconds Helm waits for Multus on every node; past that the apply fails and the release stays as far as it got (no rollback)."
   type        = number
+  nullable    = false
   validation {
-    error_message = "timeout_seconds must be from 60 to 3600."
-    condition     = var.timeout_seconds >= 60 && var.timeout_seconds <= 3600
+    error_message = "timeout_seconds is ${try(jsonencode(var.timeout_seconds), "?")}: use a whole number of seconds from 60 to 3600."
+    condition     = try(try(floor(var.timeout_seconds) == var.timeout_seconds && var.timeout_seconds >= 60 && var.timeout_seconds <= 3600, false), false)
   }
 }
 
@@ -73,4 +146,9 @@ variable "max_history" {
   default     = 5
   description = "Release revisions Helm keeps."
   type        = number
+  nullable    = false
+  validation {
+    error_message = "max_history is ${try(jsonencode(var.max_history), "?")}: use a whole number from 1 to 100."
+    condition     = try(try(floor(var.max_history) == var.max_history && var.max_history >= 1 && var.max_history <= 100, false), false)
+  }
 }

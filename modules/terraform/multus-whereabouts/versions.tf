@@ -6,7 +6,7 @@ terraform {
   required_providers {
     kubernetes = {
       source  = "hashicorp/kubernetes"
-      version = ">= 2.38, < 3"
+      version = ">= 2.38, < 4"
     }
     helm = {
       source  = "hashicorp/helm"

@@ -1,0 +1,80 @@
+/**
+ * Building blocks of the HCL modules' validations and preconditions. Every condition must hold or fail for any input,
+ * never error: Terraform before 1.12 evaluates both sides of `||` and `&&` (hashicorp/hcl hclsyntax
+ * BinaryOpExpr.Value; short-circuit from Terraform 1.12, hashicorp/terraform #36224), so a fallible part is wrapped in
+ * `try(…, false)` or `can(…)`, and a null check is a conditional (`x == null ? true : …`): ConditionalExpr.Value
+ * reports the diagnostics of the branch it takes only. Messages say the field, the value and what is allowed, as the
+ * environment file's checks do.
+ */
+
+/** A validation or precondition: `condition` is HCL (no `${}`), `errorMessage` a template. */
+export interface HclRule {
+  readonly condition: string;
+  readonly errorMessage: string;
+}
+
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+/** An IPv4 address, dotted decimal: the only form the fields that say "IPv4" take. */
+export const IPV4_ADDRESS = `^(${OCTET}[.]){3}${OCTET}$`;
+const IPV4_CIDR = `^(${OCTET}[.]){3}${OCTET}/([0-9]|[12][0-9]|3[0-2])$`;
+
+/** HCL for "`v` is an IPv4 CIDR block with no host bits set, prefix from min to max". */
+export function isCidr(v: string, min: number, max: number): string {
+  return `try(can(regex(${JSON.stringify(IPV4_CIDR)}, ${v})) && cidrsubnet(${v}, 0, 0) == ${v} && tonumber(split("/", ${v})[1]) >= ${min} && tonumber(split("/", ${v})[1]) <= ${max}, false)`;
+}
+
+/** HCL for "`v` is a dotted IPv4 address". */
+export const isIpv4 = (v: string) => `can(regex(${JSON.stringify(IPV4_ADDRESS)}, ${v}))`;
+
+/** HCL: an IPv4 address as a number. */
+export const ipNumber = (v: string) => `sum([for i, o in split(".", ${v}) : tonumber(o) * pow(256, 3 - i)])`;
+/** HCL: the first address of a CIDR block, as a number. */
+export const cidrFirst = (c: string) => ipNumber(`cidrhost(${c}, 0)`);
+/** HCL: the number of addresses of a CIDR block. */
+export const cidrSize = (c: string) => `pow(2, 32 - tonumber(split("/", ${c})[1]))`;
+/** HCL: two CIDR blocks share an address (false when either is malformed). */
+export const overlap = (a: string, b: string) => `try(${cidrFirst(a)} < ${cidrFirst(b)} + ${cidrSize(b)} && ${cidrFirst(b)} < ${cidrFirst(a)} + ${cidrSize(a)}, false)`;
+/** HCL: address `a` lies inside CIDR block `c` (false when either is malformed). */
+export const inside = (a: string, c: string) => `try(${ipNumber(a)} >= ${cidrFirst(c)} && ${ipNumber(a)} < ${cidrFirst(c)} + ${cidrSize(c)}, false)`;
+/** HCL: CIDR block `x` lies inside CIDR block `c`. */
+export const cidrInside = (x: string, c: string) =>
+  `try(${cidrFirst(x)} >= ${cidrFirst(c)} && ${cidrFirst(x)} + ${cidrSize(x)} <= ${cidrFirst(c)} + ${cidrSize(c)}, false)`;
+
+/** HCL: a whole number from min to max. */
+export const isWhole = (v: string, min: number, max: number) => `try(floor(${v}) == ${v} && ${v} >= ${min} && ${v} <= ${max}, false)`;
+
+/** A GCP resource name: lowercase letters, digits and hyphens, starting with a letter, at most `max` characters. */
+export const isGcpName = (v: string, max: number) => `try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", ${v})) && length(${v}) <= ${max}, false)`;
+/** A DNS-1123 label (Kubernetes names). */
+export const isDnsLabel = (v: string) => `try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", ${v})) && length(${v}) <= 63, false)`;
+
+/** The value of `v` as the message shows it (JSON: strings quoted, null as null). */
+export const shown = (v: string) => `\${try(jsonencode(${v}), "?")}`;
+
+/** A rule on one value: `good` must hold; the message names `field` and shows its value. */
+export function rule(field: string, value: string, good: string, message: string): HclRule {
+  return { condition: `try(${good}, false)`, errorMessage: `${field} is ${shown(value)}: ${message}` };
+}
+
+/**
+ * A rule on every element of a list: `good` (in terms of `item`) must hold for each. The message names the first
+ * element that breaks it, by index (`field` has `#` where the index goes), and shows `value` of that element.
+ */
+export function everyItem(list: string, item: string, good: string, field: string, value: string, message: string): HclRule {
+  const bad = `[for ${item} in ${list} : !try(${good}, false)]`;
+  const index = `try(index(${bad}, true), 0)`;
+  return {
+    condition: `!anytrue(${bad})`,
+    errorMessage: `${field.replace('#', `\${${index}}`)} is \${try([for ${item} in ${list} : jsonencode(${value})][${index}], "?")}: ${message}`,
+  };
+}
+
+/** A rule that `key` (in terms of `item`) is unique in a list: the message names the second occurrence. */
+export function uniqueItems(list: string, item: string, key: string, field: string, message: string): HclRule {
+  const keys = `[for ${item} in ${list} : try(${key}, null)]`;
+  const repeated = `[for i, k in ${keys} : i if try(index(${keys}, k), i) != i]`;
+  return {
+    condition: `length(${repeated}) == 0`,
+    errorMessage: `${field.replace('#', `\${try(${repeated}[0], 0)}`)} is \${try(jsonencode(${keys}[${repeated}[0]]), "?")}: ${message}`,
+  };
+}
