@@ -170,6 +170,7 @@ export class MultusWhereabouts extends Construct {
     const maxHistory = props.maxHistory ?? 5;
     checkInteger(what, 'timeoutSeconds', timeout, 60, 3600);
     checkInteger(what, 'maxHistory', maxHistory, 1, 100);
+    let namespacesExist: { condition: unknown; errorMessage: string } | undefined;
     const release = (values: Pick<ReleaseConfig, 'set' | 'setList' | 'values' | 'dependsOn'>) =>
       new Release(this, 'release', {
         name: props.releaseName ?? 'multus-whereabouts',
@@ -197,6 +198,7 @@ export class MultusWhereabouts extends Construct {
         values: values.values || extraValues.length > 0 ? [...(values.values ?? []), ...extraValues] : undefined,
         lifecycle: {
           precondition: [
+            ...(namespacesExist ? [namespacesExist] : []),
             {
               condition: hclValue(() => `length(${notReady()}) == 0`),
               errorMessage: hclTemplate(
@@ -263,18 +265,15 @@ export class MultusWhereabouts extends Construct {
       const namespace = new NamespaceV1(this, 'namespace', {
         forEach: created,
         metadata: { name: created.value, labels: { ...NAMESPACE_LABELS, [CREATED_BY_LABEL]: hclExpression(() => releaseName.text()) } },
-        lifecycle: {
-          precondition: [
-            {
-              condition: hclValue(() => `${create.text()} ? true : length(setsubtract(${wanted()}, ${names('')})) == 0`),
-              errorMessage: hclTemplate(
-                () =>
-                  `create_namespaces is false, and the attachment namespace(s) \${join(", ", sort(setsubtract(${wanted()}, ${names('')})))} do not exist: create them, or set create_namespaces = true.`,
-              ),
-            },
-          ],
-        },
       });
+      // On the release, which always exists (the namespaces may be none): with create_namespaces false, every
+      // attachment namespace must exist already.
+      namespacesExist = {
+        condition: hclValue(() => `${create.text()} ? true : length(setsubtract(${wanted()}, ${names('')})) == 0`),
+        errorMessage: hclTemplate(
+          () => `create_namespaces is false, and the attachment namespace(s) \${join(", ", sort(setsubtract(${wanted()}, ${names('')})))} do not exist: create them, or set create_namespaces = true.`,
+        ),
+      };
       this.namespaces = new Map([['*', namespace]]);
       this.release = release({
         values: [

@@ -495,7 +495,7 @@ export function multinetClusterModule(app: App): TerraformModule {
   m.guard(
     cluster.cluster,
     'var.node_service_account == null || var.node_service_account_id == null',
-    'node_service_account names an existing account (${coalesce(var.node_service_account, "")}), and node_service_account_id ${coalesce(var.node_service_account_id, "")} one to create: give one of them.',
+    'node_service_account is ${jsonencode(var.node_service_account)}, an existing account, and node_service_account_id ${jsonencode(var.node_service_account_id)} one to create: give one of them.',
   );
   m.guard(
     cluster.cluster,

@@ -6,6 +6,7 @@ import { TERRAFORM_MODULES_DIR, moduleFiles } from '../../stacks/write-modules';
 import { MODULE_VERSION, buildTerraformModules } from '../../stacks/terraform-modules';
 import { HCL_FILES, schemaPaths } from '../../stacks/module-hcl';
 import { asParsedHcl, canonicalExpressions, parseHclFolder } from '../support/hcl';
+import { HarnessRun, runModuleCalls } from '../support/module-harness';
 import { K8sObject, parseYamlDocuments, renderChart, helm, CHART_DIR } from '../support/helm';
 import { stacksOf, synthJson } from '../support/stacks';
 import { evaluateWithTerraform } from '../support/terraform';
@@ -40,6 +41,9 @@ const DEV = {
     node_pools: [{ name: 'multinet-pool', machine_type: 'e2-standard-4', node_count: 2 }],
     additional_networks: [{ network: 'multinet-dev-dataplane-vpc', subnetwork: 'multinet-dev-dataplane', pod_range_name: 'dataplane-pods', max_pods_per_node: 8 }],
     resource_labels: { multinet_environment: 'dev', managed_by: 'cdktf' },
+    // dev waives authorized networks (environments/dev.json, CKV_GCP_13): the module's named opt-out says the same.
+    authorized_networks: [],
+    public_endpoint_open_to_any_address: true,
   },
   'multus-whereabouts': { networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', range: '172.16.1.0/24' }], sample_pods: true, require_cross_node_test: true },
 } as const;
@@ -102,32 +106,6 @@ function evaluateModuleBody(name: keyof typeof DEV, body: Json, forEach?: string
 /** A stack's resources of one type, in order of their keys. */
 const resourcesOf = (json: Json, type: string): Json[] => Object.keys(json.resource?.[type] ?? {}).sort().map((k) => json.resource[type][k]);
 
-describe('the multinet-cluster version check, evaluated by terraform', () => {
-  const module = () => moduleJson('multinet-cluster');
-  const precondition = () =>
-    (module().resource.google_container_cluster.cluster.lifecycle.precondition as Json[]).map((p) =>
-      JSON.parse(JSON.stringify(p).replace(/data\.google_container_engine_versions\.versions\./g, 'local.engine_versions.')),
-    );
-  const evaluate = (values: Json, engine: Json) =>
-    evaluateWithTerraform({
-      variables: module().variable,
-      values: { ...DEV['multinet-cluster'], ...values },
-      locals: { ...module().locals, engine_versions: engine },
-      checks: { cluster: { value: 'ok', precondition: precondition() } },
-    });
-  const engine = { valid_master_versions: [], default_cluster_version: '1.33.5-gke.1', release_channel_latest_version: {}, release_channel_default_version: { REGULAR: '1.33.5-gke.1' } };
-
-  test('passes with no version, the module default: the message of a condition that holds is evaluated too', () => {
-    expect(evaluate({}, engine)).toMatchObject({ ok: true });
-  });
-
-  test('fails naming the version when it is newer than anything the channel offers', () => {
-    const result = evaluate({ min_master_version: '1.35' }, engine);
-    expect(result.ok).toBe(false);
-    expect(result.error).toContain('Cluster version "1.35" is newer than anything the REGULAR release channel offers');
-  });
-});
-
 describe('HCL modules are generated from the constructs', () => {
   test('`npm run build:modules` leaves the committed modules unchanged', () => {
     const committed = MODULES.flatMap((m) => listRelative(moduleDir(m)).map((f) => `${m}/${f}`)).sort();
@@ -173,9 +151,9 @@ describe.each(MODULES)('module %s', (name) => {
   const json = moduleJson(name);
   const text = JSON.stringify(json);
 
-  test('is an HCL module: versions.tf, variables.tf, main.tf and outputs.tf; only variables, locals, resources, data sources, outputs and requirements', () => {
+  test('is an HCL module: versions.tf, variables.tf, main.tf and outputs.tf; only variables, locals, resources, data sources, outputs, moves and requirements', () => {
     expect(readdirSync(moduleDir(name)).filter((f) => f.endsWith('.tf')).sort()).toEqual([...HCL_FILES].sort());
-    expect(Object.keys(json).every((k) => ['variable', 'locals', 'resource', 'data', 'output', 'terraform'].includes(k))).toBe(true);
+    expect(Object.keys(json).every((k) => ['variable', 'locals', 'resource', 'data', 'output', 'terraform', 'moved'].includes(k))).toBe(true);
     expect(Object.keys(json.terraform).sort()).toEqual(['required_providers', 'required_version']);
   });
 
@@ -195,9 +173,20 @@ describe.each(MODULES)('module %s', (name) => {
     for (const [o, spec] of Object.entries(json.output as Json)) expect([o, typeof spec.description]).toEqual([o, 'string']);
   });
 
-  test('names every validation error after its variable', () => {
+  test('says nullable = false for every variable whose default is not null', () => {
+    const loose = Object.entries(json.variable as Json).filter(([, spec]) => spec.default !== null && spec.nullable !== false && !/null turns|null:|null for/.test(spec.description));
+    expect(loose.map(([v]) => v)).toEqual([]);
+  });
+
+  test('names the variable first in every validation message', () => {
     for (const [v, spec] of Object.entries(json.variable as Json)) {
-      for (const rule of spec.validation ?? []) expect(rule.error_message).toMatch(new RegExp(`^${v}(\\[\\]\\.[a-z_]+)?( and [a-z_\\[\\].]+)? must`));
+      for (const r of spec.validation ?? []) expect({ v, message: r.error_message }).toEqual({ v, message: expect.stringMatching(new RegExp(`^${v}\\b`)) });
+    }
+  });
+
+  test('never relies on || or && to skip an operand that may be null in a validation (Terraform < 1.12 evaluates both)', () => {
+    for (const [v, spec] of Object.entries(json.variable as Json)) {
+      for (const r of spec.validation ?? []) expect({ v, condition: r.condition }).not.toEqual({ v, condition: expect.stringMatching(/== null (\|\||&&)/) });
     }
   });
 
@@ -231,71 +220,155 @@ describe.each(MODULES)('module %s', (name) => {
     expect(rows('Inputs')).toEqual(Object.keys(json.variable));
     expect(rows('Outputs')).toEqual(Object.keys(json.output));
   });
-
-  test('accepts the shipped dev values, by Terraform itself', () => {
-    expect(evaluateWithTerraform({ variables: json.variable, values: DEV[name] })).toMatchObject({ ok: true });
-  });
 });
 
-describe('module variables reject bad input, by Terraform itself', () => {
-  const rejects = (name: keyof typeof DEV, values: Record<string, unknown>) => {
-    const result = evaluateWithTerraform({ variables: moduleJson(name).variable, values: { ...DEV[name], ...values } });
-    expect(result.ok).toBe(false);
-    return result.error;
-  };
+/** What data sources return in the checks below: nothing unusual (every node Ready, no namespace yet). */
+const STUBS = {
+  'google_container_engine_versions.versions': { valid_master_versions: ['1.33.5-gke.1'], default_cluster_version: '1.33.5-gke.1', release_channel_latest_version: { REGULAR: '1.33.5-gke.1' }, release_channel_default_version: { REGULAR: '1.33.5-gke.1' } },
+  'kubernetes_nodes.nodes': { nodes: [] },
+  'kubernetes_resources.namespaces': { objects: [] },
+};
+const MODULE_JSON = Object.fromEntries(MODULES.map((m) => [m, moduleJson(m)]));
 
-  test('rejects a node_cidr that is not a CIDR', () => {
-    expect(rejects('additional-network', { node_cidr: '10.0.1.5/24' })).toContain('node_cidr must be an IPv4 CIDR block from /8 to /29 with no host bits set');
+/** The module blocks of an HCL file (README snippet or example), as calls: inputs without meta-arguments. */
+async function callsIn(file: string, text: string): Promise<{ module: string; inputs: Json }[]> {
+  const parsed = (await parseHcl(file, text)) as Json;
+  return Object.values((parsed.module ?? {}) as Record<string, Json[]>).map(([block]) => {
+    const inputs = Object.fromEntries(Object.entries(block).filter(([k]) => !META.has(k)));
+    return { module: path.basename(String(block.source).split('?')[0]), inputs };
+  });
+}
+const META = new Set(['source', 'version', 'for_each', 'count', 'depends_on', 'providers']);
+const EXAMPLES = ['additional-network', 'multinet-cluster', 'multus-whereabouts'].map((m) => `examples/${m}/main.tf`);
+
+/** A call of each module that a check varies: the dev values, every other input at its default. */
+const call = (module: keyof typeof DEV, inputs: Json = {}, data?: Json) => ({ module, inputs: { ...DEV[module], ...inputs }, ...(data ? { data } : {}) });
+
+/**
+ * Every bad input below, and every first call, planned by terraform over provider-free copies of the modules: one run
+ * for the inputs a validation refuses (Terraform stops before any precondition when a variable is invalid), one for the
+ * rest, whose preconditions must then hold or fail.
+ */
+type Call = { module: string; inputs: Json; data?: Json };
+const VALIDATION_CASES: Record<string, Call> = {};
+const PLAN_CASES: Record<string, Call> = {};
+const expectations: { name: string; call: string; stage: 'validation' | 'plan'; contains?: string }[] = [];
+let caseCount = 0;
+const register = (stage: 'validation' | 'plan', name: string, c: Call, contains?: string) => {
+  const id = `case_${caseCount++}`;
+  (stage === 'validation' ? VALIDATION_CASES : PLAN_CASES)[id] = c;
+  expectations.push({ name, call: id, stage, contains });
+};
+/** A validation refuses it. */
+const rejects = (name: string, c: Call, contains: string) => register('validation', name, c, contains);
+/** A precondition refuses it, at plan. */
+const rejectsAtPlan = (name: string, c: Call, contains: string) => register('plan', name, c, contains);
+/** Every validation and precondition passes. */
+const accepts = (name: string, c: Call) => register('plan', name, c);
+const pool = DEV['multinet-cluster'].node_pools[0];
+const extra = DEV['multinet-cluster'].additional_networks[0];
+const attachment = DEV['multus-whereabouts'].networks[0];
+
+accepts('accepts the shipped dev values of additional-network', call('additional-network'));
+accepts('accepts the shipped dev values of multinet-cluster', call('multinet-cluster'));
+accepts('accepts the shipped dev values of multus-whereabouts', call('multus-whereabouts'));
+accepts('accepts a private endpoint with no authorized network', call('multinet-cluster', { public_endpoint_open_to_any_address: false, private_endpoint: true }));
+accepts('accepts a pool whose vCPUs are given for a machine type whose name does not say', call('multinet-cluster', { node_pools: [{ ...pool, machine_type: 'a3-highgpu-8g', vcpus: 208 }] }));
+accepts('accepts ranges that hold every node during a replacement', call('multinet-cluster', { additional_networks: [{ ...extra, node_cidr: '10.0.1.0/28', pod_cidr: '172.16.0.0/25' }] }));
+accepts('accepts a namespace that exists already, not created by the module', call('multus-whereabouts', { networks: [{ ...attachment, namespace: 'storage' }] }, { 'kubernetes_resources.namespaces': { objects: [{ metadata: { name: 'storage', labels: {} } }] } }));
+accepts('accepts a maintenance window of 8 hours every Saturday and Sunday with a 14-day freeze', call('multinet-cluster', { maintenance_policy: { window: { start_time: '2026-01-03T02:00:00Z', end_time: '2026-01-03T10:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA,SU' }, exclusions: [{ name: 'holidays', start_time: '2026-12-20T00:00:00Z', end_time: '2027-01-03T00:00:00Z' }] } }));
+
+const NO_MATCH = { valid_master_versions: [], default_cluster_version: '1.33.5-gke.1', release_channel_latest_version: {}, release_channel_default_version: { REGULAR: '1.33.5-gke.1' } };
+accepts('accepts no cluster version (the channel default), the message of the version check evaluated all the same', call('multinet-cluster', {}, { 'google_container_engine_versions.versions': NO_MATCH }));
+rejectsAtPlan('rejects, at plan, a cluster version newer than anything the channel offers', call('multinet-cluster', { min_master_version: '1.35' }, { 'google_container_engine_versions.versions': NO_MATCH }), 'Cluster version "1.35" is newer than anything the REGULAR release channel offers');
+rejects('rejects a node_cidr that is not a CIDR', call('additional-network', { node_cidr: '10.0.1.5/24' }), 'node_cidr is "10.0.1.5/24": use an IPv4 CIDR block from /8 to /29 with no host bits set');
+rejects('rejects a pod_cidr larger than /8', call('additional-network', { pod_cidr: '10.0.0.0/7' }), 'pod_cidr is "10.0.0.0/7": use an IPv4 CIDR block from /8 to /29');
+rejects('rejects an IPv6 pod_cidr', call('additional-network', { pod_cidr: 'fd00::/64' }), 'pod_cidr is "fd00::/64": use an IPv4 CIDR block');
+rejects('rejects a network name that is not a GCP name', call('additional-network', { name: 'Dataplane' }), 'name is "Dataplane": use lowercase letters, digits and hyphens');
+rejects('rejects an MTU above 8896', call('additional-network', { mtu: 9000 }), 'mtu is 9000: use a whole number of bytes from 1300 to 8896');
+rejects('rejects null for a required input', call('additional-network', { region: null }), 'var.region');
+rejectsAtPlan('rejects a pod range that overlaps the node range', call('additional-network', { pod_cidr: '10.0.0.0/16' }), 'pod_cidr is 10.0.0.0/16, which overlaps node_cidr 10.0.1.0/24');
+rejects('rejects a cluster version older than 1.29', call('multinet-cluster', { min_master_version: '1.28' }), 'min_master_version is "1.28": use 1.29 or later');
+rejects('rejects a cluster version that is neither a minor nor a full GKE version', call('multinet-cluster', { min_master_version: '1.33.5' }), 'min_master_version is "1.33.5": use a GKE minor (1.33) or full GKE version');
+rejects('rejects max_pods_per_node above 256', call('multinet-cluster', { max_pods_per_node: 257 }), 'max_pods_per_node is 257: use a whole number from 8 to 256');
+rejects('rejects more than 7 additional networks', call('multinet-cluster', { additional_networks: Array.from({ length: 8 }, (_, i) => ({ ...extra, network: `n${i}` })) }), 'additional_networks is 8: give 1 to 7 networks');
+rejects('rejects additional network max pods above 110', call('multinet-cluster', { additional_networks: [{ ...extra, max_pods_per_node: 111 }] }), 'additional_networks[0].max_pods_per_node is 111: use a whole number from 8 to 110');
+rejects('rejects two NICs in one VPC', call('multinet-cluster', { additional_networks: [extra, { ...extra, subnetwork: 'other' }] }), 'additional_networks[1].network is "multinet-dev-dataplane-vpc": each node NIC must be in its own VPC');
+rejects('rejects a node pool name too long for name_prefix', call('multinet-cluster', { node_pools: [{ name: 'multinet-pool-2' }] }), 'node_pools[0].name is "multinet-pool-2": use at most 13');
+rejects('rejects a repeated node pool name', call('multinet-cluster', { node_pools: [pool, pool] }), 'node_pools[1].name is "multinet-pool": node pool names must be unique');
+rejects('rejects a negative node count', call('multinet-cluster', { node_pools: [{ ...pool, node_count: -3 }] }), 'node_pools[0].node_count is -3: use a whole number of nodes per zone');
+rejects('rejects a fractional node count', call('multinet-cluster', { node_pools: [{ ...pool, node_count: 1.5 }] }), 'node_pools[0].node_count is 1.5: use a whole number of nodes per zone');
+rejects('rejects a node count outside its autoscaling bounds', call('multinet-cluster', { node_pools: [{ ...pool, node_count: 5, autoscaling: { min_node_count: 1, max_node_count: 3 } }] }), 'node_pools[0] is {"autoscaling":{"max_node_count":3,"min_node_count":1},"node_count":5}: autoscaling bounds must be whole numbers, min_node_count <= node_count <= max_node_count');
+rejects('rejects an unknown taint effect', call('multinet-cluster', { node_pools: [{ ...pool, taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }] }] }), 'node_pools[0].taints is [{"effect":"NoSchedule","key":"k","value":"v"}]: each effect must be NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE');
+rejects('rejects an unknown release channel', call('multinet-cluster', { release_channel: 'BETA' }), 'release_channel is "BETA": use UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED');
+rejects('rejects an IPv6 authorized network', call('multinet-cluster', { public_endpoint_open_to_any_address: false, authorized_networks: [{ cidr_block: '2001:db8::/32', display_name: 'v6' }] }), 'authorized_networks[0].cidr_block is "2001:db8::/32": use an IPv4 CIDR block');
+rejects('rejects the Compute Engine default account as node service account', call('multinet-cluster', { node_service_account: '123456789-compute@developer.gserviceaccount.com' }), 'node_service_account is "123456789-compute@developer.gserviceaccount.com": use the e-mail of a user-managed service account');
+rejects('rejects a maintenance window shorter than 4 hours', call('multinet-cluster', { maintenance_policy: { window: { start_time: '2026-01-03T02:00:00Z', end_time: '2026-01-03T04:00:00Z', recurrence: 'FREQ=DAILY' } } }), 'make the window at least 4 hours long');
+rejects('rejects a weekly window with fewer than 48 hours in 32 days', call('multinet-cluster', { maintenance_policy: { window: { start_time: '2026-01-03T02:00:00Z', end_time: '2026-01-03T08:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA' } } }), 'allow at least 48 hours of maintenance in every 32 days');
+rejects('rejects a NO_UPGRADES exclusion longer than 30 days', call('multinet-cluster', { maintenance_policy: { window: { start_time: '2026-01-03T02:00:00Z', end_time: '2026-01-03T10:00:00Z', recurrence: 'FREQ=DAILY' }, exclusions: [{ name: 'long', start_time: '2026-12-01T00:00:00Z', end_time: '2027-01-15T00:00:00Z' }] } }), 'GKE allows a NO_UPGRADES exclusion of at most 30 days');
+rejectsAtPlan('rejects a cluster open to every address without the named opt-out', call('multinet-cluster', { public_endpoint_open_to_any_address: false }), 'authorized_networks is []: the public control-plane endpoint would answer every address');
+rejectsAtPlan('rejects the opt-out together with authorized networks', call('multinet-cluster', { authorized_networks: [{ cidr_block: '203.0.113.0/24', display_name: 'office' }] }), 'public_endpoint_open_to_any_address is true, but authorized_networks lists 1 range(s)');
+rejectsAtPlan('rejects both a node service account and an account id to create', call('multinet-cluster', { node_service_account: 'nodes-sa@example-dev-project.iam.gserviceaccount.com', node_service_account_id: 'multinet-nodes' }), 'give one of them');
+rejectsAtPlan('rejects a machine type with too few NICs for the networks', call('multinet-cluster', { node_pools: [{ ...pool, machine_type: 'e2-standard-2' }], additional_networks: [extra, { ...extra, network: 'second-vpc', subnetwork: 'second' }] }), 'node_pools[0].machine_type is "e2-standard-2", which allows 2 NICs (2 vCPUs); 1 + 2 additional networks need 3');
+rejectsAtPlan('rejects a machine type whose vCPUs its name does not say, without vcpus', call('multinet-cluster', { node_pools: [{ ...pool, machine_type: 'a3-highgpu-8g' }] }), 'whose name does not say its vCPUs: set node_pools[0].vcpus');
+rejectsAtPlan('rejects a node range too small for a pool replacement', call('multinet-cluster', { node_pools: [{ ...pool, node_count: 3 }], additional_networks: [{ ...extra, node_cidr: '10.0.1.0/29' }] }), 'additional_networks[0].node_cidr 10.0.1.0/29 has 4 usable addresses but needs room for 6 nodes');
+rejectsAtPlan('rejects a pod range too small for a pool replacement', call('multinet-cluster', { additional_networks: [{ ...extra, pod_cidr: '172.16.1.0/27' }] }), 'additional_networks[0].pod_cidr 172.16.1.0/27 holds 2 node(s) with max_pods_per_node 8 (a /28 per node) but needs room for 4: use a /26 or larger');
+rejectsAtPlan('rejects overlapping additional ranges', call('multinet-cluster', { additional_networks: [{ ...extra, node_cidr: '10.0.0.0/16', pod_cidr: '10.0.1.0/24' }] }), 'additional_networks[0].pod_cidr 10.0.1.0/24 overlaps additional_networks[0].node_cidr (10.0.0.0/16)');
+rejectsAtPlan('rejects a network outside the cluster project without host_project', call('multinet-cluster', { network: 'projects/host-project/global/networks/shared' }), 'network and subnetwork must be in project example-dev-project');
+rejects('rejects an IPVLAN mode other than l2, l3 and l3s', call('multus-whereabouts', { networks: [{ ...attachment, mode: 'l4' }] }), 'networks[0].mode is "l4": use l2, l3 or l3s');
+rejects('rejects a range that is not a CIDR', call('multus-whereabouts', { networks: [{ ...attachment, range: '172.16.1.0' }] }), 'networks[0].range is "172.16.1.0": use an IPv4 CIDR block');
+rejects('rejects an attachment name that is not a DNS-1123 label', call('multus-whereabouts', { networks: [{ ...attachment, name: 'Data_Plane' }] }), 'networks[0].name is "Data_Plane": use a DNS-1123 label');
+rejects('rejects eth0 as IPVLAN master', call('multus-whereabouts', { networks: [{ ...attachment, master: 'eth0' }] }), 'networks[0].master is "eth0": use eth1 to eth7');
+rejects('rejects ens4 as IPVLAN master', call('multus-whereabouts', { networks: [{ ...attachment, master: 'ens4' }] }), 'networks[0].master is "ens4": use eth1 to eth7');
+rejectsAtPlan('rejects a master beyond the nodes\' NICs', call('multus-whereabouts', { networks: [{ ...attachment, master: 'eth5' }], node_additional_nics: 3 }), 'networks[0].master is "eth5", not a NIC of these nodes: they have eth1 to eth3');
+rejects('rejects two networks on one master', call('multus-whereabouts', { networks: [attachment, { ...attachment, name: 'storage', master: 'eth1', range: '172.16.2.0/24' }] }), 'networks[1].master is "eth1": each network needs its own IPVLAN master NIC');
+rejects('rejects range_start after range_end', call('multus-whereabouts', { networks: [{ ...attachment, range_start: '172.16.1.50', range_end: '172.16.1.10' }] }), 'networks[0].range_end is "172.16.1.10": must not come before range_start');
+rejects('rejects range_start outside the range', call('multus-whereabouts', { networks: [{ ...attachment, range_start: '172.16.2.1' }] }), 'networks[0].range_start is "172.16.2.1": use an IPv4 address inside range');
+rejects('rejects an exclusion outside the range', call('multus-whereabouts', { networks: [{ ...attachment, exclude: ['10.0.0.0/24'] }] }), 'networks[0].exclude is ["10.0.0.0/24"]: each exclusion must be an IPv4 CIDR block inside range');
+rejects('rejects node-block with range bounds', call('multus-whereabouts', { networks: [{ ...attachment, ipam: 'node-block', node_block_prefix: 28, range_start: '172.16.1.10' }] }), 'exclude, range_start and range_end apply to ipam whereabouts only');
+rejectsAtPlan('rejects a missing namespace when the module may not create it', call('multus-whereabouts', { networks: [{ ...attachment, namespace: 'storage' }], create_namespaces: false }), 'create_namespaces is false, and the attachment namespace(s) storage do not exist');
+rejects('rejects chart values that are not an object', call('multus-whereabouts', { values: 'tolerations: []' }), 'values is "tolerations: []": use an object of chart values');
+
+let validationRun: HarnessRun;
+let planRun: HarnessRun;
+const firstCalls: { name: string; call: string }[] = [];
+beforeAll(async () => {
+  // Every README snippet and every minimal example: a module called with only what they pass.
+  for (const m of MODULES) {
+    const readme = readFileSync(path.join(moduleDir(m), 'README.md'), 'utf8');
+    const snippet = /```hcl\n([\s\S]*?)```/.exec(readme)![1];
+    for (const c of await callsIn(`${m}/README.md`, snippet)) {
+      const id = `case_${caseCount++}`;
+      PLAN_CASES[id] = c;
+      firstCalls.push({ name: `the README snippet of ${m}`, call: id });
+    }
+  }
+  for (const file of EXAMPLES) {
+    for (const c of await callsIn(file, readFileSync(path.join(PROJECT_ROOT, file), 'utf8'))) {
+      const id = `case_${caseCount++}`;
+      // Inputs that are expressions (var.project) get what the caller would pass.
+      PLAN_CASES[id] = { module: c.module, inputs: JSON.parse(JSON.stringify(c.inputs).replace(/\$\{var\.project\}/g, 'example-project')) };
+      firstCalls.push({ name: file, call: id });
+    }
+  }
+  validationRun = runModuleCalls(MODULE_JSON, STUBS, VALIDATION_CASES);
+  planRun = runModuleCalls(MODULE_JSON, STUBS, PLAN_CASES);
+});
+
+describe('module inputs, planned by terraform on provider-free copies of the modules', () => {
+  test('blames every error on the call that caused it', () => {
+    expect([...validationRun.unattributed, ...planRun.unattributed]).toEqual([]);
   });
 
-  test('rejects a pod_cidr larger than /8', () => {
-    expect(rejects('additional-network', { pod_cidr: '10.0.0.0/7' })).toContain('pod_cidr must be an IPv4 CIDR block from /8 to /29');
+  test.each(expectations)('$name', ({ call: id, stage, contains }) => {
+    const errors = (stage === 'validation' ? validationRun : planRun).errorsOf(id);
+    if (contains === undefined) expect(errors).toEqual([]);
+    else expect(errors.join('\n')).toContain(contains);
   });
 
-  test('rejects a network name that is not a GCP name', () => {
-    expect(rejects('additional-network', { name: 'Dataplane' })).toContain('name must be lowercase letters, digits and hyphens');
-  });
-
-  test('rejects a cluster version older than 1.29', () => {
-    expect(rejects('multinet-cluster', { min_master_version: '1.28' })).toContain('min_master_version must be 1.29 or later');
-  });
-
-  test('rejects a cluster version that is neither a minor nor a full GKE version', () => {
-    expect(rejects('multinet-cluster', { min_master_version: '1.33.5' })).toContain('min_master_version must be a GKE minor (1.33) or full GKE version');
-  });
-
-  test('rejects max_pods_per_node above 256', () => {
-    expect(rejects('multinet-cluster', { max_pods_per_node: 257 })).toContain('max_pods_per_node must be an integer from 8 to 256');
-  });
-
-  test('rejects more than 7 additional networks', () => {
-    const n = DEV['multinet-cluster'].additional_networks[0];
-    expect(rejects('multinet-cluster', { additional_networks: Array(8).fill(n) })).toContain('additional_networks must have 1 to 7 entries');
-  });
-
-  test('rejects additional network max pods above 110', () => {
-    const n = { ...DEV['multinet-cluster'].additional_networks[0], max_pods_per_node: 111 };
-    expect(rejects('multinet-cluster', { additional_networks: [n] })).toContain('additional_networks[].max_pods_per_node must be from 8 to 110');
-  });
-
-  test('rejects a node pool name too long for name_prefix', () => {
-    expect(rejects('multinet-cluster', { node_pools: [{ name: 'multinet-pool-2' }] })).toContain('node_pools[].name must be at most 13');
-  });
-
-  test('rejects an unknown release channel', () => {
-    expect(rejects('multinet-cluster', { release_channel: 'BETA' })).toContain('release_channel must be UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED');
-  });
-
-  test('rejects an IPVLAN mode other than l2, l3 and l3s', () => {
-    expect(rejects('multus-whereabouts', { networks: [{ ...DEV['multus-whereabouts'].networks[0], mode: 'l4' }] })).toContain('networks[].mode must be l2, l3 or l3s');
-  });
-
-  test('rejects a range that is not a CIDR', () => {
-    expect(rejects('multus-whereabouts', { networks: [{ ...DEV['multus-whereabouts'].networks[0], range: '172.16.1.0' }] })).toContain('networks[].range must be an IPv4 CIDR block');
-  });
-
-  test('rejects an attachment name that is not a DNS-1123 label', () => {
-    expect(rejects('multus-whereabouts', { networks: [{ ...DEV['multus-whereabouts'].networks[0], name: 'Data_Plane' }] })).toContain('must be DNS-1123 labels');
+  test('the README snippets and the minimal examples are first calls that pass every validation and precondition', () => {
+    expect(firstCalls.map((c) => c.name).sort()).toEqual([...MODULES.map((m) => `the README snippet of ${m}`), ...EXAMPLES].sort());
+    for (const { name, call: id } of firstCalls) expect({ name, errors: planRun.errorsOf(id) }).toEqual({ name, errors: [] });
   });
 });
 

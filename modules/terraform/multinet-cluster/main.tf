@@ -200,7 +200,7 @@ resource "google_container_cluster" "cluster" {
     }
     precondition {
       condition     = var.node_service_account == null || var.node_service_account_id == null
-      error_message = "node_service_account names an existing account (${coalesce(var.node_service_account, "")}), and node_service_account_id ${coalesce(var.node_service_account_id, "")} one to create: give one of them."
+      error_message = "node_service_account is ${jsonencode(var.node_service_account)}, an existing account, and node_service_account_id ${jsonencode(var.node_service_account_id)} one to create: give one of them."
     }
     precondition {
       condition     = alltrue([for x in try(var.maintenance_policy.exclusions, []) : x.scope == "NO_UPGRADES"]) || var.release_channel != "UNSPECIFIED"

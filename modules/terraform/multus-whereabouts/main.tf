@@ -34,12 +34,6 @@ resource "kubernetes_namespace_v1" "namespace" {
     }
     name = each.value
   }
-  lifecycle {
-    precondition {
-      condition     = local.create_namespaces ? true : length(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])) == 0
-      error_message = "create_namespaces is false, and the attachment namespace(s) ${join(", ", sort(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])))} do not exist: create them, or set create_namespaces = true."
-    }
-  }
 }
 
 resource "helm_release" "release" {
@@ -70,6 +64,10 @@ resource "helm_release" "release" {
   wait       = true
   depends_on = [kubernetes_namespace_v1.namespace]
   lifecycle {
+    precondition {
+      condition     = local.create_namespaces ? true : length(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])) == 0
+      error_message = "create_namespaces is false, and the attachment namespace(s) ${join(", ", sort(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])))} do not exist: create them, or set create_namespaces = true."
+    }
     precondition {
       condition     = length([for n in data.kubernetes_nodes.nodes.nodes : n.metadata[0].name if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])]) == 0
       error_message = "Node(s) ${join(", ", [for n in data.kubernetes_nodes.nodes.nodes : n.metadata[0].name if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])])} are not Ready: Multus cannot become ready there, and Helm would wait for it until the timeout. Wait for GKE to repair the node, or drain and delete it (kubectl drain <node> --ignore-daemonsets --delete-emptydir-data; kubectl delete node <node>), then plan again (runbook: \"A node is down\")."

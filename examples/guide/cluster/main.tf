@@ -1,19 +1,17 @@
-# Google's guide "Configurer Multus avec IPVLAN et Whereabouts", with the modules of this repository in plain
-# Terraform: one additional network (the guide's 10.0.1.0/24 for node NICs, 172.16.1.0/24 for pod interfaces), a
-# GKE Standard cluster with a node pool carrying eth1 on it, Multus + Whereabouts and the NetworkAttachmentDefinition.
+# Google's guide "Configurer Multus avec IPVLAN et Whereabouts" in plain Terraform, root 1 of 2: the networks and the
+# cluster. One additional network (the guide's 10.0.1.0/24 for node NICs, 172.16.1.0/24 for pod interfaces) and a GKE
+# Standard cluster whose node pool carries eth1 on it. Root 2, ../workloads, installs Multus + Whereabouts: it reads
+# this cluster through data sources, so replacing the cluster here never leaves a provider there pointed at nothing.
 #
-#   terraform init && terraform apply -var project=<your-project>
-#   gcloud container clusters get-credentials multinet-guide --location us-central1-c --project <your-project>
-#   helm test multus-whereabouts -n kube-system
+#   terraform init && terraform apply -var project=<your-project> -var 'authorized_networks=[{cidr_block="<your-ip>/32",display_name="me"}]'
 #
-# Outside this repository, use `source = "git::https://github.com/<org>/gke-multinet.git//modules/terraform/<module>?ref=v0.3.0"`.
+# Outside this repository, take the modules from a commit of it (README, "Pin a version"):
+#   source = "git::https://github.com/<org>/gke-multinet.git//modules/terraform/<module>?ref=<commit>"
 
 terraform {
   required_version = ">= 1.5.0"
   required_providers {
-    google     = { source = "hashicorp/google", version = ">= 6.50, < 8" }
-    kubernetes = { source = "hashicorp/kubernetes", version = ">= 2.38, < 3" }
-    helm       = { source = "hashicorp/helm", version = ">= 3.1, < 4" }
+    google = { source = "hashicorp/google", version = ">= 6.50, < 8" }
   }
 }
 
@@ -28,6 +26,11 @@ variable "region" {
   default     = "us-central1"
 }
 
+variable "authorized_networks" {
+  type        = list(object({ cidr_block = string, display_name = string }))
+  description = "IPv4 ranges that may reach the control plane: where you run Terraform, kubectl and helm."
+}
+
 locals {
   cluster = "multinet-guide"
   # In NIC order: the k-th network arrives on every node as eth<k>.
@@ -39,23 +42,6 @@ locals {
 provider "google" {
   project = var.project
   region  = var.region
-}
-
-# The providers that talk to the cluster use its outputs and the caller's short-lived token.
-data "google_client_config" "current" {}
-
-provider "kubernetes" {
-  host                   = "https://${module.cluster.cluster_endpoint}"
-  token                  = data.google_client_config.current.access_token
-  cluster_ca_certificate = base64decode(module.cluster.cluster_ca_certificate)
-}
-
-provider "helm" {
-  kubernetes = {
-    host                   = "https://${module.cluster.cluster_endpoint}"
-    token                  = data.google_client_config.current.access_token
-    cluster_ca_certificate = base64decode(module.cluster.cluster_ca_certificate)
-  }
 }
 
 # The cluster's own network (eth0): nodes, pods and Services.
@@ -82,7 +68,7 @@ resource "google_compute_subnetwork" "primary" {
 
 # Steps 1 and 2 of the guide: a VPC and a subnet with the pod secondary range per additional network.
 module "network" {
-  source   = "../../modules/terraform/additional-network"
+  source   = "../../../modules/terraform/additional-network"
   for_each = { for n in local.networks : n.name => n }
 
   name           = "${local.cluster}-${each.key}"
@@ -94,7 +80,7 @@ module "network" {
 
 # Steps 3 and 4: the cluster (Dataplane V2, IP alias, multi-networking) and a node pool with one NIC per network.
 module "cluster" {
-  source = "../../modules/terraform/multinet-cluster"
+  source = "../../../modules/terraform/multinet-cluster"
 
   name                = local.cluster
   location            = "${var.region}-c"
@@ -103,6 +89,7 @@ module "cluster" {
   subnetwork          = google_compute_subnetwork.primary.self_link
   pod_range_name      = google_compute_subnetwork.primary.secondary_ip_range[0].range_name
   service_range_name  = google_compute_subnetwork.primary.secondary_ip_range[1].range_name
+  authorized_networks = var.authorized_networks
   deletion_protection = false
   node_pools          = [{ name = "multinet-pool", machine_type = "e2-standard-4", node_count = 2 }]
   additional_networks = [for n in local.networks : {
@@ -110,28 +97,22 @@ module "cluster" {
     subnetwork        = module.network[n.name].subnetwork_name
     pod_range_name    = module.network[n.name].pod_range_name
     max_pods_per_node = 8
+    node_cidr         = module.network[n.name].node_cidr
+    pod_cidr          = module.network[n.name].pod_cidr
   }]
 }
 
-# Steps 5 and 6: Multus + Whereabouts and the NetworkAttachmentDefinition; step 7: the sample pod.
-module "multus" {
-  source = "../../modules/terraform/multus-whereabouts"
-
-  networks = [for i, n in local.networks : {
-    name   = n.name
-    master = "eth${i + 1}"
-    range  = module.network[n.name].pod_cidr
-  }]
-  sample_pods = true
-  depends_on  = [module.cluster]
+output "cluster_name" {
+  description = "For ../workloads: cluster_name."
+  value       = module.cluster.cluster_name
 }
 
-output "pod_annotations" {
-  description = "Annotation that attaches a pod to every additional network."
-  value       = module.multus.pod_annotations
+output "cluster_location" {
+  description = "For ../workloads: location."
+  value       = module.cluster.cluster_location
 }
 
-output "verify" {
-  description = "Step 8: check every attachment, and traffic between two nodes, from inside pods."
-  value       = "helm test ${module.multus.release_name} -n ${module.multus.release_namespace}"
+output "network_subnets" {
+  description = "For ../workloads: network_subnets, the subnet of each additional network in NIC order."
+  value       = [for n in local.networks : module.network[n.name].subnetwork_name]
 }

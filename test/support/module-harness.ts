@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+// Terraform configurations are open-ended; the harness indexes into them freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+/**
+ * Runs the real terraform over many calls of the HCL modules at once, with no provider: each module is replaced by a
+ * copy holding its variables (validations included), its locals, and one built-in `terraform_data` per resource that
+ * carries the resource's preconditions verbatim (and its `for_each`), data sources read as variables holding what the
+ * provider would return. One `terraform init` and one `terraform plan` check every call; the errors are sorted by the
+ * call that caused them.
+ */
+
+export interface ModuleCall {
+  /** Folder name of the module under test. */
+  readonly module: string;
+  /** Its inputs, as a caller writes them (JSON values; `${…}` strings are expressions). */
+  readonly inputs: Record<string, unknown>;
+  /** What data sources return, by `<type>.<name>` (default: each module's stub from `stubs`). */
+  readonly data?: Record<string, unknown>;
+}
+
+export interface HarnessRun {
+  /** Terraform's error texts (whitespace collapsed) caused by this call; empty when every check passed. */
+  errorsOf(call: string): string[];
+  /** Errors no call could be blamed for (a broken harness, not a broken input). */
+  readonly unattributed: string[];
+}
+
+const dataVariable = (type: string, name: string) => `data_${type}_${name}`;
+
+/** The provider-free copy of a module: variables, locals, and a `terraform_data` per resource with its preconditions. */
+export function checkCopy(module: Json, stubs: Record<string, unknown>): Json {
+  let text = JSON.stringify({ locals: module.locals ?? {}, resource: module.resource ?? {} });
+  const variables: Json = { ...(module.variable ?? {}) };
+  for (const [type, byName] of Object.entries((module.data ?? {}) as Json)) {
+    for (const name of Object.keys(byName)) {
+      const key = `${type}.${name}`;
+      if (!(key in stubs)) throw new Error(`no stub for data source ${key}`);
+      variables[dataVariable(type, name)] = { type: 'any', default: stubs[key] };
+      text = text.replace(new RegExp(`data\\.${type}\\.${name}\\.`, 'g'), `var.${dataVariable(type, name)}.`);
+    }
+  }
+  const { locals, resource } = JSON.parse(text) as Json;
+  const checks: Json = {};
+  for (const [type, byName] of Object.entries(resource as Json)) {
+    for (const [name, body] of Object.entries(byName as Json)) {
+      const preconditions = body.lifecycle?.precondition;
+      if (!preconditions) continue;
+      checks[`${type}__${name}`] = { ...(body.for_each ? { for_each: body.for_each } : {}), ...(body.count !== undefined ? { count: body.count } : {}), lifecycle: { precondition: preconditions } };
+    }
+  }
+  return { variable: variables, ...(Object.keys(locals).length ? { locals } : {}), ...(Object.keys(checks).length ? { resource: { terraform_data: checks } } : {}) };
+}
+
+/** Plans every call in one throw-away root module. `modules`: each module's Terraform JSON, by folder name. */
+export function runModuleCalls(modules: Record<string, Json>, stubs: Record<string, unknown>, calls: Record<string, ModuleCall>): HarnessRun {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tf-modules-'));
+  try {
+    // A folder per call, so an error in a module's own file names the call too (a precondition's error names only the
+    // file it is written in).
+    const copies = Object.fromEntries(Object.entries(modules).map(([name, json]) => [name, JSON.stringify(checkCopy(json, stubs), null, 1)]));
+    const module: Json = {};
+    for (const [call, { module: source, inputs, data }] of Object.entries(calls)) {
+      if (!(source in copies)) throw new Error(`${call}: no module ${source}`);
+      mkdirSync(path.join(dir, call));
+      writeFileSync(path.join(dir, call, 'main.tf.json'), copies[source]);
+      const overrides = Object.fromEntries(Object.entries(data ?? {}).map(([key, value]) => [dataVariable(...(key.split('.') as [string, string])), value]));
+      module[call] = { source: `./${call}`, ...inputs, ...overrides };
+    }
+    writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ module }, null, 1));
+    writeFileSync(path.join(dir, 'cli.tfrc'), '');
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+    const run = (args: string[]) => spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
+    const init = run(['init', '-input=false', '-no-color', '-backend=false']);
+    if (init.error) throw new Error(`terraform is not on PATH (${init.error.message})`);
+    if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
+    const plan = run(['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false']);
+    const blocks = plan.stderr.split(/^Error: /m).slice(1).map((b) => `Error: ${b}`.replace(/[│╷╵├─]/g, ' ').replace(/\s+/g, ' ').trim());
+    const byCall = new Map<string, string[]>();
+    const unattributed: string[] = [];
+    for (const block of blocks) {
+      const blamed = Object.keys(calls).filter((call) => new RegExp(`(\\bmodule(\\.| ")|\\bon )${call}\\b`).test(block));
+      if (blamed.length === 0) unattributed.push(block);
+      for (const call of blamed) byCall.set(call, [...(byCall.get(call) ?? []), block]);
+    }
+    if (plan.status !== 0 && blocks.length === 0) unattributed.push(plan.stderr);
+    return { errorsOf: (call) => byCall.get(call) ?? [], unattributed };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
