@@ -364,7 +364,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     ],
   });
   const poolType =
-    'list(object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number, 1), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string), {}), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string), []) }))';
+    'list(object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number, 1), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)) }))';
   const nodePools = m.variable({
     name: 'node_pools',
     type: poolType,
@@ -389,7 +389,7 @@ export function multinetClusterModule(app: App): TerraformModule {
       everyItem(
         'var.node_pools',
         'p',
-        'alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))])',
+        'p.network_tags == null ? true : alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))])',
         'node_pools[#].network_tags',
         'p.network_tags',
         'each network tag must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter.',

@@ -6,6 +6,8 @@ import { TERRAFORM_MODULES_DIR, moduleFiles } from '../../stacks/write-modules';
 import { MODULE_VERSION, buildTerraformModules } from '../../stacks/terraform-modules';
 import { HCL_FILES, schemaPaths } from '../../stacks/module-hcl';
 import { asParsedHcl, canonicalExpressions, parseHclFolder } from '../support/hcl';
+import { expression as renderExpression } from '../../stacks/hcl';
+import { POLICY_RULES } from '../../stacks/environment/rules';
 import { HarnessRun, runModuleCalls } from '../support/module-harness';
 import { K8sObject, parseYamlDocuments, renderChart, helm, CHART_DIR } from '../support/helm';
 import { stacksOf, synthJson } from '../support/stacks';
@@ -27,6 +29,9 @@ beforeAll(async () => {
   generated = await moduleFiles(PROJECT_ROOT);
 });
 
+const PRIMARY_NETWORK = 'https://www.googleapis.com/compute/v1/projects/example-dev-project/global/networks/multinet-dev-vpc';
+const PRIMARY_SUBNET = 'https://www.googleapis.com/compute/v1/projects/example-dev-project/regions/us-central1/subnetworks/multinet-dev-nodes';
+
 /** What Terraform would pass for the shipped dev environment (the plan's names, the file's ranges). */
 const DEV = {
   'additional-network': { name: 'multinet-dev-dataplane', region: 'us-central1', node_cidr: '10.0.1.0/24', pod_cidr: '172.16.1.0/24', pod_range_name: 'dataplane-pods' },
@@ -34,8 +39,8 @@ const DEV = {
     name: 'multinet-dev',
     location: 'us-central1-c',
     project: 'example-dev-project',
-    network: '<primary network>',
-    subnetwork: '<primary subnet>',
+    network: PRIMARY_NETWORK,
+    subnetwork: PRIMARY_SUBNET,
     pod_range_name: 'multinet-dev-pods',
     service_range_name: 'multinet-dev-services',
     node_pools: [{ name: 'multinet-pool', machine_type: 'e2-standard-4', node_count: 2 }],
@@ -50,8 +55,8 @@ const DEV = {
 
 /** The dev stacks' view of the same: remote-state reads replaced by what the network stack outputs for dev. */
 const FROM_NETWORK: Record<string, string> = {
-  'primary_network.network_self_link': '<primary network>',
-  'primary_network.subnetwork_self_link': '<primary subnet>',
+  'primary_network.network_self_link': PRIMARY_NETWORK,
+  'primary_network.subnetwork_self_link': PRIMARY_SUBNET,
   'primary_network.pod_range_name': 'multinet-dev-pods',
   'primary_network.service_range_name': 'multinet-dev-services',
   'additional_networks.dataplane.network_name': 'multinet-dev-dataplane-vpc',
@@ -66,6 +71,8 @@ const FROM_NETWORK: Record<string, string> = {
  */
 function comparable(body: Json): Json {
   const text = JSON.stringify(body)
+    // The module creates the node service account only when none is given (count): with none given, it is that one.
+    .replace(/\$\{local\.node_service_account == null \? (google_service_account\.node_sa)\[0\]\.([a-z_]+) : local\.node_service_account\}/g, '${$1.$2}')
     .replace(/\$\{data\.terraform_remote_state\.network\.outputs\.([a-z_.]+)\}/g, (_, key: string) => FROM_NETWORK[key] ?? `<unknown ${key}>`)
     .replace(/\$\{((?:data\.)?(?:google|kubernetes|helm)_[a-z0-9_]+)\.[A-Za-z0-9_-]+\.([a-z_]+(?:\[0\]\.[a-z_]+)?)\}/g, '<$1.$2>');
   const copy = JSON.parse(text);
@@ -141,6 +148,17 @@ describe('HCL modules are generated from the constructs', () => {
     expect(generated.get('additional-network/main.tf')).toMatch(/# Private nodes have no external IP: this is how they reach Google APIs[^\n]*\n\s*private_ip_google_access\s+= true/);
   });
 
+  test('has one version: the modules, the chart and the npm package', () => {
+    const chart = readFileSync(path.join(CHART_DIR, 'Chart.yaml'), 'utf8');
+    const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    expect({ chart: /^version: (.+)$/m.exec(chart)![1], npm: pkg.version }).toEqual({ chart: MODULE_VERSION, npm: MODULE_VERSION });
+  });
+
+  test('shows no release tag that does not exist yet as a source to use: README snippets pin a commit', () => {
+    for (const m of MODULES) expect(readFileSync(path.join(moduleDir(m), 'README.md'), 'utf8')).toMatch(/\?ref=<commit>"/);
+    for (const root of ['guide/cluster', 'guide/workloads']) expect(readFileSync(path.join(PROJECT_ROOT, 'examples', root, 'main.tf'), 'utf8')).not.toMatch(/\?ref=v\d/);
+  });
+
   test('records every version in a changelog', () => {
     const changelog = readFileSync(path.join(PROJECT_ROOT, TERRAFORM_MODULES_DIR, 'CHANGELOG.md'), 'utf8');
     expect(changelog).toMatch(new RegExp(`^## \\[${MODULE_VERSION.replace(/\./g, '\\.')}\\] - \\d{4}-\\d{2}-\\d{2}$`, 'm'));
@@ -184,9 +202,9 @@ describe.each(MODULES)('module %s', (name) => {
     }
   });
 
-  test('never relies on || or && to skip an operand that may be null in a validation (Terraform < 1.12 evaluates both)', () => {
+  test('never guards a null variable with || (Terraform < 1.12 evaluates both sides); the first calls below prove the rest', () => {
     for (const [v, spec] of Object.entries(json.variable as Json)) {
-      for (const r of spec.validation ?? []) expect({ v, condition: r.condition }).not.toEqual({ v, condition: expect.stringMatching(/== null (\|\||&&)/) });
+      for (const r of spec.validation ?? []) expect({ v, condition: r.condition }).not.toEqual({ v, condition: expect.stringMatching(/var\.[a-z_]+ == null \|\|/) });
     }
   });
 
@@ -410,8 +428,14 @@ describe('the modules and the dev stacks cannot drift', () => {
 
   test('multinet-cluster builds the cluster, node service account and role bindings of the dev cluster stack', () => {
     const module = moduleJson('multinet-cluster');
-    expect(evaluateModuleBody('multinet-cluster', module.resource.google_container_cluster.cluster)).toEqual(comparable(resourcesOf(cluster, 'google_container_cluster')[0]));
-    expect(evaluateModuleBody('multinet-cluster', module.resource.google_service_account.node_sa)).toEqual(comparable(resourcesOf(cluster, 'google_service_account')[0]));
+    const body = evaluateModuleBody('multinet-cluster', module.resource.google_container_cluster.cluster);
+    // A module-only input, at GKE's default (false): environments do not set it.
+    expect(body.private_cluster_config.master_global_access_config).toEqual({ enabled: false });
+    delete body.private_cluster_config.master_global_access_config;
+    expect(body).toEqual(comparable(resourcesOf(cluster, 'google_container_cluster')[0]));
+    const { count, ...account } = module.resource.google_service_account.node_sa;
+    expect(count).toBe('${local.node_service_account == null ? 1 : 0}');
+    expect(evaluateModuleBody('multinet-cluster', account)).toEqual(comparable(resourcesOf(cluster, 'google_service_account')[0]));
     const roles = (bodies: Json[]) => bodies.map((b) => b.role).sort();
     expect(roles(Object.values(module.resource.google_project_iam_member))).toEqual(roles(resourcesOf(cluster, 'google_project_iam_member')));
     expect(module.resource.google_container_cluster.cluster.lifecycle.ignore_changes).toEqual(resourcesOf(cluster, 'google_container_cluster')[0].lifecycle.ignore_changes);
@@ -438,7 +462,10 @@ describe('the modules and the dev stacks cannot drift', () => {
     const dynamicBlocks = pool.network_config.dynamic;
     expect(elements.map((e) => fill(dynamicBlocks.additional_node_network_configs.content, 'nic', e))).toEqual(stackNetworks.additional_node_network_configs);
     expect(elements.map((e) => fill(dynamicBlocks.additional_pod_network_configs.content, 'pod_network', e))).toEqual(stackNetworks.additional_pod_network_configs);
-    expect(pool.lifecycle).toEqual(resourcesOf(cluster, 'google_container_node_pool')[0].lifecycle);
+    // The module's preconditions stand for the environment rules the stack ran at synth (nic-limit, machine-type-vcpus).
+    const { precondition, ...lifecycle } = pool.lifecycle;
+    expect(precondition).toHaveLength(2);
+    expect(lifecycle).toEqual(resourcesOf(cluster, 'google_container_node_pool')[0].lifecycle);
   });
 
   test('multus-whereabouts installs the same release, rendering the same objects, as the dev workloads stack', () => {
@@ -471,6 +498,88 @@ describe('the modules and the dev stacks cannot drift', () => {
   });
 });
 
+/**
+ * A resource body with every dynamic block written as the list of blocks it makes: `${[for k, v in <for_each> :
+ * <content>]}`, the iterator's `.value` and `.key` read from the for-expression (nested dynamic blocks first).
+ */
+function expandDynamic(body: Json): Json {
+  const out: Json = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k === 'dynamic') {
+      for (const [name, spec] of Object.entries(v as Json)) {
+        const iterator = spec.iterator ?? name;
+        const content = renderExpression(expandDynamic(spec.content), '')
+          .replace(new RegExp(`\\b${iterator}\\.value\\b`, 'g'), 'v')
+          .replace(new RegExp(`\\b${iterator}\\.key\\b`, 'g'), 'k');
+        const forEach = String(spec.for_each).replace(/^\$\{([\s\S]*)\}$/, '$1');
+        out[name] = `\${[for k, v in ${forEach} : ${content}]}`;
+      }
+    } else out[k] = v && typeof v === 'object' && !Array.isArray(v) ? expandDynamic(v) : v;
+  }
+  return out;
+}
+
+describe('multus-whereabouts attachment namespaces, evaluated by terraform', () => {
+  test('creates the missing ones and keeps its own (0.4.0 ones included), never one that exists and is someone else\'s', () => {
+    const json = moduleJson('multus-whereabouts');
+    const forEach = String(json.resource.kubernetes_namespace_v1.namespace.for_each).replace(/data\.kubernetes_resources\.namespaces\./g, 'local.cluster_namespaces.');
+    const restricted = { 'app.kubernetes.io/managed-by': 'terraform', 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' };
+    const objects = [
+      { metadata: { name: 'storage', labels: { team: 'storage' } } },
+      { metadata: { name: 'edge', labels: restricted } },
+      { metadata: { name: 'web', labels: { ...restricted, 'multinet.gke.io/release': 'multus-whereabouts' } } },
+      { metadata: { name: 'other', labels: { ...restricted, 'multinet.gke.io/release': 'another-release' } } },
+    ];
+    const networks = ['storage', 'edge', 'web', 'other', 'fresh', 'default'].map((ns, i) => ({ name: `net${i}`, namespace: ns, range: `172.16.${i}.0/24` }));
+    const result = evaluateWithTerraform({
+      variables: json.variable,
+      values: { networks, node_additional_nics: 6 },
+      locals: { ...json.locals, cluster_namespaces: { objects } },
+      checks: { created: { value: forEach } },
+    });
+    expect(result).toMatchObject({ ok: true, values: { created: ['edge', 'fresh', 'web'] } });
+  });
+});
+
+describe('scanners: the checkov ids the modules satisfy at their defaults', () => {
+  test("the README's list is what the product's policy rules find on the modules' resources, evaluated by terraform with the README snippets' inputs", async () => {
+    const inputs: Record<string, Json> = {};
+    for (const m of MODULES) {
+      const readme = readFileSync(path.join(moduleDir(m), 'README.md'), 'utf8');
+      inputs[m] = (await callsIn(`${m}/README.md`, /```hcl\n([\s\S]*?)```/.exec(readme)![1]))[0].inputs;
+    }
+    const satisfied = new Set<string>();
+    const failed = new Set<string>();
+    for (const m of ['additional-network', 'multinet-cluster'] as const) {
+      const json = moduleJson(m);
+      const checks: Record<string, { value: unknown; forEach?: string }> = {};
+      for (const [type, byName] of Object.entries(json.resource as Json)) {
+        for (const [name, body] of Object.entries(byName as Json)) {
+          const { lifecycle, depends_on, for_each, count, ...rest } = body as Json;
+          void lifecycle, void depends_on, void count;
+          checks[`${type}__${name}`] = { value: expandDynamic(rest), ...(for_each ? { forEach: for_each } : {}) };
+        }
+      }
+      const result = evaluateWithTerraform({ variables: json.variable, values: inputs[m], locals: json.locals, checks: JSON.parse(JSON.stringify(checks).replace(/\bgoogle_[a-z_]+\.[a-z_]+(\[0\])?\.[a-z_]+(\[0\]\.[a-z_]+)?\b/g, '\\"ref\\"')) });
+      expect({ m, error: result.error }).toEqual({ m, error: '' });
+      for (const [key, value] of Object.entries(result.values)) {
+        const type = key.split('__')[0];
+        const bodies = Object.prototype.hasOwnProperty.call(checks[key], 'forEach') ? Object.values(value as Json) : [value];
+        for (const body of bodies) {
+          for (const rule of POLICY_RULES.filter((r) => r.resourceTypes.includes(type))) {
+            (rule.check({ stack: m, type, address: key, body: withoutNulls(body) as Json }, {} as never) === undefined ? satisfied : failed).add(rule.id);
+          }
+        }
+      }
+    }
+    const scanners = readFileSync(path.join(PROJECT_ROOT, TERRAFORM_MODULES_DIR, 'README.md'), 'utf8').split('## Scanners')[1];
+    const listed = [...scanners.split('`public_endpoint_open_to_any_address')[0].matchAll(/`(CKV2?_GCP_\d+)`/g)].map((x) => x[1]);
+    const ids = [...satisfied].filter((id) => !failed.has(id) && /^CKV/.test(id)).sort();
+    expect(ids.length).toBeGreaterThan(15);
+    expect(listed.sort()).toEqual(ids);
+  });
+});
+
 describe('the CDKTF form of the modules', () => {
   test('stays importable for TypeScript users as gke-multinet/modules, with types (built by npm ci / prepare)', () => {
     const script = "const m = require('gke-multinet/modules'); console.log(JSON.stringify(['MultinetCluster', 'MultinetNodePool', 'SecondaryNetwork', 'MultusWhereabouts'].map((k) => typeof m[k])))";
@@ -482,17 +591,18 @@ describe('the CDKTF form of the modules', () => {
   });
 });
 
-describe('examples/guide, the HCL root module', () => {
-  const example = () => parseHcl('main.tf', readFileSync(path.join(PROJECT_ROOT, 'examples', 'guide', 'main.tf'), 'utf8')) as Promise<Json>;
-  const META = new Set(['source', 'version', 'for_each', 'count', 'depends_on', 'providers']);
+describe('the examples, HCL root modules', () => {
+  const EXAMPLE_ROOTS = ['guide/cluster', 'guide/workloads', 'additional-network', 'multinet-cluster', 'multus-whereabouts'];
+  const parsed = (root: string) => parseHcl('main.tf', readFileSync(path.join(PROJECT_ROOT, 'examples', root, 'main.tf'), 'utf8')) as Promise<Json>;
 
-  test('calls each of the three modules', async () => {
-    const calls = Object.values((await example()).module).map((c) => (c as Json[])[0].source);
-    expect(calls.sort()).toEqual(MODULES.map((m) => `../../${TERRAFORM_MODULES_DIR}/${m}`).sort());
+  test('call every module, the guide across its two roots', async () => {
+    const sources = async (root: string) => Object.values((await parsed(root)).module as Record<string, Json[]>).map(([c]) => path.basename(c.source));
+    expect([...(await sources('guide/cluster')), ...(await sources('guide/workloads'))].sort()).toEqual([...MODULES].sort());
+    for (const m of MODULES) expect(await sources(m)).toEqual([m]);
   });
 
-  test('passes every required variable of each module, and no unknown one', async () => {
-    for (const [call, [block]] of Object.entries((await example()).module as Record<string, Json[]>)) {
+  test.each(EXAMPLE_ROOTS)('%s passes every required variable of each module it calls, and no unknown one', async (root) => {
+    for (const [call, [block]] of Object.entries((await parsed(root)).module as Record<string, Json[]>)) {
       const variables = moduleJson(path.basename(block.source)).variable as Json;
       const passed = Object.keys(block).filter((k) => !META.has(k));
       const required = Object.entries(variables).filter(([, v]) => !('default' in v)).map(([k]) => k);
@@ -501,15 +611,19 @@ describe('examples/guide, the HCL root module', () => {
     }
   });
 
-  test('configures the providers itself, with the cluster outputs and a short-lived token', async () => {
-    const { provider } = await example();
+  test('the guide configures kubernetes and helm from the live cluster (data sources), never from resources its own root replaces', async () => {
+    const { provider, data, module } = await parsed('guide/workloads');
     expect(Object.keys(provider).sort()).toEqual(['google', 'helm', 'kubernetes']);
     expect(provider.kubernetes[0]).toEqual({
-      host: 'https://${module.cluster.cluster_endpoint}',
+      host: 'https://${data.google_container_cluster.cluster.endpoint}',
       token: '${data.google_client_config.current.access_token}',
-      cluster_ca_certificate: '${base64decode(module.cluster.cluster_ca_certificate)}',
+      cluster_ca_certificate: '${base64decode(data.google_container_cluster.cluster.master_auth[0].cluster_ca_certificate)}',
     });
     expect(provider.helm[0].kubernetes).toEqual(provider.kubernetes[0]);
+    expect(Object.keys(data).sort()).toEqual(['google_client_config', 'google_compute_subnetwork', 'google_container_cluster']);
+    expect((await parsed('guide/workloads')).resource).toBeUndefined();
+    expect(Object.keys(module)).toEqual(['multus']);
+    expect((await parsed('guide/cluster')).provider).toEqual({ google: expect.any(Array) });
   });
 });
 

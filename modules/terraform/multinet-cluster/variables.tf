@@ -223,7 +223,7 @@ variable "maintenance_policy" {
 
 variable "node_pools" {
   description = "Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone (the initial count with autoscaling). `vcpus` only for a machine type whose name does not say (e.g. a3-highgpu-8g). `labels` and `taints` are Kubernetes node labels and taints; `network_tags` the VMs' network tags, for firewall rules."
-  type        = list(object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number, 1), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string), {}), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string), []) }))
+  type        = list(object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number, 1), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)) }))
   nullable    = false
   validation {
     error_message = "node_pools is ${try(jsonencode(length(var.node_pools)), "?")}: list at least one pool."
@@ -258,8 +258,8 @@ variable "node_pools" {
     condition     = !anytrue([for p in var.node_pools : !try(alltrue([for t in p.taints : contains(["NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE"], t.effect)]), false)])
   }
   validation {
-    error_message = "node_pools[${try(index([for p in var.node_pools : !try(alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)], true), 0)}].network_tags is ${try([for p in var.node_pools : jsonencode(p.network_tags)][try(index([for p in var.node_pools : !try(alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)], true), 0)], "?")}: each network tag must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter."
-    condition     = !anytrue([for p in var.node_pools : !try(alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)])
+    error_message = "node_pools[${try(index([for p in var.node_pools : !try(p.network_tags == null ? true : alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)], true), 0)}].network_tags is ${try([for p in var.node_pools : jsonencode(p.network_tags)][try(index([for p in var.node_pools : !try(p.network_tags == null ? true : alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)], true), 0)], "?")}: each network tag must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter."
+    condition     = !anytrue([for p in var.node_pools : !try(p.network_tags == null ? true : alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)])
   }
 }
 
