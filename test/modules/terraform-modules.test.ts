@@ -369,7 +369,7 @@ beforeAll(async () => {
       firstCalls.push({ name: file, call: id });
     }
   }
-  validationRun = runModuleCalls(MODULE_JSON, STUBS, VALIDATION_CASES);
+  validationRun = runModuleCalls(MODULE_JSON, STUBS, VALIDATION_CASES, 'validations');
   planRun = runModuleCalls(MODULE_JSON, STUBS, PLAN_CASES);
 });
 

@@ -58,12 +58,13 @@ export function checkCopy(module: Json, stubs: Record<string, unknown>): Json {
 }
 
 /** Plans every call in one throw-away root module. `modules`: each module's Terraform JSON, by folder name. */
-export function runModuleCalls(modules: Record<string, Json>, stubs: Record<string, unknown>, calls: Record<string, ModuleCall>): HarnessRun {
+export function runModuleCalls(modules: Record<string, Json>, stubs: Record<string, unknown>, calls: Record<string, ModuleCall>, only: 'validations' | 'everything' = 'everything'): HarnessRun {
   const dir = mkdtempSync(path.join(tmpdir(), 'tf-modules-'));
   try {
     // A folder per call, so an error in a module's own file names the call too (a precondition's error names only the
     // file it is written in).
-    const copies = Object.fromEntries(Object.entries(modules).map(([name, json]) => [name, JSON.stringify(checkCopy(json, stubs), null, 1)]));
+    const copy = (json: Json) => (only === 'validations' ? { variable: checkCopy(json, stubs).variable } : checkCopy(json, stubs));
+    const copies = Object.fromEntries(Object.entries(modules).map(([name, json]) => [name, JSON.stringify(copy(json), null, 1)]));
     const module: Json = {};
     for (const [call, { module: source, inputs, data }] of Object.entries(calls)) {
       if (!(source in copies)) throw new Error(`${call}: no module ${source}`);
@@ -76,10 +77,13 @@ export function runModuleCalls(modules: Record<string, Json>, stubs: Record<stri
     writeFileSync(path.join(dir, 'cli.tfrc'), '');
     const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
     const run = (args: string[]) => spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
-    const init = run(['init', '-input=false', '-no-color', '-backend=false']);
-    if (init.error) throw new Error(`terraform is not on PATH (${init.error.message})`);
-    if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
+    // What `terraform init` would record for local modules, written directly: init walks every module folder again.
+    mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
+    const manifest = [{ Key: '', Source: '', Dir: '.' }, ...Object.keys(calls).map((call) => ({ Key: call, Source: `./${call}`, Dir: call }))];
+    writeFileSync(path.join(dir, '.terraform', 'modules', 'modules.json'), JSON.stringify({ Modules: manifest }));
     const plan = run(['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false']);
+    if (plan.error) throw new Error(`terraform is not on PATH (${plan.error.message})`);
+    if (/terraform init/.test(plan.stderr)) throw new Error(`terraform wants init:\n${plan.stderr}`);
     const blocks = plan.stderr.split(/^Error: /m).slice(1).map((b) => `Error: ${b}`.replace(/[│╷╵├─]/g, ' ').replace(/\s+/g, ' ').trim());
     const byCall = new Map<string, string[]>();
     const unattributed: string[] = [];
