@@ -76,7 +76,7 @@ function comparable(body: Json): Json {
     .replace(/\$\{data\.terraform_remote_state\.network\.outputs\.([a-z_.]+)\}/g, (_, key: string) => FROM_NETWORK[key] ?? `<unknown ${key}>`)
     .replace(/\$\{((?:data\.)?(?:google|kubernetes|helm)_[a-z0-9_]+)\.[A-Za-z0-9_-]+\.([a-z_]+(?:\[0\]\.[a-z_]+)?)\}/g, '<$1.$2>');
   const copy = JSON.parse(text);
-  for (const meta of ['depends_on', 'lifecycle', 'for_each']) delete copy[meta];
+  for (const meta of ['depends_on', 'lifecycle', 'for_each', 'count']) delete copy[meta];
   // Dynamic blocks are compared on their own, element by element.
   const withoutDynamic = (value: Json) => {
     delete value.dynamic;
@@ -95,19 +95,59 @@ function withoutNulls(value: unknown): unknown {
   return value;
 }
 
-/** Evaluates a module resource body with the real terraform: the module's variables (with `values`) and locals. */
-function evaluateModuleBody(name: keyof typeof DEV, body: Json, forEach?: string): Json {
-  const module = moduleJson(name);
-  // The versions data source is read only when a version is set; the dev values set none.
-  const input = JSON.parse(JSON.stringify(comparable(body)).replace(/data\.google_container_engine_versions\.versions\./g, 'local.engine_versions.'));
-  const result = evaluateWithTerraform({
-    variables: module.variable,
-    values: DEV[name],
-    locals: { ...module.locals, engine_versions: { latest_master_version: '', valid_master_versions: [], release_channel_latest_version: {}, release_channel_default_version: {} } },
-    checks: { body: { value: input, forEach } },
-  });
-  if (!result.ok) throw new Error(result.error);
-  return withoutNulls(result.values.body) as Json;
+/** A module resource body as a check: its references made comparable, the versions data source read from a local. */
+const bodyCheck = (body: Json, forEach?: string) => ({
+  value: JSON.parse(JSON.stringify(comparable(body)).replace(/data\.google_container_engine_versions\.versions\./g, 'local.engine_versions.')),
+  ...(forEach ? { forEach } : {}),
+});
+
+/** What each module's dev comparison evaluates, all in one terraform run per module. */
+const DEV_CHECKS: Record<keyof typeof DEV, () => Record<string, { value: unknown; forEach?: string }>> = {
+  'additional-network': () => {
+    const r = moduleJson('additional-network').resource;
+    return {
+      google_compute_network: bodyCheck(r.google_compute_network.vpc),
+      google_compute_subnetwork: bodyCheck(r.google_compute_subnetwork.subnet),
+      google_compute_firewall: bodyCheck(r.google_compute_firewall.allow_internal),
+      log_config: { value: r.google_compute_subnetwork.subnet.dynamic.log_config.for_each },
+    };
+  },
+  'multinet-cluster': () => {
+    const r = moduleJson('multinet-cluster').resource;
+    const pool = r.google_container_node_pool.node_pool;
+    return {
+      cluster: bodyCheck(r.google_container_cluster.cluster),
+      node_sa: bodyCheck(r.google_service_account.node_sa),
+      pool: bodyCheck(pool, pool.for_each),
+      nic: { value: pool.network_config.dynamic.additional_node_network_configs.for_each },
+    };
+  },
+  'multus-whereabouts': () => {
+    const r = moduleJson('multus-whereabouts').resource;
+    const release = r.helm_release.release;
+    return {
+      values: { value: release.values[0] },
+      settings: { value: { name: release.name, namespace: release.namespace, timeout: release.timeout, max_history: release.max_history } },
+      sample: bodyCheck(r.kubernetes_pod_v1.sample, r.kubernetes_pod_v1.sample.for_each),
+    };
+  },
+};
+const devEvaluations = new Map<string, Record<string, unknown>>();
+/** The dev values' evaluation of a module's checks (DEV_CHECKS), by the real terraform, once per module. */
+function devEvaluated(name: keyof typeof DEV): Record<string, Json> {
+  if (!devEvaluations.has(name)) {
+    const module = moduleJson(name);
+    const result = evaluateWithTerraform({
+      variables: module.variable,
+      values: DEV[name],
+      // The versions data source is read only when a version is set; the dev values set none.
+      locals: { ...module.locals, engine_versions: { latest_master_version: '', valid_master_versions: [], release_channel_latest_version: {}, release_channel_default_version: {} } },
+      checks: DEV_CHECKS[name](),
+    });
+    if (!result.ok) throw new Error(result.error);
+    devEvaluations.set(name, withoutNulls(result.values) as Record<string, unknown>);
+  }
+  return devEvaluations.get(name) as Record<string, Json>;
 }
 
 /** A stack's resources of one type, in order of their keys. */
@@ -396,46 +436,41 @@ describe('the modules and the dev stacks cannot drift', () => {
   const cluster = synthJson(dev.cluster);
 
   test('additional-network builds the VPC, subnet and firewall rule of the dev network stack', () => {
-    const module = moduleJson('additional-network');
-    for (const [type, id] of [['google_compute_network', 'vpc'], ['google_compute_subnetwork', 'subnet'], ['google_compute_firewall', 'allow_internal']] as const) {
+    for (const type of ['google_compute_network', 'google_compute_subnetwork', 'google_compute_firewall'] as const) {
       const stack = resourcesOf(network, type).find((r) => JSON.stringify(r).includes('multinet-dev-dataplane'))!;
       const expected = comparable(stack);
       // The module writes log_config as a dynamic block (null turns it off): compared in the next test.
       delete expected.log_config;
-      expect({ type, body: evaluateModuleBody('additional-network', module.resource[type][id]) }).toEqual({ type, body: expected });
+      expect({ type, body: devEvaluated('additional-network')[type] }).toEqual({ type, body: expected });
     }
   });
 
   test("additional-network keeps the dev subnet's flow logs, through a dynamic block that null turns off", () => {
     const subnet = moduleJson('additional-network').resource.google_compute_subnetwork.subnet;
     const block = subnet.dynamic.log_config;
-    const evaluate = (flowLogs?: unknown) =>
-      evaluateWithTerraform({
-        variables: moduleJson('additional-network').variable,
-        values: flowLogs === undefined ? DEV['additional-network'] : { ...DEV['additional-network'], flow_logs: flowLogs },
-        locals: moduleJson('additional-network').locals,
-        checks: { blocks: { value: block.for_each } },
-      });
-    const on = evaluate();
-    expect(on.ok).toBe(true);
-    const blocks = (on.values.blocks as Json[]).map((element) =>
+    const off = evaluateWithTerraform({
+      variables: moduleJson('additional-network').variable,
+      values: { ...DEV['additional-network'], flow_logs: null },
+      locals: moduleJson('additional-network').locals,
+      checks: { blocks: { value: block.for_each } },
+    });
+    const blocks = (devEvaluated('additional-network').log_config as Json[]).map((element) =>
       JSON.parse(JSON.stringify(block.content).replace(/"\$\{log_config\.value\.([a-z_]+)\}"/g, (_, key: string) => JSON.stringify(element[key]))),
     );
     const stack = resourcesOf(network, 'google_compute_subnetwork').find((r) => r.name === 'multinet-dev-dataplane')!;
     expect(blocks).toEqual([stack.log_config]);
-    expect(evaluate(null).values.blocks).toEqual([]);
+    expect(off.values.blocks).toEqual([]);
   });
 
   test('multinet-cluster builds the cluster, node service account and role bindings of the dev cluster stack', () => {
     const module = moduleJson('multinet-cluster');
-    const body = evaluateModuleBody('multinet-cluster', module.resource.google_container_cluster.cluster);
+    const body = devEvaluated('multinet-cluster').cluster;
     // A module-only input, at GKE's default (false): environments do not set it.
     expect(body.private_cluster_config.master_global_access_config).toEqual({ enabled: false });
     delete body.private_cluster_config.master_global_access_config;
     expect(body).toEqual(comparable(resourcesOf(cluster, 'google_container_cluster')[0]));
-    const { count, ...account } = module.resource.google_service_account.node_sa;
-    expect(count).toBe('${local.node_service_account == null ? 1 : 0}');
-    expect(evaluateModuleBody('multinet-cluster', account)).toEqual(comparable(resourcesOf(cluster, 'google_service_account')[0]));
+    expect(module.resource.google_service_account.node_sa.count).toBe('${local.node_service_account == null ? 1 : 0}');
+    expect(devEvaluated('multinet-cluster').node_sa).toEqual(comparable(resourcesOf(cluster, 'google_service_account')[0]));
     const roles = (bodies: Json[]) => bodies.map((b) => b.role).sort();
     expect(roles(Object.values(module.resource.google_project_iam_member))).toEqual(roles(resourcesOf(cluster, 'google_project_iam_member')));
     expect(module.resource.google_container_cluster.cluster.lifecycle.ignore_changes).toEqual(resourcesOf(cluster, 'google_container_cluster')[0].lifecycle.ignore_changes);
@@ -443,7 +478,7 @@ describe('the modules and the dev stacks cannot drift', () => {
 
   test('multinet-cluster builds the dev node pool: machine, security settings, upgrades, NICs in order', () => {
     const pool = moduleJson('multinet-cluster').resource.google_container_node_pool.node_pool;
-    const evaluated = evaluateModuleBody('multinet-cluster', pool, pool.for_each) as Record<string, Json>;
+    const evaluated = devEvaluated('multinet-cluster').pool as Record<string, Json>;
     expect(Object.keys(evaluated)).toEqual(['multinet-pool']);
     const stackPool = comparable(resourcesOf(cluster, 'google_container_node_pool')[0]);
     const { network_config: stackNetworks, ...stackRest } = stackPool;
@@ -451,12 +486,8 @@ describe('the modules and the dev stacks cannot drift', () => {
     expect(moduleRest).toEqual(stackRest);
     expect(moduleNetworks).toEqual({ enable_private_nodes: stackNetworks.enable_private_nodes });
     // The NIC blocks: the dynamic blocks' maps, in key order, through their content templates.
-    const nics = evaluateWithTerraform({
-      variables: moduleJson('multinet-cluster').variable,
-      values: DEV['multinet-cluster'],
-      checks: { nic: { value: pool.network_config.dynamic.additional_node_network_configs.for_each } },
-    });
-    const elements = Object.keys(nics.values.nic as Json).sort().map((k) => (nics.values.nic as Json)[k]);
+    const nic = devEvaluated('multinet-cluster').nic;
+    const elements = Object.keys(nic).sort().map((k) => nic[k]);
     const fill = (template: Json, iterator: string, element: Json) =>
       JSON.parse(JSON.stringify(template).replace(new RegExp(`"\\$\\{${iterator}\\.value\\.([a-z_]+)\\}"`, 'g'), (_, key: string) => JSON.stringify(element[key])));
     const dynamicBlocks = pool.network_config.dynamic;
@@ -474,22 +505,17 @@ describe('the modules and the dev stacks cannot drift', () => {
     const stackRelease = resourcesOf(synthJson(dev.workloads), 'helm_release')[0];
     const settings = (r: Json) => Object.fromEntries(['atomic', 'cleanup_on_fail', 'create_namespace', 'lint', 'wait'].map((k) => [k, r[k]]));
     expect(settings(release)).toEqual(settings(stackRelease));
-    const values = evaluateWithTerraform({
-      variables: module.variable,
-      values: DEV['multus-whereabouts'],
-      locals: module.locals,
-      checks: { values: { value: release.values[0] }, settings: { value: { name: release.name, namespace: release.namespace, timeout: release.timeout, max_history: release.max_history } } },
-    });
+    const values = { values: devEvaluated('multus-whereabouts') };
     expect(values.values.settings).toEqual({ name: stackRelease.name, namespace: stackRelease.namespace, timeout: stackRelease.timeout, max_history: stackRelease.max_history });
     // The shipped chart copy rendered with what the module passes equals the chart rendered with the stack's values.
-    const rendered = helmTemplate(path.join(moduleDir('multus-whereabouts'), 'charts', 'multus-whereabouts'), values.values.values as string);
+    const rendered = helmTemplate(path.join(moduleDir('multus-whereabouts'), 'charts', 'multus-whereabouts'), values.values.values as unknown as string);
     expect(rendered).toEqual(renderChart({ networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', mode: 'l2', range: '172.16.1.0/24' }], tests: { requireCrossNode: true } }));
   });
 
   test('multus-whereabouts creates the sample pod of the dev workloads stack, after the release', () => {
     const module = moduleJson('multus-whereabouts');
     const pod = module.resource.kubernetes_pod_v1.sample;
-    const evaluated = evaluateModuleBody('multus-whereabouts', pod, pod.for_each) as Record<string, Json>;
+    const evaluated = devEvaluated('multus-whereabouts').sample as Record<string, Json>;
     expect(Object.keys(evaluated)).toEqual(['default/dataplane']);
     const stackPod = comparable(resourcesOf(synthJson(dev.workloads), 'kubernetes_pod_v1')[0]);
     expect(evaluated['default/dataplane']).toEqual(stackPod);
