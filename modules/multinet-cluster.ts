@@ -343,10 +343,13 @@ export class MultinetCluster extends Construct {
       });
     }
     if (authorized !== undefined && !Array.isArray(authorized)) {
-      // Only a non-empty list may produce the block: an empty master_authorized_networks_config admits nobody.
+      // The block only with a non-empty list (an empty master_authorized_networks_config admits nobody), or with the
+      // private endpoint, which GKE refuses without it ("Master authorized networks must be enabled if private endpoint
+      // is enabled": terraform-provider-google, magic-modules #8338).
       const list = hclOperand(this, 'authorized-networks', authorized);
+      const privateOnly = hclOperand(this, 'private-endpoint', props.privateEndpoint ?? false);
       this.cluster.addOverride('dynamic.master_authorized_networks_config', {
-        for_each: hclValue(() => `length(coalesce(${list.text()}, [])) > 0 ? [1] : []`),
+        for_each: hclValue(() => `length(coalesce(${list.text()}, [])) > 0 || ${privateOnly.text()} ? [1] : []`),
         content: {
           dynamic: {
             cidr_blocks: {

@@ -209,7 +209,12 @@ export class MultinetNodePool extends Construct {
       },
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
       forEach: props.forEach,
-      lifecycle: { createBeforeDestroy: true },
+      lifecycle: {
+        createBeforeDestroy: true,
+        // initial_node_count forces a new pool (terraform-provider-google resource_container_node_pool.go: "Changing
+        // this will force recreation"); it only matters at creation, and the autoscaler owns the count afterwards.
+        ignoreChanges: ['initial_node_count'],
+      },
     });
     if (!Array.isArray(networks)) {
       // Written as Terraform dynamic blocks, each with its own iterator: cdktf's iterator.dynamic() names every

@@ -260,11 +260,12 @@ export class MultusWhereabouts extends Construct {
       // other that exists already is someone else's: used as it is, never created (which would fail the apply).
       const existing = new DataKubernetesResources(this, 'namespaces', { apiVersion: 'v1', kind: 'Namespace' });
       const names = (filter: string) => `[for o in ${existing.fqn}.objects : o.metadata.name${filter}]`;
-      // Ours: labelled with this release, or created before the label existed (0.4.0: managed-by terraform and the
-      // pod-security labels, no release label), which must stay in state rather than be planned for destruction.
+      // Ours: labelled by a release of this module (any name: a renamed release keeps its namespaces, relabelled in
+      // place), or created before the label existed (0.4.0: managed-by terraform and the pod-security labels). Either
+      // must stay in state; dropping one from for_each would plan its destruction, workloads included.
       const label = (key: string) => `try(o.metadata.labels["${key}"], "")`;
       const ours = () =>
-        `(${label(CREATED_BY_LABEL)} == ${releaseName.text()} || (${label(CREATED_BY_LABEL)} == "" && ${label('app.kubernetes.io/managed-by')} == "terraform" && ${label('pod-security.kubernetes.io/warn')} == "restricted"))`;
+        `(${label(CREATED_BY_LABEL)} != "" || (${label('app.kubernetes.io/managed-by')} == "terraform" && ${label('pod-security.kubernetes.io/warn')} == "restricted"))`;
       const foreign = () => names(` if !${ours()}`);
       const created = TerraformIterator.fromList(hclValue(() => `${create.text()} ? setsubtract(${wanted()}, ${foreign()}) : toset([])`));
       const namespace = new NamespaceV1(this, 'namespace', {

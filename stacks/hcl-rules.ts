@@ -13,21 +13,19 @@ export interface HclRule {
   readonly errorMessage: string;
 }
 
-const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-/** An IPv4 address, dotted decimal: the only form the fields that say "IPv4" take. */
-export const IPV4_ADDRESS = `^(${OCTET}[.]){3}${OCTET}$`;
-const IPV4_CIDR = `^(${OCTET}[.]){3}${OCTET}/([0-9]|[12][0-9]|3[0-2])$`;
-
-/** HCL for "`v` is an IPv4 CIDR block with no host bits set, prefix from min to max". */
+/**
+ * HCL for "`v` is an IPv4 CIDR block with no host bits set, prefix from min to max". `cidrnetmask` takes IPv4 only,
+ * so an IPv6 block fails it; `cidrsubnet(v, 0, 0) == v` refuses host bits and non-canonical forms.
+ */
 export function isCidr(v: string, min: number, max: number): string {
-  return `try(can(regex(${JSON.stringify(IPV4_CIDR)}, ${v})) && cidrsubnet(${v}, 0, 0) == ${v} && tonumber(split("/", ${v})[1]) >= ${min} && tonumber(split("/", ${v})[1]) <= ${max}, false)`;
+  return `try(can(cidrnetmask(${v})) && cidrsubnet(${v}, 0, 0) == ${v} && tonumber(split("/", ${v})[1]) >= ${min} && tonumber(split("/", ${v})[1]) <= ${max}, false)`;
 }
 
-/** HCL for "`v` is a dotted IPv4 address". */
-export const isIpv4 = (v: string) => `can(regex(${JSON.stringify(IPV4_ADDRESS)}, ${v}))`;
+/** HCL for "`v` is an IPv4 address in canonical dotted form". */
+export const isIpv4 = (v: string) => `try(can(cidrnetmask("\${${v}}/32")) && cidrhost("\${${v}}/32", 0) == ${v}, false)`;
 
-/** HCL: an IPv4 address as a number. */
-export const ipNumber = (v: string) => `sum([for i, o in split(".", ${v}) : tonumber(o) * pow(256, 3 - i)])`;
+/** HCL: an IPv4 address as a number (its four octets as eight hex digits). */
+export const ipNumber = (v: string) => `parseint(join("", formatlist("%02x", split(".", ${v}))), 16)`;
 /** HCL: the first address of a CIDR block, as a number. */
 export const cidrFirst = (c: string) => ipNumber(`cidrhost(${c}, 0)`);
 /** HCL: the number of addresses of a CIDR block. */

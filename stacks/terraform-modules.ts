@@ -200,7 +200,7 @@ export function multinetClusterModule(app: App): TerraformModule {
   const subnetwork = m.variable({ name: 'subnetwork', type: 'string', description: "The cluster's subnet: a self link or id, or a name in `host_project` (or `project`) in the cluster's region." });
   const podRangeName = m.variable({ name: 'pod_range_name', type: 'string', description: 'Secondary range of `subnetwork` for pods.' });
   const serviceRangeName = m.variable({ name: 'service_range_name', type: 'string', description: 'Secondary range of `subnetwork` for Services.' });
-  const authorized = m.variable({
+  m.variable({
     name: 'authorized_networks',
     type: 'list(object({ cidr_block = string, display_name = string }))',
     description:
@@ -213,13 +213,13 @@ export function multinetClusterModule(app: App): TerraformModule {
   m.variable({
     name: 'public_endpoint_open_to_any_address',
     type: 'bool',
-    description: "The explicit opt-out: with no authorized networks, the public control-plane endpoint answers every address (access still needs IAM and a valid Google identity). Security reviews flag it (checkov CKV_GCP_13's intent); prefer `authorized_networks` or `private_endpoint`.",
+    description: "The explicit opt-out: with no authorized networks, the public control-plane endpoint answers every address (access still needs IAM and a valid Google identity). The cluster then gets the single authorized network 0.0.0.0/0, so turning this on later opens an existing cluster too (GKE keeps authorized networks that are merely left out). Scanners flag it (checkov CKV_GCP_18, CKV_GCP_20's intent); prefer `authorized_networks` or `private_endpoint`.",
     default: false,
   });
   const privateEndpoint = m.variable({
     name: 'private_endpoint',
     type: 'bool',
-    description: "The control plane answers on its private endpoint only, no public address: Terraform, kubectl and helm must run inside the VPC (or a network connected to it). `authorized_networks` then lists internal ranges, or is empty.",
+    description: "The control plane answers on its private endpoint only, no public address: Terraform, kubectl and helm must run inside the VPC (or a network connected to it). `authorized_networks` then lists the internal ranges allowed (empty: the cluster's VPC only).",
     default: false,
   });
   const globalAccess = m.variable({
@@ -232,7 +232,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     name: 'host_project',
     type: 'string',
     description:
-      "Shared VPC host project that owns the cluster's network and every additional network (GKE resolves the extra NICs' names there, and wants every NIC of a Shared VPC cluster in the host project). null: the networks are in `project`.",
+      "Shared VPC host project of the cluster's network: bare `network` and `subnetwork` names resolve there, and the links given must name it. GKE wants every NIC of a Shared VPC cluster in the host project and takes the additional networks by name (the repository README, \"Shared VPC\", says how to confirm what it resolves). null: the project the links name, or `project` for bare names.",
     default: null,
     validation: [rule('host_project', 'var.host_project', 'var.host_project == null ? true : can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.host_project))', 'use a GCP project id, or null.')],
   });
@@ -360,28 +360,29 @@ export function multinetClusterModule(app: App): TerraformModule {
         'x',
         `GKE allows a NO_UPGRADES exclusion of at most ${MAX_NO_UPGRADES_DAYS} days (use scope NO_MINOR_UPGRADES for longer freezes) and other scopes at most ${MAX_SCOPED_EXCLUSION_DAYS} days.`,
       ),
+      everyItem('try(var.maintenance_policy.exclusions, [])', 'x', 'length(x.name) > 0', 'maintenance_policy.exclusions[#].name', 'x.name', 'name the exclusion: GKE keys exclusions by name.'),
       uniqueItems('try(var.maintenance_policy.exclusions, [])', 'x', 'x.name', 'maintenance_policy.exclusions[#].name', 'each exclusion needs its own name: GKE keys exclusions by name.'),
     ],
   });
   const poolType =
-    'list(object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number, 1), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)) }))';
+    'list(object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)) }))';
   const nodePools = m.variable({
     name: 'node_pools',
     type: poolType,
     description:
-      'Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone (the initial count with autoscaling). `vcpus` only for a machine type whose name does not say (e.g. a3-highgpu-8g). `labels` and `taints` are Kubernetes node labels and taints; `network_tags` the VMs\' network tags, for firewall rules.',
+      'Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone: the pool\'s size, or with autoscaling its initial size (default: min_node_count, at least 1; a later change of it replaces nothing, the autoscaler owns the count). `vcpus` only for a machine type whose name does not say (e.g. a3-highgpu-8g). `labels` and `taints` are Kubernetes node labels and taints; `network_tags` the VMs\' network tags, for firewall rules.',
     validation: [
       rule('node_pools', 'length(var.node_pools)', 'length(var.node_pools) >= 1', 'list at least one pool.'),
       everyItem('var.node_pools', 'p', isGcpName('p.name', 13), 'node_pools[#].name', 'p.name', 'use at most 13 lowercase letters, digits and hyphens, starting with a letter (name_prefix adds 27).'),
       uniqueItems('var.node_pools', 'p', 'p.name', 'node_pools[#].name', 'node pool names must be unique.'),
-      everyItem('var.node_pools', 'p', `p.autoscaling == null ? ${isWhole('p.node_count', 1, 1000)} : ${isWhole('p.node_count', 0, 1000)}`, 'node_pools[#].node_count', 'p.node_count', 'use a whole number of nodes per zone: 1 to 1000, or 0 to 1000 with autoscaling.'),
+      everyItem('var.node_pools', 'p', `p.node_count == null ? true : (p.autoscaling == null ? ${isWhole('p.node_count', 1, 1000)} : ${isWhole('p.node_count', 0, 1000)})`, 'node_pools[#].node_count', 'p.node_count', 'use a whole number of nodes per zone: 1 to 1000, or 0 to 1000 with autoscaling.'),
       everyItem(
         'var.node_pools',
         'p',
-        `p.autoscaling == null ? true : ${isWhole('p.autoscaling.min_node_count', 0, 1000)} && ${isWhole('p.autoscaling.max_node_count', 1, 1000)} && p.autoscaling.min_node_count <= p.autoscaling.max_node_count && p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count`,
+        `p.autoscaling == null ? true : ${isWhole('p.autoscaling.min_node_count', 0, 1000)} && ${isWhole('p.autoscaling.max_node_count', 1, 1000)} && p.autoscaling.min_node_count <= p.autoscaling.max_node_count && (p.node_count == null ? true : p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count)`,
         'node_pools[#]',
         '{ node_count = p.node_count, autoscaling = p.autoscaling }',
-        'autoscaling bounds must be whole numbers, min_node_count <= node_count <= max_node_count, max_node_count 1 or more.',
+        'autoscaling bounds must be whole numbers, min_node_count <= max_node_count (and node_count between them, when given), max_node_count 1 or more.',
       ),
       everyItem('var.node_pools', 'p', `p.vcpus == null ? true : ${isWhole('p.vcpus', 1, 1000)}`, 'node_pools[#].vcpus', 'p.vcpus', 'use the whole number of vCPUs of the machine type, or leave it out.'),
       everyItem('var.node_pools', 'p', isWhole('p.disk_size_gb', 10, 65536), 'node_pools[#].disk_size_gb', 'p.disk_size_gb', 'use a whole number of GB from 10 to 65536.'),
@@ -434,14 +435,23 @@ export function multinetClusterModule(app: App): TerraformModule {
     privateNodes: privateNodes.booleanValue,
     privateEndpoint: privateEndpoint.booleanValue,
     privateEndpointGlobalAccess: globalAccess.booleanValue,
-    authorizedNetworks: authorized.value,
+    // The opt-out as an explicit authorized network, so that switching to it opens an existing cluster as well.
+    authorizedNetworks: hclValue(
+      () => 'var.public_endpoint_open_to_any_address ? [{ cidr_block = "0.0.0.0/0", display_name = "any address (public_endpoint_open_to_any_address)" }] : var.authorized_networks',
+    ),
     resourceLabels: labels.value,
     maxPodsPerNode: maxPods.numberValue,
     nodeServiceAccountId: Fn.coalesce([accountId.stringValue, `${Fn.replace(Fn.substr(name.stringValue, 0, 23), '/-+$/', '')}-nodes`]),
     nodeServiceAccountOrNull: byoAccount.stringValue,
     maintenancePolicy: maintenance.value,
   });
-  const pools = TerraformIterator.fromComplexList(nodePools.value, 'name');
+  // Every pool with its node count: given, or min_node_count (at least 1) with autoscaling, or 1.
+  m.addOverride(
+    'locals.node_pools',
+    '${[for p in var.node_pools : merge(p, { node_count = p.node_count != null ? p.node_count : (p.autoscaling != null ? max(1, p.autoscaling.min_node_count) : 1) })]}',
+  );
+  void nodePools;
+  const pools = TerraformIterator.fromComplexList(hclValue(() => 'local.node_pools'), 'name');
   const pool = new MultinetNodePool(m, 'node-pools', {
     forEach: pools,
     name: pools.getString('name'),
@@ -466,12 +476,12 @@ export function multinetClusterModule(app: App): TerraformModule {
 
   // Locals the rules share: the region, every pool's zone count and vCPUs, the node demand during a replacement.
   m.addOverride('locals.region', '${can(regex("-[a-z]$", var.location)) ? substr(var.location, 0, length(var.location) - 2) : var.location}');
-  m.addOverride('locals.pool_zones', `\${[for p in var.node_pools : p.node_locations != null ? length(p.node_locations) : (can(regex("-[a-z]$", var.location)) ? 1 : ${DEFAULT_REGIONAL_ZONE_COUNT})]}`);
-  m.addOverride('locals.pool_vcpus', `\${{ for p in var.node_pools : p.name => p.vcpus != null ? p.vcpus : ${vcpusOf('p.machine_type')} }}`);
+  m.addOverride('locals.pool_zones', `\${[for p in local.node_pools : p.node_locations != null ? length(p.node_locations) : (can(regex("-[a-z]$", var.location)) ? 1 : ${DEFAULT_REGIONAL_ZONE_COUNT})]}`);
+  m.addOverride('locals.pool_vcpus', `\${{ for p in local.node_pools : p.name => p.vcpus != null ? p.vcpus : ${vcpusOf('p.machine_type')} }}`);
   // stacks/environment/rules.ts replacementDemand: old and new nodes share the ranges while a pool is replaced.
   m.addOverride(
     'locals.replacement_nodes',
-    '${sum(concat([0], [for i, p in var.node_pools : (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]]))}',
+    '${sum(concat([0], [for i, p in local.node_pools : (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]]))}',
   );
   m.addOverride('locals.additional_ranges', '${flatten([for i, n in var.additional_networks : [for f in ["node_cidr", "pod_cidr"] : { path = "additional_networks[${i}].${f}", cidr = lookup(n, f, null) } if lookup(n, f, null) != null]])}');
   m.addOverride(
@@ -502,11 +512,16 @@ export function multinetClusterModule(app: App): TerraformModule {
     `alltrue([for x in try(var.maintenance_policy.exclusions, []) : x.scope == "NO_UPGRADES"]) || var.release_channel != "UNSPECIFIED"`,
     'maintenance_policy.exclusions: scopes other than NO_UPGRADES need a release channel (GKE scopes exclusions only for clusters enrolled in one); release_channel is UNSPECIFIED.',
   );
-  // Every NIC of a Shared VPC cluster is in the host project; without one, in the cluster's project (nic-projects).
+  // nic-projects: every NIC in one project. With host_project, that one; without, the project the links name (a
+  // Shared VPC given by self links, as 0.4.0 took it), or the cluster's for bare names.
+  m.addOverride(
+    'locals.link_projects',
+    '${distinct(concat([for link in [var.network, var.subnetwork] : regex("projects/([^/]+)/", link)[0] if can(regex("projects/([^/]+)/", link))], var.host_project == null ? [] : [var.host_project]))}',
+  );
   m.guard(
     cluster.cluster,
-    'alltrue([for link in [var.network, var.subnetwork] : !can(regex("projects/([^/]+)/", link)) || try(regex("projects/([^/]+)/", link)[0] == coalesce(var.host_project, var.project), false)])',
-    'network and subnetwork must be in project ${coalesce(var.host_project, var.project)} (host_project, else project), where every node NIC of the cluster must be; they are ${var.network} and ${var.subnetwork}: set host_project to the Shared VPC host project that owns them.',
+    'length(local.link_projects) <= 1',
+    'network and subnetwork are ${var.network} and ${var.subnetwork}, which name projects ${join(" and ", local.link_projects)} (host_project included): every node NIC of the cluster must be in one project, the Shared VPC host project; give links in one project, and host_project that project or null.',
   );
   // nic-limit: Compute Engine allows max(2, min(vCPUs, 8)) NICs per VM (stacks/environment/gke.ts maxNicsForVcpus).
   m.guard(
@@ -556,6 +571,12 @@ export function multinetClusterModule(app: App): TerraformModule {
   return m;
 }
 
+/** Pairs of attachments on one NIC whose ranges differ and overlap, as messages (`[j].range …`). */
+const SHARED_MASTER_CLASHES = (() => {
+  const masters = '[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master]';
+  return `flatten([for i, a in var.networks : [for j, b in var.networks : "[\${j}].range \${b.range} overlaps networks[\${i}].range \${a.range} on the same NIC \${${masters}[j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap." if j > i && ${masters}[i] == ${masters}[j] && a.range != b.range && ${overlap('a.range', 'b.range')}]])`;
+})();
+
 /** multus-whereabouts: the Helm release of the chart shipped in the module, and the attachments' namespaces. */
 export function multusWhereaboutsModule(app: App): TerraformModule {
   const m = new TerraformModule(
@@ -582,9 +603,22 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
       everyItem('var.networks', n, 'contains(["l2", "l3", "l3s"], n.mode)', 'networks[#].mode', 'n.mode', 'use l2, l3 or l3s.'),
       // GKE gives a node eth0 on the cluster network and eth<k> on the k-th additional network; COS names NICs eth*.
       everyItem('var.networks', n, 'n.master == null ? true : can(regex("^eth[1-7]$", n.master))', 'networks[#].master', 'n.master', 'use eth1 to eth7, the NIC of the network (GKE nodes name their NICs eth0, eth1, …; eth0 is the cluster network, and IPVLAN on it takes over pod networking), or leave it out for eth<k>.'),
-      uniqueItems('[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master]', 'master', 'master', 'networks[#].master', 'each network needs its own IPVLAN master NIC (an entry without master has eth<k>, k its position).'),
+      // Attachments may share a NIC (one network, several namespaces). Whereabouts keeps one IP pool per range
+      // (whereabouts pkg/storage/kubernetes IPPoolName: the normalized range), so on one NIC the ranges must be the same
+      // pool, split by range_start/range_end or exclude, or not overlap at all.
+      {
+        condition: `length(${SHARED_MASTER_CLASHES}) == 0`,
+        errorMessage: `networks\${try(${SHARED_MASTER_CLASHES}[0], "")}`,
+      },
       everyItem('var.networks', n, 'contains(["whereabouts", "node-block"], n.ipam)', 'networks[#].ipam', 'n.ipam', 'use whereabouts or node-block.'),
-      everyItem('var.networks', n, `n.ipam == "node-block" ? (n.node_block_prefix == null ? false : ${isWhole('n.node_block_prefix', 8, 30)}) : true`, 'networks[#].node_block_prefix', 'n.node_block_prefix', "node-block needs the prefix length of each node's alias block, 8 to 30 (28 for max_pods_per_node 8)."),
+      everyItem(
+        'var.networks',
+        n,
+        `n.ipam == "node-block" ? (n.node_block_prefix == null ? false : ${isWhole('n.node_block_prefix', 8, 30)} && n.node_block_prefix >= tonumber(split("/", n.range)[1])) : true`,
+        'networks[#].node_block_prefix',
+        'n.node_block_prefix',
+        "node-block needs the prefix length of each node's alias block, 8 to 30 and inside range (28 for max_pods_per_node 8).",
+      ),
       everyItem('var.networks', n, `n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true`, 'networks[#]', '{ exclude = n.exclude, range_start = n.range_start, range_end = n.range_end }', 'exclude, range_start and range_end apply to ipam whereabouts only: with node-block each node hands out the whole alias block GKE gave it.'),
       everyItem('var.networks', n, isCidr('n.range', 8, 29), 'networks[#].range', 'n.range', 'use an IPv4 CIDR block from /8 to /29 with no host bits set (the pod secondary range).'),
       everyItem('var.networks', n, `alltrue([for x in n.exclude : ${isCidr('x', 8, 32)} && ${cidrInside('x', 'n.range')}])`, 'networks[#].exclude', 'n.exclude', 'each exclusion must be an IPv4 CIDR block inside range.'),
@@ -619,7 +653,7 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
     name: 'create_namespaces',
     type: 'bool',
     description:
-      'Create the attachment namespaces that do not exist yet (read at plan time; default and kube-system never), labelled `multinet.gke.io/release = <release_name>`; one that exists and was not created here is used as it is. false: create none, and the plan fails naming any that is missing.',
+      'Create the attachment namespaces that do not exist yet (read at plan time; default and kube-system never), labelled `multinet.gke.io/release = <release_name>`; one that exists and no release of this module created is used as it is. Two releases must not both create one namespace: create it once, or set false in one of them. false: create none, and the plan fails naming any that is missing.',
     default: true,
   });
   const values = m.variable({

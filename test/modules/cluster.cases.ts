@@ -206,8 +206,12 @@ describe('MultinetNodePool', () => {
   test('creates a replacement pool before destroying the old one (network_config is ForceNew)', () => {
     expect(synthPool()).toHaveResourceWithProperties(ContainerNodePool, {
       name_prefix: 'multinet-pool-',
-      lifecycle: { create_before_destroy: true },
+      lifecycle: expect.objectContaining({ create_before_destroy: true }),
     });
+  });
+
+  test('never replaces a pool for a changed initial node count (ForceNew, and the autoscaler owns the count)', () => {
+    expect(synthPool()).toHaveResourceWithProperties(ContainerNodePool, { lifecycle: expect.objectContaining({ ignore_changes: ['initial_node_count'] }) });
   });
 
   test('runs shielded COS_CONTAINERD nodes with the GKE metadata server', () => {

@@ -356,7 +356,7 @@ rejects('rejects a node pool name too long for name_prefix', call('multinet-clus
 rejects('rejects a repeated node pool name', call('multinet-cluster', { node_pools: [pool, pool] }), 'node_pools[1].name is "multinet-pool": node pool names must be unique');
 rejects('rejects a negative node count', call('multinet-cluster', { node_pools: [{ ...pool, node_count: -3 }] }), 'node_pools[0].node_count is -3: use a whole number of nodes per zone');
 rejects('rejects a fractional node count', call('multinet-cluster', { node_pools: [{ ...pool, node_count: 1.5 }] }), 'node_pools[0].node_count is 1.5: use a whole number of nodes per zone');
-rejects('rejects a node count outside its autoscaling bounds', call('multinet-cluster', { node_pools: [{ ...pool, node_count: 5, autoscaling: { min_node_count: 1, max_node_count: 3 } }] }), 'node_pools[0] is {"autoscaling":{"max_node_count":3,"min_node_count":1},"node_count":5}: autoscaling bounds must be whole numbers, min_node_count <= node_count <= max_node_count');
+rejects('rejects a node count outside its autoscaling bounds', call('multinet-cluster', { node_pools: [{ ...pool, node_count: 5, autoscaling: { min_node_count: 1, max_node_count: 3 } }] }), 'node_pools[0] is {"autoscaling":{"max_node_count":3,"min_node_count":1},"node_count":5}: autoscaling bounds must be whole numbers, min_node_count <= max_node_count (and node_count between them, when given)');
 rejects('rejects an unknown taint effect', call('multinet-cluster', { node_pools: [{ ...pool, taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }] }] }), 'node_pools[0].taints is [{"effect":"NoSchedule","key":"k","value":"v"}]: each effect must be NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE');
 rejects('rejects an unknown release channel', call('multinet-cluster', { release_channel: 'BETA' }), 'release_channel is "BETA": use UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED');
 rejects('rejects an IPv6 authorized network', call('multinet-cluster', { public_endpoint_open_to_any_address: false, authorized_networks: [{ cidr_block: '2001:db8::/32', display_name: 'v6' }] }), 'authorized_networks[0].cidr_block is "2001:db8::/32": use an IPv4 CIDR block');
@@ -372,14 +372,21 @@ rejectsAtPlan('rejects a machine type whose vCPUs its name does not say, without
 rejectsAtPlan('rejects a node range too small for a pool replacement', call('multinet-cluster', { node_pools: [{ ...pool, node_count: 3 }], additional_networks: [{ ...extra, node_cidr: '10.0.1.0/29' }] }), 'additional_networks[0].node_cidr 10.0.1.0/29 has 4 usable addresses but needs room for 6 nodes');
 rejectsAtPlan('rejects a pod range too small for a pool replacement', call('multinet-cluster', { additional_networks: [{ ...extra, pod_cidr: '172.16.1.0/27' }] }), 'additional_networks[0].pod_cidr 172.16.1.0/27 holds 2 node(s) with max_pods_per_node 8 (a /28 per node) but needs room for 4: use a /26 or larger');
 rejectsAtPlan('rejects overlapping additional ranges', call('multinet-cluster', { additional_networks: [{ ...extra, node_cidr: '10.0.0.0/16', pod_cidr: '10.0.1.0/24' }] }), 'additional_networks[0].pod_cidr 10.0.1.0/24 overlaps additional_networks[0].node_cidr (10.0.0.0/16)');
-rejectsAtPlan('rejects a network outside the cluster project without host_project', call('multinet-cluster', { network: 'projects/host-project/global/networks/shared' }), 'network and subnetwork must be in project example-dev-project');
+rejectsAtPlan('rejects a network and a subnet in two projects', call('multinet-cluster', { network: 'projects/host-project/global/networks/shared' }), 'which name projects host-project and example-dev-project (host_project included): every node NIC of the cluster must be in one project');
+rejectsAtPlan('rejects links outside host_project', call('multinet-cluster', { host_project: 'other-host' }), 'which name projects example-dev-project and other-host');
+accepts('accepts a Shared VPC given by self links in the host project, with or without host_project (as 0.4.0 took it)', call('multinet-cluster', { network: 'projects/host-project/global/networks/shared', subnetwork: 'projects/host-project/regions/us-central1/subnetworks/shared-nodes' }));
+accepts('accepts bare network names in host_project', call('multinet-cluster', { host_project: 'host-project', network: 'shared', subnetwork: 'shared-nodes' }));
+accepts('accepts an autoscaled pool without node_count (it starts at min_node_count)', call('multinet-cluster', { node_pools: [{ name: 'multinet-pool', autoscaling: { min_node_count: 2, max_node_count: 5 } }] }));
 rejects('rejects an IPVLAN mode other than l2, l3 and l3s', call('multus-whereabouts', { networks: [{ ...attachment, mode: 'l4' }] }), 'networks[0].mode is "l4": use l2, l3 or l3s');
 rejects('rejects a range that is not a CIDR', call('multus-whereabouts', { networks: [{ ...attachment, range: '172.16.1.0' }] }), 'networks[0].range is "172.16.1.0": use an IPv4 CIDR block');
 rejects('rejects an attachment name that is not a DNS-1123 label', call('multus-whereabouts', { networks: [{ ...attachment, name: 'Data_Plane' }] }), 'networks[0].name is "Data_Plane": use a DNS-1123 label');
 rejects('rejects eth0 as IPVLAN master', call('multus-whereabouts', { networks: [{ ...attachment, master: 'eth0' }] }), 'networks[0].master is "eth0": use eth1 to eth7');
 rejects('rejects ens4 as IPVLAN master', call('multus-whereabouts', { networks: [{ ...attachment, master: 'ens4' }] }), 'networks[0].master is "ens4": use eth1 to eth7');
 rejectsAtPlan('rejects a master beyond the nodes\' NICs', call('multus-whereabouts', { networks: [{ ...attachment, master: 'eth5' }], node_additional_nics: 3 }), 'networks[0].master is "eth5", not a NIC of these nodes: they have eth1 to eth3');
-rejects('rejects two networks on one master', call('multus-whereabouts', { networks: [attachment, { ...attachment, name: 'storage', master: 'eth1', range: '172.16.2.0/24' }] }), 'networks[1].master is "eth1": each network needs its own IPVLAN master NIC');
+rejects('rejects two overlapping ranges on one NIC (two Whereabouts pools handing out the same addresses)', call('multus-whereabouts', { networks: [attachment, { ...attachment, name: 'storage', master: 'eth1', range: '172.16.1.0/25' }] }), 'networks[1].range 172.16.1.0/25 overlaps networks[0].range 172.16.1.0/24 on the same NIC eth1');
+accepts('accepts two namespaces sharing one NIC and its range, split by range_start and range_end', call('multus-whereabouts', { networks: [{ ...attachment, namespace: 'team-a', range_end: '172.16.1.127' }, { ...attachment, namespace: 'team-b', range_start: '172.16.1.128' }] }));
+rejects('rejects a node block larger than the range', call('multus-whereabouts', { networks: [{ ...attachment, ipam: 'node-block', node_block_prefix: 20 }] }), 'networks[0].node_block_prefix is 20: node-block needs the prefix length of each node\'s alias block, 8 to 30 and inside range');
+rejects('rejects a maintenance exclusion without a name', call('multinet-cluster', { maintenance_policy: { window: { start_time: '2026-01-03T02:00:00Z', end_time: '2026-01-03T10:00:00Z', recurrence: 'FREQ=DAILY' }, exclusions: [{ name: '', start_time: '2026-12-20T00:00:00Z', end_time: '2026-12-27T00:00:00Z' }] } }), 'maintenance_policy.exclusions[0].name is "": name the exclusion');
 rejects('rejects range_start after range_end', call('multus-whereabouts', { networks: [{ ...attachment, range_start: '172.16.1.50', range_end: '172.16.1.10' }] }), 'networks[0].range_end is "172.16.1.10": must not come before range_start');
 rejects('rejects range_start outside the range', call('multus-whereabouts', { networks: [{ ...attachment, range_start: '172.16.2.1' }] }), 'networks[0].range_start is "172.16.2.1": use an IPv4 address inside range');
 rejects('rejects an exclusion outside the range', call('multus-whereabouts', { networks: [{ ...attachment, exclude: ['10.0.0.0/24'] }] }), 'networks[0].exclude is ["10.0.0.0/24"]: each exclusion must be an IPv4 CIDR block inside range');
@@ -545,8 +552,31 @@ function expandDynamic(body: Json): Json {
   return out;
 }
 
+describe('multinet-cluster control-plane access, evaluated by terraform', () => {
+  const json = () => moduleJson('multinet-cluster');
+  const blocks = (values: Json) => {
+    const block = json().resource.google_container_cluster.cluster.dynamic.master_authorized_networks_config;
+    const result = evaluateWithTerraform({
+      variables: json().variable,
+      values: { ...DEV['multinet-cluster'], ...values },
+      locals: json().locals,
+      checks: { enabled: { value: block.for_each }, ranges: { value: block.content.dynamic.cidr_blocks.for_each } },
+    });
+    if (!result.ok) throw new Error(result.error);
+    return result.values;
+  };
+
+  test('enables authorized networks with the private endpoint even when none is listed (GKE refuses a private endpoint without them)', () => {
+    expect(blocks({ public_endpoint_open_to_any_address: false, private_endpoint: true })).toEqual({ enabled: [1], ranges: [] });
+  });
+
+  test('writes the opt-out as the authorized network 0.0.0.0/0, so turning it on also opens an existing cluster', () => {
+    expect(blocks({})).toEqual({ enabled: [1], ranges: [{ cidr_block: '0.0.0.0/0', display_name: 'any address (public_endpoint_open_to_any_address)' }] });
+  });
+});
+
 describe('multus-whereabouts attachment namespaces, evaluated by terraform', () => {
-  test('creates the missing ones and keeps its own (0.4.0 ones included), never one that exists and is someone else\'s', () => {
+  test('creates the missing ones and keeps its own (0.4.0 ones and a renamed release\'s included), never one that exists and is someone else\'s', () => {
     const json = moduleJson('multus-whereabouts');
     const forEach = String(json.resource.kubernetes_namespace_v1.namespace.for_each).replace(/data\.kubernetes_resources\.namespaces\./g, 'local.cluster_namespaces.');
     const restricted = { 'app.kubernetes.io/managed-by': 'terraform', 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' };
@@ -563,7 +593,7 @@ describe('multus-whereabouts attachment namespaces, evaluated by terraform', () 
       locals: { ...json.locals, cluster_namespaces: { objects } },
       checks: { created: { value: forEach } },
     });
-    expect(result).toMatchObject({ ok: true, values: { created: ['edge', 'fresh', 'web'] } });
+    expect(result).toMatchObject({ ok: true, values: { created: ['edge', 'fresh', 'other', 'web'] } });
   });
 });
 

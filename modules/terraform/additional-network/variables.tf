@@ -27,7 +27,7 @@ variable "node_cidr" {
   nullable    = false
   validation {
     error_message = "node_cidr is ${try(jsonencode(var.node_cidr), "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 10.0.1.0/24."
-    condition     = try(try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", var.node_cidr)) && cidrsubnet(var.node_cidr, 0, 0) == var.node_cidr && tonumber(split("/", var.node_cidr)[1]) >= 8 && tonumber(split("/", var.node_cidr)[1]) <= 29, false), false)
+    condition     = try(try(can(cidrnetmask(var.node_cidr)) && cidrsubnet(var.node_cidr, 0, 0) == var.node_cidr && tonumber(split("/", var.node_cidr)[1]) >= 8 && tonumber(split("/", var.node_cidr)[1]) <= 29, false), false)
   }
 }
 
@@ -37,7 +37,7 @@ variable "pod_cidr" {
   nullable    = false
   validation {
     error_message = "pod_cidr is ${try(jsonencode(var.pod_cidr), "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 172.16.1.0/24."
-    condition     = try(try(can(regex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", var.pod_cidr)) && cidrsubnet(var.pod_cidr, 0, 0) == var.pod_cidr && tonumber(split("/", var.pod_cidr)[1]) >= 8 && tonumber(split("/", var.pod_cidr)[1]) <= 29, false), false)
+    condition     = try(try(can(cidrnetmask(var.pod_cidr)) && cidrsubnet(var.pod_cidr, 0, 0) == var.pod_cidr && tonumber(split("/", var.pod_cidr)[1]) >= 8 && tonumber(split("/", var.pod_cidr)[1]) <= 29, false), false)
   }
 }
 

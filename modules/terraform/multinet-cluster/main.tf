@@ -6,13 +6,16 @@ locals {
   version              = var.min_master_version
   release_channel      = var.release_channel
   maintenance_policy   = var.maintenance_policy
-  authorized_networks  = var.authorized_networks
+  authorized_networks  = var.public_endpoint_open_to_any_address ? [{ cidr_block = "0.0.0.0/0", display_name = "any address (public_endpoint_open_to_any_address)" }] : var.authorized_networks
+  private_endpoint     = var.private_endpoint
+  node_pools           = [for p in var.node_pools : merge(p, { node_count = p.node_count != null ? p.node_count : (p.autoscaling != null ? max(1, p.autoscaling.min_node_count) : 1) })]
   region               = can(regex("-[a-z]$", var.location)) ? substr(var.location, 0, length(var.location) - 2) : var.location
-  pool_zones           = [for p in var.node_pools : p.node_locations != null ? length(p.node_locations) : (can(regex("-[a-z]$", var.location)) ? 1 : 3)]
-  pool_vcpus           = { for p in var.node_pools : p.name => p.vcpus != null ? p.vcpus : lookup({ "e2-micro" = 2, "e2-small" = 2, "e2-medium" = 2, "f1-micro" = 1, "g1-small" = 1 }, p.machine_type, try(tonumber(regex("^[a-z0-9]+-custom-([0-9]+)-[0-9]+(-ext)?$", p.machine_type)[0]), tonumber(regex("^[a-z][a-z0-9]*-(standard|highmem|highcpu|megamem|ultramem|hypermem|highgpu|edgegpu)-([0-9]+)(-[a-z]+)?$", p.machine_type)[1]), null)) }
-  replacement_nodes    = sum(concat([0], [for i, p in var.node_pools : (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]]))
+  pool_zones           = [for p in local.node_pools : p.node_locations != null ? length(p.node_locations) : (can(regex("-[a-z]$", var.location)) ? 1 : 3)]
+  pool_vcpus           = { for p in local.node_pools : p.name => p.vcpus != null ? p.vcpus : lookup({ "e2-micro" = 2, "e2-small" = 2, "e2-medium" = 2, "f1-micro" = 1, "g1-small" = 1 }, p.machine_type, try(tonumber(regex("^[a-z0-9]+-custom-([0-9]+)-[0-9]+(-ext)?$", p.machine_type)[0]), tonumber(regex("^[a-z][a-z0-9]*-(standard|highmem|highcpu|megamem|ultramem|hypermem|highgpu|edgegpu)-([0-9]+)(-[a-z]+)?$", p.machine_type)[1]), null)) }
+  replacement_nodes    = sum(concat([0], [for i, p in local.node_pools : (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]]))
   additional_ranges    = flatten([for i, n in var.additional_networks : [for f in ["node_cidr", "pod_cidr"] : { path = "additional_networks[${i}].${f}", cidr = lookup(n, f, null) } if lookup(n, f, null) != null]])
-  range_overlaps       = flatten([for i, a in local.additional_ranges : [for j, b in local.additional_ranges : "${b.path} ${b.cidr} overlaps ${a.path} (${a.cidr}): choose ranges that share no address." if j > i && try(sum([for i, o in split(".", cidrhost(a.cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(b.cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", b.cidr)[1])) && sum([for i, o in split(".", cidrhost(b.cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) < sum([for i, o in split(".", cidrhost(a.cidr, 0)) : tonumber(o) * pow(256, 3 - i)]) + pow(2, 32 - tonumber(split("/", a.cidr)[1])), false)]])
+  range_overlaps       = flatten([for i, a in local.additional_ranges : [for j, b in local.additional_ranges : "${b.path} ${b.cidr} overlaps ${a.path} (${a.cidr}): choose ranges that share no address." if j > i && try(parseint(join("", formatlist("%02x", split(".", cidrhost(a.cidr, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(b.cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.cidr)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(b.cidr, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(a.cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.cidr)[1])), false)]])
+  link_projects        = distinct(concat([for link in [var.network, var.subnetwork] : regex("projects/([^/]+)/", link)[0] if can(regex("projects/([^/]+)/", link))], var.host_project == null ? [] : [var.host_project]))
 }
 
 # google_container_engine_versions: version_prefix filters valid_master_versions (a string prefix: "1.3" would
@@ -156,9 +159,11 @@ resource "google_container_cluster" "cluster" {
       }
     }
   }
-  # Only a non-empty list may produce the block: an empty master_authorized_networks_config admits nobody.
+  # The block only with a non-empty list (an empty master_authorized_networks_config admits nobody), or with the
+  # private endpoint, which GKE refuses without it ("Master authorized networks must be enabled if private endpoint
+  # is enabled": terraform-provider-google, magic-modules #8338).
   dynamic "master_authorized_networks_config" {
-    for_each = length(coalesce(local.authorized_networks, [])) > 0 ? [1] : []
+    for_each = length(coalesce(local.authorized_networks, [])) > 0 || local.private_endpoint ? [1] : []
     content {
       dynamic "cidr_blocks" {
         for_each = local.authorized_networks
@@ -207,8 +212,8 @@ resource "google_container_cluster" "cluster" {
       error_message = "maintenance_policy.exclusions: scopes other than NO_UPGRADES need a release channel (GKE scopes exclusions only for clusters enrolled in one); release_channel is UNSPECIFIED."
     }
     precondition {
-      condition     = alltrue([for link in [var.network, var.subnetwork] : !can(regex("projects/([^/]+)/", link)) || try(regex("projects/([^/]+)/", link)[0] == coalesce(var.host_project, var.project), false)])
-      error_message = "network and subnetwork must be in project ${coalesce(var.host_project, var.project)} (host_project, else project), where every node NIC of the cluster must be; they are ${var.network} and ${var.subnetwork}: set host_project to the Shared VPC host project that owns them."
+      condition     = length(local.link_projects) <= 1
+      error_message = "network and subnetwork are ${var.network} and ${var.subnetwork}, which name projects ${join(" and ", local.link_projects)} (host_project included): every node NIC of the cluster must be in one project, the Shared VPC host project; give links in one project, and host_project that project or null."
     }
     precondition {
       condition     = alltrue([for n in var.additional_networks : n.node_cidr == null ? true : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 >= local.replacement_nodes, true)])
@@ -222,7 +227,7 @@ resource "google_container_cluster" "cluster" {
 }
 
 resource "google_container_node_pool" "node_pool" {
-  for_each           = { for key, val in var.node_pools : val.name => val }
+  for_each           = { for key, val in local.node_pools : val.name => val }
   cluster            = google_container_cluster.cluster.id
   initial_node_count = (each.value.autoscaling == null) ? null : each.value.node_count
   location           = var.location
@@ -316,6 +321,9 @@ resource "google_container_node_pool" "node_pool" {
   ]
   lifecycle {
     create_before_destroy = true
+    # initial_node_count forces a new pool (terraform-provider-google resource_container_node_pool.go: "Changing
+    # this will force recreation"); it only matters at creation, and the autoscaler owns the count afterwards.
+    ignore_changes = [initial_node_count]
     precondition {
       condition     = local.pool_vcpus[each.key] != null
       error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", whose name does not say its vCPUs: set node_pools[${index(var.node_pools[*].name, each.key)}].vcpus."

@@ -24,7 +24,7 @@ data "kubernetes_resources" "namespaces" {
 }
 
 resource "kubernetes_namespace_v1" "namespace" {
-  for_each = toset(local.create_namespaces ? setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name if !(try(o.metadata.labels["multinet.gke.io/release"], "") == local.release_name || (try(o.metadata.labels["multinet.gke.io/release"], "") == "" && try(o.metadata.labels["app.kubernetes.io/managed-by"], "") == "terraform" && try(o.metadata.labels["pod-security.kubernetes.io/warn"], "") == "restricted"))]) : toset([]))
+  for_each = toset(local.create_namespaces ? setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name if !(try(o.metadata.labels["multinet.gke.io/release"], "") != "" || (try(o.metadata.labels["app.kubernetes.io/managed-by"], "") == "terraform" && try(o.metadata.labels["pod-security.kubernetes.io/warn"], "") == "restricted"))]) : toset([]))
   metadata {
     labels = {
       "app.kubernetes.io/managed-by"       = "terraform"
