@@ -63,13 +63,14 @@ export function runModuleCalls(modules: Record<string, Json>, stubs: Record<stri
   try {
     // A folder per call, so an error in a module's own file names the call too (a precondition's error names only the
     // file it is written in).
-    const copy = (json: Json) => (only === 'validations' ? { variable: checkCopy(json, stubs).variable } : checkCopy(json, stubs));
-    const copies = Object.fromEntries(Object.entries(modules).map(([name, json]) => [name, JSON.stringify(copy(json), null, 1)]));
+    // Validations only: a copy that declares just the variables the call passes (a validation sees only its own).
+    const copies = Object.fromEntries(Object.entries(modules).map(([name, json]) => [name, checkCopy(json, stubs)]));
     const module: Json = {};
     for (const [call, { module: source, inputs, data }] of Object.entries(calls)) {
       if (!(source in copies)) throw new Error(`${call}: no module ${source}`);
       mkdirSync(path.join(dir, call));
-      writeFileSync(path.join(dir, call, 'main.tf.json'), copies[source]);
+      const copy = only === 'validations' ? { variable: Object.fromEntries(Object.entries(copies[source].variable as Json).filter(([v]) => v in inputs)) } : copies[source];
+      writeFileSync(path.join(dir, call, 'main.tf.json'), JSON.stringify(copy, null, 1));
       const overrides = Object.fromEntries(Object.entries(data ?? {}).map(([key, value]) => [dataVariable(...(key.split('.') as [string, string])), value]));
       module[call] = { source: `./${call}`, ...inputs, ...overrides };
     }

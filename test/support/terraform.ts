@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -96,6 +96,60 @@ export function evaluateWithTerraform(evaluation: Evaluation): TerraformResult {
     const state = JSON.parse(readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8')) as { outputs: Record<string, { value: unknown }> };
     const values = Object.fromEntries(Object.entries(state.outputs).map(([name, o]) => [name, o.value]));
     return { ok: true, values, error: '' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Many evaluations in one terraform run: each becomes a module instance (its variables, values, locals and checks), and
+ * one `terraform apply` computes them all. Every evaluation must succeed; a failure is reported with the terraform
+ * output, which names the evaluation's folder.
+ */
+export function evaluateManyWithTerraform(evaluations: Record<string, Evaluation>): Record<string, Record<string, unknown>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tf-evals-'));
+  try {
+    const modules: Record<string, unknown> = {};
+    const outputs: Record<string, unknown> = {};
+    // A module argument is an expression in JSON syntax: literal values keep `${` as `$${`.
+    const literal = (value: unknown): unknown =>
+      typeof value === 'string' ? value.replace(/\$\{/g, '$${') : Array.isArray(value) ? value.map(literal) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literal(v)])) : value;
+    for (const [name, evaluation] of Object.entries(evaluations)) {
+      const checks = evaluation.checks ?? {};
+      const config = {
+        ...(evaluation.variables ? { variable: evaluation.variables } : {}),
+        ...(evaluation.locals ? { locals: evaluation.locals } : {}),
+        resource: {
+          terraform_data: Object.fromEntries(
+            Object.entries(checks).map(([check, c]) => [check, { input: c.value, ...(c.forEach ? { for_each: c.forEach } : {}), ...(c.precondition ? { lifecycle: { precondition: c.precondition } } : {}) }]),
+          ),
+        },
+        output: Object.fromEntries(
+          Object.entries(checks).map(([check, c]) => [check, { value: c.forEach ? `\${{ for key, item in terraform_data.${check} : key => item.output }}` : `\${terraform_data.${check}.output}` }]),
+        ),
+      };
+      mkdirSync(path.join(dir, name));
+      writeFileSync(path.join(dir, name, 'main.tf.json'), JSON.stringify(config));
+      modules[name] = { source: `./${name}`, ...(literal(evaluation.values ?? {}) as Record<string, unknown>) };
+      for (const check of Object.keys(checks)) outputs[`${name}__${check}`] = { value: `\${module.${name}.${check}}` };
+    }
+    writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ module: modules, output: outputs }));
+    // What `terraform init` records for local modules, written directly.
+    mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
+    const manifest = [{ Key: '', Source: '', Dir: '.' }, ...Object.keys(evaluations).map((name) => ({ Key: name, Source: `./${name}`, Dir: name }))];
+    writeFileSync(path.join(dir, '.terraform', 'modules', 'modules.json'), JSON.stringify({ Modules: manifest }));
+    writeFileSync(path.join(dir, 'cli.tfrc'), '');
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+    const apply = spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], { cwd: dir, env, encoding: 'utf8' });
+    if (apply.error) throw new Error(`terraform is not on PATH (${apply.error.message})`);
+    if (apply.status !== 0) throw new Error(apply.stderr.replace(/\s+/g, ' '));
+    const state = JSON.parse(readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8')) as { outputs: Record<string, { value: unknown }> };
+    const results: Record<string, Record<string, unknown>> = Object.fromEntries(Object.keys(evaluations).map((name) => [name, {}]));
+    for (const [key, o] of Object.entries(state.outputs)) {
+      const at = key.indexOf('__');
+      results[key.slice(0, at)][key.slice(at + 2)] = o.value;
+    }
+    return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
