@@ -7,10 +7,18 @@ export function stacksOf(mutate: (env: RawEnvironment) => void = () => {}, base:
   return buildEnvironment(Testing.app({ stackTraces: false }), planOf(mutate, base));
 }
 
-/** Synthesized JSON of one stack, parsed. */
+/** A stack synthesizes to the same JSON every time once built: synthesized once, parsed afresh for each caller. */
+const synthesized = new WeakMap<object, string>();
+
+/** Synthesized JSON of one stack, parsed (a new object each call: callers may change it). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function synthJson(stack: Parameters<typeof Testing.synth>[0]): Record<string, any> {
-  return JSON.parse(Testing.synth(stack, true));
+  let text = synthesized.get(stack);
+  if (text === undefined) {
+    text = Testing.synth(stack, true);
+    synthesized.set(stack, text);
+  }
+  return JSON.parse(text);
 }
 
 /**
