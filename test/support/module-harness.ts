@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { writeModuleManifest } from './terraform';
 
 // Terraform configurations are open-ended; the harness indexes into them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -78,10 +79,7 @@ export function runModuleCalls(modules: Record<string, Json>, stubs: Record<stri
     writeFileSync(path.join(dir, 'cli.tfrc'), '');
     const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
     const run = (args: string[]) => spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
-    // What `terraform init` would record for local modules, written directly: init walks every module folder again.
-    mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
-    const manifest = [{ Key: '', Source: '', Dir: '.' }, ...Object.keys(calls).map((call) => ({ Key: call, Source: `./${call}`, Dir: call }))];
-    writeFileSync(path.join(dir, '.terraform', 'modules', 'modules.json'), JSON.stringify({ Modules: manifest }));
+    writeModuleManifest(dir, Object.keys(calls));
     const plan = run(['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false']);
     if (plan.error) throw new Error(`terraform is not on PATH (${plan.error.message})`);
     if (/terraform init/.test(plan.stderr)) throw new Error(`terraform wants init:\n${plan.stderr}`);

@@ -134,10 +134,7 @@ export function evaluateManyWithTerraform(evaluations: Record<string, Evaluation
       for (const check of Object.keys(checks)) outputs[`${name}__${check}`] = { value: `\${module.${name}.${check}}` };
     }
     writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ module: modules, output: outputs }));
-    // What `terraform init` records for local modules, written directly.
-    mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
-    const manifest = [{ Key: '', Source: '', Dir: '.' }, ...Object.keys(evaluations).map((name) => ({ Key: name, Source: `./${name}`, Dir: name }))];
-    writeFileSync(path.join(dir, '.terraform', 'modules', 'modules.json'), JSON.stringify({ Modules: manifest }));
+    writeModuleManifest(dir, Object.keys(evaluations));
     writeFileSync(path.join(dir, 'cli.tfrc'), '');
     const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
     const apply = spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], { cwd: dir, env, encoding: 'utf8' });
@@ -153,4 +150,14 @@ export function evaluateManyWithTerraform(evaluations: Record<string, Evaluation
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What `terraform init` records for local modules (`./<name>` for each name), written directly: init would walk every
+ * module folder again, and needs nothing else when no provider is used.
+ */
+export function writeModuleManifest(dir: string, names: readonly string[]): void {
+  mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
+  const manifest = [{ Key: '', Source: '', Dir: '.' }, ...names.map((name) => ({ Key: name, Source: `./${name}`, Dir: name }))];
+  writeFileSync(path.join(dir, '.terraform', 'modules', 'modules.json'), JSON.stringify({ Modules: manifest }));
 }
