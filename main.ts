@@ -1,9 +1,6 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, TerraformStack } from 'cdktf';
-import { buildEnvironment, buildSharedBootstraps, enforcePolicy } from './stacks';
-import { skipTokenStackTraces } from './stacks/token-stack-traces';
-import { EnvironmentError, loadSelectedEnvironments } from './stacks/environment';
+import type { App } from 'cdktf';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -22,8 +19,6 @@ Terraform configuration per stack under cdktf.out/stacks/.
  * half-synthesized is left behind; the messages are the app's own lines, one per problem.
  */
 function main(): void {
-  // See stacks/token-stack-traces.ts: half of synth's time per environment, for traces nobody reads.
-  if (process.env.CDKTF_TOKEN_STACK_TRACES !== '1') skipTokenStackTraces();
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(USAGE);
@@ -39,6 +34,9 @@ function main(): void {
   const named = args.length > 0 ? args : process.env.ENVIRONMENTS?.split(/[\s,]+/).filter(Boolean);
   const only = named && named.length > 0 ? named : undefined;
   const dir = path.resolve(process.env.ENVIRONMENTS_DIR ?? 'environments');
+  // Loaded once there is something to validate: `--help` answers without the schema library.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { EnvironmentError, loadSelectedEnvironments } = require('./stacks/environment') as typeof import('./stacks/environment');
   let plans;
   try {
     const loaded = loadSelectedEnvironments(dir, only);
@@ -54,6 +52,14 @@ function main(): void {
     }
     throw error;
   }
+  // cdktf and the provider bindings load only now: usage and invalid files answer at once (half a second sooner).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { App } = require('cdktf') as typeof import('cdktf');
+  const { buildEnvironment, buildSharedBootstraps, enforcePolicy } = require('./stacks') as typeof import('./stacks');
+  const { skipTokenStackTraces } = require('./stacks/token-stack-traces') as typeof import('./stacks/token-stack-traces');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  // See stacks/token-stack-traces.ts: half of synth's time per environment, for traces nobody reads.
+  if (process.env.CDKTF_TOKEN_STACK_TRACES !== '1') skipTokenStackTraces();
   // Where `cdktf synth` asks for the output (CDKTF_OUTDIR), else cdktf's default.
   const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const outdirExisted = existsSync(outdir);
@@ -83,6 +89,8 @@ function main(): void {
  */
 function removeOrphanedStacks(app: App): void {
   const stacksDir = path.join(app.outdir, 'stacks');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { TerraformStack } = require('cdktf') as typeof import('cdktf');
   const current = new Set(app.node.children.filter((c) => TerraformStack.isStack(c)).map((s) => s.node.id));
   for (const entry of readdirSync(stacksDir, { withFileTypes: true })) {
     if (entry.isDirectory() && !current.has(entry.name)) rmSync(path.join(stacksDir, entry.name), { recursive: true });

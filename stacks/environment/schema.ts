@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CIDR_SHAPE, checkCidr, isIpv4Address } from './cidr';
-import { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA } from '../../modules/custom-vpc';
+import { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA } from '../../modules/flow-logs';
 import { MAINTENANCE_EXCLUSION_SCOPES } from '../../modules/maintenance';
 import { DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS, SHARED_BOOTSTRAP_PREFIX } from './backends';
 import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, GKE_VERSION_FORMAT, MIN_GKE_VERSION, isAtLeast, parseGkeVersion } from './gke';
