@@ -23,6 +23,8 @@ export interface ModuleCall {
   readonly inputs: Record<string, unknown>;
   /** What data sources return, by `<type>.<name>` (default: each module's stub from `stubs`). */
   readonly data?: Record<string, unknown>;
+  /** Leave the module's validations out: the call checks preconditions only (its inputs pass validation elsewhere). */
+  readonly preconditionsOnly?: boolean;
 }
 
 export interface HarnessRun {
@@ -67,10 +69,15 @@ export function runModuleCalls(modules: Record<string, Json>, stubs: Record<stri
     // Validations only: a copy that declares just the variables the call passes (a validation sees only its own).
     const copies = Object.fromEntries(Object.entries(modules).map(([name, json]) => [name, checkCopy(json, stubs)]));
     const module: Json = {};
-    for (const [call, { module: source, inputs, data }] of Object.entries(calls)) {
+    for (const [call, { module: source, inputs, data, preconditionsOnly }] of Object.entries(calls)) {
       if (!(source in copies)) throw new Error(`${call}: no module ${source}`);
       mkdirSync(path.join(dir, call));
-      const copy = only === 'validations' ? { variable: Object.fromEntries(Object.entries(copies[source].variable as Json).filter(([v]) => v in inputs)) } : copies[source];
+      const copy =
+        only === 'validations'
+          ? { variable: Object.fromEntries(Object.entries(copies[source].variable as Json).filter(([v]) => v in inputs)) }
+          : preconditionsOnly
+            ? { ...copies[source], variable: withoutValidations(copies[source].variable) }
+            : copies[source];
       writeFileSync(path.join(dir, call, 'main.tf.json'), JSON.stringify(copy, null, 1));
       const overrides = Object.fromEntries(Object.entries(data ?? {}).map(([key, value]) => [dataVariable(...(key.split('.') as [string, string])), value]));
       module[call] = { source: `./${call}`, ...inputs, ...overrides };
@@ -96,4 +103,9 @@ export function runModuleCalls(modules: Record<string, Json>, stubs: Record<stri
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Variables without their validation blocks (evaluating them is most of a module instance's cost). */
+export function withoutValidations(variables: Json): Json {
+  return Object.fromEntries(Object.entries(variables).map(([name, { validation, ...rest }]) => (void validation, [name, rest])));
 }
