@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { ensureBusybox, ensureTools } from './tools';
 
 /** The oldest Terraform the tests (and the stacks) accept. */
@@ -21,21 +20,13 @@ function ensureTerraform(): void {
 }
 
 /**
- * Under `npm test`, test/support/run-tests.mjs makes the tools ready beside jest's start-up and says so with a file
- * (GKE_MULTINET_PREPARED): wait for it, so the ensure* calls below find everything there.
+ * Runs once before all test files: terraform on PATH. The real helm binaries and busybox: under `npm test` the
+ * preparation beside jest makes them ready, and each test that needs one waits for it (tools.ts waitForPreparation),
+ * so the tests that need none start at once; under a bare `jest`, here, before any worker could race for them.
  */
-function waitForPreparation(): void {
-  const marker = process.env.GKE_MULTINET_PREPARED;
-  if (!marker) return;
-  const deadline = Date.now() + 300_000;
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  while (!existsSync(marker) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 50);
-}
-
-/** Runs once before all test files: terraform on PATH, the real helm binaries and busybox. */
 export default function globalSetup(): void {
-  waitForPreparation();
   ensureTerraform();
+  if (process.env.GKE_MULTINET_PREPARED) return;
   ensureTools();
   // Idempotent: the netns tests call it again and report why busybox is missing, if it is.
   ensureBusybox();

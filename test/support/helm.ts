@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { HELM, PROJECT_ROOT } from './tools';
+import { HELM, PROJECT_ROOT, ensureTools } from './tools';
 
 /** Helpers around the real helm binary and the validators, shared by the chart and end-to-end tests. */
 
@@ -22,6 +22,7 @@ export interface HelmResult {
 
 /** Runs helm (default: Helm 4) with `values` written to a temporary values file; never throws on a helm failure. */
 export function helm(args: readonly string[], values?: unknown, binary = HELM): HelmResult {
+  ensureTools();
   const dir = mkdtempSync(path.join(tmpdir(), 'helm-values-'));
   try {
     const valueArgs: string[] = [];

@@ -52,8 +52,24 @@ function aptDownload(pkg: string, cwd: string): { deb?: string; problem?: string
   return second.deb ? second : { problem: `apt-get could not download ${pkg} (${second.problem})` };
 }
 
+let prepared = false;
+/**
+ * Under `npm test`, test/support/run-tests.mjs makes the tools ready beside jest's start-up and says so with a file
+ * (GKE_MULTINET_PREPARED). A test that needs a tool waits for it here, the first time only; tests that need none
+ * run meanwhile.
+ */
+export function waitForPreparation(): void {
+  const marker = process.env.GKE_MULTINET_PREPARED;
+  if (prepared || !marker) return;
+  const deadline = Date.now() + 300_000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (!existsSync(marker) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 50);
+  prepared = true;
+}
+
 /** Makes BUSYBOX and BUSYBOX_BIN available; returns why not when it cannot (the netns tests then say so). */
 export function ensureBusybox(): string | undefined {
+  waitForPreparation();
   if (existsSync(path.join(BUSYBOX_BIN, 'nc'))) return undefined;
   mkdirSync(BUSYBOX_DIR, { recursive: true });
   const onPath = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
@@ -88,6 +104,7 @@ const CNI_PLUGINS = ['macvlan', 'ipvlan', 'host-local'];
 
 /** Makes CNI_PLUGIN_DIR hold the plugins; returns why not when it cannot (the tests that need them then say so). */
 export function ensureCniPlugins(): string | undefined {
+  waitForPreparation();
   if (CNI_PLUGINS.every((p) => existsSync(path.join(CNI_PLUGIN_DIR, p)))) return undefined;
   const work = mkdtempSync(path.join(tmpdir(), 'cni-'));
   try {
@@ -106,8 +123,12 @@ export function ensureCniPlugins(): string | undefined {
   }
 }
 
-/** Extracts each layer's binaries unless that version of the layer is already extracted. */
+let toolsChecked = false;
+/** Extracts each layer's binaries unless that version of the layer is already extracted (checked once per process). */
 export function ensureTools(): void {
+  waitForPreparation();
+  if (toolsChecked) return;
+  toolsChecked = true;
   for (const [name, layer] of Object.entries(LAYERS)) {
     const packageJson = require.resolve(`${layer.package}/package.json`, { paths: [PROJECT_ROOT] });
     const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
