@@ -51,7 +51,22 @@ export const shown = (v: string) => `\${try(jsonencode(${v}), "?")}`;
 
 /** A rule on one value: `good` must hold; the message names `field` and shows its value. */
 export function rule(field: string, value: string, good: string, message: string): HclRule {
-  return { condition: `try(${good}, false)`, errorMessage: `${field} is ${shown(value)}: ${message}` };
+  return { condition: safely(good), errorMessage: `${field} is ${shown(value)}: ${message}` };
+}
+
+/** `try(good, false)`, unless `good` is such a `try` already. */
+const safely = (good: string) => (/^try\(.*, false\)$/.test(good) && matchesWhole(good) ? good : `try(${good}, false)`);
+
+/** `try(…)` spans the whole text (its closing parenthesis is the last character). */
+function matchesWhole(text: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i === text.length - 1;
+  }
+  return false;
 }
 
 /**
@@ -62,7 +77,7 @@ export function rule(field: string, value: string, good: string, message: string
  */
 export function everyItem(list: string, item: string, good: string, field: string, value: string, message: string): HclRule {
   const [before, after] = field.split('#');
-  const offenders = (out: string) => `[for idx, ${item} in ${list} : ${out} if !try(${good}, false)]`;
+  const offenders = (out: string) => `[for idx, ${item} in ${list} : ${out} if !${safely(good)}]`;
   return {
     condition: `length(${offenders('idx')}) == 0`,
     errorMessage: `${before}\${try(${offenders(`"\${idx}${after} is \${try(jsonencode(${value}), "?")}"`)}[0], "?")}: ${message}`,

@@ -56,15 +56,15 @@ function closingQuote(text: string, open: number): number {
 }
 
 /** A JSON-syntax string (a template) as an HCL expression: a lone `${expr}` becomes `expr`, anything else a quoted template. */
-export function stringExpression(value: string): string {
-  if (value.startsWith('${') && closingBrace(value, 1) === value.length) return value.slice(2, -1).trim();
+export function stringExpression(value: string, indent = '', column = indent.length): string {
+  if (value.startsWith('${') && closingBrace(value, 1) === value.length) return layout(value.slice(2, -1).trim(), indent, column);
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const c = value[i];
     if ((c === '$' || c === '%') && value[i + 1] === '{') {
       if (value[i - 1] === c) {
-        // `$${` / `%%{`: an escaped sequence, the same in both syntaxes.
-        out += '{';
+        // `$${` / `%%{`: an escaped sequence, the same in both syntaxes (the first `$` or `%` is already out).
+        out += `${c}{`;
         i++;
         continue;
       }
@@ -80,14 +80,130 @@ export function stringExpression(value: string): string {
 
 const key = (name: string) => (IDENTIFIER.test(name) ? name : JSON.stringify(name));
 
+/** Lines of HCL longer than this are broken inside their brackets, where HCL lets an expression span lines. */
+const WIDTH = 120;
+const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/** Index of the bracket closing the one at `open` (strings skipped), or -1. */
+function matching(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') i = closingQuote(text, i);
+    else if (c in OPEN) depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+/** `text` split at each top-level occurrence of `separator` (outside brackets and strings). */
+function splitTop(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') i = closingQuote(text, i);
+    else if (c in OPEN) depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (depth === 0 && text.startsWith(separator, i)) {
+      parts.push(text.slice(start, i));
+      start = i + separator.length;
+      i += separator.length - 1;
+    }
+  }
+  return [...parts, text.slice(start)].map((p) => p.trim());
+}
+
+/**
+ * A bare expression laid out for reading: when its line would pass WIDTH, a function call puts each argument on its
+ * own line, a list or for-expression its items or clauses, and a chain of `&&` or `||` inside brackets one operand per
+ * line. Newlines are only ever added inside brackets, where HCL ignores them; `terraform fmt` keeps the layout.
+ */
+export function layout(text: string, indent: string, column = indent.length): string {
+  if (column + text.length <= WIDTH) return text;
+  const inner = `${indent}  `;
+  const call = /^[A-Za-z_][A-Za-z0-9_]*\(/.exec(text);
+  if (call && matching(text, call[0].length - 1) === text.length - 1) {
+    const args = splitTop(text.slice(call[0].length, -1), ',');
+    // One argument that is itself a list or object hugs the call: `length([` … `])`.
+    if (args.length === 1 && /^[[{]/.test(args[0]) && matching(args[0], 0) === args[0].length - 1) return `${call[0]}${layout(args[0], indent, column + call[0].length)})`;
+    return `${call[0]}\n${args.map((a) => `${inner}${operands(a, inner)}`).join(',\n')}\n${indent})`;
+  }
+  if ((text.startsWith('[') || text.startsWith('{')) && matching(text, 0) === text.length - 1) {
+    const body = text.slice(1, -1).trim();
+    const [open, close] = [text[0], text[text.length - 1]];
+    if (body.startsWith('for ')) {
+      const colon = splitTop(body, ' : ');
+      const head = colon[0];
+      const rest = colon.slice(1).join(' : ');
+      const filter = splitTop(rest, ' if ');
+      const lines = [`${inner}${head} :`, `${inner}${operands(filter[0], inner)}`, ...(filter.length > 1 ? [`${inner}if ${operands(filter.slice(1).join(' if '), inner, inner.length + 3)}`] : [])];
+      return `${open}\n${lines.join('\n')}\n${indent}${close}`;
+    }
+    if (open === '[') {
+      const items = splitTop(body, ',').filter((item) => item !== '');
+      return `[\n${items.map((item) => `${inner}${layout(item, inner)}`).join(',\n')}\n${indent}]`;
+    }
+  }
+  // An operator expression (`length([…]) == 0`, `!anytrue(…)`): its longest bracket group is laid out in place.
+  let best: { start: number; end: number } | undefined;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') i = closingQuote(text, i);
+    else if (c in OPEN) {
+      if (depth === 0) {
+        const name = /[A-Za-z_][A-Za-z0-9_]*$/.exec(text.slice(0, i))?.[0] ?? '';
+        const end = matching(text, i);
+        if (end > 0 && (!best || end - i > best.end - best.start)) best = { start: i - name.length, end };
+      }
+      depth++;
+    } else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  if (!best || (best.start === 0 && best.end === text.length - 1)) return text;
+  const before = text.slice(0, best.start);
+  return `${before}${layout(text.slice(best.start, best.end + 1), indent, column + before.length)}${text.slice(best.end + 1)}`;
+}
+
+/**
+ * Inside brackets, by precedence: a conditional as `condition` / `? then` / `: else`, a chain of `||` or `&&` one
+ * operand per line, a comparison with its right operand on the next line; each part laid out in turn.
+ */
+function operands(text: string, indent: string, column = indent.length): string {
+  if (column + text.length <= WIDTH) return text;
+  const next = (op: string) => indent.length + op.length + 1;
+  const question = splitTop(text, ' ? ');
+  if (question.length > 1) {
+    const rest = question.slice(1).join(' ? ');
+    const branches = splitTop(rest, ' : ');
+    if (branches.length > 1) {
+      const otherwise = branches.slice(1).join(' : ');
+      return `${operands(question[0], indent, column)}\n${indent}? ${operands(branches[0], indent, next('?'))}\n${indent}: ${operands(otherwise, indent, next(':'))}`;
+    }
+  }
+  for (const op of ['||', '&&']) {
+    const parts = splitTop(text, ` ${op} `);
+    if (parts.length > 1) return parts.map((part, i) => (i === 0 ? operands(part, indent, column) : `${indent}${op} ${operands(part, indent, next(op))}`)).join('\n');
+  }
+  for (const op of ['<=', '>=', '==', '!=', '<', '>', '+']) {
+    const parts = splitTop(text, ` ${op} `);
+    if (parts.length === 2) return `${layout(parts[0], indent, column)}\n${indent}${op} ${layout(parts[1], indent, next(op))}`;
+  }
+  return layout(text, indent, column);
+}
+
 function isScalar(value: Json): boolean {
   return value === null || typeof value !== 'object';
 }
 
 /** Any JSON value as an HCL expression; objects and lists of objects span several lines. */
-export function expression(value: Json, indent: string, ctx?: HclRenderContext, path?: HclPath): string {
+export function expression(value: Json, indent: string, ctx?: HclRenderContext, path?: HclPath, column = indent.length): string {
   if (value === null) return 'null';
-  if (typeof value === 'string') return stringExpression(value);
+  if (typeof value === 'string') return stringExpression(value, indent, column);
   if (typeof value !== 'object') return String(value);
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
@@ -136,7 +252,7 @@ export function isBlockAt(path: HclPath, value: Json, inContent: boolean, ctx: P
  * blocks, then `depends_on` and `lifecycle`.
  */
 function rank(k: string, path: HclPath, ctx: HclRenderContext): number {
-  if (k === 'count' || k === 'for_each' || k === 'provider') return 0;
+  if (k === 'count' || k === 'for_each' || k === 'provider' || k === 'condition') return 0;
   if (k === 'depends_on') return 4;
   if (k === 'lifecycle') return 5;
   if (k === 'dynamic' || k === 'precondition' || k === 'postcondition' || k === 'validation' || ctx.isBlock(`${path}.${k}`)) return 2;
@@ -176,7 +292,7 @@ export function body(value: Json, path: HclPath, indent: string, ctx: HclRenderC
     } else if (k === 'lifecycle' || k === 'precondition' || k === 'postcondition' || k === 'validation' || isBlockAt(childPath, v, inContent, ctx)) {
       for (const element of Array.isArray(v) ? v : [v]) block(k, '', element, childPath, inContent);
     } else {
-      lines.push(`${indent}${key(k)} = ${expression(v, indent, ctx, childPath)}`);
+      lines.push(`${indent}${key(k)} = ${expression(v, indent, ctx, childPath, indent.length + key(k).length + 3)}`);
     }
   }
   return lines;

@@ -37,7 +37,13 @@ resource "google_compute_subnetwork" "subnet" {
   }
   lifecycle {
     precondition {
-      condition     = !try(parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.pod_cidr)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.node_cidr)[1])), false)
+      condition = !try(
+        parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16)
+        < parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.pod_cidr)[1]))
+        && parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16)
+        < parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.node_cidr)[1])),
+        false
+      )
       error_message = "pod_cidr is ${var.pod_cidr}, which overlaps node_cidr ${var.node_cidr}: the subnet's primary and secondary ranges must not share an address; choose a pod_cidr outside node_cidr."
     }
   }

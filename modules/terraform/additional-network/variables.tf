@@ -6,8 +6,8 @@ variable "name" {
   type        = string
   nullable    = false
   validation {
+    condition     = try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.name)) && length(var.name) <= 48, false)
     error_message = "name is ${try(jsonencode(var.name), "?")}: use lowercase letters, digits and hyphens, starting with a letter, at most 48 characters (the firewall rule name adds 15)."
-    condition     = try(try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.name)) && length(var.name) <= 48, false), false)
   }
 }
 
@@ -16,8 +16,8 @@ variable "region" {
   type        = string
   nullable    = false
   validation {
-    error_message = "region is ${try(jsonencode(var.region), "?")}: use a GCP region, e.g. us-central1."
     condition     = try(can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region)), false)
+    error_message = "region is ${try(jsonencode(var.region), "?")}: use a GCP region, e.g. us-central1."
   }
 }
 
@@ -26,8 +26,14 @@ variable "node_cidr" {
   type        = string
   nullable    = false
   validation {
+    condition = try(
+      can(cidrnetmask(var.node_cidr))
+      && cidrsubnet(var.node_cidr, 0, 0) == var.node_cidr
+      && tonumber(split("/", var.node_cidr)[1]) >= 8
+      && tonumber(split("/", var.node_cidr)[1]) <= 29,
+      false
+    )
     error_message = "node_cidr is ${try(jsonencode(var.node_cidr), "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 10.0.1.0/24."
-    condition     = try(try(can(cidrnetmask(var.node_cidr)) && cidrsubnet(var.node_cidr, 0, 0) == var.node_cidr && tonumber(split("/", var.node_cidr)[1]) >= 8 && tonumber(split("/", var.node_cidr)[1]) <= 29, false), false)
   }
 }
 
@@ -36,8 +42,14 @@ variable "pod_cidr" {
   type        = string
   nullable    = false
   validation {
+    condition = try(
+      can(cidrnetmask(var.pod_cidr))
+      && cidrsubnet(var.pod_cidr, 0, 0) == var.pod_cidr
+      && tonumber(split("/", var.pod_cidr)[1]) >= 8
+      && tonumber(split("/", var.pod_cidr)[1]) <= 29,
+      false
+    )
     error_message = "pod_cidr is ${try(jsonencode(var.pod_cidr), "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 172.16.1.0/24."
-    condition     = try(try(can(cidrnetmask(var.pod_cidr)) && cidrsubnet(var.pod_cidr, 0, 0) == var.pod_cidr && tonumber(split("/", var.pod_cidr)[1]) >= 8 && tonumber(split("/", var.pod_cidr)[1]) <= 29, false), false)
   }
 }
 
@@ -46,8 +58,13 @@ variable "pod_range_name" {
   description = "Name of the pod secondary range; null for `<name>-pods`."
   type        = string
   validation {
+    condition = try(
+      var.pod_range_name == null
+      ? true
+      : try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.pod_range_name)) && length(var.pod_range_name) <= 63, false),
+      false
+    )
     error_message = "pod_range_name is ${try(jsonencode(var.pod_range_name), "?")}: use a GCP name: lowercase letters, digits and hyphens, at most 63 characters, or null."
-    condition     = try(var.pod_range_name == null ? true : try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.pod_range_name)) && length(var.pod_range_name) <= 63, false), false)
   }
 }
 
@@ -56,8 +73,11 @@ variable "mtu" {
   description = "MTU of the VPC, 1300 to 8896 (e.g. 8896 for jumbo frames): pods' IPVLAN interfaces take their node NIC's MTU, which the VPC sets. null for Compute Engine's default, 1460. Changing it later needs every VM on the network stopped."
   type        = number
   validation {
+    condition = try(
+      var.mtu == null ? true : try(floor(var.mtu) == var.mtu && var.mtu >= 1300 && var.mtu <= 8896, false),
+      false
+    )
     error_message = "mtu is ${try(jsonencode(var.mtu), "?")}: use a whole number of bytes from 1300 to 8896 (Compute Engine VPC MTU), or null for 1460."
-    condition     = try(var.mtu == null ? true : try(floor(var.mtu) == var.mtu && var.mtu >= 1300 && var.mtu <= 8896, false), false)
   }
 }
 
@@ -73,7 +93,18 @@ variable "flow_logs" {
   type        = object({ aggregation_interval = optional(string, "INTERVAL_5_SEC"), flow_sampling = optional(number, 0.5), metadata = optional(string, "INCLUDE_ALL_METADATA") })
   nullable    = true
   validation {
+    condition = try(
+      var.flow_logs == null
+      ? true
+      : contains(
+        ["INTERVAL_5_SEC", "INTERVAL_30_SEC", "INTERVAL_1_MIN", "INTERVAL_5_MIN", "INTERVAL_10_MIN", "INTERVAL_15_MIN"],
+        var.flow_logs.aggregation_interval
+      )
+      && var.flow_logs.flow_sampling >= 0
+      && var.flow_logs.flow_sampling <= 1
+      && contains(["INCLUDE_ALL_METADATA", "EXCLUDE_ALL_METADATA"], var.flow_logs.metadata),
+      false
+    )
     error_message = "flow_logs is ${try(jsonencode(var.flow_logs), "?")}: use null, or aggregation_interval INTERVAL_5_SEC, INTERVAL_30_SEC, INTERVAL_1_MIN, INTERVAL_5_MIN, INTERVAL_10_MIN, INTERVAL_15_MIN; flow_sampling from 0 to 1; metadata INCLUDE_ALL_METADATA or EXCLUDE_ALL_METADATA."
-    condition     = try(var.flow_logs == null ? true : contains(["INTERVAL_5_SEC", "INTERVAL_30_SEC", "INTERVAL_1_MIN", "INTERVAL_5_MIN", "INTERVAL_10_MIN", "INTERVAL_15_MIN"], var.flow_logs.aggregation_interval) && var.flow_logs.flow_sampling >= 0 && var.flow_logs.flow_sampling <= 1 && contains(["INCLUDE_ALL_METADATA", "EXCLUDE_ALL_METADATA"], var.flow_logs.metadata), false)
   }
 }

@@ -6,16 +6,83 @@ locals {
   version              = var.min_master_version
   release_channel      = var.release_channel
   maintenance_policy   = var.maintenance_policy
-  authorized_networks  = var.public_endpoint_open_to_any_address ? [{ cidr_block = "0.0.0.0/0", display_name = "any address (public_endpoint_open_to_any_address)" }] : var.authorized_networks
-  private_endpoint     = var.private_endpoint
-  node_pools           = [for p in var.node_pools : merge(p, { node_count = p.node_count != null ? p.node_count : (p.autoscaling != null ? max(1, p.autoscaling.min_node_count) : 1) })]
-  region               = can(regex("-[a-z]$", var.location)) ? substr(var.location, 0, length(var.location) - 2) : var.location
-  pool_zones           = [for p in local.node_pools : p.node_locations != null ? length(p.node_locations) : (can(regex("-[a-z]$", var.location)) ? 1 : 3)]
-  pool_vcpus           = { for p in local.node_pools : p.name => p.vcpus != null ? p.vcpus : lookup({ "e2-micro" = 2, "e2-small" = 2, "e2-medium" = 2, "f1-micro" = 1, "g1-small" = 1 }, p.machine_type, try(tonumber(regex("^[a-z0-9]+-custom-([0-9]+)-[0-9]+(-ext)?$", p.machine_type)[0]), tonumber(regex("^[a-z][a-z0-9]*-(standard|highmem|highcpu|megamem|ultramem|hypermem|highgpu|edgegpu)-([0-9]+)(-[a-z]+)?$", p.machine_type)[1]), null)) }
-  replacement_nodes    = sum(concat([0], [for i, p in local.node_pools : (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]]))
-  additional_ranges    = flatten([for i, n in var.additional_networks : [for f in ["node_cidr", "pod_cidr"] : { path = "additional_networks[${i}].${f}", cidr = lookup(n, f, null) } if lookup(n, f, null) != null]])
-  range_overlaps       = flatten([for i, a in local.additional_ranges : [for j, b in local.additional_ranges : "${b.path} ${b.cidr} overlaps ${a.path} (${a.cidr}): choose ranges that share no address." if j > i && try(parseint(join("", formatlist("%02x", split(".", cidrhost(a.cidr, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(b.cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.cidr)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(b.cidr, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(a.cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.cidr)[1])), false)]])
-  link_projects        = distinct(concat([for link in [var.network, var.subnetwork] : regex("projects/([^/]+)/", link)[0] if can(regex("projects/([^/]+)/", link))], var.host_project == null ? [] : [var.host_project]))
+  authorized_networks = var.public_endpoint_open_to_any_address ? [
+    { cidr_block = "0.0.0.0/0", display_name = "any address (public_endpoint_open_to_any_address)" }
+  ] : var.authorized_networks
+  private_endpoint = var.private_endpoint
+  node_pools = [
+    for p in var.node_pools :
+    merge(
+      p,
+      { node_count = p.node_count != null ? p.node_count : (p.autoscaling != null ? max(1, p.autoscaling.min_node_count) : 1) }
+    )
+  ]
+  region = can(regex("-[a-z]$", var.location)) ? substr(var.location, 0, length(var.location) - 2) : var.location
+  pool_zones = [
+    for p in local.node_pools :
+    p.node_locations != null ? length(p.node_locations) : (can(regex("-[a-z]$", var.location)) ? 1 : 3)
+  ]
+  pool_vcpus = {
+    for p in local.node_pools :
+    p.name => p.vcpus != null
+    ? p.vcpus
+    : lookup(
+      { "e2-micro" = 2, "e2-small" = 2, "e2-medium" = 2, "f1-micro" = 1, "g1-small" = 1 },
+      p.machine_type,
+      try(
+        tonumber(regex("^[a-z0-9]+-custom-([0-9]+)-[0-9]+(-ext)?$", p.machine_type)[0]),
+        tonumber(
+          regex(
+            "^[a-z][a-z0-9]*-(standard|highmem|highcpu|megamem|ultramem|hypermem|highgpu|edgegpu)-([0-9]+)(-[a-z]+)?$",
+            p.machine_type
+          )[1]
+        ),
+        null
+      )
+    )
+  }
+  replacement_nodes = sum(
+    concat(
+      [0],
+      [
+        for i, p in local.node_pools :
+        (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]
+      ]
+    )
+  )
+  additional_ranges = flatten([
+    for i, n in var.additional_networks :
+    [
+      for f in ["node_cidr", "pod_cidr"] :
+      { path = "additional_networks[${i}].${f}", cidr = lookup(n, f, null) }
+      if lookup(n, f, null) != null
+    ]
+  ])
+  range_overlaps = flatten([
+    for i, a in local.additional_ranges :
+    [
+      for j, b in local.additional_ranges :
+      "${b.path} ${b.cidr} overlaps ${a.path} (${a.cidr}): choose ranges that share no address."
+      if j > i
+      && try(
+        parseint(join("", formatlist("%02x", split(".", cidrhost(a.cidr, 0)))), 16)
+        < parseint(join("", formatlist("%02x", split(".", cidrhost(b.cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.cidr)[1]))
+        && parseint(join("", formatlist("%02x", split(".", cidrhost(b.cidr, 0)))), 16)
+        < parseint(join("", formatlist("%02x", split(".", cidrhost(a.cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.cidr)[1])),
+        false
+      )
+    ]
+  ])
+  link_projects = distinct(
+    concat(
+      [
+        for link in [var.network, var.subnetwork] :
+        regex("projects/([^/]+)/", link)[0]
+        if can(regex("projects/([^/]+)/", link))
+      ],
+      var.host_project == null ? [] : [var.host_project]
+    )
+  )
 }
 
 # google_container_engine_versions: version_prefix filters valid_master_versions (a string prefix: "1.3" would
@@ -216,11 +283,25 @@ resource "google_container_cluster" "cluster" {
       error_message = "network and subnetwork are ${var.network} and ${var.subnetwork}, which name projects ${join(" and ", local.link_projects)} (host_project included): every node NIC of the cluster must be in one project, the Shared VPC host project; give links in one project, and host_project that project or null."
     }
     precondition {
-      condition     = alltrue([for n in var.additional_networks : n.node_cidr == null ? true : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 >= local.replacement_nodes, true)])
+      condition = alltrue([
+        for n in var.additional_networks :
+        n.node_cidr == null
+        ? true
+        : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 >= local.replacement_nodes, true)
+      ])
       error_message = "additional_networks: ${join("; ", [for i, n in var.additional_networks : "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)])}: use a larger range."
     }
     precondition {
-      condition     = alltrue([for n in var.additional_networks : n.pod_cidr == null ? true : try(((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0) >= local.replacement_nodes, true)])
+      condition = alltrue([
+        for n in var.additional_networks :
+        n.pod_cidr == null
+        ? true
+        : try(
+          ((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)
+          >= local.replacement_nodes,
+          true
+        )
+      ])
       error_message = "additional_networks: ${join("; ", [for i, n in var.additional_networks : "additional_networks[${i}].pod_cidr ${n.pod_cidr} holds ${((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)} node(s) with max_pods_per_node ${n.max_pods_per_node} (a /${(32 - ceil(log(n.max_pods_per_node * 2, 2)))} per node) but needs room for ${local.replacement_nodes}: use a /${(32 - ceil(log(n.max_pods_per_node * 2, 2))) - ceil(log(local.replacement_nodes, 2))} or larger${n.max_pods_per_node > 8 ? ", or lower max_pods_per_node" : ""}" if try(((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0) < local.replacement_nodes, false)])}."
     }
   }

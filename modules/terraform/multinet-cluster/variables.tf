@@ -6,8 +6,8 @@ variable "name" {
   type        = string
   nullable    = false
   validation {
+    condition     = try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.name)) && length(var.name) <= 40, false)
     error_message = "name is ${try(jsonencode(var.name), "?")}: use lowercase letters, digits and hyphens, starting with a letter, at most 40 characters."
-    condition     = try(try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.name)) && length(var.name) <= 40, false), false)
   }
 }
 
@@ -16,8 +16,8 @@ variable "location" {
   type        = string
   nullable    = false
   validation {
-    error_message = "location is ${try(jsonencode(var.location), "?")}: use a GCP zone (us-central1-c) or region (us-central1)."
     condition     = try(can(regex("^[a-z]+-[a-z]+[0-9]+(-[a-z])?$", var.location)), false)
+    error_message = "location is ${try(jsonencode(var.location), "?")}: use a GCP zone (us-central1-c) or region (us-central1)."
   }
 }
 
@@ -26,8 +26,8 @@ variable "project" {
   type        = string
   nullable    = false
   validation {
-    error_message = "project is ${try(jsonencode(var.project), "?")}: use a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter."
     condition     = try(can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.project)), false)
+    error_message = "project is ${try(jsonencode(var.project), "?")}: use a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter."
   }
 }
 
@@ -60,12 +60,22 @@ variable "authorized_networks" {
   type        = list(object({ cidr_block = string, display_name = string }))
   nullable    = false
   validation {
-    error_message = "authorized_networks[${try([for idx, n in var.authorized_networks : "${idx}].cidr_block is ${try(jsonencode(n.cidr_block), "?")}" if !try(try(can(cidrnetmask(n.cidr_block)) && cidrsubnet(n.cidr_block, 0, 0) == n.cidr_block && tonumber(split("/", n.cidr_block)[1]) >= 0 && tonumber(split("/", n.cidr_block)[1]) <= 32, false), false)][0], "?")}: use an IPv4 CIDR block with no host bits set, e.g. 203.0.113.0/24 (GKE takes IPv4 ranges here)."
-    condition     = length([for idx, n in var.authorized_networks : idx if !try(try(can(cidrnetmask(n.cidr_block)) && cidrsubnet(n.cidr_block, 0, 0) == n.cidr_block && tonumber(split("/", n.cidr_block)[1]) >= 0 && tonumber(split("/", n.cidr_block)[1]) <= 32, false), false)]) == 0
+    condition = length([
+      for idx, n in var.authorized_networks :
+      idx
+      if !try(
+        can(cidrnetmask(n.cidr_block))
+        && cidrsubnet(n.cidr_block, 0, 0) == n.cidr_block
+        && tonumber(split("/", n.cidr_block)[1]) >= 0
+        && tonumber(split("/", n.cidr_block)[1]) <= 32,
+        false
+      )
+    ]) == 0
+    error_message = "authorized_networks[${try([for idx, n in var.authorized_networks : "${idx}].cidr_block is ${try(jsonencode(n.cidr_block), "?")}" if !try(can(cidrnetmask(n.cidr_block)) && cidrsubnet(n.cidr_block, 0, 0) == n.cidr_block && tonumber(split("/", n.cidr_block)[1]) >= 0 && tonumber(split("/", n.cidr_block)[1]) <= 32, false)][0], "?")}: use an IPv4 CIDR block with no host bits set, e.g. 203.0.113.0/24 (GKE takes IPv4 ranges here)."
   }
   validation {
-    error_message = "authorized_networks[${try([for idx, n in var.authorized_networks : "${idx}].display_name is ${try(jsonencode(n.display_name), "?")}" if !try(length(n.display_name) > 0, false)][0], "?")}: name the range, e.g. \"office\"."
     condition     = length([for idx, n in var.authorized_networks : idx if !try(length(n.display_name) > 0, false)]) == 0
+    error_message = "authorized_networks[${try([for idx, n in var.authorized_networks : "${idx}].display_name is ${try(jsonencode(n.display_name), "?")}" if !try(length(n.display_name) > 0, false)][0], "?")}: name the range, e.g. \"office\"."
   }
 }
 
@@ -95,8 +105,11 @@ variable "host_project" {
   description = "Shared VPC host project of the cluster's network: bare `network` and `subnetwork` names resolve there, and the links given must name it. GKE wants every NIC of a Shared VPC cluster in the host project and takes the additional networks by name (the repository README, \"Shared VPC\", says how to confirm what it resolves). null: the project the links name, or `project` for bare names."
   type        = string
   validation {
+    condition = try(
+      var.host_project == null ? true : can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.host_project)),
+      false
+    )
     error_message = "host_project is ${try(jsonencode(var.host_project), "?")}: use a GCP project id, or null."
-    condition     = try(var.host_project == null ? true : can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.host_project)), false)
   }
 }
 
@@ -105,12 +118,22 @@ variable "min_master_version" {
   description = "Minimum control-plane version: a minor (`1.33`) or a full GKE version (`1.33.5-gke.1080000`), 1.29 or later, kept as written as the control-plane floor (GKE takes `1.33` as the newest 1.33 patch), so a plan never upgrades on its own: patches come through the release channel and a raised value upgrades; the plan fails when the version is newer than anything the channel offers. null for the channel's default."
   type        = string
   validation {
+    condition = try(
+      var.min_master_version == null
+      ? true
+      : can(regex("^[0-9]+[.][0-9]+([.][0-9]+-gke[.][0-9]+)?$", var.min_master_version)),
+      false
+    )
     error_message = "min_master_version is ${try(jsonencode(var.min_master_version), "?")}: use a GKE minor (1.33) or full GKE version (1.33.5-gke.1080000), or null."
-    condition     = try(var.min_master_version == null ? true : can(regex("^[0-9]+[.][0-9]+([.][0-9]+-gke[.][0-9]+)?$", var.min_master_version)), false)
   }
   validation {
+    condition = try(
+      var.min_master_version == null
+      ? true
+      : tonumber(split(".", var.min_master_version)[0]) * 1000 + tonumber(split(".", var.min_master_version)[1]) >= 1029,
+      false
+    )
     error_message = "min_master_version is ${try(jsonencode(var.min_master_version), "?")}: use 1.29 or later: private nodes without a master CIDR need the Private Service Connect control plane GKE gives clusters created at 1.29 or later."
-    condition     = try(var.min_master_version == null ? true : tonumber(split(".", var.min_master_version)[0]) * 1000 + tonumber(split(".", var.min_master_version)[1]) >= 1029, false)
   }
 }
 
@@ -120,8 +143,8 @@ variable "release_channel" {
   type        = string
   nullable    = false
   validation {
-    error_message = "release_channel is ${try(jsonencode(var.release_channel), "?")}: use UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED."
     condition     = try(contains(["UNSPECIFIED", "RAPID", "REGULAR", "STABLE", "EXTENDED"], var.release_channel), false)
+    error_message = "release_channel is ${try(jsonencode(var.release_channel), "?")}: use UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED."
   }
 }
 
@@ -147,8 +170,15 @@ variable "resource_labels" {
   type        = map(string)
   nullable    = false
   validation {
+    condition = try(
+      length(var.resource_labels) > 0
+      && alltrue([
+        for k, v in var.resource_labels :
+        can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))
+      ]),
+      false
+    )
     error_message = "resource_labels is ${try(jsonencode(var.resource_labels), "?")}: give at least one label; keys start with a lowercase letter, and keys and values are at most 63 lowercase letters, digits, _ and -."
-    condition     = try(length(var.resource_labels) > 0 && alltrue([for k, v in var.resource_labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))]), false)
   }
 }
 
@@ -158,8 +188,13 @@ variable "max_pods_per_node" {
   type        = number
   nullable    = false
   validation {
+    condition = try(
+      floor(var.max_pods_per_node) == var.max_pods_per_node
+      && var.max_pods_per_node >= 8
+      && var.max_pods_per_node <= 256,
+      false
+    )
     error_message = "max_pods_per_node is ${try(jsonencode(var.max_pods_per_node), "?")}: use a whole number from 8 to 256."
-    condition     = try(try(floor(var.max_pods_per_node) == var.max_pods_per_node && var.max_pods_per_node >= 8 && var.max_pods_per_node <= 256, false), false)
   }
 }
 
@@ -168,8 +203,13 @@ variable "node_service_account_id" {
   description = "account_id of the node service account the module creates (6 to 30 characters); null for the first 23 characters of `name` followed by `-nodes`."
   type        = string
   validation {
+    condition = try(
+      var.node_service_account_id == null
+      ? true
+      : can(regex("^[a-z]([-a-z0-9]{4,28}[a-z0-9])$", var.node_service_account_id)),
+      false
+    )
     error_message = "node_service_account_id is ${try(jsonencode(var.node_service_account_id), "?")}: use 6 to 30 lowercase letters, digits and hyphens, starting with a letter, or null."
-    condition     = try(var.node_service_account_id == null ? true : can(regex("^[a-z]([-a-z0-9]{4,28}[a-z0-9])$", var.node_service_account_id)), false)
   }
 }
 
@@ -178,8 +218,18 @@ variable "node_service_account" {
   description = "E-mail of an existing node service account to use instead of creating one: the module then creates no account and grants no role, so whoever applies needs only `roles/iam.serviceAccountUser` on it. It needs logging.logWriter, monitoring.metricWriter, monitoring.viewer, stackdriver.resourceMetadata.writer, autoscaling.metricsWriter and artifactregistry.reader. null: the module creates one."
   type        = string
   validation {
+    condition = try(
+      var.node_service_account == null
+      ? true
+      : can(
+        regex(
+          "^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9][.]iam[.]gserviceaccount[.]com$",
+          var.node_service_account
+        )
+      ),
+      false
+    )
     error_message = "node_service_account is ${try(jsonencode(var.node_service_account), "?")}: use the e-mail of a user-managed service account (<id>@<project>.iam.gserviceaccount.com), not the Compute Engine default account (it has project Editor), or null."
-    condition     = try(var.node_service_account == null ? true : can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9][.]iam[.]gserviceaccount[.]com$", var.node_service_account)), false)
   }
 }
 
@@ -188,107 +238,270 @@ variable "maintenance_policy" {
   description = "When GKE may upgrade the control plane and nodes: a recurring window (times RFC 3339 in UTC; recurrence `FREQ=DAILY` or `FREQ=WEEKLY;BYDAY=SA,SU`) and up to 20 exclusions (scope NO_UPGRADES, NO_MINOR_UPGRADES or NO_MINOR_OR_NODE_UPGRADES). null: GKE upgrades at any time."
   type        = object({ window = object({ start_time = string, end_time = string, recurrence = string }), exclusions = optional(list(object({ name = string, start_time = string, end_time = string, scope = optional(string, "NO_UPGRADES") })), []) })
   validation {
+    condition = try(
+      var.maintenance_policy == null
+      ? true
+      : can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", var.maintenance_policy.window.start_time))
+      && can(timeadd(var.maintenance_policy.window.start_time, "0s"))
+      && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", var.maintenance_policy.window.end_time))
+      && can(timeadd(var.maintenance_policy.window.end_time, "0s"))
+      && can(
+        regex(
+          "^FREQ=(DAILY|WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)$",
+          var.maintenance_policy.window.recurrence
+        )
+      ),
+      false
+    )
     error_message = "maintenance_policy.window is ${try(jsonencode(try(var.maintenance_policy.window, null)), "?")}: use start_time and end_time in RFC 3339, UTC (2026-01-03T02:00:00Z), and recurrence FREQ=DAILY or FREQ=WEEKLY;BYDAY=<days> (e.g. FREQ=WEEKLY;BYDAY=SA,SU)."
-    condition     = try(var.maintenance_policy == null ? true : can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", var.maintenance_policy.window.start_time)) && can(timeadd(var.maintenance_policy.window.start_time, "0s")) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", var.maintenance_policy.window.end_time)) && can(timeadd(var.maintenance_policy.window.end_time, "0s")) && can(regex("^FREQ=(DAILY|WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)$", var.maintenance_policy.window.recurrence)), false)
   }
   validation {
+    condition = try(
+      var.maintenance_policy == null
+      ? true
+      : timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "4h")) >= 0,
+      false
+    )
     error_message = "maintenance_policy.window is ${try(jsonencode(try(var.maintenance_policy.window, null)), "?")}: make the window at least 4 hours long: GKE counts only windows of at least 4 contiguous hours."
-    condition     = try(var.maintenance_policy == null ? true : timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "4h")) >= 0, false)
   }
   validation {
+    condition = try(
+      var.maintenance_policy == null
+      ? true
+      : (startswith(var.maintenance_policy.window.recurrence, "FREQ=DAILY") ? true : timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "${ceil(2880 / (4 * length(split(",", split("BYDAY=", var.maintenance_policy.window.recurrence)[1]))))}m")) >= 0),
+      false
+    )
     error_message = "maintenance_policy.window is ${try(jsonencode(try(var.maintenance_policy.window, null)), "?")}: allow at least 48 hours of maintenance in every 32 days, as GKE requires: make the weekly window longer or add days."
-    condition     = try(var.maintenance_policy == null ? true : (startswith(var.maintenance_policy.window.recurrence, "FREQ=DAILY") ? true : timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "${ceil(2880 / (4 * length(split(",", split("BYDAY=", var.maintenance_policy.window.recurrence)[1]))))}m")) >= 0), false)
   }
   validation {
+    condition = try(
+      length(try(var.maintenance_policy.exclusions, [])) <= 20
+      && length([for x in try(var.maintenance_policy.exclusions, []) : x if x.scope == "NO_UPGRADES"]) <= 3,
+      false
+    )
     error_message = "maintenance_policy.exclusions is ${try(jsonencode(length(try(var.maintenance_policy.exclusions, []))), "?")}: GKE allows at most 20 exclusions, at most 3 of them NO_UPGRADES."
-    condition     = try(length(try(var.maintenance_policy.exclusions, [])) <= 20 && length([for x in try(var.maintenance_policy.exclusions, []) : x if x.scope == "NO_UPGRADES"]) <= 3, false)
   }
   validation {
+    condition = length([
+      for idx, x in try(var.maintenance_policy.exclusions, []) :
+      idx
+      if !try(
+        can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.start_time))
+        && can(timeadd(x.start_time, "0s"))
+        && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.end_time))
+        && can(timeadd(x.end_time, "0s"))
+        && timecmp(x.end_time, x.start_time) > 0,
+        false
+      )
+    ]) == 0
     error_message = "maintenance_policy.exclusions[${try([for idx, x in try(var.maintenance_policy.exclusions, []) : "${idx}] is ${try(jsonencode(x), "?")}" if !try(can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.start_time)) && can(timeadd(x.start_time, "0s")) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.end_time)) && can(timeadd(x.end_time, "0s")) && timecmp(x.end_time, x.start_time) > 0, false)][0], "?")}: use start_time before end_time, both RFC 3339 in UTC (2026-12-20T00:00:00Z)."
-    condition     = length([for idx, x in try(var.maintenance_policy.exclusions, []) : idx if !try(can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.start_time)) && can(timeadd(x.start_time, "0s")) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.end_time)) && can(timeadd(x.end_time, "0s")) && timecmp(x.end_time, x.start_time) > 0, false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, x in try(var.maintenance_policy.exclusions, []) :
+      idx
+      if !try(contains(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"], x.scope), false)
+    ]) == 0
     error_message = "maintenance_policy.exclusions[${try([for idx, x in try(var.maintenance_policy.exclusions, []) : "${idx}].scope is ${try(jsonencode(x.scope), "?")}" if !try(contains(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"], x.scope), false)][0], "?")}: use NO_UPGRADES, NO_MINOR_UPGRADES, NO_MINOR_OR_NODE_UPGRADES."
-    condition     = length([for idx, x in try(var.maintenance_policy.exclusions, []) : idx if !try(contains(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"], x.scope), false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, x in try(var.maintenance_policy.exclusions, []) :
+      idx
+      if !try(timecmp(x.end_time, timeadd(x.start_time, x.scope == "NO_UPGRADES" ? "720h" : "4320h")) <= 0, false)
+    ]) == 0
     error_message = "maintenance_policy.exclusions[${try([for idx, x in try(var.maintenance_policy.exclusions, []) : "${idx}] is ${try(jsonencode(x), "?")}" if !try(timecmp(x.end_time, timeadd(x.start_time, x.scope == "NO_UPGRADES" ? "720h" : "4320h")) <= 0, false)][0], "?")}: GKE allows a NO_UPGRADES exclusion of at most 30 days (use scope NO_MINOR_UPGRADES for longer freezes) and other scopes at most 180 days."
-    condition     = length([for idx, x in try(var.maintenance_policy.exclusions, []) : idx if !try(timecmp(x.end_time, timeadd(x.start_time, x.scope == "NO_UPGRADES" ? "720h" : "4320h")) <= 0, false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, x in try(var.maintenance_policy.exclusions, []) :
+      idx
+      if !try(length(x.name) > 0, false)
+    ]) == 0
     error_message = "maintenance_policy.exclusions[${try([for idx, x in try(var.maintenance_policy.exclusions, []) : "${idx}].name is ${try(jsonencode(x.name), "?")}" if !try(length(x.name) > 0, false)][0], "?")}: name the exclusion: GKE keys exclusions by name."
-    condition     = length([for idx, x in try(var.maintenance_policy.exclusions, []) : idx if !try(length(x.name) > 0, false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, k in [for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)] :
+      idx
+      if try(index([for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)], k), idx) != idx
+    ]) == 0
     error_message = "maintenance_policy.exclusions[${try([for idx, k in [for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)] : "${idx}].name is ${try(jsonencode(k), "?")}" if try(index([for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)], k), idx) != idx][0], "?")}: each exclusion needs its own name: GKE keys exclusions by name."
-    condition     = length([for idx, k in [for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)] : idx if try(index([for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)], k), idx) != idx]) == 0
   }
 }
 
 variable "node_pools" {
   description = "Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone: the pool's size, or with autoscaling its initial size (default: min_node_count, at least 1; a later change of it replaces nothing, the autoscaler owns the count). `vcpus` only for a machine type whose name does not say (e.g. a3-highgpu-8g). `labels` and `taints` are Kubernetes node labels and taints; `network_tags` the VMs' network tags, for firewall rules."
-  type        = list(object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)) }))
-  nullable    = false
+  type = list(
+    object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)) })
+  )
+  nullable = false
   validation {
-    error_message = "node_pools is ${try(jsonencode(length(var.node_pools)), "?")}: list at least one pool."
     condition     = try(length(var.node_pools) >= 1, false)
+    error_message = "node_pools is ${try(jsonencode(length(var.node_pools)), "?")}: list at least one pool."
   }
   validation {
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].name is ${try(jsonencode(p.name), "?")}" if !try(try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", p.name)) && length(p.name) <= 13, false), false)][0], "?")}: use at most 13 lowercase letters, digits and hyphens, starting with a letter (name_prefix adds 27)."
-    condition     = length([for idx, p in var.node_pools : idx if !try(try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", p.name)) && length(p.name) <= 13, false), false)]) == 0
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", p.name)) && length(p.name) <= 13, false)
+    ]) == 0
+    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].name is ${try(jsonencode(p.name), "?")}" if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", p.name)) && length(p.name) <= 13, false)][0], "?")}: use at most 13 lowercase letters, digits and hyphens, starting with a letter (name_prefix adds 27)."
   }
   validation {
+    condition = length([
+      for idx, k in [for p in var.node_pools : try(p.name, null)] :
+      idx
+      if try(index([for p in var.node_pools : try(p.name, null)], k), idx) != idx
+    ]) == 0
     error_message = "node_pools[${try([for idx, k in [for p in var.node_pools : try(p.name, null)] : "${idx}].name is ${try(jsonencode(k), "?")}" if try(index([for p in var.node_pools : try(p.name, null)], k), idx) != idx][0], "?")}: node pool names must be unique."
-    condition     = length([for idx, k in [for p in var.node_pools : try(p.name, null)] : idx if try(index([for p in var.node_pools : try(p.name, null)], k), idx) != idx]) == 0
   }
   validation {
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(
+        p.node_count == null
+        ? true
+        : (p.autoscaling == null ? try(floor(p.node_count) == p.node_count && p.node_count >= 1 && p.node_count <= 1000, false) : try(floor(p.node_count) == p.node_count && p.node_count >= 0 && p.node_count <= 1000, false)),
+        false
+      )
+    ]) == 0
     error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].node_count is ${try(jsonencode(p.node_count), "?")}" if !try(p.node_count == null ? true : (p.autoscaling == null ? try(floor(p.node_count) == p.node_count && p.node_count >= 1 && p.node_count <= 1000, false) : try(floor(p.node_count) == p.node_count && p.node_count >= 0 && p.node_count <= 1000, false)), false)][0], "?")}: use a whole number of nodes per zone: 1 to 1000, or 0 to 1000 with autoscaling."
-    condition     = length([for idx, p in var.node_pools : idx if !try(p.node_count == null ? true : (p.autoscaling == null ? try(floor(p.node_count) == p.node_count && p.node_count >= 1 && p.node_count <= 1000, false) : try(floor(p.node_count) == p.node_count && p.node_count >= 0 && p.node_count <= 1000, false)), false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(
+        p.autoscaling == null
+        ? true
+        : try(
+          floor(p.autoscaling.min_node_count) == p.autoscaling.min_node_count
+          && p.autoscaling.min_node_count >= 0
+          && p.autoscaling.min_node_count <= 1000,
+          false
+        )
+        && try(
+          floor(p.autoscaling.max_node_count) == p.autoscaling.max_node_count
+          && p.autoscaling.max_node_count >= 1
+          && p.autoscaling.max_node_count <= 1000,
+          false
+        )
+        && p.autoscaling.min_node_count <= p.autoscaling.max_node_count
+        && (p.node_count == null ? true : p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count),
+        false
+      )
+    ]) == 0
     error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}] is ${try(jsonencode({ node_count = p.node_count, autoscaling = p.autoscaling }), "?")}" if !try(p.autoscaling == null ? true : try(floor(p.autoscaling.min_node_count) == p.autoscaling.min_node_count && p.autoscaling.min_node_count >= 0 && p.autoscaling.min_node_count <= 1000, false) && try(floor(p.autoscaling.max_node_count) == p.autoscaling.max_node_count && p.autoscaling.max_node_count >= 1 && p.autoscaling.max_node_count <= 1000, false) && p.autoscaling.min_node_count <= p.autoscaling.max_node_count && (p.node_count == null ? true : p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count), false)][0], "?")}: autoscaling bounds must be whole numbers, min_node_count <= max_node_count (and node_count between them, when given), max_node_count 1 or more."
-    condition     = length([for idx, p in var.node_pools : idx if !try(p.autoscaling == null ? true : try(floor(p.autoscaling.min_node_count) == p.autoscaling.min_node_count && p.autoscaling.min_node_count >= 0 && p.autoscaling.min_node_count <= 1000, false) && try(floor(p.autoscaling.max_node_count) == p.autoscaling.max_node_count && p.autoscaling.max_node_count >= 1 && p.autoscaling.max_node_count <= 1000, false) && p.autoscaling.min_node_count <= p.autoscaling.max_node_count && (p.node_count == null ? true : p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count), false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(p.vcpus == null ? true : try(floor(p.vcpus) == p.vcpus && p.vcpus >= 1 && p.vcpus <= 1000, false), false)
+    ]) == 0
     error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].vcpus is ${try(jsonencode(p.vcpus), "?")}" if !try(p.vcpus == null ? true : try(floor(p.vcpus) == p.vcpus && p.vcpus >= 1 && p.vcpus <= 1000, false), false)][0], "?")}: use the whole number of vCPUs of the machine type, or leave it out."
-    condition     = length([for idx, p in var.node_pools : idx if !try(p.vcpus == null ? true : try(floor(p.vcpus) == p.vcpus && p.vcpus >= 1 && p.vcpus <= 1000, false), false)]) == 0
   }
   validation {
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].disk_size_gb is ${try(jsonencode(p.disk_size_gb), "?")}" if !try(try(floor(p.disk_size_gb) == p.disk_size_gb && p.disk_size_gb >= 10 && p.disk_size_gb <= 65536, false), false)][0], "?")}: use a whole number of GB from 10 to 65536."
-    condition     = length([for idx, p in var.node_pools : idx if !try(try(floor(p.disk_size_gb) == p.disk_size_gb && p.disk_size_gb >= 10 && p.disk_size_gb <= 65536, false), false)]) == 0
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(floor(p.disk_size_gb) == p.disk_size_gb && p.disk_size_gb >= 10 && p.disk_size_gb <= 65536, false)
+    ]) == 0
+    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].disk_size_gb is ${try(jsonencode(p.disk_size_gb), "?")}" if !try(floor(p.disk_size_gb) == p.disk_size_gb && p.disk_size_gb >= 10 && p.disk_size_gb <= 65536, false)][0], "?")}: use a whole number of GB from 10 to 65536."
   }
   validation {
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(
+        alltrue([for t in p.taints : contains(["NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE"], t.effect)]),
+        false
+      )
+    ]) == 0
     error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].taints is ${try(jsonencode(p.taints), "?")}" if !try(alltrue([for t in p.taints : contains(["NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE"], t.effect)]), false)][0], "?")}: each effect must be NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE."
-    condition     = length([for idx, p in var.node_pools : idx if !try(alltrue([for t in p.taints : contains(["NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE"], t.effect)]), false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(
+        p.network_tags == null
+        ? true
+        : alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]),
+        false
+      )
+    ]) == 0
     error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].network_tags is ${try(jsonencode(p.network_tags), "?")}" if !try(p.network_tags == null ? true : alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)][0], "?")}: each network tag must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter."
-    condition     = length([for idx, p in var.node_pools : idx if !try(p.network_tags == null ? true : alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)]) == 0
   }
 }
 
 variable "additional_networks" {
   description = "Additional networks, in NIC order: the k-th arrives on every node as eth<k>. Names (not self links), e.g. the outputs of additional-network. Give `node_cidr` and `pod_cidr` (its outputs too) and the plan checks that the ranges hold every node and its pod block, during a pool replacement too."
-  type        = list(object({ network = string, subnetwork = string, pod_range_name = string, max_pods_per_node = optional(number, 8), node_cidr = optional(string), pod_cidr = optional(string) }))
-  nullable    = false
+  type = list(
+    object({ network = string, subnetwork = string, pod_range_name = string, max_pods_per_node = optional(number, 8), node_cidr = optional(string), pod_cidr = optional(string) })
+  )
+  nullable = false
   validation {
-    error_message = "additional_networks is ${try(jsonencode(length(var.additional_networks)), "?")}: give 1 to 7 networks: a VM has at most 8 NICs, eth0 included."
     condition     = try(length(var.additional_networks) >= 1 && length(var.additional_networks) <= 7, false)
+    error_message = "additional_networks is ${try(jsonencode(length(var.additional_networks)), "?")}: give 1 to 7 networks: a VM has at most 8 NICs, eth0 included."
   }
   validation {
-    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].max_pods_per_node is ${try(jsonencode(n.max_pods_per_node), "?")}" if !try(try(floor(n.max_pods_per_node) == n.max_pods_per_node && n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110, false), false)][0], "?")}: use a whole number from 8 to 110."
-    condition     = length([for idx, n in var.additional_networks : idx if !try(try(floor(n.max_pods_per_node) == n.max_pods_per_node && n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110, false), false)]) == 0
+    condition = length([
+      for idx, n in var.additional_networks :
+      idx
+      if !try(
+        floor(n.max_pods_per_node) == n.max_pods_per_node && n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110,
+        false
+      )
+    ]) == 0
+    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].max_pods_per_node is ${try(jsonencode(n.max_pods_per_node), "?")}" if !try(floor(n.max_pods_per_node) == n.max_pods_per_node && n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110, false)][0], "?")}: use a whole number from 8 to 110."
   }
   validation {
+    condition = length([
+      for idx, k in [for n in var.additional_networks : try(n.network, null)] :
+      idx
+      if try(index([for n in var.additional_networks : try(n.network, null)], k), idx) != idx
+    ]) == 0
     error_message = "additional_networks[${try([for idx, k in [for n in var.additional_networks : try(n.network, null)] : "${idx}].network is ${try(jsonencode(k), "?")}" if try(index([for n in var.additional_networks : try(n.network, null)], k), idx) != idx][0], "?")}: each node NIC must be in its own VPC."
-    condition     = length([for idx, k in [for n in var.additional_networks : try(n.network, null)] : idx if try(index([for n in var.additional_networks : try(n.network, null)], k), idx) != idx]) == 0
   }
   validation {
+    condition = length([
+      for idx, n in var.additional_networks :
+      idx
+      if !try(
+        n.node_cidr == null
+        ? true
+        : try(
+          can(cidrnetmask(n.node_cidr))
+          && cidrsubnet(n.node_cidr, 0, 0) == n.node_cidr
+          && tonumber(split("/", n.node_cidr)[1]) >= 8
+          && tonumber(split("/", n.node_cidr)[1]) <= 29,
+          false
+        ),
+        false
+      )
+    ]) == 0
     error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].node_cidr is ${try(jsonencode(n.node_cidr), "?")}" if !try(n.node_cidr == null ? true : try(can(cidrnetmask(n.node_cidr)) && cidrsubnet(n.node_cidr, 0, 0) == n.node_cidr && tonumber(split("/", n.node_cidr)[1]) >= 8 && tonumber(split("/", n.node_cidr)[1]) <= 29, false), false)][0], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out."
-    condition     = length([for idx, n in var.additional_networks : idx if !try(n.node_cidr == null ? true : try(can(cidrnetmask(n.node_cidr)) && cidrsubnet(n.node_cidr, 0, 0) == n.node_cidr && tonumber(split("/", n.node_cidr)[1]) >= 8 && tonumber(split("/", n.node_cidr)[1]) <= 29, false), false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, n in var.additional_networks :
+      idx
+      if !try(
+        n.pod_cidr == null
+        ? true
+        : try(
+          can(cidrnetmask(n.pod_cidr))
+          && cidrsubnet(n.pod_cidr, 0, 0) == n.pod_cidr
+          && tonumber(split("/", n.pod_cidr)[1]) >= 8
+          && tonumber(split("/", n.pod_cidr)[1]) <= 29,
+          false
+        ),
+        false
+      )
+    ]) == 0
     error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].pod_cidr is ${try(jsonencode(n.pod_cidr), "?")}" if !try(n.pod_cidr == null ? true : try(can(cidrnetmask(n.pod_cidr)) && cidrsubnet(n.pod_cidr, 0, 0) == n.pod_cidr && tonumber(split("/", n.pod_cidr)[1]) >= 8 && tonumber(split("/", n.pod_cidr)[1]) <= 29, false), false)][0], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out."
-    condition     = length([for idx, n in var.additional_networks : idx if !try(n.pod_cidr == null ? true : try(can(cidrnetmask(n.pod_cidr)) && cidrsubnet(n.pod_cidr, 0, 0) == n.pod_cidr && tonumber(split("/", n.pod_cidr)[1]) >= 8 && tonumber(split("/", n.pod_cidr)[1]) <= 29, false), false)]) == 0
   }
 }

@@ -24,7 +24,22 @@ data "kubernetes_resources" "namespaces" {
 }
 
 resource "kubernetes_namespace_v1" "namespace" {
-  for_each = toset(local.create_namespaces ? setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name if !(try(o.metadata.labels["multinet.gke.io/release"], "") != "" || (try(o.metadata.labels["app.kubernetes.io/managed-by"], "") == "terraform" && try(o.metadata.labels["pod-security.kubernetes.io/warn"], "") == "restricted"))]) : toset([]))
+  for_each = toset(
+    local.create_namespaces
+    ? setsubtract(
+      toset([
+        for n in local.networks :
+        coalesce(n.namespace, "default")
+        if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))
+      ]),
+      [
+        for o in data.kubernetes_resources.namespaces.objects :
+        o.metadata.name
+        if !(try(o.metadata.labels["multinet.gke.io/release"], "") != "" || (try(o.metadata.labels["app.kubernetes.io/managed-by"], "") == "terraform" && try(o.metadata.labels["pod-security.kubernetes.io/warn"], "") == "restricted"))
+      ]
+    )
+    : toset([])
+  )
   metadata {
     labels = {
       "app.kubernetes.io/managed-by"       = "terraform"
@@ -65,15 +80,31 @@ resource "helm_release" "release" {
   depends_on = [kubernetes_namespace_v1.namespace]
   lifecycle {
     precondition {
-      condition     = local.create_namespaces ? true : length(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])) == 0
+      condition = local.create_namespaces ? true : length(
+        setsubtract(
+          toset([
+            for n in local.networks :
+            coalesce(n.namespace, "default")
+            if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))
+          ]),
+          [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name]
+        )
+      ) == 0
       error_message = "create_namespaces is false, and the attachment namespace(s) ${join(", ", sort(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])))} do not exist: create them, or set create_namespaces = true."
     }
     precondition {
-      condition     = length([for n in data.kubernetes_nodes.nodes.nodes : n.metadata[0].name if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])]) == 0
+      condition = length([
+        for n in data.kubernetes_nodes.nodes.nodes :
+        n.metadata[0].name
+        if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])
+      ]) == 0
       error_message = "Node(s) ${join(", ", [for n in data.kubernetes_nodes.nodes.nodes : n.metadata[0].name if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])])} are not Ready: Multus cannot become ready there, and Helm would wait for it until the timeout. Wait for GKE to repair the node, or drain and delete it (kubectl drain <node> --ignore-daemonsets --delete-emptydir-data; kubectl delete node <node>), then plan again (runbook: \"A node is down\")."
     }
     precondition {
-      condition     = alltrue([for a in local.attachments : try(tonumber(trimprefix(a.master, "eth")) <= coalesce(var.node_additional_nics, length(var.networks)), false)])
+      condition = alltrue([
+        for a in local.attachments :
+        try(tonumber(trimprefix(a.master, "eth")) <= coalesce(var.node_additional_nics, length(var.networks)), false)
+      ])
       error_message = "${join("; ", [for i, a in local.attachments : "networks[${i}].master is \"${a.master}\", not a NIC of these nodes: they have eth1 to eth${coalesce(var.node_additional_nics, length(var.networks))}" if !try(tonumber(trimprefix(a.master, "eth")) <= coalesce(var.node_additional_nics, length(var.networks)), false)])}: use the NIC of the network, or set node_additional_nics to the cluster's number of additional networks."
     }
   }

@@ -17,6 +17,16 @@ output "network_attachments" {
 }
 
 output "pod_annotations" {
-  value       = { for pod_ns in distinct([for n in jsondecode(helm_release.release.metadata.values).networks : n.namespace]) : pod_ns => join(",", [for n in jsondecode(helm_release.release.metadata.values).networks : "${n.namespace}/${n.name}" if n.namespace == pod_ns || n.namespace == "default"]) }
+  value = {
+    for pod_ns in distinct([for n in jsondecode(helm_release.release.metadata.values).networks : n.namespace]) :
+    pod_ns => join(
+      ",",
+      [
+        for n in jsondecode(helm_release.release.metadata.values).networks :
+        "${n.namespace}/${n.name}"
+        if n.namespace == pod_ns || n.namespace == "default"
+      ]
+    )
+  }
   description = "By pod namespace, from what the release installed: the value of the pod annotation `k8s.v1.cni.cncf.io/networks` that attaches a pod of that namespace to every network it may use (Multus namespace isolation: its own namespace and default), in order (net1, net2, …)."
 }

@@ -3,67 +3,204 @@
 
 variable "networks" {
   description = "One NetworkAttachmentDefinition per network, in the order of the cluster's additional networks: IPVLAN on the node NIC `master` (default eth<k> for the k-th entry), addresses from `range` (the network's pod secondary range): by Whereabouts (`ipam = \"whereabouts\"`) minus `exclude`, within `range_start`..`range_end` when set, or by host-local over each node's alias block of the range (`ipam = \"node-block\"`, with `node_block_prefix`)."
-  type        = list(object({ name = string, namespace = optional(string, "default"), master = optional(string), mode = optional(string, "l2"), ipam = optional(string, "whereabouts"), node_block_prefix = optional(number), range = string, exclude = optional(list(string), []), range_start = optional(string), range_end = optional(string) }))
-  nullable    = false
+  type = list(
+    object({ name = string, namespace = optional(string, "default"), master = optional(string), mode = optional(string, "l2"), ipam = optional(string, "whereabouts"), node_block_prefix = optional(number), range = string, exclude = optional(list(string), []), range_start = optional(string), range_end = optional(string) })
+  )
+  nullable = false
   validation {
-    error_message = "networks is ${try(jsonencode(length(var.networks)), "?")}: list at least one network."
     condition     = try(length(var.networks) >= 1, false)
+    error_message = "networks is ${try(jsonencode(length(var.networks)), "?")}: list at least one network."
   }
   validation {
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(
+        try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63, false)
+        && can(regex("^[a-z]", n.name))
+        && length(n.name) <= 45,
+        false
+      )
+    ]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}].name is ${try(jsonencode(n.name), "?")}" if !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63, false) && can(regex("^[a-z]", n.name)) && length(n.name) <= 45, false)][0], "?")}: use a DNS-1123 label starting with a letter, at most 45 characters (helm test's Service and pods are <name>-cross-node-test-<index>)."
-    condition     = length([for idx, n in var.networks : idx if !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63, false) && can(regex("^[a-z]", n.name)) && length(n.name) <= 45, false)]) == 0
   }
   validation {
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].namespace is ${try(jsonencode(n.namespace), "?")}" if !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.namespace)) && length(n.namespace) <= 63, false), false)][0], "?")}: use a DNS-1123 label: lowercase letters, digits and hyphens, at most 63 characters."
-    condition     = length([for idx, n in var.networks : idx if !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.namespace)) && length(n.namespace) <= 63, false), false)]) == 0
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.namespace)) && length(n.namespace) <= 63, false)
+    ]) == 0
+    error_message = "networks[${try([for idx, n in var.networks : "${idx}].namespace is ${try(jsonencode(n.namespace), "?")}" if !try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.namespace)) && length(n.namespace) <= 63, false)][0], "?")}: use a DNS-1123 label: lowercase letters, digits and hyphens, at most 63 characters."
   }
   validation {
+    condition = length([
+      for idx, k in [for n in var.networks : try("${n.namespace}/${n.name}", null)] :
+      idx
+      if try(index([for n in var.networks : try("${n.namespace}/${n.name}", null)], k), idx) != idx
+    ]) == 0
     error_message = "networks[${try([for idx, k in [for n in var.networks : try("${n.namespace}/${n.name}", null)] : "${idx}] is ${try(jsonencode(k), "?")}" if try(index([for n in var.networks : try("${n.namespace}/${n.name}", null)], k), idx) != idx][0], "?")}: no two attachments may share a namespace and name."
-    condition     = length([for idx, k in [for n in var.networks : try("${n.namespace}/${n.name}", null)] : idx if try(index([for n in var.networks : try("${n.namespace}/${n.name}", null)], k), idx) != idx]) == 0
   }
   validation {
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].mode is ${try(jsonencode(n.mode), "?")}" if !try(contains(["l2", "l3", "l3s"], n.mode), false)][0], "?")}: use l2, l3 or l3s."
     condition     = length([for idx, n in var.networks : idx if !try(contains(["l2", "l3", "l3s"], n.mode), false)]) == 0
+    error_message = "networks[${try([for idx, n in var.networks : "${idx}].mode is ${try(jsonencode(n.mode), "?")}" if !try(contains(["l2", "l3", "l3s"], n.mode), false)][0], "?")}: use l2, l3 or l3s."
   }
   validation {
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(n.master == null ? true : can(regex("^eth[1-7]$", n.master)), false)
+    ]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}].master is ${try(jsonencode(n.master), "?")}" if !try(n.master == null ? true : can(regex("^eth[1-7]$", n.master)), false)][0], "?")}: use eth1 to eth7, the NIC of the network (GKE nodes name their NICs eth0, eth1, …; eth0 is the cluster network, and IPVLAN on it takes over pod networking), or leave it out for eth<k>."
-    condition     = length([for idx, n in var.networks : idx if !try(n.master == null ? true : can(regex("^eth[1-7]$", n.master)), false)]) == 0
   }
   validation {
+    condition = length(
+      flatten([
+        for i, a in var.networks :
+        [
+          for j, b in var.networks :
+          "[${j}].range ${b.range} overlaps networks[${i}].range ${a.range} on the same NIC ${[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap."
+          if j > i
+          && [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][i]
+          == [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j]
+          && a.range != b.range
+          && try(
+            parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.range)[1]))
+            && parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.range)[1])),
+            false
+          )
+        ]
+      ])
+    ) == 0
     error_message = "networks${try(flatten([for i, a in var.networks : [for j, b in var.networks : "[${j}].range ${b.range} overlaps networks[${i}].range ${a.range} on the same NIC ${[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap." if j > i && [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][i] == [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j] && a.range != b.range && try(parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.range)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.range)[1])), false)]])[0], "")}"
-    condition     = length(flatten([for i, a in var.networks : [for j, b in var.networks : "[${j}].range ${b.range} overlaps networks[${i}].range ${a.range} on the same NIC ${[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap." if j > i && [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][i] == [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j] && a.range != b.range && try(parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.range)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.range)[1])), false)]])) == 0
   }
   validation {
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(contains(["whereabouts", "node-block"], n.ipam), false)
+    ]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}].ipam is ${try(jsonencode(n.ipam), "?")}" if !try(contains(["whereabouts", "node-block"], n.ipam), false)][0], "?")}: use whereabouts or node-block."
-    condition     = length([for idx, n in var.networks : idx if !try(contains(["whereabouts", "node-block"], n.ipam), false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(
+        n.ipam == "node-block"
+        ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 8 && n.node_block_prefix <= 30, false) && n.node_block_prefix >= tonumber(split("/", n.range)[1]))
+        : true,
+        false
+      )
+    ]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}].node_block_prefix is ${try(jsonencode(n.node_block_prefix), "?")}" if !try(n.ipam == "node-block" ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 8 && n.node_block_prefix <= 30, false) && n.node_block_prefix >= tonumber(split("/", n.range)[1])) : true, false)][0], "?")}: node-block needs the prefix length of each node's alias block, 8 to 30 and inside range (28 for max_pods_per_node 8)."
-    condition     = length([for idx, n in var.networks : idx if !try(n.ipam == "node-block" ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 8 && n.node_block_prefix <= 30, false) && n.node_block_prefix >= tonumber(split("/", n.range)[1])) : true, false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(
+        n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true,
+        false
+      )
+    ]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}] is ${try(jsonencode({ exclude = n.exclude, range_start = n.range_start, range_end = n.range_end }), "?")}" if !try(n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true, false)][0], "?")}: exclude, range_start and range_end apply to ipam whereabouts only: with node-block each node hands out the whole alias block GKE gave it."
-    condition     = length([for idx, n in var.networks : idx if !try(n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true, false)]) == 0
   }
   validation {
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(try(can(cidrnetmask(n.range)) && cidrsubnet(n.range, 0, 0) == n.range && tonumber(split("/", n.range)[1]) >= 8 && tonumber(split("/", n.range)[1]) <= 29, false), false)][0], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set (the pod secondary range)."
-    condition     = length([for idx, n in var.networks : idx if !try(try(can(cidrnetmask(n.range)) && cidrsubnet(n.range, 0, 0) == n.range && tonumber(split("/", n.range)[1]) >= 8 && tonumber(split("/", n.range)[1]) <= 29, false), false)]) == 0
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(
+        can(cidrnetmask(n.range))
+        && cidrsubnet(n.range, 0, 0) == n.range
+        && tonumber(split("/", n.range)[1]) >= 8
+        && tonumber(split("/", n.range)[1]) <= 29,
+        false
+      )
+    ]) == 0
+    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(can(cidrnetmask(n.range)) && cidrsubnet(n.range, 0, 0) == n.range && tonumber(split("/", n.range)[1]) >= 8 && tonumber(split("/", n.range)[1]) <= 29, false)][0], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set (the pod secondary range)."
   }
   validation {
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(
+        alltrue([
+          for x in n.exclude :
+          try(
+            can(cidrnetmask(x))
+            && cidrsubnet(x, 0, 0) == x
+            && tonumber(split("/", x)[1]) >= 8
+            && tonumber(split("/", x)[1]) <= 32,
+            false
+          )
+          && try(
+            parseint(join("", formatlist("%02x", split(".", cidrhost(x, 0)))), 16)
+            >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16)
+            && parseint(join("", formatlist("%02x", split(".", cidrhost(x, 0)))), 16) + pow(2, 32 - tonumber(split("/", x)[1]))
+            <= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])),
+            false
+          )
+        ]),
+        false
+      )
+    ]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}].exclude is ${try(jsonencode(n.exclude), "?")}" if !try(alltrue([for x in n.exclude : try(can(cidrnetmask(x)) && cidrsubnet(x, 0, 0) == x && tonumber(split("/", x)[1]) >= 8 && tonumber(split("/", x)[1]) <= 32, false) && try(parseint(join("", formatlist("%02x", split(".", cidrhost(x, 0)))), 16) >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) && parseint(join("", formatlist("%02x", split(".", cidrhost(x, 0)))), 16) + pow(2, 32 - tonumber(split("/", x)[1])) <= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])), false)]), false)][0], "?")}: each exclusion must be an IPv4 CIDR block inside range."
-    condition     = length([for idx, n in var.networks : idx if !try(alltrue([for x in n.exclude : try(can(cidrnetmask(x)) && cidrsubnet(x, 0, 0) == x && tonumber(split("/", x)[1]) >= 8 && tonumber(split("/", x)[1]) <= 32, false) && try(parseint(join("", formatlist("%02x", split(".", cidrhost(x, 0)))), 16) >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) && parseint(join("", formatlist("%02x", split(".", cidrhost(x, 0)))), 16) + pow(2, 32 - tonumber(split("/", x)[1])) <= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])), false)]), false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(
+        n.range_start == null
+        ? true
+        : try(can(cidrnetmask("${n.range_start}/32")) && cidrhost("${n.range_start}/32", 0) == n.range_start, false)
+        && try(
+          parseint(join("", formatlist("%02x", split(".", n.range_start))), 16)
+          >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16)
+          && parseint(join("", formatlist("%02x", split(".", n.range_start))), 16)
+          < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])),
+          false
+        ),
+        false
+      )
+    ]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}].range_start is ${try(jsonencode(n.range_start), "?")}" if !try(n.range_start == null ? true : try(can(cidrnetmask("${n.range_start}/32")) && cidrhost("${n.range_start}/32", 0) == n.range_start, false) && try(parseint(join("", formatlist("%02x", split(".", n.range_start))), 16) >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) && parseint(join("", formatlist("%02x", split(".", n.range_start))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)][0], "?")}: use an IPv4 address inside range, or leave it out."
-    condition     = length([for idx, n in var.networks : idx if !try(n.range_start == null ? true : try(can(cidrnetmask("${n.range_start}/32")) && cidrhost("${n.range_start}/32", 0) == n.range_start, false) && try(parseint(join("", formatlist("%02x", split(".", n.range_start))), 16) >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) && parseint(join("", formatlist("%02x", split(".", n.range_start))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(
+        n.range_end == null
+        ? true
+        : try(can(cidrnetmask("${n.range_end}/32")) && cidrhost("${n.range_end}/32", 0) == n.range_end, false)
+        && try(
+          parseint(join("", formatlist("%02x", split(".", n.range_end))), 16)
+          >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16)
+          && parseint(join("", formatlist("%02x", split(".", n.range_end))), 16)
+          < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])),
+          false
+        ),
+        false
+      )
+    ]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}].range_end is ${try(jsonencode(n.range_end), "?")}" if !try(n.range_end == null ? true : try(can(cidrnetmask("${n.range_end}/32")) && cidrhost("${n.range_end}/32", 0) == n.range_end, false) && try(parseint(join("", formatlist("%02x", split(".", n.range_end))), 16) >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) && parseint(join("", formatlist("%02x", split(".", n.range_end))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)][0], "?")}: use an IPv4 address inside range, or leave it out."
-    condition     = length([for idx, n in var.networks : idx if !try(n.range_end == null ? true : try(can(cidrnetmask("${n.range_end}/32")) && cidrhost("${n.range_end}/32", 0) == n.range_end, false) && try(parseint(join("", formatlist("%02x", split(".", n.range_end))), 16) >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) && parseint(join("", formatlist("%02x", split(".", n.range_end))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)]) == 0
   }
   validation {
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(
+        n.range_start == null || n.range_end == null
+        ? true
+        : parseint(join("", formatlist("%02x", split(".", n.range_start))), 16)
+        <= parseint(join("", formatlist("%02x", split(".", n.range_end))), 16),
+        false
+      )
+    ]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}].range_end is ${try(jsonencode(n.range_end), "?")}" if !try(n.range_start == null || n.range_end == null ? true : parseint(join("", formatlist("%02x", split(".", n.range_start))), 16) <= parseint(join("", formatlist("%02x", split(".", n.range_end))), 16), false)][0], "?")}: must not come before range_start: give range_start <= range_end."
-    condition     = length([for idx, n in var.networks : idx if !try(n.range_start == null || n.range_end == null ? true : parseint(join("", formatlist("%02x", split(".", n.range_start))), 16) <= parseint(join("", formatlist("%02x", split(".", n.range_end))), 16), false)]) == 0
   }
 }
 
@@ -72,8 +209,18 @@ variable "node_additional_nics" {
   description = "The nodes' additional NICs (the cluster's number of additional networks), to check every `master` is one of them; null for the number of `networks`."
   type        = number
   validation {
+    condition = try(
+      var.node_additional_nics == null
+      ? true
+      : try(
+        floor(var.node_additional_nics) == var.node_additional_nics
+        && var.node_additional_nics >= 1
+        && var.node_additional_nics <= 7,
+        false
+      ),
+      false
+    )
     error_message = "node_additional_nics is ${try(jsonencode(var.node_additional_nics), "?")}: use 1 to 7, or null."
-    condition     = try(var.node_additional_nics == null ? true : try(floor(var.node_additional_nics) == var.node_additional_nics && var.node_additional_nics >= 1 && var.node_additional_nics <= 7, false), false)
   }
 }
 
@@ -83,8 +230,12 @@ variable "release_name" {
   type        = string
   nullable    = false
   validation {
+    condition = try(
+      try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.release_name)) && length(var.release_name) <= 63, false)
+      && length(var.release_name) <= 53,
+      false
+    )
     error_message = "release_name is ${try(jsonencode(var.release_name), "?")}: use a DNS-1123 label of at most 53 characters (Helm release names)."
-    condition     = try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.release_name)) && length(var.release_name) <= 63, false) && length(var.release_name) <= 53, false)
   }
 }
 
@@ -94,8 +245,8 @@ variable "namespace" {
   type        = string
   nullable    = false
   validation {
+    condition     = try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.namespace)) && length(var.namespace) <= 63, false)
     error_message = "namespace is ${try(jsonencode(var.namespace), "?")}: use a DNS-1123 label."
-    condition     = try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.namespace)) && length(var.namespace) <= 63, false), false)
   }
 }
 
@@ -112,8 +263,8 @@ variable "values" {
   type        = any
   nullable    = false
   validation {
-    error_message = "values is ${try(jsonencode(var.values), "?")}: use an object of chart values (the chart's values.yaml), e.g. { tests = { tolerations = [...] } }."
     condition     = try(can(keys(var.values)), false)
+    error_message = "values is ${try(jsonencode(var.values), "?")}: use an object of chart values (the chart's values.yaml), e.g. { tests = { tolerations = [...] } }."
   }
 }
 
@@ -137,8 +288,11 @@ variable "timeout_seconds" {
   type        = number
   nullable    = false
   validation {
+    condition = try(
+      floor(var.timeout_seconds) == var.timeout_seconds && var.timeout_seconds >= 60 && var.timeout_seconds <= 3600,
+      false
+    )
     error_message = "timeout_seconds is ${try(jsonencode(var.timeout_seconds), "?")}: use a whole number of seconds from 60 to 3600."
-    condition     = try(try(floor(var.timeout_seconds) == var.timeout_seconds && var.timeout_seconds >= 60 && var.timeout_seconds <= 3600, false), false)
   }
 }
 
@@ -148,7 +302,7 @@ variable "max_history" {
   type        = number
   nullable    = false
   validation {
+    condition     = try(floor(var.max_history) == var.max_history && var.max_history >= 1 && var.max_history <= 100, false)
     error_message = "max_history is ${try(jsonencode(var.max_history), "?")}: use a whole number from 1 to 100."
-    condition     = try(try(floor(var.max_history) == var.max_history && var.max_history >= 1 && var.max_history <= 100, false), false)
   }
 }
