@@ -8,7 +8,7 @@ import { HCL_FILES, schemaPaths } from '../../stacks/module-hcl';
 import { asParsedHcl, canonicalExpressions, parseHclFolder } from '../support/hcl';
 import { expression as renderExpression } from '../../stacks/hcl';
 import { POLICY_RULES } from '../../stacks/environment/rules';
-import { HarnessRun, runModuleCalls, withoutValidations } from '../support/module-harness';
+import { HarnessRun, planExample, runModuleCalls, withoutValidations } from '../support/module-harness';
 import { K8sObject, parseYamlDocuments, renderChart, helm, CHART_DIR } from '../support/helm';
 import { stacksOf, synthJson } from '../support/stacks';
 import { Evaluation, evaluateManyWithTerraform } from '../support/terraform';
@@ -668,6 +668,32 @@ describe('the examples, HCL root modules', () => {
       expect({ call, missing: required.filter((r) => !passed.includes(r)) }).toEqual({ call, missing: [] });
       expect({ call, unknown: passed.filter((p) => !(p in variables)) }).toEqual({ call, unknown: [] });
     }
+  });
+
+  // What the guide's resources and data sources would hold after an apply: the module calls then get what they would.
+  const GUIDE_STUBS: Record<string, { values: Json; stubs: Json }> = {
+    'guide/cluster': {
+      values: { project: 'example-project', authorized_networks: [{ cidr_block: '203.0.113.0/24', display_name: 'office' }] },
+      stubs: {
+        'google_compute_network.primary': { id: 'projects/example-project/global/networks/multinet-guide-vpc', self_link: 'https://www.googleapis.com/compute/v1/projects/example-project/global/networks/multinet-guide-vpc' },
+        'google_compute_subnetwork.primary': {
+          self_link: 'https://www.googleapis.com/compute/v1/projects/example-project/regions/us-central1/subnetworks/multinet-guide-nodes',
+          secondary_ip_range: [{ range_name: 'multinet-guide-pods' }, { range_name: 'multinet-guide-services' }],
+        },
+        'module.network': {
+          dataplane: { network_name: 'multinet-guide-dataplane-vpc', subnetwork_name: 'multinet-guide-dataplane', pod_range_name: 'dataplane-pods', node_cidr: '10.0.1.0/24', pod_cidr: '172.16.1.0/24' },
+        },
+      },
+    },
+    'guide/workloads': {
+      values: { project: 'example-project' },
+      stubs: { 'data.google_compute_subnetwork.additional': [{ name: 'multinet-guide-dataplane', secondary_ip_range: [{ ip_cidr_range: '172.16.1.0/24' }] }] },
+    },
+  };
+
+  test.each(Object.keys(GUIDE_STUBS))('%s: every module call passes its validations and preconditions, given what its resources would hold', async (root) => {
+    const { values, stubs } = GUIDE_STUBS[root];
+    expect(planExample(await parsed(root), MODULE_JSON, STUBS, values, stubs)).toEqual([]);
   });
 
   test('the guide configures kubernetes and helm from the live cluster (data sources), never from resources its own root replaces', async () => {

@@ -109,3 +109,48 @@ export function runModuleCalls(modules: Record<string, Json>, stubs: Record<stri
 export function withoutValidations(variables: Json): Json {
   return Object.fromEntries(Object.entries(variables).map(([name, { validation, ...rest }]) => (void validation, [name, rest])));
 }
+
+/**
+ * Plans a root module (an example, as hcl2json parses it) over provider-free copies of the modules it calls: its
+ * variables (with `values`), locals and module calls, every reference to a resource, data source or another module
+ * replaced by `stubs` (`google_compute_network.primary` -> what Terraform would know of it after apply). Returns
+ * Terraform's errors (empty when every validation and precondition holds).
+ */
+export function planExample(parsed: Json, modules: Record<string, Json>, moduleStubs: Record<string, unknown>, values: Record<string, unknown>, stubs: Record<string, unknown>): string[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tf-example-'));
+  try {
+    const stubName = (ref: string) => `stub_${ref.replace(/[.]/g, '_')}`;
+    const replace = (text: string) =>
+      Object.keys(stubs)
+        .sort((a, b) => b.length - a.length)
+        .reduce((t, ref) => t.replace(new RegExp(`(?<![\\w.])${ref.replace(/[.]/g, '\\.')}(?![\\w])`, 'g'), `local.${stubName(ref)}`), text);
+    const variable = Object.fromEntries(
+      Object.entries((parsed.variable ?? {}) as Record<string, Json[]>).map(([name, [spec]]) => [
+        name,
+        { type: String(spec.type).replace(/^\$\{([\s\S]*)\}$/, '$1'), ...(name in values ? { default: values[name] } : 'default' in spec ? { default: spec.default } : {}) },
+      ]),
+    );
+    const locals = { ...Object.assign({}, ...((parsed.locals ?? []) as Json[])), ...Object.fromEntries(Object.entries(stubs).map(([ref, value]) => [stubName(ref), value])) };
+    const module: Json = {};
+    const names: string[] = [];
+    for (const [name, [block]] of Object.entries((parsed.module ?? {}) as Record<string, Json[]>)) {
+      const source = path.basename(String(block.source));
+      if (!(source in modules)) throw new Error(`module ${name}: no module ${source}`);
+      mkdirSync(path.join(dir, name));
+      writeFileSync(path.join(dir, name, 'main.tf.json'), JSON.stringify(checkCopy(modules[source], moduleStubs)));
+      const { source: _source, depends_on: _dependsOn, providers: _providers, ...inputs } = block;
+      void _source, void _dependsOn, void _providers;
+      module[name] = { source: `./${name}`, ...JSON.parse(replace(JSON.stringify(inputs))) };
+      names.push(name);
+    }
+    writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ variable, locals: JSON.parse(replace(JSON.stringify(locals))), module }, null, 1));
+    writeModuleManifest(dir, names);
+    writeFileSync(path.join(dir, 'cli.tfrc'), '');
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+    const plan = spawnSync('terraform', ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false'], { cwd: dir, env, encoding: 'utf8' });
+    if (plan.error) throw new Error(`terraform is not on PATH (${plan.error.message})`);
+    return plan.status === 0 ? [] : plan.stderr.split(/^Error: /m).slice(1).map((b) => `Error: ${b}`.replace(/[│╷╵├─]/g, ' ').replace(/\s+/g, ' ').trim());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
