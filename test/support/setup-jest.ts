@@ -8,7 +8,7 @@ Testing.setupJest();
 // test/end-to-end.test.ts proves the files are the same with them.
 skipTokenStackTraces();
 
-// The Go tools the tests run (terraform, helm) get one scheduler thread each: jest's two workers already keep both
+// The Go tools the tests run (terraform, helm) get one scheduler thread each: jest's workers already keep both
 // cores busy, and a Go runtime's extra threads (parallel GC, graph walkers) then cost CPU without saving time
 // (measured: 18 % less CPU for the module harness's plans).
 process.env.GOMAXPROCS ??= '1';
