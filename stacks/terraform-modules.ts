@@ -366,7 +366,7 @@ export function multinetClusterModule(app: App): TerraformModule {
   });
   const poolType =
     'list(object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)) }))';
-  const nodePools = m.variable({
+  m.variable({
     name: 'node_pools',
     type: poolType,
     description:
@@ -450,7 +450,6 @@ export function multinetClusterModule(app: App): TerraformModule {
     'locals.node_pools',
     '${[for p in var.node_pools : merge(p, { node_count = p.node_count != null ? p.node_count : (p.autoscaling != null ? max(1, p.autoscaling.min_node_count) : 1) })]}',
   );
-  void nodePools;
   const pools = TerraformIterator.fromComplexList(hclValue(() => 'local.node_pools'), 'name');
   const pool = new MultinetNodePool(m, 'node-pools', {
     forEach: pools,

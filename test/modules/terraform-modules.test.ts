@@ -555,8 +555,8 @@ function scannerChecks(m: (typeof SCANNED)[number]): Record<string, { value: unk
   const checks: Record<string, { value: unknown; forEach?: string }> = {};
   for (const [type, byName] of Object.entries(moduleJson(m).resource as Json)) {
     for (const [name, body] of Object.entries(byName as Json)) {
+      // Meta-arguments are not values: what the policy rules read is the rest.
       const { lifecycle, depends_on, for_each, count, ...rest } = body as Json;
-      void lifecycle, void depends_on, void count;
       checks[`${type}__${name}`] = { value: expandDynamic(rest), ...(for_each ? { forEach: for_each } : {}) };
       if (for_each) SCANNER_FOR_EACH.add(`${type}__${name}`);
     }

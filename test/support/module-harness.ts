@@ -107,7 +107,7 @@ export function runModuleCalls(modules: Record<string, Json>, stubs: Record<stri
 
 /** Variables without their validation blocks (evaluating them is most of a module instance's cost). */
 export function withoutValidations(variables: Json): Json {
-  return Object.fromEntries(Object.entries(variables).map(([name, { validation, ...rest }]) => (void validation, [name, rest])));
+  return Object.fromEntries(Object.entries(variables).map(([name, { validation, ...rest }]) => [name, rest]));
 }
 
 /**
@@ -139,7 +139,6 @@ export function planExample(parsed: Json, modules: Record<string, Json>, moduleS
       mkdirSync(path.join(dir, name));
       writeFileSync(path.join(dir, name, 'main.tf.json'), JSON.stringify(checkCopy(modules[source], moduleStubs)));
       const { source: _source, depends_on: _dependsOn, providers: _providers, ...inputs } = block;
-      void _source, void _dependsOn, void _providers;
       module[name] = { source: `./${name}`, ...JSON.parse(replace(JSON.stringify(inputs))) };
       names.push(name);
     }
