@@ -1,3 +1,5 @@
+import { matching } from './hcl';
+
 /**
  * Building blocks of the HCL modules' validations and preconditions. Every condition must hold or fail for any input,
  * never error: Terraform before 1.12 evaluates both sides of `||` and `&&` (hashicorp/hcl hclsyntax
@@ -27,9 +29,9 @@ export const isIpv4 = (v: string) => `try(can(cidrnetmask("\${${v}}/32")) && cid
 /** HCL: an IPv4 address as a number (its four octets as eight hex digits). */
 export const ipNumber = (v: string) => `parseint(join("", formatlist("%02x", split(".", ${v}))), 16)`;
 /** HCL: the first address of a CIDR block, as a number. */
-export const cidrFirst = (c: string) => ipNumber(`cidrhost(${c}, 0)`);
+const cidrFirst = (c: string) => ipNumber(`cidrhost(${c}, 0)`);
 /** HCL: the number of addresses of a CIDR block. */
-export const cidrSize = (c: string) => `pow(2, 32 - tonumber(split("/", ${c})[1]))`;
+const cidrSize = (c: string) => `pow(2, 32 - tonumber(split("/", ${c})[1]))`;
 /** HCL: two CIDR blocks share an address (false when either is malformed). */
 export const overlap = (a: string, b: string) => `try(${cidrFirst(a)} < ${cidrFirst(b)} + ${cidrSize(b)} && ${cidrFirst(b)} < ${cidrFirst(a)} + ${cidrSize(a)}, false)`;
 /** HCL: address `a` lies inside CIDR block `c` (false when either is malformed). */
@@ -47,7 +49,7 @@ export const isGcpName = (v: string, max: number) => `try(can(regex("^[a-z]([-a-
 export const isDnsLabel = (v: string) => `try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", ${v})) && length(${v}) <= 63, false)`;
 
 /** The value of `v` as the message shows it (JSON: strings quoted, null as null). */
-export const shown = (v: string) => `\${try(jsonencode(${v}), "?")}`;
+const shown = (v: string) => `\${try(jsonencode(${v}), "?")}`;
 
 /** A rule on one value: `good` must hold; the message names `field` and shows its value. */
 export function rule(field: string, value: string, good: string, message: string): HclRule {
@@ -58,16 +60,8 @@ export function rule(field: string, value: string, good: string, message: string
 const safely = (good: string) => (/^try\(.*, false\)$/.test(good) && matchesWhole(good) ? good : `try(${good}, false)`);
 
 /** `try(…)` spans the whole text (its closing parenthesis is the last character). */
-function matchesWhole(text: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-    } else if (text[i] === '(') depth++;
-    else if (text[i] === ')' && --depth === 0) return i === text.length - 1;
-  }
-  return false;
-}
+const matchesWhole = (text: string) => matching(text, text.indexOf('(')) === text.length - 1;
+
 
 /**
  * A rule on every element of a list: `good` (in terms of `item`) must hold for each. The message names the first
@@ -80,7 +74,7 @@ export function everyItem(list: string, item: string, good: string, field: strin
   const offenders = (out: string) => `[for idx, ${item} in ${list} : ${out} if !${safely(good)}]`;
   return {
     condition: `length(${offenders('idx')}) == 0`,
-    errorMessage: `${before}\${try(${offenders(`"\${idx}${after} is \${try(jsonencode(${value}), "?")}"`)}[0], "?")}: ${message}`,
+    errorMessage: `${before}\${try(${offenders(`"\${idx}${after} is ${shown(value)}"`)}[0], "?")}: ${message}`,
   };
 }
 
@@ -91,6 +85,6 @@ export function uniqueItems(list: string, item: string, key: string, field: stri
   const repeats = (out: string) => `[for idx, k in ${keys} : ${out} if try(index(${keys}, k), idx) != idx]`;
   return {
     condition: `length(${repeats('idx')}) == 0`,
-    errorMessage: `${before}\${try(${repeats(`"\${idx}${after} is \${try(jsonencode(k), "?")}"`)}[0], "?")}: ${message}`,
+    errorMessage: `${before}\${try(${repeats(`"\${idx}${after} is ${shown('k')}"`)}[0], "?")}: ${message}`,
   };
 }

@@ -28,20 +28,9 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** Index just past the `}` closing the interpolation or directive whose `{` is at `open`. */
 function closingBrace(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      i = closingQuote(text, i);
-      continue;
-    }
-    if (c === '{') depth++;
-    else if (c === '}') {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  throw new Error(`unbalanced expression in ${JSON.stringify(text)}`);
+  const close = matching(text, open);
+  if (close < 0) throw new Error(`unbalanced expression in ${JSON.stringify(text)}`);
+  return close + 1;
 }
 
 /** Index of the `"` closing the quoted template that opens at `open`, nested interpolations included. */
@@ -56,7 +45,7 @@ function closingQuote(text: string, open: number): number {
 }
 
 /** A JSON-syntax string (a template) as an HCL expression: a lone `${expr}` becomes `expr`, anything else a quoted template. */
-export function stringExpression(value: string, indent = '', column = indent.length): string {
+function stringExpression(value: string, indent = '', column = indent.length): string {
   if (value.startsWith('${') && closingBrace(value, 1) === value.length) return layout(value.slice(2, -1).trim(), indent, column);
   let out = '';
   for (let i = 0; i < value.length; i++) {
@@ -84,8 +73,8 @@ const key = (name: string) => (IDENTIFIER.test(name) ? name : JSON.stringify(nam
 const WIDTH = 120;
 const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
-/** Index of the bracket closing the one at `open` (strings skipped), or -1. */
-function matching(text: string, open: number): number {
+/** Index of the bracket closing the one at `open` (strings, and their interpolations, skipped), or -1. */
+export function matching(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
     const c = text[i];
@@ -123,7 +112,7 @@ function splitTop(text: string, separator: string): string[] {
  * own line, a list or for-expression its items or clauses, and a chain of `&&` or `||` inside brackets one operand per
  * line. Newlines are only ever added inside brackets, where HCL ignores them; `terraform fmt` keeps the layout.
  */
-export function layout(text: string, indent: string, column = indent.length): string {
+function layout(text: string, indent: string, column = indent.length): string {
   if (column + text.length <= WIDTH) return text;
   const inner = `${indent}  `;
   const call = /^[A-Za-z_][A-Za-z0-9_]*\(/.exec(text);
@@ -238,12 +227,15 @@ const referenceList = (values: readonly string[], indent: string) => {
  * block's `content` is a nested block (the schema metadata only covers blocks a construct set directly), and
  * anywhere else it is refused rather than guessed.
  */
-export function isBlockAt(path: HclPath, value: Json, inContent: boolean, ctx: Pick<HclRenderContext, 'isBlock'>): boolean {
+export function isBlockAt(path: HclPath, value: Json, inContent: boolean, ctx: Pick<HclRenderContext, 'isBlock'>, onGuess?: (path: HclPath) => void): boolean {
   const known = ctx.isBlock(path);
   if (known !== undefined) return known;
   const structured = value !== null && typeof value === 'object' && (!Array.isArray(value) || value.some((e) => e !== null && typeof e === 'object'));
   if (!structured) return false;
-  if (inContent) return true;
+  if (inContent) {
+    onGuess?.(path);
+    return true;
+  }
   throw new Error(`${path}: the provider schema does not say whether this is a block or an attribute`);
 }
 

@@ -37,6 +37,16 @@ export function schemaPaths(m: TerraformModule): { blocks: Set<string>; attribut
   return { blocks, attributes };
 }
 
+/** Block (true), attribute (false) or unknown (undefined) at a path, from the schema paths of a module. */
+export function blockDecider(schema: { blocks: ReadonlySet<string>; attributes: ReadonlySet<string> }): (path: string) => boolean | undefined {
+  return (path) => {
+    if (schema.blocks.has(path)) return true;
+    if (schema.attributes.has(path)) return false;
+    // Variables, outputs and locals have no nested blocks besides validation and conditions.
+    return /^(variable|output|locals)\b/.test(path) ? false : undefined;
+  };
+}
+
 /** The construct comments of a module, by the Terraform path of what they explain. */
 function commentsByPath(m: TerraformModule, comments: ConstructComments): Map<string, readonly string[]> {
   const byPath = new Map<string, readonly string[]>();
@@ -58,15 +68,7 @@ export async function moduleHcl(m: TerraformModule, comments: ConstructComments)
   const json = m.toTerraform();
   const { blocks, attributes } = schemaPaths(m);
   const byPath = commentsByPath(m, comments);
-  const ctx: HclRenderContext = {
-    isBlock: (path) => {
-      if (blocks.has(path)) return true;
-      if (attributes.has(path)) return false;
-      // Variables, outputs and locals have no nested blocks besides validation and conditions.
-      return /^(variable|output|locals)\b/.test(path) ? false : undefined;
-    },
-    comment: (path) => byPath.get(path),
-  };
+  const ctx: HclRenderContext = { isBlock: blockDecider({ blocks, attributes }), comment: (path) => byPath.get(path) };
   const file = async (name: (typeof HCL_FILES)[number], parts: string[]) => format(`${HEADER(m, name)}${parts.filter((p) => p).join('\n\n')}\n`);
   return {
     'versions.tf': await file('versions.tf', renderBlocks(json, 'terraform', ctx)),

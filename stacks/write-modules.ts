@@ -15,7 +15,7 @@ import { moduleHcl } from './module-hcl';
 export const TERRAFORM_MODULES_DIR = 'modules/terraform';
 
 /** The construct sources whose comments the HCL carries. */
-export const CONSTRUCTS_DIR = 'modules';
+const CONSTRUCTS_DIR = 'modules';
 
 /**
  * The files of every module, by path relative to TERRAFORM_MODULES_DIR. `projectRoot` locates the constructs (for
@@ -51,7 +51,7 @@ function listFiles(dir: string, sub = ''): string[] {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The README of a module: what it does, a usage block, requirements, its checks, and Inputs/Outputs tables. */
-export function moduleReadme(m: TerraformModule): string {
+function moduleReadme(m: TerraformModule): string {
   const inputs = m.variables.map(
     (v) =>
       `| \`${v.name}\` | \`${cell(v.type)}\` | ${v.default === undefined ? 'required' : `\`${cell(JSON.stringify(v.default))}\``} | ${cell(v.description)} |`,
@@ -85,7 +85,7 @@ calls it: [\`examples/${m.moduleName}/\`](../../../examples/${m.moduleName}/main
 
 ## Requirements
 
-Terraform ${MODULE_REQUIRED_TERRAFORM} (tested with the Terraform on the build machine, 1.11).
+Terraform ${MODULE_REQUIRED_TERRAFORM} (the tests plan it with the terraform on PATH of the machine that runs them).
 
 | provider | source | version |
 |---|---|---|

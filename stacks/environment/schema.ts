@@ -195,7 +195,7 @@ const nodePool = z.strictObject({
     .min(1)
     .optional()
     .meta({ description: 'vCPUs of the machine type. Default: read from the name (e2-standard-4 -> 4); required when the name does not say.' }),
-  nodeCount: z.number().int().min(1).max(1000).meta({ description: 'Nodes per zone (initial count when autoscaling).' }),
+  nodeCount: z.number().int().min(1).max(1000).meta({ description: 'Nodes per zone; with autoscaling, the initial count only: a later change of it changes nothing (the autoscaler owns the count, and the pool is never replaced for it).' }),
   autoscaling: autoscaling.optional(),
   diskSizeGb: z.number().int().min(10).max(65536).default(100).meta({ description: 'Boot disk size in GB.' }),
   diskType: z.enum(['pd-standard', 'pd-balanced', 'pd-ssd', 'hyperdisk-balanced']).default('pd-balanced').meta({ description: 'Boot disk type.' }),

@@ -249,6 +249,13 @@ describe('default render: the guide, object by object', () => {
   test('validates every object against the Kubernetes OpenAPI schema', () => {
     expect(schemaErrors(rendered)).toEqual([]);
   });
+
+  test('keeps the chart version out of the DaemonSet pod template: a chart release that changes nothing they run restarts no node\'s Multus', () => {
+    const daemonSet = rendered.find((o) => o.kind === 'DaemonSet')!;
+    expect(daemonSet.metadata.labels['helm.sh/chart']).toMatch(/^multus-whereabouts-/);
+    expect(daemonSet.spec.template.metadata.labels).not.toHaveProperty('helm.sh/chart');
+    expect(daemonSet.spec.template.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'multus-whereabouts', 'app.kubernetes.io/part-of': 'gke-multinet' });
+  });
 });
 
 describe('NetworkAttachmentDefinitions from values', () => {

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { isBlockAt } from '../../stacks/hcl';
+import { blockDecider } from '../../stacks/module-hcl';
 
 // Terraform configurations are open-ended; tests index into them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,8 +26,8 @@ const META_BLOCKS = new Set(['lifecycle', 'precondition', 'postcondition', 'vali
  * A Terraform JSON document in the shape hcl2json gives the same configuration written in HCL: every block a list of
  * bodies (`blocks` names the nested blocks, from the provider schema), references and type constraints as `${…}`.
  */
-export function asParsedHcl(json: Json, schema: { blocks: ReadonlySet<string>; attributes: ReadonlySet<string> }): Json {
-  const isBlock = (at: string) => (schema.blocks.has(at) ? true : schema.attributes.has(at) ? false : /^(variable|output|locals)\b/.test(at) ? false : undefined);
+export function asParsedHcl(json: Json, schema: { blocks: ReadonlySet<string>; attributes: ReadonlySet<string> }, onGuess?: (path: string) => void): Json {
+  const isBlock = blockDecider(schema);
   const convert = (value: unknown, at: string, inContent = false): unknown => {
     if (Array.isArray(value)) return value.map((e) => convert(e, at, inContent));
     if (value === null || typeof value !== 'object') return value;
@@ -41,7 +42,7 @@ export function asParsedHcl(json: Json, schema: { blocks: ReadonlySet<string>; a
           ]),
         );
       } else if (k === 'depends_on' || k === 'ignore_changes') out[k] = (v as string[]).map((r) => (r.startsWith('${') ? r : `\${${r}}`));
-      else if (META_BLOCKS.has(k) || isBlockAt(here, v, inContent, { isBlock })) out[k] = (Array.isArray(v) ? v : [v]).map((e) => convert(e, here, inContent));
+      else if (META_BLOCKS.has(k) || isBlockAt(here, v, inContent, { isBlock }, onGuess)) out[k] = (Array.isArray(v) ? v : [v]).map((e) => convert(e, here, inContent));
       else out[k] = v;
     }
     return out;

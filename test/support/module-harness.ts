@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { writeModuleManifest } from './terraform';
+import { terraformErrors, terraformIn, writeModuleManifest } from './terraform';
 
 // Terraform configurations are open-ended; the harness indexes into them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -12,8 +11,8 @@ type Json = Record<string, any>;
  * Runs the real terraform over many calls of the HCL modules at once, with no provider: each module is replaced by a
  * copy holding its variables (validations included), its locals, and one built-in `terraform_data` per resource that
  * carries the resource's preconditions verbatim (and its `for_each`), data sources read as variables holding what the
- * provider would return. One `terraform init` and one `terraform plan` check every call; the errors are sorted by the
- * call that caused them.
+ * provider would return. One `terraform plan` checks every call (the module manifest that `terraform init` would write
+ * is written directly); the errors are sorted by the call that caused them.
  */
 
 export interface ModuleCall {
@@ -37,7 +36,7 @@ export interface HarnessRun {
 const dataVariable = (type: string, name: string) => `data_${type}_${name}`;
 
 /** The provider-free copy of a module: variables, locals, and a `terraform_data` per resource with its preconditions. */
-export function checkCopy(module: Json, stubs: Record<string, unknown>): Json {
+function checkCopy(module: Json, stubs: Record<string, unknown>): Json {
   let text = JSON.stringify({ locals: module.locals ?? {}, resource: module.resource ?? {} });
   const variables: Json = { ...(module.variable ?? {}) };
   for (const [type, byName] of Object.entries((module.data ?? {}) as Json)) {
@@ -66,12 +65,12 @@ export function runModuleCalls(modules: Record<string, Json>, stubs: Record<stri
   try {
     // A folder per call, so an error in a module's own file names the call too (a precondition's error names only the
     // file it is written in).
-    // Validations only: a copy that declares just the variables the call passes (a validation sees only its own).
     const copies = Object.fromEntries(Object.entries(modules).map(([name, json]) => [name, checkCopy(json, stubs)]));
     const module: Json = {};
     for (const [call, { module: source, inputs, data, preconditionsOnly }] of Object.entries(calls)) {
       if (!(source in copies)) throw new Error(`${call}: no module ${source}`);
       mkdirSync(path.join(dir, call));
+      // Validations only: a copy that declares just the variables the call passes (a validation sees only its own).
       const copy =
         only === 'validations'
           ? { variable: Object.fromEntries(Object.entries(copies[source].variable as Json).filter(([v]) => v in inputs)) }
@@ -83,14 +82,12 @@ export function runModuleCalls(modules: Record<string, Json>, stubs: Record<stri
       module[call] = { source: `./${call}`, ...inputs, ...overrides };
     }
     writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ module }, null, 1));
-    writeFileSync(path.join(dir, 'cli.tfrc'), '');
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
-    const run = (args: string[]) => spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
+    const run = (args: string[]) => terraformIn(dir, args);
     writeModuleManifest(dir, Object.keys(calls));
     const plan = run(['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false']);
     if (plan.error) throw new Error(`terraform is not on PATH (${plan.error.message})`);
     if (/terraform init/.test(plan.stderr)) throw new Error(`terraform wants init:\n${plan.stderr}`);
-    const blocks = plan.stderr.split(/^Error: /m).slice(1).map((b) => `Error: ${b}`.replace(/[│╷╵├─]/g, ' ').replace(/\s+/g, ' ').trim());
+    const blocks = terraformErrors(plan.stderr);
     const byCall = new Map<string, string[]>();
     const unattributed: string[] = [];
     for (const block of blocks) {
@@ -144,11 +141,9 @@ export function planExample(parsed: Json, modules: Record<string, Json>, moduleS
     }
     writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ variable, locals: JSON.parse(replace(JSON.stringify(locals))), module }, null, 1));
     writeModuleManifest(dir, names);
-    writeFileSync(path.join(dir, 'cli.tfrc'), '');
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
-    const plan = spawnSync('terraform', ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false'], { cwd: dir, env, encoding: 'utf8' });
+    const plan = terraformIn(dir, ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false']);
     if (plan.error) throw new Error(`terraform is not on PATH (${plan.error.message})`);
-    return plan.status === 0 ? [] : plan.stderr.split(/^Error: /m).slice(1).map((b) => `Error: ${b}`.replace(/[│╷╵├─]/g, ' ').replace(/\s+/g, ' ').trim());
+    return plan.status === 0 ? [] : terraformErrors(plan.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,8 @@ const run = (command, args, env = {}) =>
 
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 mkdirSync(path.join(root, '.build'), { recursive: true });
-// jest starts at once (its own start-up overlaps the downloads); its global setup waits for this file to exist.
+// jest starts at once (its own start-up overlaps the downloads); a test that needs a tool waits for this file to exist
+// (tools.ts waitForPreparation).
 const prepared = path.join(root, '.build', `prepared-${process.pid}`);
 rmSync(prepared, { force: true });
 const typecheck = run(bin('tsc'), ['--noEmit']);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -79,9 +79,7 @@ export function evaluateWithTerraform(evaluation: Evaluation): TerraformResult {
     }
     writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config, null, 2));
     writeFileSync(path.join(dir, 'terraform.tfvars.json'), JSON.stringify(evaluation.values ?? {}));
-    writeFileSync(path.join(dir, 'cli.tfrc'), '');
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
-    const run = (args: string[]) => spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
+    const run = (args: string[]) => terraformIn(dir, args);
     // Only the built-in terraform provider is used, which needs no `terraform init`; should a Terraform version want
     // one anyway, it says so and gets it.
     let apply = run(['apply', '-auto-approve', '-input=false', '-no-color']);
@@ -135,9 +133,7 @@ export function evaluateManyWithTerraform(evaluations: Record<string, Evaluation
     }
     writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ module: modules, output: outputs }));
     writeModuleManifest(dir, Object.keys(evaluations));
-    writeFileSync(path.join(dir, 'cli.tfrc'), '');
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
-    const apply = spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], { cwd: dir, env, encoding: 'utf8' });
+    const apply = terraformIn(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false']);
     if (apply.error) throw new Error(`terraform is not on PATH (${apply.error.message})`);
     if (apply.status !== 0) throw new Error(apply.stderr.replace(/\s+/g, ' '));
     const state = JSON.parse(readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8')) as { outputs: Record<string, { value: unknown }> };
@@ -160,4 +156,19 @@ export function writeModuleManifest(dir: string, names: readonly string[]): void
   mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
   const manifest = [{ Key: '', Source: '', Dir: '.' }, ...names.map((name) => ({ Key: name, Source: `./${name}`, Dir: name }))];
   writeFileSync(path.join(dir, '.terraform', 'modules', 'modules.json'), JSON.stringify({ Modules: manifest }));
+}
+
+/**
+ * Runs terraform in `dir` with an empty CLI configuration of its own (the machine's points at a missing file, which
+ * only adds a warning), no checkpoint call and automation output.
+ */
+export function terraformIn(dir: string, args: readonly string[]): SpawnSyncReturns<string> {
+  writeFileSync(path.join(dir, 'cli.tfrc'), '');
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+  return spawnSync('terraform', [...args], { cwd: dir, env, encoding: 'utf8' });
+}
+
+/** Terraform's errors, one string each, its box drawing and line breaks collapsed. */
+export function terraformErrors(stderr: string): string[] {
+  return stderr.split(/^Error: /m).slice(1).map((b) => `Error: ${b}`.replace(/[│╷╵├─]/g, ' ').replace(/\s+/g, ' ').trim());
 }

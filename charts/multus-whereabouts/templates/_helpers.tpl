@@ -16,12 +16,20 @@ Namespace of the Multus/Whereabouts objects (kube-system by default, as in the g
 Standard labels on every object. The guide's own `app: gke-multinet` is kept where the guide sets it.
 */}}
 {{- define "multus-whereabouts.labels" -}}
+{{ include "multus-whereabouts.podLabels" . }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end -}}
+
+{{/*
+The standard labels of the DaemonSet's pods: all but helm.sh/chart, which changes with every chart release and would
+restart Multus and Whereabouts on every node for a release that changed nothing they run.
+*/}}
+{{- define "multus-whereabouts.podLabels" -}}
 app.kubernetes.io/name: {{ include "multus-whereabouts.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: gke-multinet
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- with .Values.commonLabels }}
 {{ toYaml . }}
 {{- end }}
