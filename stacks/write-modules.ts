@@ -93,7 +93,7 @@ ${providers.join('\n')}
 
 ## Checks
 
-${checks} validations refuse bad inputs before anything is planned, and ${preconditions.length} preconditions check
+${checks} validations refuse bad inputs before anything is planned, and ${preconditions.length} precondition${preconditions.length === 1 ? '' : 's'} check${preconditions.length === 1 ? 's' : ''}
 what spans several inputs (or what a data source reads) at plan, before anything is created. Each message names the
 field, its value and what to do, as the environment files' checks do.
 
