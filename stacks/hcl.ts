@@ -12,7 +12,7 @@
 type Json = any;
 
 /** Where a value sits: `resource.google_container_cluster.cluster.node_config.shielded_instance_config`. */
-export type HclPath = string;
+type HclPath = string;
 
 export interface HclRenderContext {
   /**
@@ -255,7 +255,7 @@ function rank(k: string, path: HclPath, ctx: HclRenderContext): number {
  * The body of a block (resource, data, variable, lifecycle, nested block…) as lines at `indent`. `inContent`: inside a
  * dynamic block's `content`, where only the schema's blocks have objects for values that are not attribute maps.
  */
-export function body(value: Json, path: HclPath, indent: string, ctx: HclRenderContext, inContent = false): string[] {
+function body(value: Json, path: HclPath, indent: string, ctx: HclRenderContext, inContent = false): string[] {
   const lines: string[] = [];
   const inner = `${indent}  `;
   const block = (name: string, labels: string, content: Json, childPath: HclPath, nested: boolean) => {
