@@ -55,7 +55,7 @@ function main(): void {
   // cdktf and the provider bindings load only now: usage and invalid files answer at once (half a second sooner).
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { App } = require('cdktf') as typeof import('cdktf');
-  const { buildEnvironment, buildSharedBootstraps, enforcePolicy } = require('./stacks') as typeof import('./stacks');
+  const { buildEnvironment, buildSharedBootstraps, constructProblems, enforcePolicy } = require('./stacks') as typeof import('./stacks');
   const { skipTokenStackTraces } = require('./stacks/token-stack-traces') as typeof import('./stacks/token-stack-traces');
   /* eslint-enable @typescript-eslint/no-require-imports */
   // See stacks/token-stack-traces.ts: half of synth's time per environment, for traces nobody reads.
@@ -63,17 +63,21 @@ function main(): void {
   // Where `cdktf synth` asks for the output (CDKTF_OUTDIR), else cdktf's default.
   const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const outdirExisted = existsSync(outdir);
-  // No stack traces in the synthesized JSON: they would carry this machine's paths.
-  const app = new App({ outdir, stackTraces: false });
+  // No stack traces in the synthesized JSON: they would carry this machine's paths. The constructs' validations run
+  // below, before anything is written, rather than stack by stack inside app.synth().
+  const app = new App({ outdir, stackTraces: false, skipValidation: true });
   for (const plan of plans) buildEnvironment(app, plan);
   buildSharedBootstraps(app, plans);
-  const policy = enforcePolicy(app);
-  if (policy.violations.length > 0) {
-    process.stderr.write(`Policy violations (${plural(policy.violations.length, 'problem')}):\n${policy.violations.join('\n')}\n`);
+  const refuse = (what: string, lines: readonly string[]): never => {
+    process.stderr.write(`${what} (${plural(lines.length, 'problem')}):\n${lines.join('\n')}\n`);
     // cdktf's App creates the output folder up front: take it back, so a refused synth leaves nothing behind.
     if (!outdirExisted) rmSync(outdir, { recursive: true, force: true });
     process.exit(1);
-  }
+  };
+  const invalid = constructProblems(app);
+  if (invalid.length > 0) refuse('Invalid stacks', invalid);
+  const policy = enforcePolicy(app);
+  if (policy.violations.length > 0) refuse('Policy violations', policy.violations);
   // Every waiver shows in the synth output, so a review sees what was let through and why.
   if (policy.waivers.length > 0) process.stdout.write(`Policy waivers (${policy.waivers.length}):\n${policy.waivers.join('\n')}\n`);
   app.synth();

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -177,7 +177,7 @@ describe('synthesis is portable and safe', () => {
    * A folder of its own (ENVIRONMENTS_DIR): a local-backend environment and a copy of dev on each remote backend
    * (with their own names), synthesized once by the app; the tests below read that one output.
    */
-  let folder: { envs: string; out: string; stderr: string } | undefined;
+  let folder: { envs: string; out: string; stderr: string; path: string } | undefined;
   const synthesizedFolder = () => {
     if (folder) return folder;
     const envs = tempDir('envs-');
@@ -195,9 +195,13 @@ describe('synthesis is portable and safe', () => {
       env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' };
     }));
     const out = path.join(tempDir('out-'), 'cdktf.out');
-    const result = runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: envs });
+    // Node is all `npm run synth` needs (README, Prerequisites): a PATH with node and sh only, no terraform (cdktf
+    // would run `terraform version` for a cloud backend).
+    const nodeOnly = tempDir('path-');
+    for (const tool of ['node', 'sh']) symlinkSync(spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), path.join(nodeOnly, tool));
+    const result = runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: envs, PATH: nodeOnly });
     if (result.status !== 0) throw new Error(result.stderr);
-    folder = { envs, out, stderr: result.stderr };
+    folder = { envs, out, stderr: result.stderr, path: nodeOnly };
     return folder;
   };
 
@@ -224,8 +228,10 @@ describe('synthesis is portable and safe', () => {
     expect([init.name, init.env.find((e: K8sObject) => e.name === 'NETWORKS').value]).toEqual(['write-node-block-config', 'fast eth2 l2 172.16.2.0/24']);
   });
 
-  test('synthesizes the environments on remote backends with their bootstrap stacks', () => {
-    const stacks = Object.keys(readManifest(synthesizedFolder().out).stacks);
+  test('synthesizes the environments on remote backends with their bootstrap stacks, where only Node is installed', () => {
+    const { out, path: nodeOnly } = synthesizedFolder();
+    expect(readdirSync(nodeOnly).sort()).toEqual(['node', 'sh']);
+    const stacks = Object.keys(readManifest(out).stacks);
     expect(stacks.filter((s) => s.startsWith('bootstrap-')).sort()).toEqual(BOOTSTRAPS);
     expect(stacks.filter((s) => s.startsWith('gcsdev-')).sort()).toEqual(['gcsdev-cluster', 'gcsdev-network', 'gcsdev-workloads']);
   });

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Testing } from 'cdktf';
 import { minimatch } from 'minimatch';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
@@ -8,7 +7,7 @@ import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
 import { WorkspaceSettings } from '@cdktf/provider-tfe/lib/workspace-settings';
 import { NODE_SERVICE_ACCOUNT_ROLES } from '../../modules';
 import { REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES, TFC_WORKLOADS_ROLES } from '../../stacks';
-import { folderOf, stacksOf, synthJson } from '../support/stacks';
+import { folderOf, stacksOf, synthJson, synthText } from '../support/stacks';
 import { evaluateWithTerraform } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
 
@@ -86,7 +85,7 @@ describe('bootstrap-state-<bucket>', () => {
   const bucketStack = (extra: Json = {}) => folderOf({ prod: gcs(extra) }).stacks['bootstrap-state-acme-multinet-state'];
 
   test('creates the state bucket versioned, with uniform access, never public, in the project and region, never force-destroyed', () => {
-    expect(Testing.synth(bucketStack(), true)).toHaveResourceWithProperties(StorageBucket, {
+    expect(synthText(bucketStack())).toHaveResourceWithProperties(StorageBucket, {
       name: 'acme-multinet-state',
       project: 'example-dev-project',
       location: 'us-central1',
@@ -99,13 +98,13 @@ describe('bootstrap-state-<bucket>', () => {
   });
 
   test('keeps the newest 100 earlier versions of each state by default (GCS counts the live one among the newer)', () => {
-    expect(Testing.synth(bucketStack(), true)).toHaveResourceWithProperties(StorageBucket, {
+    expect(synthText(bucketStack())).toHaveResourceWithProperties(StorageBucket, {
       lifecycle_rule: [{ action: { type: 'Delete' }, condition: { with_state: 'ARCHIVED', num_newer_versions: 101 } }],
     });
   });
 
   test('keeps as many earlier versions as the file says, in the project and location it names', () => {
-    expect(Testing.synth(bucketStack({ keepNoncurrentVersions: 5, bucketProject: 'acme-admin-project', bucketLocation: 'EU' }), true)).toHaveResourceWithProperties(StorageBucket, {
+    expect(synthText(bucketStack({ keepNoncurrentVersions: 5, bucketProject: 'acme-admin-project', bucketLocation: 'EU' }))).toHaveResourceWithProperties(StorageBucket, {
       project: 'acme-admin-project',
       location: 'EU',
       lifecycle_rule: [{ action: { type: 'Delete' }, condition: { with_state: 'ARCHIVED', num_newer_versions: 6 } }],
@@ -138,7 +137,7 @@ describe('bootstrap-<env> for cloud', () => {
       expect(w).not.toHaveProperty('vcs_repo');
       expect(w).not.toHaveProperty('working_directory');
     }
-    expect(Testing.synth(bootstrap, true)).toHaveResourceWithProperties(Workspace, { name: 'dev-network', queue_all_runs: false });
+    expect(synthText(bootstrap)).toHaveResourceWithProperties(Workspace, { name: 'dev-network', queue_all_runs: false });
   });
 
   test('runs remotely and shares state exactly network -> cluster and workloads, cluster -> workloads, nothing globally', () => {
@@ -155,7 +154,7 @@ describe('bootstrap-<env> for cloud', () => {
 
   test('runs on the named agent pool when there is one', () => {
     const agents = stacksOf(cloud({ agentPool: 'gke-agents' })).bootstrap!;
-    expect(Testing.synth(agents, true)).toHaveResourceWithProperties(WorkspaceSettings, {
+    expect(synthText(agents)).toHaveResourceWithProperties(WorkspaceSettings, {
       execution_mode: 'agent',
       agent_pool_id: expect.stringMatching(/^\$\{data\.tfe_agent_pool\./),
     });
@@ -199,7 +198,7 @@ describe('bootstrap-<env> for cloud', () => {
   });
 
   test('trusts the Terraform Cloud issuer only for this organization, project and these workspaces', () => {
-    expect(Testing.synth(bootstrap, true)).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
+    expect(synthText(bootstrap)).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
       workload_identity_pool_provider_id: 'terraform-cloud',
       oidc: { issuer_uri: 'https://app.terraform.io' },
       attribute_condition:
@@ -210,7 +209,7 @@ describe('bootstrap-<env> for cloud', () => {
 
   test("takes a private Terraform Enterprise issuer's keys from the file", () => {
     const jwks = '{"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"RS256","n":"abc","e":"AQAB"}]}';
-    expect(Testing.synth(stacksOf(cloud({ hostname: 'tfe.acme.internal', jwksJson: jwks })).bootstrap!, true)).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
+    expect(synthText(stacksOf(cloud({ hostname: 'tfe.acme.internal', jwksJson: jwks })).bootstrap!)).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
       oidc: { issuer_uri: 'https://tfe.acme.internal', jwks_json: jwks },
     });
   });
@@ -257,7 +256,7 @@ describe('bootstrap-<env> for cloud', () => {
       [`${account('gcp_run-sa')}.name}`, member('workspace_run_phase', 'network', ':apply')],
       [`${account('gcp_k8s-sa')}.name}`, member('terraform_workspace_id', 'workloads')],
     ]));
-    expect(Testing.synth(bootstrap, true)).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
+    expect(synthText(bootstrap)).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
       attribute_mapping: expect.objectContaining({ 'attribute.workspace_run_phase': 'assertion.terraform_workspace_id + ":" + assertion.terraform_run_phase' }),
     });
   });

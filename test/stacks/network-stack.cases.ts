@@ -1,9 +1,8 @@
-import { Testing } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
-import { stacksOf, synthJson } from '../support/stacks';
+import { stacksOf, synthJson, synthText } from '../support/stacks';
 
 describe('network stack', () => {
   const prod = stacksOf(() => {}, 'prod').network;
@@ -13,7 +12,7 @@ describe('network stack', () => {
   });
 
   test('creates one custom-mode VPC per additional network plus the primary VPC', () => {
-    const json = Testing.synth(prod, true);
+    const json = synthText(prod);
     for (const name of ['multinet-prod-vpc', 'multinet-prod-dataplane-vpc', 'multinet-prod-storage-vpc']) {
       expect(json).toHaveResourceWithProperties(ComputeNetwork, { name, auto_create_subnetworks: false });
     }
@@ -21,7 +20,7 @@ describe('network stack', () => {
   });
 
   test('gives each additional network its node range and pod secondary range from the environment', () => {
-    const json = Testing.synth(prod, true);
+    const json = synthText(prod);
     expect(json).toHaveResourceWithProperties(ComputeSubnetwork, {
       name: 'multinet-prod-storage',
       ip_cidr_range: '10.0.2.0/24',
@@ -30,7 +29,7 @@ describe('network stack', () => {
   });
 
   test('gives the primary subnet the cluster pod and service ranges', () => {
-    expect(Testing.synth(prod, true)).toHaveResourceWithProperties(ComputeSubnetwork, {
+    expect(synthText(prod)).toHaveResourceWithProperties(ComputeSubnetwork, {
       name: 'multinet-prod-nodes',
       ip_cidr_range: '10.110.0.0/20',
       secondary_ip_range: [
@@ -41,7 +40,7 @@ describe('network stack', () => {
   });
 
   test('opens each additional VPC to its own node and pod ranges', () => {
-    expect(Testing.synth(prod, true)).toHaveResourceWithProperties(ComputeFirewall, {
+    expect(synthText(prod)).toHaveResourceWithProperties(ComputeFirewall, {
       name: 'multinet-prod-dataplane-allow-internal',
       source_ranges: ['10.0.1.0/24', '172.16.1.0/24'],
     });
@@ -72,7 +71,7 @@ describe('network stack', () => {
   });
 
   test('enables the Compute Engine, Kubernetes Engine and IAM APIs and leaves them on at destroy', () => {
-    const json = Testing.synth(prod, true);
+    const json = synthText(prod);
     for (const service of ['compute.googleapis.com', 'container.googleapis.com', 'iam.googleapis.com']) {
       expect(json).toHaveResourceWithProperties(ProjectService, { project: 'example-prod-project', service, disable_on_destroy: false });
     }

@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { ValidateTerraformVersion } from 'cdktf/lib/validations/validate-terraform-version';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
-import { buildEnvironment, buildSharedBootstraps } from '../../stacks';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { buildEnvironment, buildSharedBootstraps, constructProblems } from '../../stacks';
 import { loadEnvironmentText } from '../../stacks/environment';
 import { environmentText, RawEnvironment } from '../support/environments';
 import { listFiles } from '../support/synth';
@@ -23,7 +25,8 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function synthesize(withPreparingPass: boolean): string {
   const outdir = mkdtempSync(path.join(tmpdir(), 'synthesis-'));
   dirs.push(outdir);
-  const app = new App({ outdir, stackTraces: false });
+  // As main.ts builds it: the constructs' validations before anything is written, not inside app.synth().
+  const app = new App({ outdir, stackTraces: false, skipValidation: true });
   const plans = ENVIRONMENTS.map(([name, base, mutate]) => {
     const { plan, problems } = loadEnvironmentText(name, environmentText(mutate, base));
     if (!plan) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
@@ -36,6 +39,8 @@ function synthesize(withPreparingPass: boolean): string {
       stack.prepareStack = () => TerraformStack.prototype.prepareStack.call(stack);
     }
   }
+  const problems = constructProblems(app);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
   app.synth();
   return outdir;
 }
@@ -83,5 +88,52 @@ describe('synthesis without cdktf\'s preparing pass', () => {
     app.synth();
     const workloads = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'dev-workloads', 'cdk.tf.json'), 'utf8'));
     expect(undefinedReferences(workloads)).toEqual([`google_compute_network.${vpc.friendlyUniqueId}`]);
+  });
+});
+
+describe('the validations the app runs before it writes anything', () => {
+  const stackWith = (build: (stack: TerraformStack) => void) => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'validations-')), skipValidation: true });
+    dirs.push(app.outdir);
+    const stack = new TerraformStack(app, 'probe');
+    build(stack);
+    return stack;
+  };
+
+  test('finds nothing wrong in every stack kind of every backend', () => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'validations-')), stackTraces: false, skipValidation: true });
+    dirs.push(app.outdir);
+    const plans = ENVIRONMENTS.map(([name, base, mutate]) => loadEnvironmentText(name, environmentText(mutate, base)).plan!);
+    for (const plan of plans) buildEnvironment(app, plan);
+    buildSharedBootstraps(app, plans);
+    expect(app.node.children.filter(TerraformStack.isStack)).toHaveLength(15);
+    expect(constructProblems(app)).toEqual([]);
+  });
+
+  test("reports cdktf's own checks with the construct's path: a stack lacking the provider of its resource", () => {
+    const stack = stackWith((s) => new ComputeNetwork(s, 'vpc', { name: 'vpc' }));
+    expect(constructProblems(stack)).toEqual([expect.stringMatching(/^\[probe\] Found resources without a matching provider construct\. .* providers: google$/)]);
+  });
+
+  test('reports a validation a construct adds, with its path', () => {
+    const stack = stackWith((s) => {
+      new GoogleProvider(s, 'google');
+      s.node.addValidation({ validate: () => ['network "dataplane" has no subnet'] });
+    });
+    expect(constructProblems(stack)).toEqual(['[probe] network "dataplane" has no subnet']);
+  });
+
+  test("leaves out cdktf's checks of the local terraform binary, which run `terraform version` on the synthesizing machine", () => {
+    const stack = stackWith((s) => s.node.addValidation(new ValidateTerraformVersion('>=99.0.0', 'never satisfied')));
+    expect(new ValidateTerraformVersion('>=99.0.0').validate()).not.toEqual([]);
+    expect(constructProblems(stack)).toEqual([]);
+  });
+
+  test('keeps the other checks of a stack that also has a terraform version check', () => {
+    const stack = stackWith((s) => {
+      s.node.addValidation(new ValidateTerraformVersion('>=99.0.0'));
+      new ComputeNetwork(s, 'vpc', { name: 'vpc' });
+    });
+    expect(constructProblems(stack)).toEqual([expect.stringMatching(/^\[probe\] Found resources without a matching provider construct\. .* providers: google$/)]);
   });
 });

@@ -1,9 +1,8 @@
-import { Testing } from 'cdktf';
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { stacksOf, synthJson } from '../support/stacks';
+import { stacksOf, synthJson, synthText } from '../support/stacks';
 
 const fromCluster = (output: string) => `data.terraform_remote_state.cluster.outputs.${output}`;
 const expectedConnection = {
@@ -24,17 +23,17 @@ describe('workloads stack', () => {
   });
 
   test('configures the kubernetes provider from the cluster outputs and a short-lived Google token', () => {
-    const json = Testing.synth(prod, true);
+    const json = synthText(prod);
     expect(json).toHaveProviderWithProperties(KubernetesProvider, expectedConnection);
     expect(json).toHaveDataSource(DataGoogleClientConfig);
   });
 
   test('configures the helm provider the same way', () => {
-    expect(Testing.synth(prod, true)).toHaveProviderWithProperties(HelmProvider, { kubernetes: expectedConnection });
+    expect(synthText(prod)).toHaveProviderWithProperties(HelmProvider, { kubernetes: expectedConnection });
   });
 
   test('uses no kubeconfig file', () => {
-    expect(Testing.synth(prod, true)).not.toMatch(/config_path|kubeconfig/i);
+    expect(synthText(prod)).not.toMatch(/config_path|kubeconfig/i);
   });
 
   test('installs the chart archive copied into the stack, by a relative path', () => {
@@ -67,7 +66,7 @@ describe('workloads stack', () => {
   });
 
   test('installs in kube-system, waits for Multus on every node, and never rolls back or uninstalls on a timeout', () => {
-    expect(Testing.synth(prod, true)).toHaveResourceWithProperties(Release, { namespace: 'kube-system', atomic: false, wait: true });
+    expect(synthText(prod)).toHaveResourceWithProperties(Release, { namespace: 'kube-system', atomic: false, wait: true });
   });
 
   test('creates the sample pods in dev, after the release, and none in prod', () => {

@@ -18,7 +18,8 @@ mkdirSync(path.join(root, '.build'), { recursive: true });
 // (tools.ts waitForPreparation).
 const prepared = path.join(root, '.build', `prepared-${process.pid}`);
 rmSync(prepared, { force: true });
-const typecheck = run(bin('tsc'), ['--noEmit']);
+// TypeScript 7 (the native compiler) type-checks: 1 CPU-second where TypeScript 5.9's tsc took 10 (package.json typecheck).
+const typecheck = run(process.execPath, [path.join(root, 'node_modules', 'typescript-7', 'bin', 'tsc'), '--noEmit']);
 const preparing = (async () => {
   const bundle = path.join(root, '.build', 'prepare.js');
   await run(bin('esbuild'), ['test/support/prepare.ts', '--bundle', '--platform=node', '--target=node20', '--packages=external', `--outfile=${bundle}`, '--log-level=warning']);

@@ -1,5 +1,5 @@
 import { App, TerraformStack, Testing } from 'cdktf';
-import { buildEnvironment, buildSharedBootstraps, EnvironmentStacks } from '../../stacks';
+import { buildEnvironment, buildSharedBootstraps, constructProblems, EnvironmentStacks } from '../../stacks';
 import { planNamed, planOf, RawEnvironment } from './environments';
 
 /** The stacks of a (possibly mutated) shipped environment, built in a test app. */
@@ -10,15 +10,25 @@ export function stacksOf(mutate: (env: RawEnvironment) => void = () => {}, base:
 /** A stack synthesizes to the same JSON every time once built: synthesized once, parsed afresh for each caller. */
 const synthesized = new WeakMap<object, string>();
 
+/**
+ * Synthesized JSON text of one stack, after the validations the app runs before it writes anything (main.ts; not
+ * cdktf's own, which run `terraform version`: stacks/construct-validations.ts).
+ */
+export function synthText(stack: Parameters<typeof Testing.synth>[0]): string {
+  let text = synthesized.get(stack);
+  if (text === undefined) {
+    const problems = constructProblems(stack);
+    if (problems.length > 0) throw new Error(`Invalid stack:\n${problems.join('\n')}`);
+    text = Testing.synth(stack);
+    synthesized.set(stack, text);
+  }
+  return text;
+}
+
 /** Synthesized JSON of one stack, parsed (a new object each call: callers may change it). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function synthJson(stack: Parameters<typeof Testing.synth>[0]): Record<string, any> {
-  let text = synthesized.get(stack);
-  if (text === undefined) {
-    text = Testing.synth(stack, true);
-    synthesized.set(stack, text);
-  }
-  return JSON.parse(text);
+  return JSON.parse(synthText(stack));
 }
 
 /**
