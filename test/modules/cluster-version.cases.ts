@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { MultinetCluster, MultinetClusterProps } from '../../modules';
-import { applyWithTerraform, dataSourceAsLocal } from '../support/terraform';
+import { applyLater, dataSourceAsLocal } from '../support/terraform';
 
 /**
  * The cluster version is resolved at plan time. These tests take the synthesized min_master_version and
@@ -24,7 +24,7 @@ function evaluate(props: Partial<MultinetClusterProps>, versions: Record<string,
     lifecycle: { precondition: { condition: string; error_message: string }[] };
   };
   const local = (expression: string) => dataSourceAsLocal(expression, 'google_container_engine_versions', 'versions');
-  return applyWithTerraform(
+  return applyLater(
     { versions },
     {
       cluster: {
@@ -45,23 +45,32 @@ const offers133 = {
 };
 
 describe('cluster version checked by terraform at plan time', () => {
+  const later = { ...offers133, valid_master_versions: ['1.33.7-gke.1200000', ...offers133.valid_master_versions], release_channel_latest_version: { RAPID: '1.33.7-gke.1200000', REGULAR: '1.33.6-gke.1100000' } };
+  const offers134 = { ...offers133, valid_master_versions: ['1.34.1-gke.1000'], release_channel_latest_version: { RAPID: '1.34.1-gke.1000', REGULAR: '1.34.1-gke.1000' } };
+  const movedOn = { ...offers133, valid_master_versions: [], latest_master_version: '', release_channel_latest_version: {} };
+  const regular133 = evaluate({ version: '1.33', releaseChannel: 'REGULAR' }, offers133);
+  const regular133Later = evaluate({ version: '1.33', releaseChannel: 'REGULAR' }, later);
+  const regular134 = evaluate({ version: '1.34', releaseChannel: 'REGULAR' }, offers134);
+  const stable133 = evaluate({ version: '1.33', releaseChannel: 'STABLE' }, offers133);
+  const regular130MovedOn = evaluate({ version: '1.30', releaseChannel: 'REGULAR' }, movedOn);
+  const unspecified133 = evaluate({ version: '1.33', releaseChannel: 'UNSPECIFIED' }, offers133);
+  const unspecified135None = evaluate({ version: '1.35', releaseChannel: 'UNSPECIFIED' }, movedOn);
+  const regular135None = evaluate({ version: '1.35', releaseChannel: 'REGULAR' }, movedOn);
+
   test('keeps the version as written as the floor, whatever patch the channel offers today', () => {
-    const result = evaluate({ version: '1.33', releaseChannel: 'REGULAR' }, offers133);
-    expect(result).toMatchObject({ ok: true, values: { cluster: '1.33' } });
+    expect(regular133()).toMatchObject({ ok: true, values: { cluster: '1.33' } });
   });
 
   test('plans the same floor after GKE ships a newer patch: no version change on an unchanged file', () => {
-    const later = { ...offers133, valid_master_versions: ['1.33.7-gke.1200000', ...offers133.valid_master_versions], release_channel_latest_version: { RAPID: '1.33.7-gke.1200000', REGULAR: '1.33.6-gke.1100000' } };
-    expect(evaluate({ version: '1.33', releaseChannel: 'REGULAR' }, later)).toEqual(evaluate({ version: '1.33', releaseChannel: 'REGULAR' }, offers133));
+    expect(regular133Later()).toEqual(regular133());
   });
 
   test('raises the floor when the file raises the version', () => {
-    const offers134 = { ...offers133, valid_master_versions: ['1.34.1-gke.1000'], release_channel_latest_version: { RAPID: '1.34.1-gke.1000', REGULAR: '1.34.1-gke.1000' } };
-    expect(evaluate({ version: '1.34', releaseChannel: 'REGULAR' }, offers134)).toMatchObject({ ok: true, values: { cluster: '1.34' } });
+    expect(regular134()).toMatchObject({ ok: true, values: { cluster: '1.34' } });
   });
 
   test('fails the plan naming the version and what GKE offers when the version is newer than anything in the channel', () => {
-    const result = evaluate({ version: '1.33', releaseChannel: 'STABLE' }, offers133);
+    const result = stable133();
     expect(result.ok).toBe(false);
     expect(result.error).toContain('Resource precondition failed');
     expect(result.error).toContain(
@@ -70,21 +79,16 @@ describe('cluster version checked by terraform at plan time', () => {
   });
 
   test('passes once the channel has moved past the version: an existing cluster already runs newer', () => {
-    const movedOn = { ...offers133, valid_master_versions: [], latest_master_version: '', release_channel_latest_version: {} };
-    expect(evaluate({ version: '1.30', releaseChannel: 'REGULAR' }, movedOn)).toMatchObject({ ok: true, values: { cluster: '1.30' } });
+    expect(regular130MovedOn()).toMatchObject({ ok: true, values: { cluster: '1.30' } });
   });
 
   test('checks against every offered version when the cluster has no release channel', () => {
-    expect(evaluate({ version: '1.33', releaseChannel: 'UNSPECIFIED' }, offers133)).toMatchObject({ ok: true, values: { cluster: '1.33' } });
-    const none = { ...offers133, valid_master_versions: [], latest_master_version: '', release_channel_latest_version: {} };
-    expect(evaluate({ version: '1.35', releaseChannel: 'UNSPECIFIED' }, none).error).toContain('Cluster version "1.35" is newer than anything the UNSPECIFIED release channel offers');
+    expect(unspecified133()).toMatchObject({ ok: true, values: { cluster: '1.33' } });
+    expect(unspecified135None().error).toContain('Cluster version "1.35" is newer than anything the UNSPECIFIED release channel offers');
   });
 
   test('says "none" when no channel offers the version at all', () => {
-    const result = evaluate(
-      { version: '1.35', releaseChannel: 'REGULAR' },
-      { ...offers133, valid_master_versions: [], latest_master_version: '', release_channel_latest_version: {} },
-    );
+    const result = regular135None();
     expect(result.error).toContain('Cluster version "1.35" is newer than anything the REGULAR release channel offers');
     expect(result.error).toContain('outside the channel: none');
   });

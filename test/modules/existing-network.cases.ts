@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { DataGoogleComputeSubnetwork } from '@cdktf/provider-google/lib/data-google-compute-subnetwork';
 import { ExistingNetwork, ExistingNetworkProps } from '../../modules';
-import { applyWithTerraform, dataSourceAsLocal } from '../support/terraform';
+import { applyLater, dataSourceAsLocal } from '../support/terraform';
 
 const props: ExistingNetworkProps = {
   project: 'network-host-project',
@@ -60,18 +60,23 @@ describe('ExistingNetwork checks evaluated by terraform', () => {
     const json = JSON.parse(synth());
     const checks = (Object.values(json.data.google_compute_subnetwork)[0] as { lifecycle: { postcondition: { condition: string; error_message: string }[] } }).lifecycle.postcondition;
     const local = (e: string) => dataSourceAsLocal(e, 'google_compute_network', 'vpc').replace(/\bself\./g, 'local.subnet.');
-    return applyWithTerraform(
+    return applyLater(
       { vpc: { self_link: vpcSelfLink }, subnet: read },
       { subnet: { value: 'read', precondition: checks.map((c) => ({ condition: local(c.condition), error_message: local(c.error_message) })) } },
     );
   };
 
+  const declared = evaluate(subnet);
+  const otherPodRange = evaluate({ ...subnet, secondary_ip_range: [{ range_name: 'team-pods', ip_cidr_range: '172.16.4.0/24' }] });
+  const otherPrimary = evaluate({ ...subnet, ip_cidr_range: '10.0.8.0/24' });
+  const otherVpc = evaluate({ ...subnet, network: `${vpcSelfLink}-old` });
+
   test('pass when the subnet has the declared ranges', () => {
-    expect(evaluate(subnet)).toMatchObject({ ok: true });
+    expect(declared()).toMatchObject({ ok: true });
   });
 
   test("fail the plan when the pod range's CIDR differs, listing the ranges the subnet has", () => {
-    const result = evaluate({ ...subnet, secondary_ip_range: [{ range_name: 'team-pods', ip_cidr_range: '172.16.4.0/24' }] });
+    const result = otherPodRange();
     expect(result.ok).toBe(false);
     expect(result.error).toContain(
       'Subnet network-host-project/us-central1/team-dataplane-us has no secondary range team-pods with 172.16.1.0/24; its secondary ranges are: team-pods=172.16.4.0/24.',
@@ -79,12 +84,12 @@ describe('ExistingNetwork checks evaluated by terraform', () => {
   });
 
   test('fail the plan when the primary range differs', () => {
-    expect(evaluate({ ...subnet, ip_cidr_range: '10.0.8.0/24' }).error).toContain(
+    expect(otherPrimary().error).toContain(
       'Subnet network-host-project/us-central1/team-dataplane-us has primary range 10.0.8.0/24, but the environment declares 10.0.1.0/24.',
     );
   });
 
   test('fail the plan when the subnet belongs to another VPC', () => {
-    expect(evaluate({ ...subnet, network: `${vpcSelfLink}-old` }).error).toContain(`belongs to ${vpcSelfLink}-old, not to VPC team-dataplane.`);
+    expect(otherVpc().error).toContain(`belongs to ${vpcSelfLink}-old, not to VPC team-dataplane.`);
   });
 });

@@ -6,7 +6,7 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
 import { MultusWhereabouts, MultusWhereaboutsProps, NetworkAttachment, SAMPLE_POD_IMAGE, helmSetEntries } from '../../modules';
 import { parseYamlDocuments } from '../support/helm';
-import { applyWithTerraform, dataSourceAsLocal } from '../support/terraform';
+import { applyLater, dataSourceAsLocal } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
 import { multusWhereaboutsModule } from '../../stacks/terraform-modules';
 
@@ -171,15 +171,17 @@ describe('MultusWhereabouts and nodes that are down', () => {
     ]);
   });
 
+  const nodes = (ready: Record<string, string>) => ({
+    nodes: Object.entries(ready).map(([name, status]) => ({ metadata: [{ name }], status: [{ conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status }] }] })),
+  });
+  const check = (ready: Record<string, string>) =>
+    applyLater({ nodes: nodes(ready) }, { release: { value: 'ok', precondition: release().release.lifecycle.precondition.map((p: Record<string, string>) => ({ condition: dataSourceAsLocal(p.condition, 'kubernetes_nodes', 'nodes'), error_message: dataSourceAsLocal(p.error_message, 'kubernetes_nodes', 'nodes') })) } });
+  const allReady = check({ 'node-a': 'True', 'node-b': 'True' });
+  const twoDown = check({ 'node-a': 'True', 'node-b': 'Unknown', 'node-c': 'False' });
+
   test('names exactly the nodes that are not Ready, evaluated by terraform', () => {
-    const { release: r } = release();
-    const nodes = (ready: Record<string, string>) => ({
-      nodes: Object.entries(ready).map(([name, status]) => ({ metadata: [{ name }], status: [{ conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status }] }] })),
-    });
-    const check = (ready: Record<string, string>) =>
-      applyWithTerraform({ nodes: nodes(ready) }, { release: { value: 'ok', precondition: r.lifecycle.precondition.map((p: Record<string, string>) => ({ condition: dataSourceAsLocal(p.condition, 'kubernetes_nodes', 'nodes'), error_message: dataSourceAsLocal(p.error_message, 'kubernetes_nodes', 'nodes') })) } });
-    expect(check({ 'node-a': 'True', 'node-b': 'True' }).ok).toBe(true);
-    const down = check({ 'node-a': 'True', 'node-b': 'Unknown', 'node-c': 'False' });
+    expect(allReady().ok).toBe(true);
+    const down = twoDown();
     expect(down.ok).toBe(false);
     expect(down.error).toContain('Node(s) node-b, node-c are not Ready');
   });
@@ -207,14 +209,16 @@ describe('the HCL module output pod_annotations, evaluated by terraform', () => 
       'local.release_values',
     );
 
+  const networks = [
+    { name: 'dataplane', namespace: 'default' },
+    { name: 'storage', namespace: 'storage' },
+    { name: 'backup', namespace: 'storage' },
+    { name: 'edge', namespace: 'edge' },
+  ];
+  const annotations = applyLater({ release_values: JSON.stringify({ networks }) }, { annotations: { value: output() } });
+
   test('gives each attachment namespace the attachments of its own namespace and of default, in order', () => {
-    const networks = [
-      { name: 'dataplane', namespace: 'default' },
-      { name: 'storage', namespace: 'storage' },
-      { name: 'backup', namespace: 'storage' },
-      { name: 'edge', namespace: 'edge' },
-    ];
-    expect(applyWithTerraform({ release_values: JSON.stringify({ networks }) }, { annotations: { value: output() } })).toMatchObject({
+    expect(annotations()).toMatchObject({
       ok: true,
       values: { annotations: { default: 'default/dataplane', storage: 'default/dataplane,storage/storage,storage/backup', edge: 'default/dataplane,edge/edge' } },
     });

@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { RegionZones } from '../../modules';
-import { applyWithTerraform, dataSourceAsLocal } from '../support/terraform';
+import { applyLater, dataSourceAsLocal } from '../support/terraform';
 
 /**
  * The plan-time zone check, evaluated by the real terraform: what google_compute_zones returns for the region stands
@@ -10,7 +10,7 @@ function check(region: string, zones: { field: string; zone: string }[], names: 
   const json = JSON.parse(Testing.synthScope((scope) => new RegionZones(scope, 'zones', { project: 'example-dev-project', region, zones })));
   const data = Object.values(json.data.google_compute_zones)[0] as { lifecycle: { postcondition: { condition: string; error_message: string }[] } };
   const self = (text: string) => dataSourceAsLocal(text, 'google_compute_zones', 'zones').replace(/\bself\./g, 'local.zones.');
-  return applyWithTerraform(
+  return applyLater(
     { zones: { names } },
     { zones: { value: 'ok', precondition: data.lifecycle.postcondition.map((p) => ({ condition: self(p.condition), error_message: self(p.error_message) })) } },
   );
@@ -19,18 +19,22 @@ function check(region: string, zones: { field: string; zone: string }[], names: 
 const US_CENTRAL1 = ['us-central1-a', 'us-central1-b', 'us-central1-c', 'us-central1-f'];
 
 describe('RegionZones', () => {
+  const existing = check('us-central1', [{ field: 'cluster.location', zone: 'us-central1-c' }], US_CENTRAL1);
+  const missing = check('us-central1', [{ field: 'cluster.nodeLocations[2]', zone: 'us-central1-e' }], US_CENTRAL1);
+  const typo = check('eu-west1', [{ field: 'cluster.location', zone: 'eu-west1-b' }], []);
+
   test('passes when every zone is one of the region', () => {
-    expect(check('us-central1', [{ field: 'cluster.location', zone: 'us-central1-c' }], US_CENTRAL1).ok).toBe(true);
+    expect(existing().ok).toBe(true);
   });
 
   test('fails on a zone that does not exist, naming the field and the zones that do', () => {
-    const result = check('us-central1', [{ field: 'cluster.nodeLocations[2]', zone: 'us-central1-e' }], US_CENTRAL1);
+    const result = missing();
     expect(result.ok).toBe(false);
     expect(result.error).toContain('cluster.nodeLocations[2] "us-central1-e" is not a zone of us-central1, whose zones are us-central1-a, us-central1-b, us-central1-c, us-central1-f; use one of them in the environment file.');
   });
 
   test('blames the region once, and no zone, when the region has no zones (a typo)', () => {
-    const result = check('eu-west1', [{ field: 'cluster.location', zone: 'eu-west1-b' }], []);
+    const result = typo();
     expect(result.ok).toBe(false);
     expect(result.error).toContain('region "eu-west1" has no zones in project example-dev-project: it is not a Compute Engine region');
     expect(result.error).not.toContain('is not a zone of');

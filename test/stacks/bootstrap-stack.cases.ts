@@ -8,7 +8,7 @@ import { WorkspaceSettings } from '@cdktf/provider-tfe/lib/workspace-settings';
 import { NODE_SERVICE_ACCOUNT_ROLES } from '../../modules';
 import { REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES, TFC_WORKLOADS_ROLES } from '../../stacks';
 import { folderOf, stacksOf, synthJson, synthText } from '../support/stacks';
-import { evaluateWithTerraform } from '../support/terraform';
+import { applyEvaluations } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -178,23 +178,34 @@ describe('bootstrap-<env> for cloud', () => {
     const conditions = settings.map((s) => s.lifecycle.precondition[0]);
     const pool = Object.keys(agents.data.tfe_agent_pool)[0];
     const project = Object.keys(agents.data.tfe_project)[0];
-    const check = (condition: string, data: Json, workspace: string) =>
-      evaluateWithTerraform({
-        locals: { pool: data, project: { id: 'prj-1' }, workspace: { id: workspace } },
-        checks: {
-          settings: {
-            value: 'ok',
-            precondition: [{ condition: condition.replaceAll(`data.tfe_agent_pool.${pool}`, 'local.pool').replaceAll(`data.tfe_project.${project}`, 'local.project').replace(/tfe_workspace\.[A-Za-z0-9_-]+\./g, 'local.workspace.'), error_message: 'refused' }],
-          },
+    const evaluation = (data: Json) => ({
+      locals: { pool: data, project: { id: 'prj-1' }, workspace: { id: 'ws-1' } },
+      checks: {
+        settings: {
+          value: 'ok',
+          precondition: [
+            {
+              condition: conditions[0].condition
+                .replaceAll(`data.tfe_agent_pool.${pool}`, 'local.pool')
+                .replaceAll(`data.tfe_project.${project}`, 'local.project')
+                .replace(/tfe_workspace\.[A-Za-z0-9_-]+\./g, 'local.workspace.'),
+              error_message: 'refused',
+            },
+          ],
         },
-      }).ok;
+      },
+    });
     const pool0 = { organization_scoped: false, allowed_project_ids: [], allowed_workspace_ids: [], excluded_workspace_ids: [] };
     expect(conditions.every((c) => c.error_message.includes('does not admit workspace'))).toBe(true);
-    expect(check(conditions[0].condition, { ...pool0, organization_scoped: true }, 'ws-1')).toBe(true);
-    expect(check(conditions[0].condition, { ...pool0, organization_scoped: true, excluded_workspace_ids: ['ws-1'] }, 'ws-1')).toBe(false);
-    expect(check(conditions[0].condition, { ...pool0, allowed_project_ids: ['prj-1'] }, 'ws-1')).toBe(true);
-    expect(check(conditions[0].condition, { ...pool0, allowed_workspace_ids: ['ws-1'] }, 'ws-1')).toBe(true);
-    expect(check(conditions[0].condition, { ...pool0, allowed_workspace_ids: ['ws-2'] }, 'ws-1')).toBe(false);
+    // Workspace ws-1 in project prj-1, against each way a pool admits (or not) its workspaces: one terraform run.
+    const results = applyEvaluations({
+      organization: evaluation({ ...pool0, organization_scoped: true }),
+      organizationExcluded: evaluation({ ...pool0, organization_scoped: true, excluded_workspace_ids: ['ws-1'] }),
+      project: evaluation({ ...pool0, allowed_project_ids: ['prj-1'] }),
+      workspace: evaluation({ ...pool0, allowed_workspace_ids: ['ws-1'] }),
+      otherWorkspace: evaluation({ ...pool0, allowed_workspace_ids: ['ws-2'] }),
+    });
+    expect(Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.ok]))).toEqual({ organization: true, organizationExcluded: false, project: true, workspace: true, otherWorkspace: false });
   });
 
   test('trusts the Terraform Cloud issuer only for this organization, project and these workspaces', () => {

@@ -32,11 +32,6 @@ export function dataSourceAsLocal(expression: string, dataSourceType: string, lo
   return expression.replace(new RegExp(`data\\.${dataSourceType}\\.[A-Za-z0-9_-]+\\.`, 'g'), `local.${local}.`);
 }
 
-/** Applies `checks` with `locals` in a throw-away folder and returns what Terraform computed or said. */
-export function applyWithTerraform(locals: Record<string, unknown>, checks: Record<string, TerraformCheck>): TerraformResult {
-  return evaluateWithTerraform({ locals, checks });
-}
-
 export interface Evaluation {
   /** `variable` blocks, e.g. a module's, validations included. */
   readonly variables?: Record<string, unknown>;
@@ -46,65 +41,29 @@ export interface Evaluation {
   readonly checks?: Record<string, TerraformCheck>;
 }
 
-/** Variables (validated by Terraform), locals and checks applied in a throw-away folder. */
-export function evaluateWithTerraform(evaluation: Evaluation): TerraformResult {
-  const checks = evaluation.checks ?? {};
-  const dir = mkdtempSync(path.join(tmpdir(), 'tf-eval-'));
-  try {
-    const config = {
-      ...(evaluation.variables ? { variable: evaluation.variables } : {}),
-      ...(evaluation.locals ? { locals: evaluation.locals } : {}),
-      resource: {
-        terraform_data: Object.fromEntries(
-          Object.entries(checks).map(([name, check]) => [
-            name,
-            {
-              input: check.value,
-              ...(check.forEach ? { for_each: check.forEach } : {}),
-              ...(check.precondition ? { lifecycle: { precondition: check.precondition } } : {}),
-            },
-          ]),
-        ),
-      },
-      output: Object.fromEntries(
-        Object.entries(checks).map(([name, check]) => [
-          name,
-          { value: check.forEach ? `\${{ for key, item in terraform_data.${name} : key => item.output }}` : `\${terraform_data.${name}.output}` },
-        ]),
-      ),
-    };
-    if (Object.keys(checks).length === 0) {
-      delete (config as { resource?: unknown }).resource;
-      delete (config as { output?: unknown }).output;
-    }
-    writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config, null, 2));
-    writeFileSync(path.join(dir, 'terraform.tfvars.json'), JSON.stringify(evaluation.values ?? {}));
-    const run = (args: string[]) => terraformIn(dir, args);
-    // Only the built-in terraform provider is used, which needs no `terraform init`; should a Terraform version want
-    // one anyway, it says so and gets it.
-    let apply = run(['apply', '-auto-approve', '-input=false', '-no-color']);
-    if (apply.error) throw new Error(`terraform is not on PATH (${apply.error.message}); the machine image ships Terraform 1.11`);
-    if (apply.status !== 0 && /terraform init/.test(apply.stderr)) {
-      const init = run(['init', '-input=false', '-no-color']);
-      if (init.status !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
-      apply = run(['apply', '-auto-approve', '-input=false', '-no-color']);
-    }
-    if (apply.status !== 0) return { ok: false, values: {}, error: apply.stderr.replace(/\s+/g, ' ') };
-    // The outputs, as `terraform output -json` would print them, from the state the apply just wrote.
-    const state = JSON.parse(readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8')) as { outputs: Record<string, { value: unknown }> };
-    const values = Object.fromEntries(Object.entries(state.outputs).map(([name, o]) => [name, o.value]));
-    return { ok: true, values, error: '' };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** The folder of one evaluation: its variables, locals, a `terraform_data` per check and an output per check. */
+function evaluationModule(evaluation: Evaluation): Record<string, unknown> {
+  const checks = Object.entries(evaluation.checks ?? {});
+  return {
+    ...(evaluation.variables ? { variable: evaluation.variables } : {}),
+    ...(evaluation.locals ? { locals: evaluation.locals } : {}),
+    ...(checks.length > 0
+      ? {
+          resource: {
+            terraform_data: Object.fromEntries(
+              checks.map(([name, c]) => [name, { input: c.value, ...(c.forEach ? { for_each: c.forEach } : {}), ...(c.precondition ? { lifecycle: { precondition: c.precondition } } : {}) }]),
+            ),
+          },
+          output: Object.fromEntries(
+            checks.map(([name, c]) => [name, { value: c.forEach ? `\${{ for key, item in terraform_data.${name} : key => item.output }}` : `\${terraform_data.${name}.output}` }]),
+          ),
+        }
+      : {}),
+  };
 }
 
-/**
- * Many evaluations in one terraform run: each becomes a module instance (its variables, values, locals and checks), and
- * one `terraform apply` computes them all. Every evaluation must succeed; a failure is reported with the terraform
- * output, which names the evaluation's folder.
- */
-export function evaluateManyWithTerraform(evaluations: Record<string, Evaluation>): Record<string, Record<string, unknown>> {
+/** One `terraform apply` of every evaluation, each a module instance; the outputs by evaluation when it succeeds. */
+function applyOnce(evaluations: Record<string, Evaluation>): { status: number | null; stderr: string; values: Record<string, Record<string, unknown>> } {
   const dir = mkdtempSync(path.join(tmpdir(), 'tf-evals-'));
   try {
     const modules: Record<string, unknown> = {};
@@ -113,39 +72,89 @@ export function evaluateManyWithTerraform(evaluations: Record<string, Evaluation
     const literal = (value: unknown): unknown =>
       typeof value === 'string' ? value.replace(/\$\{/g, '$${') : Array.isArray(value) ? value.map(literal) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literal(v)])) : value;
     for (const [name, evaluation] of Object.entries(evaluations)) {
-      const checks = evaluation.checks ?? {};
-      const config = {
-        ...(evaluation.variables ? { variable: evaluation.variables } : {}),
-        ...(evaluation.locals ? { locals: evaluation.locals } : {}),
-        resource: {
-          terraform_data: Object.fromEntries(
-            Object.entries(checks).map(([check, c]) => [check, { input: c.value, ...(c.forEach ? { for_each: c.forEach } : {}), ...(c.precondition ? { lifecycle: { precondition: c.precondition } } : {}) }]),
-          ),
-        },
-        output: Object.fromEntries(
-          Object.entries(checks).map(([check, c]) => [check, { value: c.forEach ? `\${{ for key, item in terraform_data.${check} : key => item.output }}` : `\${terraform_data.${check}.output}` }]),
-        ),
-      };
       mkdirSync(path.join(dir, name));
-      writeFileSync(path.join(dir, name, 'main.tf.json'), JSON.stringify(config));
+      // Pretty-printed: an error quotes the line of its expression, not the whole file.
+      writeFileSync(path.join(dir, name, 'main.tf.json'), JSON.stringify(evaluationModule(evaluation), null, 2));
       modules[name] = { source: `./${name}`, ...(literal(evaluation.values ?? {}) as Record<string, unknown>) };
-      for (const check of Object.keys(checks)) outputs[`${name}__${check}`] = { value: `\${module.${name}.${check}}` };
+      for (const check of Object.keys(evaluation.checks ?? {})) outputs[`${name}__${check}`] = { value: `\${module.${name}.${check}}` };
     }
-    writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ module: modules, output: outputs }));
+    writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ module: modules, output: outputs }, null, 2));
     writeModuleManifest(dir, Object.keys(evaluations));
+    // Only the built-in terraform provider is used: no `terraform init` (the module manifest is written above).
     const apply = terraformIn(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false']);
-    if (apply.error) throw new Error(`terraform is not on PATH (${apply.error.message})`);
-    if (apply.status !== 0) throw new Error(apply.stderr.replace(/\s+/g, ' '));
-    const state = JSON.parse(readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8')) as { outputs: Record<string, { value: unknown }> };
-    const results: Record<string, Record<string, unknown>> = Object.fromEntries(Object.keys(evaluations).map((name) => [name, {}]));
-    for (const [key, o] of Object.entries(state.outputs)) {
-      const at = key.indexOf('__');
-      results[key.slice(0, at)][key.slice(at + 2)] = o.value;
+    if (apply.error) throw new Error(`terraform is not on PATH (${apply.error.message}); the machine image ships Terraform 1.11`);
+    const values: Record<string, Record<string, unknown>> = Object.fromEntries(Object.keys(evaluations).map((name) => [name, {}]));
+    if (apply.status === 0) {
+      // The outputs, as `terraform output -json` would print them, from the state the apply just wrote.
+      const state = JSON.parse(readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8')) as { outputs: Record<string, { value: unknown }> };
+      for (const [key, o] of Object.entries(state.outputs)) {
+        const at = key.indexOf('__');
+        values[key.slice(0, at)][key.slice(at + 2)] = o.value;
+      }
     }
-    return results;
+    return { status: apply.status, stderr: apply.stderr, values };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Applies many evaluations with the real terraform: one run for all of them, and when some fail (a precondition or a
+ * validation that refuses is what many tests expect), a second run for the others, whose values the failed plan did
+ * not compute. Each failure is told apart by the module instance Terraform names in its error.
+ */
+export function applyEvaluations(evaluations: Record<string, Evaluation>): Record<string, TerraformResult> {
+  const names = Object.keys(evaluations);
+  const first = applyOnce(evaluations);
+  if (first.status === 0) return Object.fromEntries(names.map((name) => [name, { ok: true, values: first.values[name], error: '' }]));
+  const failed = new Map<string, string[]>();
+  for (const block of terraformErrors(first.stderr)) {
+    const blamed = names.filter((name) => new RegExp(`(\\bmodule(\\.| ")|\\bon )${name}\\b`).test(block));
+    if (blamed.length === 0) throw new Error(`terraform failed, and no evaluation is named in its error:\n${first.stderr}`);
+    for (const name of blamed) failed.set(name, [...(failed.get(name) ?? []), block]);
+  }
+  if (failed.size === 0) throw new Error(`terraform failed without an error block:\n${first.stderr}`);
+  const passed = names.filter((name) => !failed.has(name));
+  const second = passed.length > 0 ? applyOnce(Object.fromEntries(passed.map((name) => [name, evaluations[name]]))) : { status: 0, stderr: '', values: {} };
+  if (second.status !== 0) throw new Error(`terraform failed on evaluations that passed together with others:\n${second.stderr}`);
+  return Object.fromEntries(
+    names.map((name) => [name, failed.has(name) ? { ok: false, values: {}, error: failed.get(name)!.join(' ') } : { ok: true, values: second.values[name], error: '' }]),
+  );
+}
+
+const declared = new Map<string, Evaluation>();
+const applied = new Map<string, TerraformResult>();
+let evaluations = 0;
+
+/**
+ * Declares an evaluation (variables validated by Terraform, locals, checks) and returns how to read its result. The
+ * first read applies every evaluation declared so far in this test file at once (applyEvaluations): declare them
+ * where tests are collected (a describe block), read them inside the tests.
+ */
+export function evaluateLater(evaluation: Evaluation): () => TerraformResult {
+  const name = `evaluation_${evaluations++}`;
+  declared.set(name, evaluation);
+  return () => {
+    if (!applied.has(name)) {
+      const batch = Object.fromEntries(declared);
+      declared.clear();
+      for (const [key, result] of Object.entries(applyEvaluations(batch))) applied.set(key, result);
+    }
+    return applied.get(name)!;
+  };
+}
+
+/** `evaluateLater` of checks over locals: what a data source would return stands in as a local. */
+export function applyLater(locals: Record<string, unknown>, checks: Record<string, TerraformCheck>): () => TerraformResult {
+  return evaluateLater({ locals, checks });
+}
+
+/** Many evaluations that must all succeed, in one terraform run: their values, by evaluation and check. */
+export function evaluateManyWithTerraform(evaluations: Record<string, Evaluation>): Record<string, Record<string, unknown>> {
+  const results = applyEvaluations(evaluations);
+  const failed = Object.entries(results).filter(([, r]) => !r.ok);
+  if (failed.length > 0) throw new Error(failed.map(([name, r]) => `${name}: ${r.error}`).join('\n'));
+  return Object.fromEntries(Object.entries(results).map(([name, r]) => [name, r.values]));
 }
 
 /**
