@@ -57,6 +57,7 @@ export class PodNetwork {
   private readonly prefix = `gm${process.pid}x${counter++}`;
   private readonly namespaces: string[] = [];
   private readonly scratch: string[] = [];
+  private readonly queued: string[][] = [];
   /** The net1 address each pod got (without prefix length). */
   readonly net1: Partial<Record<'a' | 'b', string>> = {};
 
@@ -89,6 +90,7 @@ export class PodNetwork {
         this.ip('-n', this.ns('cluster'), 'link', 'set', `pod-${pod}`, 'up');
         if (layout !== 'no-discovery' || pod === 'a') this.ip('-n', this.ns('cluster'), 'link', 'set', `pod-${pod}`, 'master', 'cbr0');
       }
+      this.flush();
       const store = Array.isArray(addresses) || addresses === 'later' ? undefined : mkdtempSync(path.join(tmpdir(), 'ipam-'));
       if (store) this.scratch.push(store);
       // 'later': net1 comes from attach(), once the test has set the nodes up.
@@ -107,6 +109,7 @@ export class PodNetwork {
           this.net1[pod] = this.cniAdd(addresses as CniAddressing, node, pod, store!);
         }
       });
+      this.flush();
     } catch (error) {
       this.dispose();
       throw error;
@@ -191,6 +194,7 @@ export class PodNetwork {
       writeFileSync(target, content);
     }
     this.ip('-n', this.ns(`node-${node}`), 'addr', 'add', '169.254.169.254/32', 'dev', 'lo');
+    this.flush();
     execFileSync('ip', ['netns', 'exec', this.ns(`node-${node}`), busybox, 'httpd', '-p', '169.254.169.254:80', '-h', root], { stdio: ['ignore', 'ignore', 'pipe'] });
   }
 
@@ -203,11 +207,10 @@ export class PodNetwork {
 
   /** Kills what still runs in the namespaces and deletes them. */
   dispose(): void {
-    for (const ns of this.namespaces) {
-      const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
-      for (const pid of pids) spawnSync('kill', ['-9', pid]);
-      spawnSync('ip', ['netns', 'del', ns]);
-    }
+    this.queued.length = 0;
+    // One shell for every namespace; a namespace that is already gone is no error.
+    const script = this.namespaces.map((ns) => `pids=$(ip netns pids '${ns}' 2>/dev/null); [ -z "$pids" ] || kill -9 $pids; ip netns del '${ns}'`).join('\n');
+    if (script) spawnSync('sh', ['-c', script], { stdio: 'ignore' });
     this.namespaces.length = 0;
     for (const dir of this.scratch) rmSync(dir, { recursive: true, force: true });
   }
@@ -216,7 +219,19 @@ export class PodNetwork {
     return `${this.prefix}-${name}`;
   }
 
+  /** Queues an `ip` command; `flush` runs the queue. */
   private ip(...args: string[]): void {
-    execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.queued.push(args);
+  }
+
+  /**
+   * Runs the queued `ip` commands in order, from one shell: a topology is some forty commands, and each spawned from
+   * the test process (a large one, forked for every child) costs more than the command itself.
+   */
+  private flush(): void {
+    if (this.queued.length === 0) return;
+    const script = this.queued.map((args) => ['ip', ...args].map((a) => `'${a}'`).join(' ')).join('\n');
+    this.queued.length = 0;
+    execFileSync('sh', ['-ec', script], { stdio: ['ignore', 'ignore', 'pipe'] });
   }
 }
