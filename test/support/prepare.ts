@@ -1,11 +1,11 @@
 /**
- * Makes one of the tools the tests use ready (`helm`, `busybox` or `cni`), before jest starts:
- * test/support/run-tests.mjs runs the three side by side, beside the type-check. jest's global setup calls the same
+ * Makes one of the tools the tests use ready (`helm`, or `debian`: busybox and the CNI plugins), before jest starts:
+ * test/support/run-tests.mjs runs the two side by side, beside the type-check. jest's global setup calls the same
  * functions, which do nothing once the tools are there, so `npx jest` alone still works.
  */
-import { ensureBusybox, ensureCniPlugins, ensureTools } from './tools';
+import { ensureDebianTools, ensureTools } from './tools';
 
-const steps: Record<string, () => string | undefined | void> = { helm: ensureTools, busybox: ensureBusybox, cni: ensureCniPlugins };
+const steps: Record<string, () => string | undefined | void> = { helm: ensureTools, debian: ensureDebianTools };
 const step = steps[process.argv[2] ?? ''];
 if (!step) {
   process.stderr.write(`usage: prepare <${Object.keys(steps).join('|')}>\n`);

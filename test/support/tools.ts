@@ -1,6 +1,6 @@
 import AdmZip from 'adm-zip';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -35,21 +35,39 @@ export const BUSYBOX = path.join(BUSYBOX_DIR, 'busybox');
 export const BUSYBOX_BIN = path.join(BUSYBOX_DIR, 'bin');
 
 /**
- * `apt-get download <package>` into `cwd`; on a machine whose package lists were never fetched, fetches them once
- * (`apt-get update`, as root) and tries again. Returns the .deb's file name, or why there is none.
+ * `apt-get download` of Debian packages into a fresh folder, all in one call (apt's start-up is most of the cost of a
+ * small download); on a machine whose package lists were never fetched, fetches them once (`apt-get update`, as root)
+ * and tries again. Returns the folder and each package's .deb path, or why they could not be had.
  */
-function aptDownload(pkg: string, cwd: string): { deb?: string; problem?: string } {
+function aptDownload(pkgs: readonly string[]): { dir: string; debs: Record<string, string>; problem?: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'debs-'));
   const attempt = () => {
-    const download = spawnSync('apt-get', ['download', pkg], { cwd, encoding: 'utf8' });
-    const deb = download.status === 0 ? spawnSync('sh', ['-c', `ls ${pkg}_*.deb`], { cwd, encoding: 'utf8' }).stdout.trim() : '';
-    return { deb: deb || undefined, problem: (download.error?.message ?? download.stderr ?? '').trim() };
+    const download = spawnSync('apt-get', ['download', ...pkgs], { cwd: dir, encoding: 'utf8' });
+    const files = download.status === 0 ? readdirSync(dir) : [];
+    const debs = Object.fromEntries(pkgs.flatMap((pkg) => files.filter((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb')).map((f) => [pkg, path.join(dir, f)])));
+    return { dir, debs, problem: Object.keys(debs).length === pkgs.length ? undefined : (download.error?.message ?? download.stderr ?? '').trim() };
   };
   const first = attempt();
-  if (first.deb) return first;
+  if (!first.problem) return first;
   const update = spawnSync('apt-get', ['update', '-qq'], { encoding: 'utf8' });
-  if (update.status !== 0) return { problem: `apt-get could not download ${pkg} (${first.problem}), and apt-get update failed (${(update.stderr ?? '').trim()})` };
+  if (update.status !== 0) return { ...first, problem: `apt-get could not download ${pkgs.join(', ')} (${first.problem}), and apt-get update failed (${(update.stderr ?? '').trim()})` };
   const second = attempt();
-  return second.deb ? second : { problem: `apt-get could not download ${pkg} (${second.problem})` };
+  return second.problem ? { ...second, problem: `apt-get could not download ${pkgs.join(', ')} (${second.problem})` } : second;
+}
+
+/**
+ * The Debian tools the network-namespace tests need (busybox unless on PATH, the CNI plugins), downloaded together
+ * and extracted; the prepare step of `npm test`. Returns what could not be made ready.
+ */
+export function ensureDebianTools(): string | undefined {
+  const wanted = [...(needsBusyboxDownload() ? ['busybox-static'] : []), ...(cniPluginsReady() ? [] : ['containernetworking-plugins'])];
+  const download = wanted.length > 0 ? aptDownload(wanted) : undefined;
+  try {
+    const problems = [ensureBusybox(download?.debs['busybox-static']), ensureCniPlugins(download?.debs['containernetworking-plugins'])].filter(Boolean);
+    return problems.length > 0 ? problems.join('; ') : undefined;
+  } finally {
+    if (download) rmSync(download.dir, { recursive: true, force: true });
+  }
 }
 
 let prepared = false;
@@ -67,24 +85,44 @@ export function waitForPreparation(): void {
   prepared = true;
 }
 
-/** Makes BUSYBOX and BUSYBOX_BIN available; returns why not when it cannot (the netns tests then say so). */
-export function ensureBusybox(): string | undefined {
+const busyboxOnPath = () => spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
+const needsBusyboxDownload = () => !existsSync(path.join(BUSYBOX_BIN, 'nc')) && !busyboxOnPath();
+
+/**
+ * Extracts `paths` (relative, as in the package) of a .deb into `dir`: dpkg-deb's tar stream, only those members.
+ * Returns why not, if it failed.
+ */
+function extractFromDeb(deb: string, paths: readonly string[], dir: string): string | undefined {
+  mkdirSync(dir, { recursive: true });
+  const members = paths.map((p) => `'./${p}'`).join(' ');
+  // The pipeline's status is tar's (dash has no pipefail): a member tar did not find fails it; the files are checked too.
+  const extract = spawnSync('sh', ['-c', `dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" ${members}`, 'sh', deb, dir], { encoding: 'utf8' });
+  return extract.status === 0 && paths.every((p) => existsSync(path.join(dir, p))) ? undefined : `dpkg-deb could not extract ${paths.join(', ')} from ${deb}: ${extract.stderr}`;
+}
+
+/**
+ * Makes BUSYBOX and BUSYBOX_BIN available; returns why not when it cannot (the netns tests then say so). `deb`: the
+ * busybox-static package already downloaded (ensureDebianTools), else it is downloaded here.
+ */
+export function ensureBusybox(deb?: string): string | undefined {
   waitForPreparation();
   if (existsSync(path.join(BUSYBOX_BIN, 'nc'))) return undefined;
   mkdirSync(BUSYBOX_DIR, { recursive: true });
-  const onPath = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
+  const onPath = busyboxOnPath();
   if (onPath) {
     copyFileSync(onPath, BUSYBOX);
   } else {
+    const download = deb ? undefined : aptDownload(['busybox-static']);
     const work = mkdtempSync(path.join(tmpdir(), 'busybox-'));
     try {
-      const { deb, problem } = aptDownload('busybox-static', work);
-      if (!deb) return `busybox is not installed: ${problem}`;
-      const extract = spawnSync('dpkg-deb', ['-x', deb, 'root'], { cwd: work, encoding: 'utf8' });
-      if (extract.status !== 0) return `dpkg-deb could not extract ${deb}: ${extract.stderr}`;
-      copyFileSync(path.join(work, 'root', 'bin', 'busybox'), BUSYBOX);
+      const file = deb ?? download?.debs['busybox-static'];
+      if (!file) return `busybox is not installed: ${download?.problem}`;
+      const problem = extractFromDeb(file, ['bin/busybox'], work);
+      if (problem) return problem;
+      copyFileSync(path.join(work, 'bin', 'busybox'), BUSYBOX);
     } finally {
       rmSync(work, { recursive: true, force: true });
+      if (download) rmSync(download.dir, { recursive: true, force: true });
     }
   }
   chmodSync(BUSYBOX, 0o755);
@@ -101,25 +139,31 @@ export function ensureBusybox(): string | undefined {
  */
 export const CNI_PLUGIN_DIR = path.join(TOOLS_DIR, 'cni');
 const CNI_PLUGINS = ['macvlan', 'ipvlan', 'host-local'];
+const cniPluginsReady = () => CNI_PLUGINS.every((p) => existsSync(path.join(CNI_PLUGIN_DIR, p)));
 
-/** Makes CNI_PLUGIN_DIR hold the plugins; returns why not when it cannot (the tests that need them then say so). */
-export function ensureCniPlugins(): string | undefined {
+/**
+ * Makes CNI_PLUGIN_DIR hold the plugins; returns why not when it cannot (the tests that need them then say so).
+ * `deb`: the package already downloaded (ensureDebianTools), else it is downloaded here.
+ */
+export function ensureCniPlugins(deb?: string): string | undefined {
   waitForPreparation();
-  if (CNI_PLUGINS.every((p) => existsSync(path.join(CNI_PLUGIN_DIR, p)))) return undefined;
+  if (cniPluginsReady()) return undefined;
+  const download = deb ? undefined : aptDownload(['containernetworking-plugins']);
   const work = mkdtempSync(path.join(tmpdir(), 'cni-'));
   try {
-    const { deb, problem } = aptDownload('containernetworking-plugins', work);
-    if (!deb) return problem;
-    const extract = spawnSync('dpkg-deb', ['-x', deb, 'root'], { cwd: work, encoding: 'utf8' });
-    if (extract.status !== 0) return `dpkg-deb could not extract ${deb}: ${extract.stderr}`;
+    const file = deb ?? download?.debs['containernetworking-plugins'];
+    if (!file) return download?.problem;
+    const problem = extractFromDeb(file, CNI_PLUGINS.map((p) => `usr/lib/cni/${p}`), work);
+    if (problem) return problem;
     mkdirSync(CNI_PLUGIN_DIR, { recursive: true });
     for (const plugin of CNI_PLUGINS) {
-      copyFileSync(path.join(work, 'root', 'usr', 'lib', 'cni', plugin), path.join(CNI_PLUGIN_DIR, plugin));
+      copyFileSync(path.join(work, 'usr', 'lib', 'cni', plugin), path.join(CNI_PLUGIN_DIR, plugin));
       chmodSync(path.join(CNI_PLUGIN_DIR, plugin), 0o755);
     }
     return undefined;
   } finally {
     rmSync(work, { recursive: true, force: true });
+    if (download) rmSync(download.dir, { recursive: true, force: true });
   }
 }
 
