@@ -347,10 +347,15 @@ describe.each(ENVIRONMENTS)('%s-workloads end to end', (env) => {
       ...(release().set_list ?? []).flatMap((s: K8sObject) => ['--set', `${s.name}={${s.value.join(',')}}`]),
     ];
   };
-  const render = () => {
-    const result = helm(['template', 'multus-whereabouts', path.join(stackDir, release().chart), '--namespace', 'kube-system', '--include-crds', ...helmArgs()]);
-    if (!result.ok) throw new Error(result.stderr);
-    return parseYamlDocuments(result.stdout);
+  /** What `helm template` renders, rendered once for the tests below (each gets its own copy). */
+  let rendered: K8sObject[] | undefined;
+  const render = (): K8sObject[] => {
+    if (!rendered) {
+      const result = helm(['template', 'multus-whereabouts', path.join(stackDir, release().chart), '--namespace', 'kube-system', '--include-crds', ...helmArgs()]);
+      if (!result.ok) throw new Error(result.stderr);
+      rendered = parseYamlDocuments(result.stdout);
+    }
+    return structuredClone(rendered);
   };
 
   test('ships the chart inside the stack folder and points the release at it relatively', () => {
