@@ -12,3 +12,7 @@ skipTokenStackTraces();
 // cores busy, and a Go runtime's extra threads (parallel GC, graph walkers) then cost CPU without saving time
 // (measured: 18 % less CPU for the module harness's plans).
 process.env.GOMAXPROCS ??= '1';
+// And collect garbage four times less often: these runs last seconds and stay small (the largest terraform plan peaks
+// at about 200 MB instead of 110 MB), and the collector was a third of their CPU (measured: 2.2 s instead of 3.2 s for
+// the module harness's largest plan).
+process.env.GOGC ??= '400';
