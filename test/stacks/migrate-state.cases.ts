@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { MigrationError, migrateState } from '../../stacks/migrate-state';
@@ -25,8 +25,13 @@ function terraform(cwd: string, ...args: string[]) {
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`, status: result.status };
 }
 
-/** A project whose dev-network stack was deployed with local state in state/, then re-synthesized onto `target`. */
-function deployedThenMoved(target: string): { root: string; stackDir: string } {
+/**
+ * A project whose dev-network stack was deployed with local state in state/ (terraform init and apply, once for the
+ * file: every path in it is relative, so each test gets a copy of the folder).
+ */
+let deployed: string | undefined;
+function deployedProject(): string {
+  if (deployed) return deployed;
   const root = mkdtempSync(path.join(tmpdir(), 'migrate-'));
   dirs.push(root);
   const stackDir = path.join(root, 'cdktf.out', 'stacks', STACK);
@@ -34,6 +39,16 @@ function deployedThenMoved(target: string): { root: string; stackDir: string } {
   writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify(config(`../../../state/${STACK}.tfstate`)));
   expect(terraform(stackDir, 'init', '-input=false').ok).toBe(true);
   expect(terraform(stackDir, 'apply', '-auto-approve', '-input=false').ok).toBe(true);
+  deployed = root;
+  return root;
+}
+
+/** A copy of the deployed project, its stack re-synthesized onto `target`. */
+function deployedThenMoved(target: string): { root: string; stackDir: string } {
+  const root = mkdtempSync(path.join(tmpdir(), 'migrate-'));
+  dirs.push(root);
+  cpSync(deployedProject(), root, { recursive: true });
+  const stackDir = path.join(root, 'cdktf.out', 'stacks', STACK);
   writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify(config(target)));
   return { root, stackDir };
 }
