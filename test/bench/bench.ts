@@ -22,13 +22,15 @@ interface Sample {
   seconds: number;
   /** Peak resident set size of the command and its children, in MB (GNU time), when measurable. */
   peakMb?: number;
+  /** CPU time (user + system) of the command and its children, in seconds (GNU time), when measurable. */
+  cpuSeconds?: number;
 }
 
 /** Runs a shell command once; fails loudly if it fails (a broken command has no speed). */
 function measure(command: string, env: Record<string, string> = {}): Sample {
   const timed = existsSync(TIME);
   const start = process.hrtime.bigint();
-  const result = spawnSync(timed ? TIME : 'sh', timed ? ['-f', '%M', 'sh', '-c', command] : ['-c', command], {
+  const result = spawnSync(timed ? TIME : 'sh', timed ? ['-f', '%M %U %S', 'sh', '-c', command] : ['-c', command], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0', ...env },
@@ -36,8 +38,8 @@ function measure(command: string, env: Record<string, string> = {}): Sample {
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`${command} failed (${result.status}):\n${result.stderr}`);
-  const kb = timed ? Number(/(\d+)\s*$/.exec(result.stderr.trim())?.[1]) : NaN;
-  return { seconds, peakMb: Number.isFinite(kb) ? kb / 1024 : undefined };
+  const [kb, user, system] = timed ? (/(\d+) ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr.trim())?.slice(1).map(Number) ?? []) : [];
+  return { seconds, peakMb: Number.isFinite(kb) ? kb / 1024 : undefined, cpuSeconds: Number.isFinite(user) && Number.isFinite(system) ? user + system : undefined };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -89,7 +91,16 @@ const fmt = (s: number) => `${s.toFixed(2)} s`;
 const mb = (m?: number) => (m === undefined ? 'n/a' : `${Math.round(m)} MB`);
 const mark = (ok: boolean) => (ok ? '✓' : '✗ (over target)');
 
+/**
+ * The machine's speed at the moment: a fixed CPU-bound loop in a fresh node process (seconds). On a shared VM it moves
+ * by up to 2x within an hour (2.2 to 4.4 s on the reference machine on 2026-12-01), more than most changes to the
+ * code do: the table says what it was before and after its rows.
+ */
+const CALIBRATION = `node -e "let s = 0; for (let i = 0; i < 3e8; i++) s += i"`;
+const calibrate = () => measure(CALIBRATION).seconds;
+
 function main(): void {
+  const before = calibrate();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-out-'));
   const temporary: string[] = [scratch];
   const rows: string[] = [];
@@ -150,7 +161,8 @@ function main(): void {
       }
       const spread = (samples: Sample[]) => {
         const seconds = samples.map((x) => x.seconds).sort((a, b) => a - b);
-        return `${fmt(median(seconds))} (${seconds[0].toFixed(1)} – ${seconds[seconds.length - 1].toFixed(1)})`;
+        const cpu = samples.map((x) => x.cpuSeconds).filter((c): c is number => c !== undefined);
+        return `${fmt(median(seconds))} (${seconds[0].toFixed(1)} – ${seconds[seconds.length - 1].toFixed(1)})${cpu.length ? `, ${median(cpu).toFixed(0)} CPU-s` : ''}`;
       };
       const coldMedian = median(cold.map((x) => x.seconds));
       row('`npm test`, cold as after a fresh clone (caches and tools cleared), min – max in brackets', spread(cold), mb(summary(cold).peakMb), '≤ 30 s', coldMedian <= 30);
@@ -160,10 +172,12 @@ function main(): void {
     for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
   }
 
+  const after = calibrate();
   const cpus = os.cpus();
   const machine = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, ${os.type()} ${os.release()}, Node.js ${process.version}`;
   const table = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; medians of ${RUNS} runs, peak RSS is that of the largest process the command ran (GNU time, %M).`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; medians of ${RUNS} runs, peak RSS is that of the largest process the command ran (GNU time, %M), CPU-s the CPU time of the command and its children (user + system).`,
+    `The machine's speed meanwhile: a fixed CPU loop (\`${CALIBRATION}\`) took ${fmt(before)} before the rows and ${fmt(after)} after them: on a shared host, the same work takes longer when it is busy.`,
     '',
     '| what | median | peak RSS | target |',
     '|---|---|---|---|',
