@@ -58,6 +58,19 @@ const SHARED_CORE_VCPUS: Record<string, number> = {
 };
 
 /**
+ * The predefined family a machine type belongs to, whose sizes double (-2, -4, -8, …): its own for `<series>-<class>-N`
+ * (standard, highmem, highcpu), the series' standard one for a custom type and the shared-core types (E2 shared-core
+ * e2-micro, e2-small, e2-medium are E2; f1-micro and g1-small are N1: Compute Engine docs, "General-purpose machine
+ * family", shared-core machine types). `undefined` for the others (their sizes do not double).
+ */
+export function predefinedFamilyOf(machineType: string): string | undefined {
+  if (machineType in SHARED_CORE_VCPUS) return machineType.startsWith('e2-') ? 'e2-standard' : 'n1-standard';
+  const custom = /^([a-z][a-z0-9]*)-custom-\d+-\d+(-ext)?$/.exec(machineType);
+  if (custom) return `${custom[1]}-standard`;
+  return /^([a-z][a-z0-9]*-(?:standard|highmem|highcpu))-\d+$/.exec(machineType)?.[1];
+}
+
+/**
  * vCPUs of a machine type, read from its name: `<series>-<class>-<vcpus>` (e2-standard-4, n2-highmem-8,
  * c3-standard-22-lssd), `<series>-custom-<vcpus>-<mib>` and the shared-core names. `undefined` when the
  * name does not say (e.g. a3-highgpu-8g): the environment must then give `vcpus` explicitly.

@@ -1,5 +1,5 @@
 import { Cidr, addressValue, contains, containsAddress, formatAddress, overlaps, parseCidr } from './cidr';
-import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, SUBNET_RESERVED_ADDRESSES, isZone, maxNicsForVcpus, perNodePodBlockPrefix, regionOfZone } from './gke';
+import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, SUBNET_RESERVED_ADDRESSES, isZone, maxNicsForVcpus, perNodePodBlockPrefix, predefinedFamilyOf, regionOfZone } from './gke';
 import { maintenanceProblems } from '../../modules/maintenance';
 import type { EnvironmentPlan } from './plan';
 import type { EnvironmentConfig } from './schema';
@@ -192,7 +192,7 @@ const GOOGLE_SUBJECT_MAX = 127;
  * next size the predefined families offer (they double: -2, -4, -8, …).
  */
 function machineTypeHint(machineType: string, needed: number): string {
-  const family = /^([a-z][a-z0-9]*-(?:standard|highmem|highcpu))-\d+$/.exec(machineType)?.[1];
+  const family = predefinedFamilyOf(machineType);
   let size = 2;
   while (size < needed) size *= 2;
   return family ? `use ${family}-${size} (${size} vCPUs), or any machine type with at least ${needed} vCPUs` : `use a machine type with at least ${needed} vCPUs`;

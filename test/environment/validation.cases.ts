@@ -248,6 +248,15 @@ describe('environment validation', () => {
     ]);
   });
 
+  test('names the standard type of its series for a shared-core or custom machine type', () => {
+    expect(problemsOf((env) => (env.nodePools[0].machineType = 'e2-medium'), 'prod')).toEqual([
+      'nodePools[0].machineType: e2-medium allows 2 NICs (2 vCPUs); 1 + 2 additional networks need 3: use e2-standard-4 (4 vCPUs), or any machine type with at least 3 vCPUs',
+    ]);
+    expect(problemsOf((env) => (env.nodePools[0].machineType = 'n2-custom-2-4096'), 'prod')).toEqual([
+      'nodePools[0].machineType: n2-custom-2-4096 allows 2 NICs (2 vCPUs); 1 + 2 additional networks need 3: use n2-standard-4 (4 vCPUs), or any machine type with at least 3 vCPUs',
+    ]);
+  });
+
   test('rejects a region typo once, first, on region, and not once per correct zone', () => {
     const lines = problemsOf((env) => (env.region = 'us-centrall1'), 'prod');
     expect(lines).toEqual([
