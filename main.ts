@@ -74,10 +74,11 @@ function main(): void {
     if (!outdirExisted) rmSync(outdir, { recursive: true, force: true });
     process.exit(1);
   };
-  const invalid = constructProblems(app);
-  if (invalid.length > 0) refuse('Invalid stacks', invalid);
   const policy = enforcePolicy(app);
   if (policy.violations.length > 0) refuse('Policy violations', policy.violations);
+  // After the policy's aspects have run (app.synth() runs them too): what they add is validated as well.
+  const invalid = constructProblems(app);
+  if (invalid.length > 0) refuse('Invalid stacks', invalid);
   // Every waiver shows in the synth output, so a review sees what was let through and why.
   if (policy.waivers.length > 0) process.stdout.write(`Policy waivers (${policy.waivers.length}):\n${policy.waivers.join('\n')}\n`);
   app.synth();

@@ -15,6 +15,9 @@ import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-ver
  * workspace's pinned version (bootstrap-<env>), and every stack declares `required_version >= 1.5.0`, which
  * Terraform enforces itself at init.
  *
+ * Run it once the constructs are complete (after the aspects: main.ts runs it after enforcePolicy). cdktf's own
+ * synthesizer adds one validation later, for `moved` blocks, which is a binary-version check and left out anyway.
+ *
  * Returns `[<construct path>] <message>` per problem, in construct order.
  */
 export function constructProblems(scope: IConstruct): string[] {

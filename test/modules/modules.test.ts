@@ -3,6 +3,7 @@
 import './bootstrap.cases';
 import './cluster-version.cases';
 import './cluster.cases';
+import './evaluations.cases';
 import './existing-network.cases';
 import './maintenance.cases';
 import './multus-whereabouts.cases';

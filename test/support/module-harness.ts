@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { terraformErrors, terraformIn, writeModuleManifest } from './terraform';
+import { blames, terraformErrors, terraformIn, writeModuleManifest } from './terraform';
 
 // Terraform configurations are open-ended; the harness indexes into them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -91,7 +91,7 @@ export function runModuleCalls(modules: Record<string, Json>, stubs: Record<stri
     const byCall = new Map<string, string[]>();
     const unattributed: string[] = [];
     for (const block of blocks) {
-      const blamed = Object.keys(calls).filter((call) => new RegExp(`(\\bmodule(\\.| ")|\\bon )${call}\\b`).test(block));
+      const blamed = Object.keys(calls).filter((call) => blames(block, call));
       if (blamed.length === 0) unattributed.push(block);
       for (const call of blamed) byCall.set(call, [...(byCall.get(call) ?? []), block]);
     }

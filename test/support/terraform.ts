@@ -99,37 +99,50 @@ function applyOnce(evaluations: Record<string, Evaluation>): { status: number | 
 }
 
 /**
- * Applies many evaluations with the real terraform: one run for all of them, and when some fail (a precondition or a
- * validation that refuses is what many tests expect), a second run for the others, whose values the failed plan did
- * not compute. Each failure is told apart by the module instance Terraform names in its error.
+ * Whether a Terraform error block is about the module instance `name` (a folder of that name): Terraform names it as
+ * `on <name>/main.tf.json`, `module.<name>` (`in module.<name>:`, `module.<name>.terraform_data…`) or
+ * `module "<name>"`, never followed by more of a name.
+ */
+export function blames(block: string, name: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(\\bon ${n}/|\\bmodule\\.${n}(?![\\w-])|\\bmodule "${n}")`).test(block);
+}
+
+/**
+ * Applies many evaluations with the real terraform, in one run when all succeed. A refusal (a precondition or a
+ * validation that fails is what many tests expect) is blamed on the module instances its errors name, and the others
+ * run again: Terraform reports one kind of error at a time (variable validations stop it before any precondition), and
+ * a failed plan computes no value. Throws when a failed run blames no evaluation.
  */
 export function applyEvaluations(evaluations: Record<string, Evaluation>): Record<string, TerraformResult> {
-  const names = Object.keys(evaluations);
-  const first = applyOnce(evaluations);
-  if (first.status === 0) return Object.fromEntries(names.map((name) => [name, { ok: true, values: first.values[name], error: '' }]));
-  const failed = new Map<string, string[]>();
-  for (const block of terraformErrors(first.stderr)) {
-    const blamed = names.filter((name) => new RegExp(`(\\bmodule(\\.| ")|\\bon )${name}\\b`).test(block));
-    if (blamed.length === 0) throw new Error(`terraform failed, and no evaluation is named in its error:\n${first.stderr}`);
-    for (const name of blamed) failed.set(name, [...(failed.get(name) ?? []), block]);
+  const results: Record<string, TerraformResult> = {};
+  let remaining = Object.keys(evaluations);
+  while (remaining.length > 0) {
+    const run = applyOnce(Object.fromEntries(remaining.map((name) => [name, evaluations[name]])));
+    if (run.status === 0) {
+      for (const name of remaining) results[name] = { ok: true, values: run.values[name], error: '' };
+      break;
+    }
+    const blocks = terraformErrors(run.stderr);
+    const blamed = remaining.filter((name) => blocks.some((block) => blames(block, name)));
+    if (blamed.length === 0) throw new Error(`terraform failed, and no evaluation is named in its errors:\n${run.stderr}`);
+    for (const name of blamed) results[name] = { ok: false, values: {}, error: blocks.filter((block) => blames(block, name)).join(' ') };
+    const unblamed = blocks.filter((block) => !blamed.some((name) => blames(block, name)));
+    if (unblamed.length > 0) throw new Error(`terraform failed, and some of its errors name no evaluation:\n${unblamed.join('\n')}`);
+    remaining = remaining.filter((name) => !blamed.includes(name));
   }
-  if (failed.size === 0) throw new Error(`terraform failed without an error block:\n${first.stderr}`);
-  const passed = names.filter((name) => !failed.has(name));
-  const second = passed.length > 0 ? applyOnce(Object.fromEntries(passed.map((name) => [name, evaluations[name]]))) : { status: 0, stderr: '', values: {} };
-  if (second.status !== 0) throw new Error(`terraform failed on evaluations that passed together with others:\n${second.stderr}`);
-  return Object.fromEntries(
-    names.map((name) => [name, failed.has(name) ? { ok: false, values: {}, error: failed.get(name)!.join(' ') } : { ok: true, values: second.values[name], error: '' }]),
-  );
+  return Object.fromEntries(Object.keys(evaluations).map((name) => [name, results[name]]));
 }
 
 const declared = new Map<string, Evaluation>();
-const applied = new Map<string, TerraformResult>();
+const applied = new Map<string, TerraformResult | Error>();
 let evaluations = 0;
 
 /**
  * Declares an evaluation (variables validated by Terraform, locals, checks) and returns how to read its result. The
  * first read applies every evaluation declared so far in this test file at once (applyEvaluations): declare them
- * where tests are collected (a describe block), read them inside the tests.
+ * where tests are collected (a describe block), read them inside the tests. A batch that could not be applied throws
+ * its error at every read of its evaluations.
  */
 export function evaluateLater(evaluation: Evaluation): () => TerraformResult {
   const name = `evaluation_${evaluations++}`;
@@ -138,9 +151,16 @@ export function evaluateLater(evaluation: Evaluation): () => TerraformResult {
     if (!applied.has(name)) {
       const batch = Object.fromEntries(declared);
       declared.clear();
-      for (const [key, result] of Object.entries(applyEvaluations(batch))) applied.set(key, result);
+      try {
+        for (const [key, result] of Object.entries(applyEvaluations(batch))) applied.set(key, result);
+      } catch (error) {
+        for (const key of Object.keys(batch)) applied.set(key, error as Error);
+      }
     }
-    return applied.get(name)!;
+    const result = applied.get(name);
+    if (result instanceof Error) throw result;
+    if (!result) throw new Error(`${name}: no result (a harness bug)`);
+    return result;
   };
 }
 
