@@ -6,7 +6,7 @@ import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-ver
 /**
  * The validations of every construct below `scope`, as `app.synth()` would run them, for a synth that refuses before
  * it writes anything: cdktf runs them stack by stack while it writes, so a problem in the third stack left the first
- * two written (the app runs this first and builds its App with `skipValidation`).
+ * two written (the app builds its App with `skipValidation` and runs this before `app.synth()`).
  *
  * Left out: cdktf's checks of the local `terraform` binary (a cloud backend wants >= 1.1, `terraform_data` >= 1.4,
  * `moved` and `import` >= 1.5). Each runs `sh -c "terraform version"` on the machine that synthesizes, so a synth

@@ -17,9 +17,10 @@ const synthesized = new WeakMap<object, string>();
 export function synthText(stack: Parameters<typeof Testing.synth>[0]): string {
   let text = synthesized.get(stack);
   if (text === undefined) {
+    // Testing.synth runs the aspects first; the validations then see what they added, as in main.ts.
+    text = Testing.synth(stack);
     const problems = constructProblems(stack);
     if (problems.length > 0) throw new Error(`Invalid stack:\n${problems.join('\n')}`);
-    text = Testing.synth(stack);
     synthesized.set(stack, text);
   }
   return text;
