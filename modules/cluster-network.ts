@@ -4,7 +4,8 @@ import type { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network'
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
-import { SubnetFlowLogs, addCustomVpc, checkFlowLogs } from './custom-vpc';
+import { addCustomVpc, checkFlowLogs } from './custom-vpc';
+import type { SubnetFlowLogs } from './facts';
 import { checkCidr, checkGcpName } from './validate';
 
 export interface ClusterNetworkProps {

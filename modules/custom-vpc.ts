@@ -3,10 +3,7 @@ import { IResolvable, ITerraformDependable, Token } from 'cdktf';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeSubnetwork, ComputeSubnetworkSecondaryIpRange } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { hclOperand, hclValue } from './hcl-expression';
-import { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA, SubnetFlowLogs } from './flow-logs';
-
-export { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA };
-export type { SubnetFlowLogs };
+import { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA, SubnetFlowLogs } from './facts';
 
 /** Throws, naming the prop and the value, when a literal flow log setting is not one Compute Engine accepts. */
 export function checkFlowLogs(construct: string, flowLogs: SubnetFlowLogs | false | IResolvable | undefined): void {

@@ -4,14 +4,12 @@ import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { DataGoogleContainerEngineVersions } from '@cdktf/provider-google/lib/data-google-container-engine-versions';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { MAINTENANCE_EXCLUSION_SCOPES, maintenanceProblems } from './maintenance';
+import { DEFAULT_RELEASE_CHANNEL, DEFAULT_CLUSTER_MAX_PODS, CLUSTER_MAX_PODS_RANGE, CLUSTER_NAME_MAX, MIN_GKE_VERSION, MaintenancePolicy, gkeVersionPrefix, isAtLeast, maintenanceProblems, nodeServiceAccountId, parseGkeVersion } from './facts';
+
+export type { MaintenanceExclusion, MaintenancePolicy } from './facts';
 import { addNodeServiceAccount } from './node-service-account';
 import { hclExpression, hclOperand, hclTemplate, hclValue } from './hcl-expression';
 import { checkCidr, checkGcpName, checkInteger, checkLabels } from './validate';
-
-
-/** Oldest GKE version a private multi-network cluster can be created at (see stacks/environment/gke.ts). */
-export const MIN_CLUSTER_VERSION = { major: 1, minor: 29 } as const;
 
 export interface AuthorizedNetwork {
   /** Source range allowed to reach the control plane. */
@@ -36,7 +34,7 @@ export interface MultinetClusterProps {
   /** Secondary range of `subnetwork` for Services. */
   readonly serviceRangeName: string;
   /**
-   * Minimum control-plane version: a minor (`1.33`) or a full GKE version (`1.33.5-gke.1080000`), 1.29 or later.
+   * Minimum control-plane version: a minor (`1.33`) or a full GKE version (`1.33.5-gke.1080000`), `MIN_GKE_VERSION` (modules/facts/gke.ts) or later.
    * Resolved at plan time by `google_container_engine_versions` to the newest version of the release channel that
    * matches; a precondition fails the plan, naming what the channel offers, when none does.
    * @default the release channel's default version: GKE picks it and nothing is pinned
@@ -44,7 +42,7 @@ export interface MultinetClusterProps {
   readonly version?: string;
   /**
    * Release channel.
-   * @default 'REGULAR'
+   * @default DEFAULT_RELEASE_CHANNEL (modules/facts/gke.ts)
    */
   readonly releaseChannel?: string;
   /**
@@ -76,8 +74,8 @@ export interface MultinetClusterProps {
    */
   readonly authorizedNetworks?: readonly AuthorizedNetwork[] | IResolvable;
   /**
-   * Default max pods per node on the primary pod range (8-256).
-   * @default 110
+   * Default max pods per node on the primary pod range (`CLUSTER_MAX_PODS_RANGE`).
+   * @default DEFAULT_CLUSTER_MAX_PODS
    */
   readonly maxPodsPerNode?: number;
   /**
@@ -88,7 +86,7 @@ export interface MultinetClusterProps {
   readonly resourceLabels?: Readonly<Record<string, string>> | IResolvable;
   /**
    * account_id of the dedicated node service account (6-30 characters) the cluster creates, with its roles.
-   * @default `${name}-nodes`
+   * @default `nodeServiceAccountId(name)`: the first 23 characters of `name`, then `-nodes` (modules/facts/names.ts)
    */
   readonly nodeServiceAccountId?: string;
   /**
@@ -111,21 +109,6 @@ export interface MultinetClusterProps {
    * @default none: GKE upgrades at any time
    */
   readonly maintenancePolicy?: MaintenancePolicy | IResolvable;
-}
-
-/** GKE maintenance: a recurring window and exclusions (times in RFC 3339, UTC; recurrence an RFC 5545 RRULE). */
-export interface MaintenancePolicy {
-  readonly window: { readonly startTime: string; readonly endTime: string; readonly recurrence: string };
-  /** @default none */
-  readonly exclusions?: readonly MaintenanceExclusion[];
-}
-
-export interface MaintenanceExclusion {
-  readonly name: string;
-  readonly startTime: string;
-  readonly endTime: string;
-  /** @default 'NO_UPGRADES' */
-  readonly scope?: (typeof MAINTENANCE_EXCLUSION_SCOPES)[number];
 }
 
 /** Labels of a cluster whose props name none. */
@@ -153,7 +136,7 @@ export class MultinetCluster extends Construct {
   constructor(scope: Construct, id: string, props: MultinetClusterProps) {
     super(scope, id);
     const what = `MultinetCluster "${id}"`;
-    checkGcpName(what, 'name', props.name, 40);
+    checkGcpName(what, 'name', props.name, CLUSTER_NAME_MAX);
     if (props.nodeServiceAccount !== undefined && props.nodeServiceAccountId !== undefined) {
       throw new Error(`${what}: nodeServiceAccount "${props.nodeServiceAccount}" names an existing account; nodeServiceAccountId "${props.nodeServiceAccountId}" would create another: give one of them`);
     }
@@ -161,8 +144,8 @@ export class MultinetCluster extends Construct {
     const labels = props.resourceLabels ?? DEFAULT_CLUSTER_LABELS;
     if (!Token.isUnresolved(labels)) checkLabels(what, 'resourceLabels', labels as Record<string, string>);
     if (Array.isArray(authorized)) authorized.forEach((n, i) => checkCidr(what, `authorizedNetworks[${i}].cidr`, n.cidr));
-    checkInteger(what, 'maxPodsPerNode', props.maxPodsPerNode ?? 110, 8, 256);
-    const channel = props.releaseChannel ?? 'REGULAR';
+    checkInteger(what, 'maxPodsPerNode', props.maxPodsPerNode ?? DEFAULT_CLUSTER_MAX_PODS, CLUSTER_MAX_PODS_RANGE.min, CLUSTER_MAX_PODS_RANGE.max);
+    const channel = props.releaseChannel ?? DEFAULT_RELEASE_CHANNEL;
     if (props.nodeServiceAccountOrNull !== undefined && props.nodeServiceAccount !== undefined) {
       throw new Error(`${what}: nodeServiceAccountOrNull and nodeServiceAccount both name the account: give one of them`);
     }
@@ -172,11 +155,10 @@ export class MultinetCluster extends Construct {
       if (problems.length > 0) throw new Error(`${what}: maintenancePolicy.${problems[0].path}: ${problems[0].message}`);
     }
     if (props.version !== undefined && !Token.isUnresolved(props.version)) {
-      const match = /^(\d+)\.(\d+)(\.\d+-gke\.\d+)?$/.exec(props.version);
-      if (!match) throw new Error(`${what}: version "${props.version}" is not a GKE minor (1.33) or full GKE version (1.33.5-gke.1080000)`);
-      const [major, minor] = [Number(match[1]), Number(match[2])];
-      if (major < MIN_CLUSTER_VERSION.major || (major === MIN_CLUSTER_VERSION.major && minor < MIN_CLUSTER_VERSION.minor)) {
-        throw new Error(`${what}: version "${props.version}" is older than ${MIN_CLUSTER_VERSION.major}.${MIN_CLUSTER_VERSION.minor}, the first GKE version whose private clusters get a Private Service Connect control plane`);
+      const parsed = parseGkeVersion(props.version);
+      if (!parsed) throw new Error(`${what}: version "${props.version}" is not a GKE minor (1.33) or full GKE version (1.33.5-gke.1080000)`);
+      if (!isAtLeast(parsed, MIN_GKE_VERSION)) {
+        throw new Error(`${what}: version "${props.version}" is older than ${MIN_GKE_VERSION.major}.${MIN_GKE_VERSION.minor}, the first GKE version whose private clusters get a Private Service Connect control plane`);
       }
     }
 
@@ -188,7 +170,7 @@ export class MultinetCluster extends Construct {
       const byo = given === undefined ? undefined : hclOperand(this, 'node-service-account', given);
       const created = addNodeServiceAccount(this, what, {
         project: props.project,
-        accountId: props.nodeServiceAccountId ?? `${props.name}-nodes`,
+        accountId: props.nodeServiceAccountId ?? nodeServiceAccountId(props.name),
         clusterName: props.name,
         createIf: byo ? `${byo.text()} == null` : undefined,
       });
@@ -216,7 +198,7 @@ export class MultinetCluster extends Construct {
         project: props.project,
         location: props.location,
         versionPrefix: literal
-          ? /^\d+\.\d+$/.test(props.version) ? `${props.version}.` : props.version
+          ? gkeVersionPrefix(props.version)
           : hclExpression(() => `${version.text()} == null ? "" : (can(regex("^[0-9]+[.][0-9]+$", ${version.text()})) ? "\${${version.text()}}." : ${version.text()})`),
       });
       this.versions = versions;
@@ -283,7 +265,7 @@ export class MultinetCluster extends Construct {
         clusterSecondaryRangeName: props.podRangeName,
         servicesSecondaryRangeName: props.serviceRangeName,
       },
-      defaultMaxPodsPerNode: props.maxPodsPerNode ?? 110,
+      defaultMaxPodsPerNode: props.maxPodsPerNode ?? DEFAULT_CLUSTER_MAX_PODS,
       // Pods get Google credentials through Workload Identity, never from the node's service account.
       workloadIdentityConfig: { workloadPool: `${props.project}.svc.id.goog` },
       // Shielded nodes: the kubelet's identity is verified, so a compromised VM cannot impersonate a node.

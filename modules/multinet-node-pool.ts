@@ -1,10 +1,8 @@
 import { Construct } from 'constructs';
 import { Fn, IResolvable, ITerraformDependable, ITerraformIterator, Op, Token, conditional } from 'cdktf';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, MAX_ADDITIONAL_NETWORKS, MAX_NODES_PER_POOL_ZONE, NODE_POOL_DEFAULTS, NODE_POOL_NAME_MAX, TAINT_EFFECTS } from './facts';
 import { checkGcpName, checkInteger } from './validate';
-
-/** Longest pool name: GKE allows 40 characters and `name_prefix` appends a 26-character suffix after "-". */
-export const MAX_POOL_NAME = 13;
 
 /** One additional network a node pool attaches to: an extra node NIC and a pod range on it. */
 export interface NodePoolNetwork {
@@ -14,7 +12,7 @@ export interface NodePoolNetwork {
   readonly subnetwork: string;
   /** Secondary range of `subnetwork` for pods on this network. */
   readonly podRangeName: string;
-  /** Max pods per node on this network (8-110, see ADDITIONAL_NETWORK_MAX_PODS_RANGE); sizes the block GKE reserves per node. */
+  /** Max pods per node on this network (`ADDITIONAL_NETWORK_MAX_PODS_RANGE`); sizes the block GKE reserves per node. */
   readonly maxPodsPerNode: number;
 }
 
@@ -32,9 +30,6 @@ export interface NodeTaint {
   /** GKE's spelling: NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE. */
   readonly effect: 'NO_SCHEDULE' | 'PREFER_NO_SCHEDULE' | 'NO_EXECUTE';
 }
-
-/** The taint effects GKE accepts (node_config.taint.effect, terraform-provider-google v6.50.0). */
-export const TAINT_EFFECTS = ['NO_SCHEDULE', 'PREFER_NO_SCHEDULE', 'NO_EXECUTE'] as const;
 
 export interface MultinetNodePoolProps {
   /** Pool name; the pool's real name is this plus a random suffix, so a replacement can be created first. */
@@ -61,7 +56,7 @@ export interface MultinetNodePoolProps {
   readonly nodeLocations?: readonly string[];
   /**
    * Machine type.
-   * @default 'e2-standard-4'
+   * @default NODE_POOL_DEFAULTS.machineType
    */
   readonly machineType?: string;
   /**
@@ -77,12 +72,12 @@ export interface MultinetNodePoolProps {
   readonly autoscaling?: NodePoolAutoscaling | IResolvable;
   /**
    * Boot disk size in GB.
-   * @default 100
+   * @default NODE_POOL_DEFAULTS.diskSizeGb
    */
   readonly diskSizeGb?: number;
   /**
    * Boot disk type.
-   * @default 'pd-balanced'
+   * @default NODE_POOL_DEFAULTS.diskType
    */
   readonly diskType?: string;
   /**
@@ -140,19 +135,19 @@ export class MultinetNodePool extends Construct {
     super(scope, id);
     const what = `MultinetNodePool "${id}"`;
     // GKE pool names have at most 40 characters and name_prefix appends 26: "<name>-" has 14 at most.
-    checkGcpName(what, 'name', props.name, MAX_POOL_NAME);
+    checkGcpName(what, 'name', props.name, NODE_POOL_NAME_MAX);
     const nodeCount = props.nodeCount ?? 1;
-    checkInteger(what, 'nodeCount', nodeCount, 0, 1000);
+    checkInteger(what, 'nodeCount', nodeCount, 0, MAX_NODES_PER_POOL_ZONE);
     const networks = props.additionalNetworks ?? [];
     if (Array.isArray(networks)) {
-      if (networks.length > 7) throw new Error(`${what}: additionalNetworks has ${networks.length} entries; a VM has at most 8 NICs (eth0 + 7)`);
-      networks.forEach((n, i) => checkInteger(what, `additionalNetworks[${i}].maxPodsPerNode`, n.maxPodsPerNode, 8, 110));
+      if (networks.length > MAX_ADDITIONAL_NETWORKS) throw new Error(`${what}: additionalNetworks has ${networks.length} entries; a VM has at most ${MAX_ADDITIONAL_NETWORKS + 1} NICs (eth0 + ${MAX_ADDITIONAL_NETWORKS})`);
+      networks.forEach((n, i) => checkInteger(what, `additionalNetworks[${i}].maxPodsPerNode`, n.maxPodsPerNode, ADDITIONAL_NETWORK_MAX_PODS_RANGE.min, ADDITIONAL_NETWORK_MAX_PODS_RANGE.max));
     }
     const autoscaling = props.autoscaling;
     if (autoscaling && !Token.isUnresolved(autoscaling)) {
       const { minNodeCount, maxNodeCount } = autoscaling as NodePoolAutoscaling;
-      checkInteger(what, 'autoscaling.minNodeCount', minNodeCount, 0, 1000);
-      checkInteger(what, 'autoscaling.maxNodeCount', maxNodeCount, Math.max(1, minNodeCount), 1000);
+      checkInteger(what, 'autoscaling.minNodeCount', minNodeCount, 0, MAX_NODES_PER_POOL_ZONE);
+      checkInteger(what, 'autoscaling.maxNodeCount', maxNodeCount, Math.max(1, minNodeCount), MAX_NODES_PER_POOL_ZONE);
     }
     const taints = props.taints;
     if (Array.isArray(taints)) {
@@ -172,9 +167,9 @@ export class MultinetNodePool extends Construct {
       management: { autoRepair: true, autoUpgrade: true },
       upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
       nodeConfig: {
-        machineType: props.machineType ?? 'e2-standard-4',
-        diskSizeGb: props.diskSizeGb ?? 100,
-        diskType: props.diskType ?? 'pd-balanced',
+        machineType: props.machineType ?? NODE_POOL_DEFAULTS.machineType,
+        diskSizeGb: props.diskSizeGb ?? NODE_POOL_DEFAULTS.diskSizeGb,
+        diskType: props.diskType ?? NODE_POOL_DEFAULTS.diskType,
         spot: props.spot ?? false,
         // COS with containerd: the image the guide's manifest is written for (CNI binaries in /home/kubernetes/bin).
         imageType: 'COS_CONTAINERD',

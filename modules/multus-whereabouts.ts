@@ -6,6 +6,24 @@ import { Release, ReleaseConfig, ReleaseSet, ReleaseSetListStruct } from '@cdktf
 import { DataKubernetesNodes } from '@cdktf/provider-kubernetes/lib/data-kubernetes-nodes';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { hclExpression, hclOperand, hclTemplate, hclValue } from './hcl-expression';
+import {
+  ATTACHMENT_NAME_MAX,
+  ATTACHMENT_NAME_PATTERN,
+  BUILT_IN_NAMESPACES,
+  DEFAULT_ATTACHMENT_NAMESPACE,
+  DEFAULT_IPAM_MODE,
+  DEFAULT_IPVLAN_MODE,
+  DNS_LABEL_MAX,
+  DNS_LABEL_PATTERN,
+  IPAM_MODES,
+  IPVLAN_MODES,
+  IpamMode,
+  IpvlanMode,
+  MULTUS_GLOBAL_NAMESPACE,
+  NODE_BLOCK_PREFIX_RANGE,
+  SYSTEM_NAMESPACE,
+  alternatives,
+} from './facts';
 import { checkCidr, checkInteger } from './validate';
 
 /** One NetworkAttachmentDefinition: IPVLAN on a node NIC, Whereabouts addresses from a range. */
@@ -13,23 +31,23 @@ export interface NetworkAttachment {
   /** NetworkAttachmentDefinition name (DNS-1123 label). */
   readonly name: string;
   /**
-   * Namespace of the NetworkAttachmentDefinition; created unless it is `default` or `kube-system`.
-   * @default 'default'
+   * Namespace of the NetworkAttachmentDefinition; created unless it is one every cluster has (`BUILT_IN_NAMESPACES`).
+   * @default DEFAULT_ATTACHMENT_NAMESPACE
    */
   readonly namespace?: string;
   /** IPVLAN master: the node NIC of this network (`eth1`, `eth2`, …). */
   readonly master: string;
   /**
    * IPVLAN mode.
-   * @default 'l2'
+   * @default DEFAULT_IPVLAN_MODE
    */
-  readonly mode?: 'l2' | 'l3' | 'l3s';
+  readonly mode?: IpvlanMode;
   /**
    * Who hands out addresses: `whereabouts` (the whole range, whatever the node), or `node-block` (host-local over the
    * alias block GKE gave each node's NIC in the range; the chart writes that CNI file on every node).
-   * @default 'whereabouts'
+   * @default DEFAULT_IPAM_MODE
    */
-  readonly ipam?: 'whereabouts' | 'node-block';
+  readonly ipam?: IpamMode;
   /**
    * With `node-block`: the prefix length of each node's alias block (from the pool's max pods per node), which
    * helm test checks each test pod's address against. Required with `node-block`.
@@ -71,7 +89,7 @@ export interface MultusWhereaboutsProps {
   readonly releaseName?: string;
   /**
    * Namespace of the release and of the Multus/Whereabouts objects.
-   * @default 'kube-system'
+   * @default SYSTEM_NAMESPACE
    */
   readonly namespace?: string;
   /**
@@ -125,9 +143,9 @@ export const SAMPLE_POD_IMAGE =
 /** The annotation Multus writes on every pod it wires: not ours, so Terraform must not try to remove it. */
 const NETWORK_STATUS_ANNOTATION = 'k8s.v1.cni.cncf.io/network-status';
 
-/** Namespaces that always exist and are never created or deleted by this construct. */
-const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system']);
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Namespaces that always exist: never created or deleted by this construct. */
+const BUILT_IN = new Set<string>(BUILT_IN_NAMESPACES);
+const DNS_LABEL = new RegExp(DNS_LABEL_PATTERN);
 
 /** Label naming the release whose module created an attachment namespace (networks known only to Terraform). */
 export const CREATED_BY_LABEL = 'multinet.gke.io/release';
@@ -175,7 +193,7 @@ export class MultusWhereabouts extends Construct {
       new Release(this, 'release', {
         name: props.releaseName ?? 'multus-whereabouts',
         chart: props.chartPath,
-        namespace: props.namespace ?? 'kube-system',
+        namespace: props.namespace ?? SYSTEM_NAMESPACE,
         // kube-system always exists; attachment namespaces are created here.
         createNamespace: false,
         // No rollback on a timeout: with `atomic`, one NotReady node (Multus can never be ready there, yet the
@@ -252,10 +270,10 @@ export class MultusWhereabouts extends Construct {
     if (!Array.isArray(props.networks)) {
       // Networks known only to Terraform: the same objects, through yamlencode and for_each (see hcl-expression.ts).
       const list = hclOperand(this, 'networks', props.networks);
-      const ns = (n: string) => `coalesce(${n}.namespace, "default")`;
+      const ns = (n: string) => `coalesce(${n}.namespace, ${JSON.stringify(DEFAULT_ATTACHMENT_NAMESPACE)})`;
       const releaseName = hclOperand(this, 'release-name', props.releaseName ?? 'multus-whereabouts');
       const create = hclOperand(this, 'create-namespaces', props.createNamespaces ?? true);
-      const wanted = () => `toset([for n in ${list.text()} : ${ns('n')} if !contains(${JSON.stringify([...BUILT_IN_NAMESPACES])}, ${ns('n')})])`;
+      const wanted = () => `toset([for n in ${list.text()} : ${ns('n')} if !contains(${JSON.stringify(BUILT_IN_NAMESPACES)}, ${ns('n')})])`;
       // Every namespace of the cluster, read at plan time. Those this release's module created carry its label; any
       // other that exists already is someone else's: used as it is, never created (which would fail the apply).
       const existing = new DataKubernetesResources(this, 'namespaces', { apiVersion: 'v1', kind: 'Namespace' });
@@ -285,7 +303,7 @@ export class MultusWhereabouts extends Construct {
         values: [
           hclExpression(
             () =>
-              `yamlencode({ networks = [for n in ${list.text()} : merge(n.ipam == "node-block" ? { nodeBlockPrefix = n.node_block_prefix } : {}, { name = n.name, namespace = ${ns('n')}, master = n.master, mode = coalesce(n.mode, "l2"), ipam = coalesce(n.ipam, "whereabouts"), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end })], tests = { requireCrossNode = ${requireCrossNode.text()} } })`,
+              `yamlencode({ networks = [for n in ${list.text()} : merge(n.ipam == "node-block" ? { nodeBlockPrefix = n.node_block_prefix } : {}, { name = n.name, namespace = ${ns('n')}, master = n.master, mode = coalesce(n.mode, ${JSON.stringify(DEFAULT_IPVLAN_MODE)}), ipam = coalesce(n.ipam, ${JSON.stringify(DEFAULT_IPAM_MODE)}), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end })], tests = { requireCrossNode = ${requireCrossNode.text()} } })`,
           ),
         ],
         dependsOn: [namespace],
@@ -296,7 +314,7 @@ export class MultusWhereabouts extends Construct {
       this.attachmentRefs = Token.asList(hclValue(() => `[for n in ${installed()} : "\${n.namespace}/\${n.name}"]`));
       this.podAnnotations = hclValue(
         () =>
-          `{ for pod_ns in distinct([for n in ${installed()} : n.namespace]) : pod_ns => join(",", [for n in ${installed()} : "\${n.namespace}/\${n.name}" if n.namespace == pod_ns || n.namespace == "default"]) }`,
+          `{ for pod_ns in distinct([for n in ${installed()} : n.namespace]) : pod_ns => join(",", [for n in ${installed()} : "\${n.namespace}/\${n.name}" if n.namespace == pod_ns || n.namespace == ${JSON.stringify(MULTUS_GLOBAL_NAMESPACE)}]) }`,
       );
       const enabled = hclOperand(this, 'sample-pods', props.samplePods ?? false);
       const samples = TerraformIterator.fromMap(hclValue(() => `${enabled.text()} ? { for n in ${list.text()} : "\${${ns('n')}}/\${n.name}" => n } : {}`));
@@ -320,34 +338,36 @@ export class MultusWhereabouts extends Construct {
     const seen = new Set<string>();
     networks.forEach((n, i) => {
       const at = `networks[${i}]`;
-      const ns = n.namespace ?? 'default';
-      if (!DNS_LABEL.test(n.name) || n.name.length > 63) throw new Error(`${what}: ${at}.name "${n.name}" is not a DNS-1123 label`);
-      if (!DNS_LABEL.test(ns) || ns.length > 63) throw new Error(`${what}: ${at}.namespace "${ns}" is not a DNS-1123 label`);
+      const ns = n.namespace ?? DEFAULT_ATTACHMENT_NAMESPACE;
+      if (!new RegExp(ATTACHMENT_NAME_PATTERN).test(n.name) || n.name.length > ATTACHMENT_NAME_MAX) {
+        throw new Error(`${what}: ${at}.name "${n.name}" is not a DNS-1123 label of at most ${ATTACHMENT_NAME_MAX} characters starting with a letter (helm test names its Service and pods after it)`);
+      }
+      if (!DNS_LABEL.test(ns) || ns.length > DNS_LABEL_MAX) throw new Error(`${what}: ${at}.namespace "${ns}" is not a DNS-1123 label`);
       if (seen.has(`${ns}/${n.name}`)) throw new Error(`${what}: ${at} repeats attachment "${ns}/${n.name}"`);
       seen.add(`${ns}/${n.name}`);
-      if (n.mode !== undefined && !['l2', 'l3', 'l3s'].includes(n.mode)) throw new Error(`${what}: ${at}.mode "${n.mode}" must be l2, l3 or l3s`);
+      if (n.mode !== undefined && !(IPVLAN_MODES as readonly string[]).includes(n.mode)) throw new Error(`${what}: ${at}.mode "${n.mode}" must be ${alternatives(IPVLAN_MODES)}`);
       checkCidr(what, `${at}.range`, n.range);
       (n.exclude ?? []).forEach((x, j) => checkCidr(what, `${at}.exclude[${j}]`, x));
-      if (n.ipam !== undefined && !['whereabouts', 'node-block'].includes(n.ipam)) throw new Error(`${what}: ${at}.ipam "${n.ipam}" must be whereabouts or node-block`);
+      if (n.ipam !== undefined && !(IPAM_MODES as readonly string[]).includes(n.ipam)) throw new Error(`${what}: ${at}.ipam "${n.ipam}" must be ${alternatives(IPAM_MODES)}`);
       if (n.ipam === 'node-block') {
         if (n.nodeBlockPrefix === undefined) throw new Error(`${what}: ${at}.nodeBlockPrefix is required with ipam node-block (the prefix of each node's alias block)`);
-        checkInteger(what, `${at}.nodeBlockPrefix`, n.nodeBlockPrefix, 8, 30);
+        checkInteger(what, `${at}.nodeBlockPrefix`, n.nodeBlockPrefix, NODE_BLOCK_PREFIX_RANGE.min, NODE_BLOCK_PREFIX_RANGE.max);
         if ((n.exclude ?? []).length > 0 || n.rangeStart || n.rangeEnd) throw new Error(`${what}: ${at} sets exclude, rangeStart or rangeEnd, which apply to ipam whereabouts only`);
       }
     });
 
     const namespaces = new Map<string, NamespaceV1>();
-    for (const ns of new Set(networks.map((n) => n.namespace ?? 'default'))) {
-      if (!BUILT_IN_NAMESPACES.has(ns)) namespaces.set(ns, new NamespaceV1(this, `namespace-${ns}`, { metadata: { name: ns, labels: NAMESPACE_LABELS } }));
+    for (const ns of new Set(networks.map((n) => n.namespace ?? DEFAULT_ATTACHMENT_NAMESPACE))) {
+      if (!BUILT_IN.has(ns)) namespaces.set(ns, new NamespaceV1(this, `namespace-${ns}`, { metadata: { name: ns, labels: NAMESPACE_LABELS } }));
     }
     this.namespaces = namespaces;
 
     const values = helmSetEntries({
       networks: networks.map((n) => ({
         name: n.name,
-        namespace: n.namespace ?? 'default',
+        namespace: n.namespace ?? DEFAULT_ATTACHMENT_NAMESPACE,
         master: n.master,
-        mode: n.mode ?? 'l2',
+        mode: n.mode ?? DEFAULT_IPVLAN_MODE,
         ...(n.ipam === 'node-block' ? { ipam: 'node-block', nodeBlockPrefix: n.nodeBlockPrefix! } : {}),
         range: n.range,
         ...(n.exclude && n.exclude.length > 0 ? { exclude: [...n.exclude] } : {}),
@@ -361,19 +381,19 @@ export class MultusWhereabouts extends Construct {
       setList: values.setList.length > 0 ? values.setList : undefined,
       dependsOn: [...namespaces.values()],
     });
-    this.attachmentRefs = networks.map((n) => `${n.namespace ?? 'default'}/${n.name}`);
-    const attachmentNamespaces = [...new Set(networks.map((n) => n.namespace ?? 'default'))];
+    this.attachmentRefs = networks.map((n) => `${n.namespace ?? DEFAULT_ATTACHMENT_NAMESPACE}/${n.name}`);
+    const attachmentNamespaces = [...new Set(networks.map((n) => n.namespace ?? DEFAULT_ATTACHMENT_NAMESPACE))];
     this.podAnnotations = Object.fromEntries(
       attachmentNamespaces.map((podNamespace) => [
         podNamespace,
-        this.attachmentRefs.filter((ref) => ref.startsWith(`${podNamespace}/`) || ref.startsWith('default/')).join(','),
+        this.attachmentRefs.filter((ref) => ref.startsWith(`${podNamespace}/`) || ref.startsWith(`${MULTUS_GLOBAL_NAMESPACE}/`)).join(','),
       ]),
     );
 
     const samplePods = new Map<string, PodV1>();
     if (props.samplePods === true) {
       networks.forEach((n, i) => {
-        const namespace = n.namespace ?? 'default';
+        const namespace = n.namespace ?? DEFAULT_ATTACHMENT_NAMESPACE;
         samplePods.set(
           this.attachmentRefs[i],
           samplePod(`sample-${namespace}-${n.name}`, {

@@ -3,7 +3,8 @@ import { IResolvable, ITerraformDependable, Token } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import type { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
-import { SubnetFlowLogs, addCustomVpc, checkFlowLogs } from './custom-vpc';
+import { addCustomVpc, checkFlowLogs } from './custom-vpc';
+import type { SubnetFlowLogs } from './facts';
 import { checkCidr, checkGcpName, checkInteger } from './validate';
 
 export interface SecondaryNetworkProps {

@@ -1,5 +1,5 @@
-import { Address4 } from 'ip-address';
 import { Token } from 'cdktf';
+import { GCP_NAME_MAX, GCP_NAME_PATTERN, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN, checkCidr as cidrCheck } from './facts';
 
 /**
  * Constructor checks shared by the modules. Values that are unresolved tokens (known only at apply time)
@@ -7,9 +7,9 @@ import { Token } from 'cdktf';
  */
 
 /** A GCP resource name: RFC 1035 label of at most `max` characters. */
-export function checkGcpName(construct: string, prop: string, value: string, max = 63): void {
+export function checkGcpName(construct: string, prop: string, value: string, max = GCP_NAME_MAX): void {
   if (Token.isUnresolved(value)) return;
-  if (value.length > max || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
+  if (value.length > max || !new RegExp(GCP_NAME_PATTERN).test(value)) {
     throw new Error(
       `${construct}: ${prop} "${value}" is not a valid GCP name (lowercase letters, digits and hyphens, starting with a letter, at most ${max} characters)`,
     );
@@ -19,14 +19,8 @@ export function checkGcpName(construct: string, prop: string, value: string, max
 /** An IPv4 CIDR block with no host bits set. */
 export function checkCidr(construct: string, prop: string, value: string): void {
   if (Token.isUnresolved(value)) return;
-  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value) || !Address4.isValid(value)) {
-    throw new Error(`${construct}: ${prop} "${value}" is not an IPv4 CIDR block (e.g. 10.0.1.0/24)`);
-  }
-  const address = new Address4(value);
-  const network = `${address.startAddress().correctForm()}/${address.subnetMask}`;
-  if (network !== value) {
-    throw new Error(`${construct}: ${prop} "${value}" has host bits set (did you mean ${network}?)`);
-  }
+  const result = cidrCheck(value);
+  if (!result.ok) throw new Error(`${construct}: ${prop} ${result.problem}`);
 }
 
 /** An integer within [min, max]. */
@@ -43,10 +37,10 @@ export function checkInteger(construct: string, prop: string, value: number, min
  */
 export function checkLabels(construct: string, prop: string, labels: Readonly<Record<string, string>>): void {
   for (const [key, value] of Object.entries(labels)) {
-    if (!Token.isUnresolved(key) && !/^[a-z][a-z0-9_-]{0,62}$/.test(key)) {
+    if (!Token.isUnresolved(key) && !new RegExp(LABEL_KEY_PATTERN).test(key)) {
       throw new Error(`${construct}: ${prop} key "${key}" is not a GCP label key (a lowercase letter, then up to 62 lowercase letters, digits, _ and -)`);
     }
-    if (!Token.isUnresolved(value) && !/^[a-z0-9_-]{0,63}$/.test(value)) {
+    if (!Token.isUnresolved(value) && !new RegExp(LABEL_VALUE_PATTERN).test(value)) {
       throw new Error(`${construct}: ${prop}.${key} "${value}" is not a GCP label value (up to 63 lowercase letters, digits, _ and -)`);
     }
   }

@@ -18,7 +18,58 @@ import {
   TAINT_EFFECTS,
 } from '../modules';
 import { hclValue } from '../modules/hcl-expression';
-import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, DEFAULT_REGIONAL_ZONE_COUNT } from './environment/gke';
+import {
+  ADDITIONAL_NETWORK_MAX_PODS_RANGE,
+  ATTACHMENT_NAME_MAX,
+  ATTACHMENT_NAME_PATTERN,
+  BUILT_IN_NAMESPACES,
+  CLUSTER_MAX_PODS_RANGE,
+  CLUSTER_NAME_MAX,
+  CUSTOM_MACHINE_TYPE_PATTERN,
+  DEFAULT_ADDITIONAL_NETWORK_MAX_PODS,
+  DEFAULT_ATTACHMENT_NAMESPACE,
+  DEFAULT_CLUSTER_MAX_PODS,
+  DEFAULT_IPAM_MODE,
+  DEFAULT_IPVLAN_MODE,
+  DEFAULT_REGIONAL_ZONE_COUNT,
+  DEFAULT_RELEASE_CHANNEL,
+  GCP_NAME_MAX,
+  GKE_VERSION_PATTERN,
+  IPAM_MODES,
+  IPVLAN_MODES,
+  MAX_ADDITIONAL_NETWORKS,
+  MAX_NODES_PER_POOL_ZONE,
+  MIN_GKE_VERSION,
+  NICS_PER_VM,
+  NODE_DISK_SIZE_GB,
+  NODE_POOL_DEFAULTS,
+  NODE_POOL_NAME_MAX,
+  NODE_SERVICE_ACCOUNT_NAME_CHARS,
+  NODE_SERVICE_ACCOUNT_SUFFIX,
+  PREDEFINED_MACHINE_TYPE_PATTERN,
+  PROJECT_ID_PATTERN,
+  RELEASE_CHANNELS,
+  SERVICE_ACCOUNT_ID_PATTERN,
+  SHARED_CORE_VCPUS,
+  SUBNET_PREFIX,
+  SUBNET_RESERVED_ADDRESSES,
+  SYSTEM_NAMESPACE,
+  VPC_MTU,
+  CROSS_NODE_TEST_SUFFIX,
+  NODE_BLOCK_PREFIX_RANGE,
+  alternatives,
+  nodeNicOf,
+  perNodePodBlockPrefix,
+} from '../modules/facts';
+
+/** A pattern as an HCL string literal (RE2 and JavaScript share the facts' patterns). */
+const re = (pattern: string) => JSON.stringify(pattern);
+/** A pattern without its anchors, to compose into another. */
+const bare = (pattern: string) => pattern.replace(/^\^/, '').replace(/\$$/, '');
+/** Suffix of the firewall rule an additional network adds to its name. */
+const FIREWALL_SUFFIX = '-allow-internal';
+const NETWORK_NAME_MAX = GCP_NAME_MAX - FIREWALL_SUFFIX.length;
+const MAX_NIC_INDEX = MAX_ADDITIONAL_NETWORKS;
 import { cidrInside, everyItem, inside, ipNumber, isCidr, isDnsLabel, isGcpName, isIpv4, isWhole, overlap, rule, uniqueItems } from './hcl-rules';
 import { TerraformModule } from './terraform-module';
 
@@ -69,8 +120,8 @@ export function additionalNetworkModule(app: App): TerraformModule {
   const name = m.variable({
     name: 'name',
     type: 'string',
-    description: 'Network name; the VPC is `<name>-vpc`, the subnet `<name>`, the firewall rule `<name>-allow-internal`.',
-    validation: [rule('name', 'var.name', isGcpName('var.name', 48), 'use lowercase letters, digits and hyphens, starting with a letter, at most 48 characters (the firewall rule name adds 15).')],
+    description: `Network name; the VPC is \`<name>-vpc\`, the subnet \`<name>\`, the firewall rule \`<name>${FIREWALL_SUFFIX}\`.`,
+    validation: [rule('name', 'var.name', isGcpName('var.name', NETWORK_NAME_MAX), `use lowercase letters, digits and hyphens, starting with a letter, at most ${NETWORK_NAME_MAX} characters (the firewall rule name adds ${FIREWALL_SUFFIX.length}).`)],
   });
   const region = m.variable({
     name: 'region',
@@ -81,14 +132,14 @@ export function additionalNetworkModule(app: App): TerraformModule {
   const nodeCidr = m.variable({
     name: 'node_cidr',
     type: 'string',
-    description: "Subnet primary range: the nodes' extra NIC (IPv4 CIDR, /8 to /29).",
-    validation: [rule('node_cidr', 'var.node_cidr', isCidr('var.node_cidr', 8, 29), 'use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 10.0.1.0/24.')],
+    description: `Subnet primary range: the nodes' extra NIC (IPv4 CIDR, /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max}).`,
+    validation: [rule('node_cidr', 'var.node_cidr', isCidr('var.node_cidr', SUBNET_PREFIX.min, SUBNET_PREFIX.max), `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set, e.g. 10.0.1.0/24.`)],
   });
   const podCidr = m.variable({
     name: 'pod_cidr',
     type: 'string',
-    description: 'Subnet secondary range for pods on this network, the addresses their extra interface gets (IPv4 CIDR, /8 to /29).',
-    validation: [rule('pod_cidr', 'var.pod_cidr', isCidr('var.pod_cidr', 8, 29), 'use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 172.16.1.0/24.')],
+    description: `Subnet secondary range for pods on this network, the addresses their extra interface gets (IPv4 CIDR, /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max}).`,
+    validation: [rule('pod_cidr', 'var.pod_cidr', isCidr('var.pod_cidr', SUBNET_PREFIX.min, SUBNET_PREFIX.max), `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set, e.g. 172.16.1.0/24.`)],
   });
   const podRangeName = m.variable({
     name: 'pod_range_name',
@@ -101,9 +152,9 @@ export function additionalNetworkModule(app: App): TerraformModule {
     name: 'mtu',
     type: 'number',
     description:
-      "MTU of the VPC, 1300 to 8896 (e.g. 8896 for jumbo frames): pods' IPVLAN interfaces take their node NIC's MTU, which the VPC sets. null for Compute Engine's default, 1460. Changing it later needs every VM on the network stopped.",
+      `MTU of the VPC, ${VPC_MTU.min} to ${VPC_MTU.max} (e.g. ${VPC_MTU.max} for jumbo frames): pods' IPVLAN interfaces take their node NIC's MTU, which the VPC sets. null for Compute Engine's default, ${VPC_MTU.default}. Changing it later needs every VM on the network stopped.`,
     default: null,
-    validation: [rule('mtu', 'var.mtu', `var.mtu == null ? true : ${isWhole('var.mtu', 1300, 8896)}`, 'use a whole number of bytes from 1300 to 8896 (Compute Engine VPC MTU), or null for 1460.')],
+    validation: [rule('mtu', 'var.mtu', `var.mtu == null ? true : ${isWhole('var.mtu', VPC_MTU.min, VPC_MTU.max)}`, `use a whole number of bytes from ${VPC_MTU.min} to ${VPC_MTU.max} (Compute Engine VPC MTU), or null for ${VPC_MTU.default}.`)],
   });
   const project = m.variable({ name: 'project', type: 'string', description: "Project of every resource; null for the provider's project.", default: null });
   const flowLogs = m.variable({
@@ -148,13 +199,15 @@ export function additionalNetworkModule(app: App): TerraformModule {
   m.output({ name: 'node_cidr', description: "The subnet's primary range: an `additional_networks[].node_cidr` of multinet-cluster.", value: network.nodeCidr });
   m.output({ name: 'pod_range_name', description: 'Name of the pod secondary range: an `additional_networks[].pod_range_name` of multinet-cluster.', value: network.podRangeName });
   m.output({ name: 'pod_cidr', description: 'CIDR of the pod secondary range: an `additional_networks[].pod_cidr` of multinet-cluster and the `range` of its network in multus-whereabouts.', value: network.podCidr });
-  m.output({ name: 'mtu', description: 'MTU of the VPC (1460 unless set).', value: network.network.mtu });
+  m.output({ name: 'mtu', description: `MTU of the VPC (${VPC_MTU.default} unless set).`, value: network.network.mtu });
   return m;
 }
 
-/** vCPUs of a machine type, from its name, in HCL (stacks/environment/gke.ts vcpusOfMachineType); null when it does not say. */
+/** vCPUs of a machine type, from its name, in HCL (modules/facts/compute.ts vcpusOfMachineType); null when it does not say. */
 const vcpusOf = (machineType: string) =>
-  `lookup({ "e2-micro" = 2, "e2-small" = 2, "e2-medium" = 2, "f1-micro" = 1, "g1-small" = 1 }, ${machineType}, try(tonumber(regex("^[a-z0-9]+-custom-([0-9]+)-[0-9]+(-ext)?$", ${machineType})[0]), tonumber(regex("^[a-z][a-z0-9]*-(standard|highmem|highcpu|megamem|ultramem|hypermem|highgpu|edgegpu)-([0-9]+)(-[a-z]+)?$", ${machineType})[1]), null))`;
+  `lookup({ ${Object.entries(SHARED_CORE_VCPUS).map(([type, vcpus]) => `"${type}" = ${vcpus}`).join(', ')} }, ${machineType}, try(tonumber(regex(${re(CUSTOM_MACHINE_TYPE_PATTERN)}, ${machineType})[0]), tonumber(regex(${re(PREDEFINED_MACHINE_TYPE_PATTERN)}, ${machineType})[1]), null))`;
+/** Compute Engine's NICs per VM, in HCL (modules/facts/compute.ts maxNicsForVcpus). */
+const maxNics = (vcpus: string) => `max(${NICS_PER_VM.min}, min(${vcpus}, ${NICS_PER_VM.max}))`;
 
 /** multinet-cluster: the cluster, its node service account and roles, and node pools with one NIC per additional network. */
 export function multinetClusterModule(app: App): TerraformModule {
@@ -182,7 +235,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     name: 'name',
     type: 'string',
     description: 'Cluster name.',
-    validation: [rule('name', 'var.name', isGcpName('var.name', 40), 'use lowercase letters, digits and hyphens, starting with a letter, at most 40 characters.')],
+    validation: [rule('name', 'var.name', isGcpName('var.name', CLUSTER_NAME_MAX), `use lowercase letters, digits and hyphens, starting with a letter, at most ${CLUSTER_NAME_MAX} characters.`)],
   });
   const location = m.variable({
     name: 'location',
@@ -194,7 +247,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     name: 'project',
     type: 'string',
     description: 'Project of the cluster and its node service account; also names the Workload Identity pool.',
-    validation: [rule('project', 'var.project', 'can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.project))', 'use a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter.')],
+    validation: [rule('project', 'var.project', `can(regex(${re(PROJECT_ID_PATTERN)}, var.project))`, 'use a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter.')],
   });
   const network = m.variable({ name: 'network', type: 'string', description: "The cluster's VPC (eth0): a self link or id, or a name in `host_project` (or `project`)." });
   const subnetwork = m.variable({ name: 'subnetwork', type: 'string', description: "The cluster's subnet: a self link or id, or a name in `host_project` (or `project`) in the cluster's region." });
@@ -234,26 +287,26 @@ export function multinetClusterModule(app: App): TerraformModule {
     description:
       "Shared VPC host project of the cluster's network: bare `network` and `subnetwork` names resolve there, and the links given must name it. GKE wants every NIC of a Shared VPC cluster in the host project and takes the additional networks by name (the repository README, \"Shared VPC\", says how to confirm what it resolves). null: the project the links name, or `project` for bare names.",
     default: null,
-    validation: [rule('host_project', 'var.host_project', 'var.host_project == null ? true : can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.host_project))', 'use a GCP project id, or null.')],
+    validation: [rule('host_project', 'var.host_project', `var.host_project == null ? true : can(regex(${re(PROJECT_ID_PATTERN)}, var.host_project))`, 'use a GCP project id, or null.')],
   });
   const version = m.variable({
     name: 'min_master_version',
     type: 'string',
     description:
-      "Minimum control-plane version: a minor (`1.33`) or a full GKE version (`1.33.5-gke.1080000`), 1.29 or later, kept as written as the control-plane floor (GKE takes `1.33` as the newest 1.33 patch), so a plan never upgrades on its own: patches come through the release channel and a raised value upgrades; the plan fails when the version is newer than anything the channel offers. null for the channel's default.",
+      `Minimum control-plane version: a minor (\`1.33\`) or a full GKE version (\`1.33.5-gke.1080000\`), ${MIN_GKE_VERSION.major}.${MIN_GKE_VERSION.minor} or later, kept as written as the control-plane floor (GKE takes \`1.33\` as the newest 1.33 patch), so a plan never upgrades on its own: patches come through the release channel and a raised value upgrades; the plan fails when the version is newer than anything the channel offers. null for the channel's default.`,
     default: null,
     validation: [
       rule(
         'min_master_version',
         'var.min_master_version',
-        'var.min_master_version == null ? true : can(regex("^[0-9]+[.][0-9]+([.][0-9]+-gke[.][0-9]+)?$", var.min_master_version))',
+        `var.min_master_version == null ? true : can(regex(${re(GKE_VERSION_PATTERN)}, var.min_master_version))`,
         'use a GKE minor (1.33) or full GKE version (1.33.5-gke.1080000), or null.',
       ),
       rule(
         'min_master_version',
         'var.min_master_version',
-        'var.min_master_version == null ? true : tonumber(split(".", var.min_master_version)[0]) * 1000 + tonumber(split(".", var.min_master_version)[1]) >= 1029',
-        'use 1.29 or later: private nodes without a master CIDR need the Private Service Connect control plane GKE gives clusters created at 1.29 or later.',
+        `var.min_master_version == null ? true : tonumber(split(".", var.min_master_version)[0]) * 1000 + tonumber(split(".", var.min_master_version)[1]) >= ${MIN_GKE_VERSION.major * 1000 + MIN_GKE_VERSION.minor}`,
+        `use ${MIN_GKE_VERSION.major}.${MIN_GKE_VERSION.minor} or later: private nodes without a master CIDR need the Private Service Connect control plane GKE gives clusters created at ${MIN_GKE_VERSION.major}.${MIN_GKE_VERSION.minor} or later.`,
       ),
     ],
   });
@@ -261,8 +314,8 @@ export function multinetClusterModule(app: App): TerraformModule {
     name: 'release_channel',
     type: 'string',
     description: 'GKE release channel; keeps the control plane and nodes patched.',
-    default: 'REGULAR',
-    validation: [rule('release_channel', 'var.release_channel', 'contains(["UNSPECIFIED", "RAPID", "REGULAR", "STABLE", "EXTENDED"], var.release_channel)', 'use UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED.')],
+    default: DEFAULT_RELEASE_CHANNEL,
+    validation: [rule('release_channel', 'var.release_channel', `contains(${JSON.stringify(RELEASE_CHANNELS)}, var.release_channel)`, `use ${alternatives(RELEASE_CHANNELS)}.`)],
   });
   const deletionProtection = m.variable({ name: 'deletion_protection', type: 'bool', description: 'Refuse to destroy the cluster until set to false.', default: true });
   const privateNodes = m.variable({ name: 'private_nodes', type: 'bool', description: 'Nodes get no external IP address.', default: true });
@@ -284,19 +337,19 @@ export function multinetClusterModule(app: App): TerraformModule {
     name: 'max_pods_per_node',
     type: 'number',
     description: `Max pods per node on the cluster's pod range (${CLUSTER_MAX_PODS_RANGE.min} to ${CLUSTER_MAX_PODS_RANGE.max}).`,
-    default: 110,
+    default: DEFAULT_CLUSTER_MAX_PODS,
     validation: [rule('max_pods_per_node', 'var.max_pods_per_node', isWhole('var.max_pods_per_node', CLUSTER_MAX_PODS_RANGE.min, CLUSTER_MAX_PODS_RANGE.max), `use a whole number from ${CLUSTER_MAX_PODS_RANGE.min} to ${CLUSTER_MAX_PODS_RANGE.max}.`)],
   });
   const accountId = m.variable({
     name: 'node_service_account_id',
     type: 'string',
-    description: 'account_id of the node service account the module creates (6 to 30 characters); null for the first 23 characters of `name` followed by `-nodes`.',
+    description: `account_id of the node service account the module creates (6 to 30 characters); null for the first ${NODE_SERVICE_ACCOUNT_NAME_CHARS} characters of \`name\` followed by \`${NODE_SERVICE_ACCOUNT_SUFFIX}\`.`,
     default: null,
     validation: [
       rule(
         'node_service_account_id',
         'var.node_service_account_id',
-        'var.node_service_account_id == null ? true : can(regex("^[a-z]([-a-z0-9]{4,28}[a-z0-9])$", var.node_service_account_id))',
+        `var.node_service_account_id == null ? true : can(regex(${re(SERVICE_ACCOUNT_ID_PATTERN)}, var.node_service_account_id))`,
         'use 6 to 30 lowercase letters, digits and hyphens, starting with a letter, or null.',
       ),
     ],
@@ -311,7 +364,7 @@ export function multinetClusterModule(app: App): TerraformModule {
       rule(
         'node_service_account',
         'var.node_service_account',
-        'var.node_service_account == null ? true : can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9][.]iam[.]gserviceaccount[.]com$", var.node_service_account))',
+        `var.node_service_account == null ? true : can(regex(${re(`^${bare(SERVICE_ACCOUNT_ID_PATTERN)}@${bare(PROJECT_ID_PATTERN)}[.]iam[.]gserviceaccount[.]com$`)}, var.node_service_account))`,
         'use the e-mail of a user-managed service account (<id>@<project>.iam.gserviceaccount.com), not the Compute Engine default account (it has project Editor), or null.',
       ),
     ],
@@ -365,7 +418,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     ],
   });
   const poolType =
-    'list(object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)) }))';
+    `list(object({ name = string, machine_type = optional(string, "${NODE_POOL_DEFAULTS.machineType}"), vcpus = optional(number), node_count = optional(number), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, ${NODE_POOL_DEFAULTS.diskSizeGb}), disk_type = optional(string, "${NODE_POOL_DEFAULTS.diskType}"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)) }))`;
   m.variable({
     name: 'node_pools',
     type: poolType,
@@ -373,19 +426,19 @@ export function multinetClusterModule(app: App): TerraformModule {
       'Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone: the pool\'s size, or with autoscaling its initial size (default: min_node_count, at least 1; a later change of it replaces nothing, the autoscaler owns the count). `vcpus` only for a machine type whose name does not say (e.g. a3-highgpu-8g). `labels` and `taints` are Kubernetes node labels and taints; `network_tags` the VMs\' network tags, for firewall rules.',
     validation: [
       rule('node_pools', 'length(var.node_pools)', 'length(var.node_pools) >= 1', 'list at least one pool.'),
-      everyItem('var.node_pools', 'p', isGcpName('p.name', 13), 'node_pools[#].name', 'p.name', 'use at most 13 lowercase letters, digits and hyphens, starting with a letter (name_prefix adds 27).'),
+      everyItem('var.node_pools', 'p', isGcpName('p.name', NODE_POOL_NAME_MAX), 'node_pools[#].name', 'p.name', `use at most ${NODE_POOL_NAME_MAX} lowercase letters, digits and hyphens, starting with a letter (name_prefix adds 27).`),
       uniqueItems('var.node_pools', 'p', 'p.name', 'node_pools[#].name', 'node pool names must be unique.'),
-      everyItem('var.node_pools', 'p', `p.node_count == null ? true : (p.autoscaling == null ? ${isWhole('p.node_count', 1, 1000)} : ${isWhole('p.node_count', 0, 1000)})`, 'node_pools[#].node_count', 'p.node_count', 'use a whole number of nodes per zone: 1 to 1000, or 0 to 1000 with autoscaling.'),
+      everyItem('var.node_pools', 'p', `p.node_count == null ? true : (p.autoscaling == null ? ${isWhole('p.node_count', 1, MAX_NODES_PER_POOL_ZONE)} : ${isWhole('p.node_count', 0, MAX_NODES_PER_POOL_ZONE)})`, 'node_pools[#].node_count', 'p.node_count', `use a whole number of nodes per zone: 1 to ${MAX_NODES_PER_POOL_ZONE}, or 0 to ${MAX_NODES_PER_POOL_ZONE} with autoscaling.`),
       everyItem(
         'var.node_pools',
         'p',
-        `p.autoscaling == null ? true : ${isWhole('p.autoscaling.min_node_count', 0, 1000)} && ${isWhole('p.autoscaling.max_node_count', 1, 1000)} && p.autoscaling.min_node_count <= p.autoscaling.max_node_count && (p.node_count == null ? true : p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count)`,
+        `p.autoscaling == null ? true : ${isWhole('p.autoscaling.min_node_count', 0, MAX_NODES_PER_POOL_ZONE)} && ${isWhole('p.autoscaling.max_node_count', 1, MAX_NODES_PER_POOL_ZONE)} && p.autoscaling.min_node_count <= p.autoscaling.max_node_count && (p.node_count == null ? true : p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count)`,
         'node_pools[#]',
         '{ node_count = p.node_count, autoscaling = p.autoscaling }',
         'autoscaling bounds must be whole numbers, min_node_count <= max_node_count (and node_count between them, when given), max_node_count 1 or more.',
       ),
       everyItem('var.node_pools', 'p', `p.vcpus == null ? true : ${isWhole('p.vcpus', 1, 1000)}`, 'node_pools[#].vcpus', 'p.vcpus', 'use the whole number of vCPUs of the machine type, or leave it out.'),
-      everyItem('var.node_pools', 'p', isWhole('p.disk_size_gb', 10, 65536), 'node_pools[#].disk_size_gb', 'p.disk_size_gb', 'use a whole number of GB from 10 to 65536.'),
+      everyItem('var.node_pools', 'p', isWhole('p.disk_size_gb', NODE_DISK_SIZE_GB.min, NODE_DISK_SIZE_GB.max), 'node_pools[#].disk_size_gb', 'p.disk_size_gb', `use a whole number of GB from ${NODE_DISK_SIZE_GB.min} to ${NODE_DISK_SIZE_GB.max}.`),
       everyItem('var.node_pools', 'p', `alltrue([for t in p.taints : contains(${JSON.stringify(TAINT_EFFECTS)}, t.effect)])`, 'node_pools[#].taints', 'p.taints', `each effect must be ${TAINT_EFFECTS.join(', ')}.`),
       everyItem(
         'var.node_pools',
@@ -399,11 +452,11 @@ export function multinetClusterModule(app: App): TerraformModule {
   });
   const additional = m.variable({
     name: 'additional_networks',
-    type: 'list(object({ network = string, subnetwork = string, pod_range_name = string, max_pods_per_node = optional(number, 8), node_cidr = optional(string), pod_cidr = optional(string) }))',
+    type: `list(object({ network = string, subnetwork = string, pod_range_name = string, max_pods_per_node = optional(number, ${DEFAULT_ADDITIONAL_NETWORK_MAX_PODS}), node_cidr = optional(string), pod_cidr = optional(string) }))`,
     description:
       'Additional networks, in NIC order: the k-th arrives on every node as eth<k>. Names (not self links), e.g. the outputs of additional-network. Give `node_cidr` and `pod_cidr` (its outputs too) and the plan checks that the ranges hold every node and its pod block, during a pool replacement too.',
     validation: [
-      rule('additional_networks', 'length(var.additional_networks)', 'length(var.additional_networks) >= 1 && length(var.additional_networks) <= 7', 'give 1 to 7 networks: a VM has at most 8 NICs, eth0 included.'),
+      rule('additional_networks', 'length(var.additional_networks)', `length(var.additional_networks) >= 1 && length(var.additional_networks) <= ${MAX_ADDITIONAL_NETWORKS}`, `give 1 to ${MAX_ADDITIONAL_NETWORKS} networks: a VM has at most ${MAX_ADDITIONAL_NETWORKS + 1} NICs, eth0 included.`),
       everyItem(
         'var.additional_networks',
         'n',
@@ -413,8 +466,8 @@ export function multinetClusterModule(app: App): TerraformModule {
         `use a whole number from ${ADDITIONAL_NETWORK_MAX_PODS_RANGE.min} to ${ADDITIONAL_NETWORK_MAX_PODS_RANGE.max}.`,
       ),
       uniqueItems('var.additional_networks', 'n', 'n.network', 'additional_networks[#].network', 'each node NIC must be in its own VPC.'),
-      everyItem('var.additional_networks', 'n', `n.node_cidr == null ? true : ${isCidr('n.node_cidr', 8, 29)}`, 'additional_networks[#].node_cidr', 'n.node_cidr', 'use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out.'),
-      everyItem('var.additional_networks', 'n', `n.pod_cidr == null ? true : ${isCidr('n.pod_cidr', 8, 29)}`, 'additional_networks[#].pod_cidr', 'n.pod_cidr', 'use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out.'),
+      everyItem('var.additional_networks', 'n', `n.node_cidr == null ? true : ${isCidr('n.node_cidr', SUBNET_PREFIX.min, SUBNET_PREFIX.max)}`, 'additional_networks[#].node_cidr', 'n.node_cidr', `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set, or leave it out.`),
+      everyItem('var.additional_networks', 'n', `n.pod_cidr == null ? true : ${isCidr('n.pod_cidr', SUBNET_PREFIX.min, SUBNET_PREFIX.max)}`, 'additional_networks[#].pod_cidr', 'n.pod_cidr', `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set, or leave it out.`),
     ],
   });
 
@@ -441,7 +494,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     ),
     resourceLabels: labels.value,
     maxPodsPerNode: maxPods.numberValue,
-    nodeServiceAccountId: Fn.coalesce([accountId.stringValue, `${Fn.replace(Fn.substr(name.stringValue, 0, 23), '/-+$/', '')}-nodes`]),
+    nodeServiceAccountId: Fn.coalesce([accountId.stringValue, `${Fn.replace(Fn.substr(name.stringValue, 0, NODE_SERVICE_ACCOUNT_NAME_CHARS), '/-+$/', '')}${NODE_SERVICE_ACCOUNT_SUFFIX}`]),
     nodeServiceAccountOrNull: byoAccount.stringValue,
     maintenancePolicy: maintenance.value,
   });
@@ -522,7 +575,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     'length(local.link_projects) <= 1',
     'network and subnetwork are ${var.network} and ${var.subnetwork}, which name projects ${join(" and ", local.link_projects)} (host_project included): every node NIC of the cluster must be in one project, the Shared VPC host project; give links in one project, and host_project that project or null.',
   );
-  // nic-limit: Compute Engine allows max(2, min(vCPUs, 8)) NICs per VM (stacks/environment/gke.ts maxNicsForVcpus).
+  // nic-limit: Compute Engine's NICs per VM (modules/facts/compute.ts maxNicsForVcpus).
   m.guard(
     pool.nodePool,
     'local.pool_vcpus[each.key] != null',
@@ -530,15 +583,15 @@ export function multinetClusterModule(app: App): TerraformModule {
   );
   m.guard(
     pool.nodePool,
-    'try(max(2, min(local.pool_vcpus[each.key], 8)) >= 1 + length(var.additional_networks), true)',
-    'node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is "${each.value.machine_type}", which allows ${try(max(2, min(local.pool_vcpus[each.key], 8)), "?")} NICs (${try(local.pool_vcpus[each.key], "?")} vCPUs); 1 + ${length(var.additional_networks)} additional networks need ${1 + length(var.additional_networks)}: use a machine type with at least ${1 + length(var.additional_networks)} vCPUs.',
+    `try(${maxNics('local.pool_vcpus[each.key]')} >= 1 + length(var.additional_networks), true)`,
+    `node_pools[\${index(var.node_pools[*].name, each.key)}].machine_type is "\${each.value.machine_type}", which allows \${try(${maxNics('local.pool_vcpus[each.key]')}, "?")} NICs (\${try(local.pool_vcpus[each.key], "?")} vCPUs); 1 + \${length(var.additional_networks)} additional networks need \${1 + length(var.additional_networks)}: use a machine type with at least \${1 + length(var.additional_networks)} vCPUs.`,
   );
   // node-range-capacity and pod-range-capacity, where the caller gave the ranges (GKE reserves 4 addresses per subnet,
   // and a pod block per node of maxPodsPerNode doubled to a power of two: stacks/environment/gke.ts).
   m.guard(
     cluster.cluster,
-    'alltrue([for n in var.additional_networks : n.node_cidr == null ? true : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 >= local.replacement_nodes, true)])',
-    'additional_networks: ${join("; ", [for i, n in var.additional_networks : "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)])}: use a larger range.',
+    `alltrue([for n in var.additional_networks : n.node_cidr == null ? true : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - ${SUBNET_RESERVED_ADDRESSES} >= local.replacement_nodes, true)])`,
+    `additional_networks: \${join("; ", [for i, n in var.additional_networks : "additional_networks[\${i}].node_cidr \${n.node_cidr} has \${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - ${SUBNET_RESERVED_ADDRESSES}} usable addresses but needs room for \${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - ${SUBNET_RESERVED_ADDRESSES} < local.replacement_nodes, false)])}: use a larger range.`,
   );
   const blockPrefix = (n: string) => `(32 - ceil(log(${n}.max_pods_per_node * 2, 2)))`;
   const holds = (n: string) => `(${blockPrefix(n)} >= tonumber(split("/", ${n}.pod_cidr)[1]) ? pow(2, ${blockPrefix(n)} - tonumber(split("/", ${n}.pod_cidr)[1])) : 0)`;
@@ -591,17 +644,17 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
   const n = 'n';
   m.variable({
     name: 'networks',
-    type: 'list(object({ name = string, namespace = optional(string, "default"), master = optional(string), mode = optional(string, "l2"), ipam = optional(string, "whereabouts"), node_block_prefix = optional(number), range = string, exclude = optional(list(string), []), range_start = optional(string), range_end = optional(string) }))',
+    type: `list(object({ name = string, namespace = optional(string, "${DEFAULT_ATTACHMENT_NAMESPACE}"), master = optional(string), mode = optional(string, "${DEFAULT_IPVLAN_MODE}"), ipam = optional(string, "${DEFAULT_IPAM_MODE}"), node_block_prefix = optional(number), range = string, exclude = optional(list(string), []), range_start = optional(string), range_end = optional(string) }))`,
     description:
       "One NetworkAttachmentDefinition per network, in the order of the cluster's additional networks: IPVLAN on the node NIC `master` (default eth<k> for the k-th entry), addresses from `range` (the network's pod secondary range): by Whereabouts (`ipam = \"whereabouts\"`) minus `exclude`, within `range_start`..`range_end` when set, or by host-local over each node's alias block of the range (`ipam = \"node-block\"`, with `node_block_prefix`).",
     validation: [
       rule('networks', 'length(var.networks)', 'length(var.networks) >= 1', 'list at least one network.'),
-      everyItem('var.networks', n, `${isDnsLabel('n.name')} && can(regex("^[a-z]", n.name)) && length(n.name) <= 45`, 'networks[#].name', 'n.name', "use a DNS-1123 label starting with a letter, at most 45 characters (helm test's Service and pods are <name>-cross-node-test-<index>)."),
+      everyItem('var.networks', n, `${isDnsLabel('n.name')} && can(regex(${re(ATTACHMENT_NAME_PATTERN)}, n.name)) && length(n.name) <= ${ATTACHMENT_NAME_MAX}`, 'networks[#].name', 'n.name', `use a DNS-1123 label starting with a letter, at most ${ATTACHMENT_NAME_MAX} characters (helm test's Service and pods are <name>${CROSS_NODE_TEST_SUFFIX}-<index>).`),
       everyItem('var.networks', n, isDnsLabel('n.namespace'), 'networks[#].namespace', 'n.namespace', 'use a DNS-1123 label: lowercase letters, digits and hyphens, at most 63 characters.'),
       uniqueItems('var.networks', n, '"${n.namespace}/${n.name}"', 'networks[#]', 'no two attachments may share a namespace and name.'),
-      everyItem('var.networks', n, 'contains(["l2", "l3", "l3s"], n.mode)', 'networks[#].mode', 'n.mode', 'use l2, l3 or l3s.'),
+      everyItem('var.networks', n, `contains(${JSON.stringify(IPVLAN_MODES)}, n.mode)`, 'networks[#].mode', 'n.mode', `use ${alternatives(IPVLAN_MODES)}.`),
       // GKE gives a node eth0 on the cluster network and eth<k> on the k-th additional network; COS names NICs eth*.
-      everyItem('var.networks', n, 'n.master == null ? true : can(regex("^eth[1-7]$", n.master))', 'networks[#].master', 'n.master', 'use eth1 to eth7, the NIC of the network (GKE nodes name their NICs eth0, eth1, …; eth0 is the cluster network, and IPVLAN on it takes over pod networking), or leave it out for eth<k>.'),
+      everyItem('var.networks', n, `n.master == null ? true : can(regex("^eth[1-${MAX_NIC_INDEX}]$", n.master))`, 'networks[#].master', 'n.master', `use ${nodeNicOf(0)} to ${nodeNicOf(MAX_NIC_INDEX - 1)}, the NIC of the network (GKE nodes name their NICs eth0, eth1, …; eth0 is the cluster network, and IPVLAN on it takes over pod networking), or leave it out for eth<k>.`),
       // Attachments may share a NIC (one network, several namespaces). Whereabouts keeps one IP pool per range
       // (whereabouts pkg/storage/kubernetes IPPoolName: the normalized range), so on one NIC the ranges must be the same
       // pool, split by range_start/range_end or exclude, or not overlap at all.
@@ -609,18 +662,18 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
         condition: `length(${SHARED_MASTER_CLASHES}) == 0`,
         errorMessage: `networks\${try(${SHARED_MASTER_CLASHES}[0], "")}`,
       },
-      everyItem('var.networks', n, 'contains(["whereabouts", "node-block"], n.ipam)', 'networks[#].ipam', 'n.ipam', 'use whereabouts or node-block.'),
+      everyItem('var.networks', n, `contains(${JSON.stringify(IPAM_MODES)}, n.ipam)`, 'networks[#].ipam', 'n.ipam', `use ${IPAM_MODES.join(' or ')}.`),
       everyItem(
         'var.networks',
         n,
-        `n.ipam == "node-block" ? (n.node_block_prefix == null ? false : ${isWhole('n.node_block_prefix', 8, 30)} && n.node_block_prefix >= tonumber(split("/", n.range)[1])) : true`,
+        `n.ipam == "node-block" ? (n.node_block_prefix == null ? false : ${isWhole('n.node_block_prefix', NODE_BLOCK_PREFIX_RANGE.min, NODE_BLOCK_PREFIX_RANGE.max)} && n.node_block_prefix >= tonumber(split("/", n.range)[1])) : true`,
         'networks[#].node_block_prefix',
         'n.node_block_prefix',
-        "node-block needs the prefix length of each node's alias block, 8 to 30 and inside range (28 for max_pods_per_node 8).",
+        `node-block needs the prefix length of each node's alias block, ${NODE_BLOCK_PREFIX_RANGE.min} to ${NODE_BLOCK_PREFIX_RANGE.max} and inside range (${perNodePodBlockPrefix(DEFAULT_ADDITIONAL_NETWORK_MAX_PODS)} for max_pods_per_node ${DEFAULT_ADDITIONAL_NETWORK_MAX_PODS}).`,
       ),
       everyItem('var.networks', n, `n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true`, 'networks[#]', '{ exclude = n.exclude, range_start = n.range_start, range_end = n.range_end }', 'exclude, range_start and range_end apply to ipam whereabouts only: with node-block each node hands out the whole alias block GKE gave it.'),
-      everyItem('var.networks', n, isCidr('n.range', 8, 29), 'networks[#].range', 'n.range', 'use an IPv4 CIDR block from /8 to /29 with no host bits set (the pod secondary range).'),
-      everyItem('var.networks', n, `alltrue([for x in n.exclude : ${isCidr('x', 8, 32)} && ${cidrInside('x', 'n.range')}])`, 'networks[#].exclude', 'n.exclude', 'each exclusion must be an IPv4 CIDR block inside range.'),
+      everyItem('var.networks', n, isCidr('n.range', SUBNET_PREFIX.min, SUBNET_PREFIX.max), 'networks[#].range', 'n.range', `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set (the pod secondary range).`),
+      everyItem('var.networks', n, `alltrue([for x in n.exclude : ${isCidr('x', SUBNET_PREFIX.min, 32)} && ${cidrInside('x', 'n.range')}])`, 'networks[#].exclude', 'n.exclude', 'each exclusion must be an IPv4 CIDR block inside range.'),
       everyItem('var.networks', n, `n.range_start == null ? true : ${isIpv4('n.range_start')} && ${inside('n.range_start', 'n.range')}`, 'networks[#].range_start', 'n.range_start', 'use an IPv4 address inside range, or leave it out.'),
       everyItem('var.networks', n, `n.range_end == null ? true : ${isIpv4('n.range_end')} && ${inside('n.range_end', 'n.range')}`, 'networks[#].range_end', 'n.range_end', 'use an IPv4 address inside range, or leave it out.'),
       everyItem(
@@ -638,21 +691,21 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
     type: 'number',
     description: "The nodes' additional NICs (the cluster's number of additional networks), to check every `master` is one of them; null for the number of `networks`.",
     default: null,
-    validation: [rule('node_additional_nics', 'var.node_additional_nics', `var.node_additional_nics == null ? true : ${isWhole('var.node_additional_nics', 1, 7)}`, 'use 1 to 7, or null.')],
+    validation: [rule('node_additional_nics', 'var.node_additional_nics', `var.node_additional_nics == null ? true : ${isWhole('var.node_additional_nics', 1, MAX_ADDITIONAL_NETWORKS)}`, `use 1 to ${MAX_ADDITIONAL_NETWORKS}, or null.`)],
   });
   const releaseName = m.variable({ name: 'release_name', type: 'string', description: 'Helm release name.', default: 'multus-whereabouts', validation: [rule('release_name', 'var.release_name', `${isDnsLabel('var.release_name')} && length(var.release_name) <= 53`, 'use a DNS-1123 label of at most 53 characters (Helm release names).')] });
   const namespace = m.variable({
     name: 'namespace',
     type: 'string',
     description: 'Namespace of the release and of the Multus/Whereabouts objects (GKE admits system-node-critical pods only in kube-system).',
-    default: 'kube-system',
+    default: SYSTEM_NAMESPACE,
     validation: [rule('namespace', 'var.namespace', isDnsLabel('var.namespace'), 'use a DNS-1123 label.')],
   });
   const createNamespaces = m.variable({
     name: 'create_namespaces',
     type: 'bool',
     description:
-      'Create the attachment namespaces that do not exist yet (read at plan time; default and kube-system never), labelled `multinet.gke.io/release = <release_name>`; one that exists and no release of this module created is used as it is. Two releases must not both create one namespace: create it once, or set false in one of them. false: create none, and the plan fails naming any that is missing.',
+      `Create the attachment namespaces that do not exist yet (read at plan time; never the ones every cluster has: ${BUILT_IN_NAMESPACES.join(', ')}), labelled \`multinet.gke.io/release = <release_name>\`; one that exists and no release of this module created is used as it is. Two releases must not both create one namespace: create it once, or set false in one of them. false: create none, and the plan fails naming any that is missing.`,
     default: true,
   });
   const values = m.variable({

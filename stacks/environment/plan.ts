@@ -1,8 +1,7 @@
 import { DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS, stateBucketStackName, tfcProjectStackName } from './backends';
-import { DEFAULT_REGIONAL_ZONE_COUNT, isZone, perNodePodBlockPrefix, vcpusOfMachineType } from './gke';
+import { DEFAULT_REGIONAL_ZONE_COUNT, MaintenancePolicy, isZone, nodeServiceAccountId, perNodePodBlockPrefix, vcpusOfMachineType } from '../../modules/facts';
 import { checkEnvironment } from './rules';
 import type { EnvironmentConfig } from './schema';
-import type { MaintenancePolicy } from '../../modules/multinet-cluster';
 
 /**
  * Everything an environment means, derived once before any construct exists: resource names, NIC order, zone counts,
@@ -234,7 +233,7 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
       maxPodsPerNode: c.maxPodsPerNode,
       privateNodes: c.privateNodes,
       authorizedNetworks: c.authorizedNetworks,
-      nodeServiceAccountId: `${c.name.slice(0, 23).replace(/-+$/, '')}-nodes`,
+      nodeServiceAccountId: nodeServiceAccountId(c.name),
       nodeServiceAccountCreatedBy: backend.type === 'cloud' ? 'bootstrap' : 'cluster',
       maintenancePolicy: c.maintenance,
     },

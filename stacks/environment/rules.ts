@@ -1,6 +1,27 @@
-import { Cidr, addressValue, contains, containsAddress, formatAddress, overlaps, parseCidr } from './cidr';
-import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, SUBNET_RESERVED_ADDRESSES, isZone, maxNicsForVcpus, perNodePodBlockPrefix, predefinedFamilyOf, regionOfZone } from './gke';
-import { maintenanceProblems } from '../../modules/maintenance';
+import {
+  ADDITIONAL_NETWORK_MAX_PODS_RANGE,
+  ATTACHMENT_NAME_MAX,
+  ATTACHMENT_NAME_PATTERN,
+  CLUSTER_MAX_PODS_RANGE,
+  CROSS_NODE_TEST_SUFFIX,
+  Cidr,
+  GCP_NAME_MAX,
+  MIN_ATTACHMENT_ADDRESSES,
+  NICS_PER_VM,
+  SUBNET_RESERVED_ADDRESSES,
+  addressValue,
+  contains,
+  containsAddress,
+  formatAddress,
+  isZone,
+  maintenanceProblems,
+  maxNicsForVcpus,
+  overlaps,
+  parseCidr,
+  perNodePodBlockPrefix,
+  predefinedFamilyOf,
+  regionOfZone,
+} from '../../modules/facts';
 import type { EnvironmentPlan } from './plan';
 import type { EnvironmentConfig } from './schema';
 
@@ -79,9 +100,6 @@ const policyRule = (
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Shared facts of several rules
-
-/** GCP names (networks, subnets, firewalls, routers) are at most 63 characters. */
-const GCP_NAME_MAX = 63;
 
 /**
  * Nodes every range must hold at its busiest, which is a replacement: GKE cannot change a pool's NICs or pod networks,
@@ -249,7 +267,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       if (pool.vcpus === undefined) report(`nodePools[${i}].machineType`, `cannot tell the vCPUs of "${pool.machineType}" from its name; set nodePools[${i}].vcpus`);
     });
   }),
-  environmentRule('nic-limit', 'Every machine type has a NIC for eth0 and each additional network: max(2, min(vCPUs, 8)).', ({ plan, report }) => {
+  environmentRule('nic-limit', `Every machine type has a NIC for eth0 and each additional network: max(${NICS_PER_VM.min}, min(vCPUs, ${NICS_PER_VM.max})).`, ({ plan, report }) => {
     const needed = 1 + plan.additionalNetworks.length;
     plan.nodePools.forEach((pool, i) => {
       if (pool.vcpus !== undefined && maxNicsForVcpus(pool.vcpus) < needed) {
@@ -375,23 +393,24 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   }),
   // The cross-node helm test names a Service and an Indexed Job <name>-cross-node-test, whose pods take the hostname
   // <job>-<index>: a Service name starts with a letter (DNS-1035), a hostname has at most 63 characters.
-  environmentRule('attachment-name-for-tests', "An attachment name starts with a letter and has at most 45 characters (the helm test's Service and pod names).", ({ config, report }) => {
+  environmentRule('attachment-name-for-tests', `An attachment name starts with a letter and has at most ${ATTACHMENT_NAME_MAX} characters (the helm test's Service and pod names).`, ({ config, report }) => {
     config.additionalNetworks.forEach((n, i) => {
       const name = n.attachment.name;
-      if (!/^[a-z]/.test(name) || name.length > 45) {
-        report(`additionalNetworks[${i}].attachment.name`, `"${name}" names helm test's Service and pods ${name}-cross-node-test(-0/-1): start it with a letter and keep it to 45 characters`);
+      if (!new RegExp(ATTACHMENT_NAME_PATTERN).test(name) || name.length > ATTACHMENT_NAME_MAX) {
+        report(`additionalNetworks[${i}].attachment.name`, `"${name}" names helm test's Service and pods ${name}${CROSS_NODE_TEST_SUFFIX}(-0/-1): start it with a letter and keep it to ${ATTACHMENT_NAME_MAX} characters`);
       }
     });
   }),
-  environmentRule('attachment-keeps-an-address', 'An attachment hands out at least the two addresses the cross-node helm test attaches.', ({ plan, report }) => {
+  environmentRule('attachment-keeps-an-address', `An attachment hands out at least the ${MIN_ATTACHMENT_ADDRESSES} addresses the cross-node helm test attaches.`, ({ plan, report }) => {
+    const needed = BigInt(MIN_ATTACHMENT_ADDRESSES);
     plan.additionalNetworks.forEach((n, i) => {
       const podCidr = parseCidr(n.podCidr);
       const { rangeStart } = n.attachment;
       const lastUsable = podCidr.last - 1n;
-      if (rangeStart && containsAddress(podCidr, rangeStart) && addressValue(rangeStart) > lastUsable - 1n) {
+      if (rangeStart && containsAddress(podCidr, rangeStart) && addressValue(rangeStart) > lastUsable - needed + 1n) {
         report(
           `additionalNetworks[${i}].attachment.rangeStart`,
-          `${rangeStart} leaves the attachment fewer than two addresses (${formatAddress(podCidr.last)} is the broadcast address), and helm test attaches two pods; start at ${formatAddress(lastUsable - 1n)} or earlier`,
+          `${rangeStart} leaves the attachment fewer than ${MIN_ATTACHMENT_ADDRESSES} addresses (${formatAddress(podCidr.last)} is the broadcast address), and helm test attaches two pods; start at ${formatAddress(lastUsable - needed + 1n)} or earlier`,
         );
       }
     });

@@ -1,9 +1,46 @@
 import { z } from 'zod';
-import { CIDR_SHAPE, checkCidr, isIpv4Address } from './cidr';
-import { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA } from '../../modules/flow-logs';
-import { MAINTENANCE_EXCLUSION_SCOPES } from '../../modules/maintenance';
+import {
+  ADDITIONAL_NETWORK_MAX_PODS_RANGE,
+  CIDR_SHAPE,
+  CLUSTER_MAX_PODS_RANGE,
+  DEFAULT_FLOW_LOGS,
+  FLOW_LOG_INTERVALS,
+  FLOW_LOG_METADATA,
+  BUILT_IN_NAMESPACES,
+  CLUSTER_NAME_MAX,
+  CLUSTER_POD_RANGE_PREFIX,
+  DEFAULT_ADDITIONAL_NETWORK_MAX_PODS,
+  DEFAULT_ATTACHMENT_NAMESPACE,
+  DEFAULT_CLUSTER_MAX_PODS,
+  DEFAULT_IPAM_MODE,
+  DEFAULT_IPVLAN_MODE,
+  DEFAULT_RELEASE_CHANNEL,
+  DNS_LABEL_MAX,
+  DNS_LABEL_PATTERN,
+  GCP_NAME_MAX,
+  GCP_NAME_PATTERN,
+  GKE_VERSION_FORMAT,
+  IPAM_MODES,
+  IPVLAN_MODES,
+  MACHINE_TYPE_PATTERN,
+  MAX_ADDITIONAL_NETWORKS,
+  MAX_NODES_PER_POOL_ZONE,
+  NODE_DISK_SIZE_GB,
+  NODE_DISK_TYPES,
+  NODE_POOL_DEFAULTS,
+  NODE_POOL_NAME_MAX,
+  PROJECT_ID_PATTERN,
+  RELEASE_CHANNELS,
+  SERVICE_RANGE_PREFIX,
+  SUBNET_PREFIX,
+  MAINTENANCE_EXCLUSION_SCOPES,
+  MIN_GKE_VERSION,
+  checkCidr,
+  isAtLeast,
+  isIpv4Address,
+  parseGkeVersion,
+} from '../../modules/facts';
 import { DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS, SHARED_BOOTSTRAP_PREFIX } from './backends';
-import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, GKE_VERSION_FORMAT, MIN_GKE_VERSION, isAtLeast, parseGkeVersion } from './gke';
 
 /**
  * The environment file, `environments/<env>.json`. This shape is a public interface: extend it, never rename.
@@ -11,7 +48,7 @@ import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, GKE_VERSION_
  */
 
 /** A GCP resource name (RFC 1035 label): lowercase letters, digits and hyphens, starting with a letter. */
-const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const GCP_NAME = new RegExp(GCP_NAME_PATTERN);
 const gcpName = (max: number, what: string) =>
   z
     .string()
@@ -24,8 +61,8 @@ const gcpName = (max: number, what: string) =>
 const dnsLabel = (what: string) =>
   z
     .string()
-    .max(63, { message: 'must be at most 63 characters' })
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+    .max(DNS_LABEL_MAX, { message: `must be at most ${DNS_LABEL_MAX} characters` })
+    .regex(new RegExp(DNS_LABEL_PATTERN), {
       message: `is not a valid ${what} (DNS-1123 label): lowercase letters, digits and hyphens, starting and ending with a letter or digit`,
     });
 
@@ -45,11 +82,10 @@ const ipv4 = z.string().refine(isIpv4Address, { message: 'is not an IPv4 address
 const zone = z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, { message: 'is not a zone name (e.g. us-central1-c)' });
 
 /** A GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter. */
-const projectId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+const projectId = z.string().regex(new RegExp(PROJECT_ID_PATTERN), {
   message: 'is not a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter',
 });
 
-export const RELEASE_CHANNELS = ['UNSPECIFIED', 'RAPID', 'REGULAR', 'STABLE', 'EXTENDED'] as const;
 
 /**
  * A VPC and subnet another team owns, possibly in a Shared VPC host project: the network stack reads them instead of
@@ -59,12 +95,10 @@ const existingSubnet = {
   project: projectId
     .optional()
     .meta({ description: 'Project of the VPC and subnet (a Shared VPC host project). Default: the environment project.' }),
-  network: gcpName(63, 'VPC name').meta({ description: 'Name of the existing VPC.' }),
-  subnetwork: gcpName(63, 'subnet name').meta({ description: 'Name of its subnet in `region`; its primary range must be `nodeCidr`.' }),
-  podRangeName: gcpName(63, 'secondary range name').meta({ description: 'Name of the subnet secondary range for pods; its range must be `podCidr`.' }),
+  network: gcpName(GCP_NAME_MAX, 'VPC name').meta({ description: 'Name of the existing VPC.' }),
+  subnetwork: gcpName(GCP_NAME_MAX, 'subnet name').meta({ description: 'Name of its subnet in `region`; its primary range must be `nodeCidr`.' }),
+  podRangeName: gcpName(GCP_NAME_MAX, 'secondary range name').meta({ description: 'Name of the subnet secondary range for pods; its range must be `podCidr`.' }),
 };
-export const IPVLAN_MODES = ['l2', 'l3', 'l3s'] as const;
-export const IPAM_MODES = ['whereabouts', 'node-block'] as const;
 
 const authorizedNetwork = z.strictObject({
   cidr: cidr(0, 32, 'Source range allowed to reach the control plane'),
@@ -73,7 +107,7 @@ const authorizedNetwork = z.strictObject({
 
 const cluster = z
   .strictObject({
-    name: gcpName(40, 'GKE cluster name').meta({ description: 'GKE cluster name; also prefixes every network resource.' }),
+    name: gcpName(CLUSTER_NAME_MAX, 'GKE cluster name').meta({ description: 'GKE cluster name; also prefixes every network resource.' }),
     location: z
       .string()
       .regex(/^[a-z]+-[a-z]+\d+(-[a-z])?$/, { message: 'is not a zone (us-central1-c) or region (us-central1)' })
@@ -98,21 +132,21 @@ const cluster = z
       }),
     releaseChannel: z
       .enum(RELEASE_CHANNELS)
-      .default('REGULAR')
+      .default(DEFAULT_RELEASE_CHANNEL)
       .meta({ description: 'GKE release channel; keeps the control plane and nodes patched.' }),
     deletionProtection: z
       .boolean()
       .default(true)
       .meta({ description: 'Refuse `terraform destroy` of the cluster until set to false.' }),
-    nodeCidr: cidr(8, 29, "Primary VPC subnet: the nodes' eth0"),
-    podCidr: cidr(8, 24, 'GKE pod secondary range of the primary subnet'),
-    serviceCidr: cidr(16, 27, 'GKE service secondary range of the primary subnet'),
+    nodeCidr: cidr(SUBNET_PREFIX.min, SUBNET_PREFIX.max, "Primary VPC subnet: the nodes' eth0"),
+    podCidr: cidr(CLUSTER_POD_RANGE_PREFIX.min, CLUSTER_POD_RANGE_PREFIX.max, 'GKE pod secondary range of the primary subnet'),
+    serviceCidr: cidr(SERVICE_RANGE_PREFIX.min, SERVICE_RANGE_PREFIX.max, 'GKE service secondary range of the primary subnet'),
     maxPodsPerNode: z
       .number()
       .int()
       .min(CLUSTER_MAX_PODS_RANGE.min)
       .max(CLUSTER_MAX_PODS_RANGE.max)
-      .default(110)
+      .default(DEFAULT_CLUSTER_MAX_PODS)
       .meta({ description: 'Max pods per node on the primary pod range (eth0).' }),
     privateNodes: z
       .boolean()
@@ -125,7 +159,7 @@ const cluster = z
     existing: z
       .strictObject({
         ...existingSubnet,
-        serviceRangeName: gcpName(63, 'secondary range name').meta({
+        serviceRangeName: gcpName(GCP_NAME_MAX, 'secondary range name').meta({
           description: 'Name of the subnet secondary range for Services; its range must be `serviceCidr`.',
         }),
       })
@@ -181,13 +215,13 @@ const autoscaling = z
   .meta({ description: 'Cluster autoscaler bounds, per zone. Default: no autoscaling, `nodeCount` nodes per zone.' });
 
 const nodePool = z.strictObject({
-  name: gcpName(13, 'node pool name').meta({
-    description: 'Node pool name prefix (at most 13 characters: GKE appends a unique suffix so a replacement pool can be created before the old one goes).',
+  name: gcpName(NODE_POOL_NAME_MAX, 'node pool name').meta({
+    description: 'Node pool name prefix (at most ${NODE_POOL_NAME_MAX} characters: GKE appends a unique suffix so a replacement pool can be created before the old one goes).',
   }),
   machineType: z
     .string()
-    .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/, { message: 'is not a Compute Engine machine type (e.g. e2-standard-4)' })
-    .default('e2-standard-4')
+    .regex(new RegExp(MACHINE_TYPE_PATTERN), { message: 'is not a Compute Engine machine type (e.g. e2-standard-4)' })
+    .default(NODE_POOL_DEFAULTS.machineType)
     .meta({ description: 'Compute Engine machine type; its vCPUs bound the number of NICs.' }),
   vcpus: z
     .number()
@@ -195,10 +229,10 @@ const nodePool = z.strictObject({
     .min(1)
     .optional()
     .meta({ description: 'vCPUs of the machine type. Default: read from the name (e2-standard-4 -> 4); required when the name does not say.' }),
-  nodeCount: z.number().int().min(1).max(1000).meta({ description: 'Nodes per zone; with autoscaling, the initial count only: a later change of it changes nothing (the autoscaler owns the count, and the pool is never replaced for it).' }),
+  nodeCount: z.number().int().min(1).max(MAX_NODES_PER_POOL_ZONE).meta({ description: 'Nodes per zone; with autoscaling, the initial count only: a later change of it changes nothing (the autoscaler owns the count, and the pool is never replaced for it).' }),
   autoscaling: autoscaling.optional(),
-  diskSizeGb: z.number().int().min(10).max(65536).default(100).meta({ description: 'Boot disk size in GB.' }),
-  diskType: z.enum(['pd-standard', 'pd-balanced', 'pd-ssd', 'hyperdisk-balanced']).default('pd-balanced').meta({ description: 'Boot disk type.' }),
+  diskSizeGb: z.number().int().min(NODE_DISK_SIZE_GB.min).max(NODE_DISK_SIZE_GB.max).default(NODE_POOL_DEFAULTS.diskSizeGb).meta({ description: 'Boot disk size in GB.' }),
+  diskType: z.enum(NODE_DISK_TYPES).default(NODE_POOL_DEFAULTS.diskType).meta({ description: 'Boot disk type.' }),
   spot: z.boolean().default(false).meta({ description: 'Use Spot VMs (cheaper, can be preempted).' }),
 });
 
@@ -206,12 +240,12 @@ const attachment = z
   .strictObject({
     name: dnsLabel('NetworkAttachmentDefinition name').meta({ description: 'NetworkAttachmentDefinition name.' }),
     namespace: dnsLabel('namespace')
-      .default('default')
-      .meta({ description: 'Namespace of the NetworkAttachmentDefinition; created when it is not default or kube-system.' }),
-    mode: z.enum(IPVLAN_MODES).default('l2').meta({ description: 'IPVLAN mode.' }),
+      .default(DEFAULT_ATTACHMENT_NAMESPACE)
+      .meta({ description: `Namespace of the NetworkAttachmentDefinition; created unless every cluster has it (${BUILT_IN_NAMESPACES.join(', ')}).` }),
+    mode: z.enum(IPVLAN_MODES).default(DEFAULT_IPVLAN_MODE).meta({ description: 'IPVLAN mode.' }),
     ipam: z
       .enum(IPAM_MODES)
-      .default('whereabouts')
+      .default(DEFAULT_IPAM_MODE)
       .meta({
         description:
           "Who hands out pod addresses. `whereabouts` (the guide's design): the lowest free address of the whole podCidr, whatever the node. `node-block`: each node hands out only addresses of the alias block GKE gave that node's NIC (host-local over the block, written on each node by the chart), so traffic between nodes follows the VPC's own routing.",
@@ -232,9 +266,9 @@ const attachment = z
 
 const additionalNetwork = z.strictObject({
   name: gcpName(20, 'network name').meta({ description: 'Network name; prefixes its VPC, subnet and firewall names.' }),
-  nodeCidr: cidr(8, 29, "Subnet primary range: the nodes' extra NIC (the guide's PRIMARY_RANGE)"),
-  podCidr: cidr(8, 29, "Subnet secondary range: pod net1 addresses handed out by Whereabouts (the guide's SECONDARY_RANGE_CIDR)"),
-  podRangeName: gcpName(63, 'secondary range name')
+  nodeCidr: cidr(SUBNET_PREFIX.min, SUBNET_PREFIX.max, "Subnet primary range: the nodes' extra NIC (the guide's PRIMARY_RANGE)"),
+  podCidr: cidr(SUBNET_PREFIX.min, SUBNET_PREFIX.max, "Subnet secondary range: pod net1 addresses handed out by Whereabouts (the guide's SECONDARY_RANGE_CIDR)"),
+  podRangeName: gcpName(GCP_NAME_MAX, 'secondary range name')
     .optional()
     .meta({ description: 'Name of the pod secondary range. Default: `<name>-pods`.' }),
   maxPodsPerNode: z
@@ -242,7 +276,7 @@ const additionalNetwork = z.strictObject({
     .int()
     .min(ADDITIONAL_NETWORK_MAX_PODS_RANGE.min)
     .max(ADDITIONAL_NETWORK_MAX_PODS_RANGE.max)
-    .default(8)
+    .default(DEFAULT_ADDITIONAL_NETWORK_MAX_PODS)
     .meta({ description: 'Max pods per node on this network; sizes the per-node block GKE carves from podCidr.' }),
   existing: z
     .strictObject(existingSubnet)
@@ -408,7 +442,7 @@ export const environmentSchema = z
     additionalNetworks: z
       .array(additionalNetwork)
       .min(1)
-      .max(7)
+      .max(MAX_ADDITIONAL_NETWORKS)
       .meta({ description: 'Extra networks, in NIC order: the k-th one arrives on every node as `eth<k>`.' }),
     examples,
     flowLogs,

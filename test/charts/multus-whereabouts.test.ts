@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { CHART_DIR, K8sObject, findObject, guideManifest, helm, renderChart, schemaErrors } from '../support/helm';
 import { BUSYBOX, BUSYBOX_BIN, CNI_PLUGIN_DIR, HELM3, PROJECT_ROOT, ensureBusybox, ensureCniPlugins } from '../support/tools';
-import { containsAddress, parseCidr } from '../../stacks/environment/cidr';
+import { containsAddress, parseCidr } from '../../modules/facts';
 import { CniAddressing, ETH0, Layout, PodNetwork, canUseNetns } from '../support/netns';
 
 const MULTUS_IMAGE = 'gcr.io/gke-release/multus-cni:v4.2.1-gke.6@sha256:25b48b8dbbf6c78a10452836f52dee456514783565b70633a168a39e6d322310';

@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import { readmeWithReference, schemaFileText } from '../../stacks/environment/write-schema';
 import { PROJECT_ROOT } from '../support/tools';
 import { ENVIRONMENTS_DIR, planOf, shippedEnvironment } from '../support/environments';
-import { perNodePodBlockPrefix, vcpusOfMachineType } from '../../stacks/environment/gke';
+import { perNodePodBlockPrefix, vcpusOfMachineType } from '../../modules/facts';
 
 describe('environment plan', () => {
   test('numbers additional networks eth1, eth2, … in file order', () => {

@@ -155,7 +155,7 @@ describe('environment validation', () => {
 
   test('rejects an attachment rangeStart that leaves fewer than the two addresses helm test attaches', () => {
     expect(problemsOf((env) => (env.additionalNetworks[0].attachment.rangeStart = '172.16.1.254'))).toEqual([
-      'additionalNetworks[0].attachment.rangeStart: 172.16.1.254 leaves the attachment fewer than two addresses (172.16.1.255 is the broadcast address), and helm test attaches two pods; start at 172.16.1.253 or earlier',
+      'additionalNetworks[0].attachment.rangeStart: 172.16.1.254 leaves the attachment fewer than 2 addresses (172.16.1.255 is the broadcast address), and helm test attaches two pods; start at 172.16.1.253 or earlier',
     ]);
     expect(problemsOf((env) => (env.additionalNetworks[0].attachment.rangeStart = '172.16.1.253'))).toEqual([]);
   });

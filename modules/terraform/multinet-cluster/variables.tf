@@ -121,7 +121,7 @@ variable "min_master_version" {
     condition = try(
       var.min_master_version == null
       ? true
-      : can(regex("^[0-9]+[.][0-9]+([.][0-9]+-gke[.][0-9]+)?$", var.min_master_version)),
+      : can(regex("^([0-9]+)[.]([0-9]+)([.][0-9]+-gke[.][0-9]+)?$", var.min_master_version)),
       false
     )
     error_message = "min_master_version is ${try(jsonencode(var.min_master_version), "?")}: use a GKE minor (1.33) or full GKE version (1.33.5-gke.1080000), or null."
@@ -223,7 +223,7 @@ variable "node_service_account" {
       ? true
       : can(
         regex(
-          "^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9][.]iam[.]gserviceaccount[.]com$",
+          "^[a-z]([-a-z0-9]{4,28}[a-z0-9])@[a-z][-a-z0-9]{4,28}[a-z0-9][.]iam[.]gserviceaccount[.]com$",
           var.node_service_account
         )
       ),

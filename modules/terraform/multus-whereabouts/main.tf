@@ -30,7 +30,7 @@ resource "kubernetes_namespace_v1" "namespace" {
       toset([
         for n in local.networks :
         coalesce(n.namespace, "default")
-        if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))
+        if !contains(["default", "kube-system", "kube-public", "kube-node-lease"], coalesce(n.namespace, "default"))
       ]),
       [
         for o in data.kubernetes_resources.namespaces.objects :
@@ -85,12 +85,12 @@ resource "helm_release" "release" {
           toset([
             for n in local.networks :
             coalesce(n.namespace, "default")
-            if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))
+            if !contains(["default", "kube-system", "kube-public", "kube-node-lease"], coalesce(n.namespace, "default"))
           ]),
           [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name]
         )
       ) == 0
-      error_message = "create_namespaces is false, and the attachment namespace(s) ${join(", ", sort(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])))} do not exist: create them, or set create_namespaces = true."
+      error_message = "create_namespaces is false, and the attachment namespace(s) ${join(", ", sort(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system", "kube-public", "kube-node-lease"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])))} do not exist: create them, or set create_namespaces = true."
     }
     precondition {
       condition = length([

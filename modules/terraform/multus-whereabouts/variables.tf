@@ -17,12 +17,12 @@ variable "networks" {
       idx
       if !try(
         try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63, false)
-        && can(regex("^[a-z]", n.name))
+        && can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.name))
         && length(n.name) <= 45,
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].name is ${try(jsonencode(n.name), "?")}" if !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63, false) && can(regex("^[a-z]", n.name)) && length(n.name) <= 45, false)][0], "?")}: use a DNS-1123 label starting with a letter, at most 45 characters (helm test's Service and pods are <name>-cross-node-test-<index>)."
+    error_message = "networks[${try([for idx, n in var.networks : "${idx}].name is ${try(jsonencode(n.name), "?")}" if !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63, false) && can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 45, false)][0], "?")}: use a DNS-1123 label starting with a letter, at most 45 characters (helm test's Service and pods are <name>-cross-node-test-<index>)."
   }
   validation {
     condition = length([
@@ -76,11 +76,7 @@ variable "networks" {
     error_message = "networks${try(flatten([for i, a in var.networks : [for j, b in var.networks : "[${j}].range ${b.range} overlaps networks[${i}].range ${a.range} on the same NIC ${[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap." if j > i && [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][i] == [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j] && a.range != b.range && try(parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.range)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.range)[1])), false)]])[0], "")}"
   }
   validation {
-    condition = length([
-      for idx, n in var.networks :
-      idx
-      if !try(contains(["whereabouts", "node-block"], n.ipam), false)
-    ]) == 0
+    condition     = length([for idx, n in var.networks : idx if !try(contains(["whereabouts", "node-block"], n.ipam), false)]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}].ipam is ${try(jsonencode(n.ipam), "?")}" if !try(contains(["whereabouts", "node-block"], n.ipam), false)][0], "?")}: use whereabouts or node-block."
   }
   validation {
@@ -89,12 +85,12 @@ variable "networks" {
       idx
       if !try(
         n.ipam == "node-block"
-        ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 8 && n.node_block_prefix <= 30, false) && n.node_block_prefix >= tonumber(split("/", n.range)[1]))
+        ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 24 && n.node_block_prefix <= 28, false) && n.node_block_prefix >= tonumber(split("/", n.range)[1]))
         : true,
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].node_block_prefix is ${try(jsonencode(n.node_block_prefix), "?")}" if !try(n.ipam == "node-block" ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 8 && n.node_block_prefix <= 30, false) && n.node_block_prefix >= tonumber(split("/", n.range)[1])) : true, false)][0], "?")}: node-block needs the prefix length of each node's alias block, 8 to 30 and inside range (28 for max_pods_per_node 8)."
+    error_message = "networks[${try([for idx, n in var.networks : "${idx}].node_block_prefix is ${try(jsonencode(n.node_block_prefix), "?")}" if !try(n.ipam == "node-block" ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 24 && n.node_block_prefix <= 28, false) && n.node_block_prefix >= tonumber(split("/", n.range)[1])) : true, false)][0], "?")}: node-block needs the prefix length of each node's alias block, 24 to 28 and inside range (28 for max_pods_per_node 8)."
   }
   validation {
     condition = length([
@@ -252,7 +248,7 @@ variable "namespace" {
 
 variable "create_namespaces" {
   default     = true
-  description = "Create the attachment namespaces that do not exist yet (read at plan time; default and kube-system never), labelled `multinet.gke.io/release = <release_name>`; one that exists and no release of this module created is used as it is. Two releases must not both create one namespace: create it once, or set false in one of them. false: create none, and the plan fails naming any that is missing."
+  description = "Create the attachment namespaces that do not exist yet (read at plan time; never the ones every cluster has: default, kube-system, kube-public, kube-node-lease), labelled `multinet.gke.io/release = <release_name>`; one that exists and no release of this module created is used as it is. Two releases must not both create one namespace: create it once, or set false in one of them. false: create none, and the plan fails naming any that is missing."
   type        = bool
   nullable    = false
 }

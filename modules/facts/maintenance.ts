@@ -1,4 +1,3 @@
-import type { MaintenancePolicy } from './multinet-cluster';
 
 /**
  * GKE's rules for maintenance windows and exclusions, checked before any plan (GKE refuses the policy at apply
@@ -8,6 +7,21 @@ import type { MaintenancePolicy } from './multinet-cluster';
  */
 
 export const MAINTENANCE_EXCLUSION_SCOPES = ['NO_UPGRADES', 'NO_MINOR_UPGRADES', 'NO_MINOR_OR_NODE_UPGRADES'] as const;
+
+/** GKE maintenance: a recurring window and exclusions (times in RFC 3339, UTC; recurrence an RFC 5545 RRULE). */
+export interface MaintenancePolicy {
+  readonly window: { readonly startTime: string; readonly endTime: string; readonly recurrence: string };
+  /** @default none */
+  readonly exclusions?: readonly MaintenanceExclusion[];
+}
+
+export interface MaintenanceExclusion {
+  readonly name: string;
+  readonly startTime: string;
+  readonly endTime: string;
+  /** @default 'NO_UPGRADES' */
+  readonly scope?: (typeof MAINTENANCE_EXCLUSION_SCOPES)[number];
+}
 
 /** RFC 3339 in UTC ("Zulu"): the provider docs warn that GKE returns UTC, so any other form diffs at every plan. */
 export const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
