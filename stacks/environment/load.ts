@@ -2,10 +2,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { closest, distance } from 'fastest-levenshtein';
 import * as path from 'node:path';
 import type { z } from 'zod';
-import { planEnvironment, EnvironmentPlan } from './plan';
-import { ENVIRONMENT_NAME_RULE, LoadedEnvironment, checkFolder } from './rules';
+import { EnvironmentPlan, PlanProblem, derivePlan } from './plan';
+import { ENVIRONMENT_NAME_RULE, LoadedEnvironment, checkEnvironment, checkFolder } from './rules';
 import { EnvironmentError, Problem, formatPath } from './problems';
-import { environmentSchema } from './schema';
+import { EnvironmentConfig, environmentSchema } from './schema';
 
 /** The generated JSON Schema lives beside the environments and is not one. */
 export const SCHEMA_FILE = 'schema.json';
@@ -100,6 +100,15 @@ export function decodeEnvironmentFile(bytes: Buffer): { text?: string; problem?:
   if (bytes.length >= 2 && (bytes[0] === 0 || bytes[1] === 0)) return { problem: `is UTF-16 text, not UTF-8: ${saveAs}` };
   const text = bytes.toString('utf8');
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+export type PlanResult = { plan: EnvironmentPlan; problems: [] } | { plan?: undefined; problems: PlanProblem[] };
+
+/** Derives the plan of a schema-valid environment and runs every environment rule on it. */
+export function planEnvironment(name: string, config: EnvironmentConfig): PlanResult {
+  const plan = derivePlan(name, config);
+  const problems = checkEnvironment(name, config, plan);
+  return problems.length > 0 ? { problems } : { plan, problems: [] };
 }
 
 /** Validates one environment's text; problems carry field paths but no file name. */

@@ -1,6 +1,5 @@
 import { DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS, stateBucketStackName, tfcProjectStackName } from './backends';
 import { DEFAULT_REGIONAL_ZONE_COUNT, MaintenancePolicy, isZone, nodeServiceAccountId, perNodePodBlockPrefix, vcpusOfMachineType } from '../../modules/facts';
-import { checkEnvironment } from './rules';
 import type { EnvironmentConfig } from './schema';
 
 /**
@@ -169,8 +168,11 @@ export interface AttachmentPlan {
   readonly mode: 'l2' | 'l3' | 'l3s';
   /** Who hands out addresses: Whereabouts over the whole range, or host-local over each node's alias block. */
   readonly ipam: 'whereabouts' | 'node-block';
-  /** Prefix length of the alias block GKE gives each node's NIC in the pod range (from maxPodsPerNode). */
-  readonly nodeBlockPrefix: number;
+  /**
+   * With `node-block` only: prefix length of the alias block GKE gives each node's NIC in the pod range (from
+   * maxPodsPerNode). The one place the node-block decision is made; the stack and the construct take it as it is.
+   */
+  readonly nodeBlockPrefix?: number;
   /**
    * Addresses one node can hand out at least with `node-block`: its block less its first and last address (the chart's
    * host-local bounds), less one more on the node whose block holds the range's first address (host-local's gateway);
@@ -190,15 +192,6 @@ export interface PlanProblem {
   readonly message: string;
   /** Id of the rule that found it (rules.ts). */
   readonly rule?: string;
-}
-
-export type PlanResult = { plan: EnvironmentPlan; problems: [] } | { plan?: undefined; problems: PlanProblem[] };
-
-/** Derives the plan of a schema-valid environment and runs every environment rule on it. */
-export function planEnvironment(name: string, config: EnvironmentConfig): PlanResult {
-  const plan = derivePlan(name, config);
-  const problems = checkEnvironment(name, config, plan);
-  return problems.length > 0 ? { problems } : { plan, problems: [] };
 }
 
 /** Bootstrap stacks are named `bootstrap-<env>`, so that `cdktf deploy '<env>-*'` never selects one. */
@@ -260,6 +253,7 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
     })),
     additionalNetworks: config.additionalNetworks.map((n, i) => {
       const existing = n.existing ? { ...n.existing, project: n.existing.project ?? config.project } : undefined;
+      const nodeBlockPrefix = n.attachment.ipam === 'node-block' ? perNodePodBlockPrefix(n.maxPodsPerNode) : undefined;
       return {
         key: n.name,
         existing,
@@ -276,8 +270,8 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
           namespace: n.attachment.namespace,
           mode: n.attachment.mode,
           ipam: n.attachment.ipam,
-          nodeBlockPrefix: perNodePodBlockPrefix(n.maxPodsPerNode),
-          addressesPerNode: n.attachment.ipam === 'node-block' ? 2 ** (32 - perNodePodBlockPrefix(n.maxPodsPerNode)) - 3 : undefined,
+          nodeBlockPrefix,
+          addressesPerNode: nodeBlockPrefix === undefined ? undefined : 2 ** (32 - nodeBlockPrefix) - 3,
           master: n.attachment.master ?? `eth${i + 1}`,
           exclude: n.attachment.exclude,
           rangeStart: n.attachment.rangeStart,

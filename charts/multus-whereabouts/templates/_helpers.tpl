@@ -66,6 +66,14 @@ Optional Whereabouts keys (exclude, range_start, range_end) appear only when set
 {{- end -}}
 
 {{/*
+Who hands out a network's addresses: its ipam, else the default mode (whereabouts, the guide's). The one place the
+chart decides it: the NetworkAttachmentDefinitions, the DaemonSet and the tests ask here.
+*/}}
+{{- define "multus-whereabouts.ipam" -}}
+{{- .ipam | default "whereabouts" -}}
+{{- end -}}
+
+{{/*
 The namespace of a network's NetworkAttachmentDefinition.
 */}}
 {{- define "multus-whereabouts.networkNamespace" -}}
