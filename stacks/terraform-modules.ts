@@ -99,8 +99,13 @@ const GOOGLE = { source: 'hashicorp/google', version: '>= 6.50, < 8' };
 const KUBERNETES = { source: 'hashicorp/kubernetes', version: '>= 2.38, < 4' };
 const HELM = { source: 'hashicorp/helm', version: '>= 3.1, < 4' };
 
-/** The chart, inside the module folder: `${path.module}` resolves wherever Terraform installed the module. */
-export const MODULE_CHART_PATH = 'charts/multus-whereabouts';
+/**
+ * The repository's one chart, from the multus-whereabouts module folder (modules/terraform/multus-whereabouts). A git
+ * source with a `//subdir` makes Terraform fetch the whole repository and use the subdirectory as the module ("Modules
+ * in Package Sub-directories"), so `${path.module}/../../../charts/multus-whereabouts` is the chart of the very commit
+ * the caller pinned: no copy to keep equal.
+ */
+export const MODULE_CHART_PATH = '../../../charts/multus-whereabouts';
 
 /** Where a caller takes a module from until release tags exist: a commit of this repository (see the README). */
 export const MODULE_SOURCE = (name: string) => `git::https://github.com/<org>/gke-multinet.git//modules/terraform/${name}?ref=<commit>`;
@@ -634,7 +639,7 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
   const m = new TerraformModule(
     app,
     'multus-whereabouts',
-    "Multus CNI + IPVLAN + Whereabouts on a multi-networking GKE cluster: the multus-whereabouts Helm chart (shipped in this module) with one NetworkAttachmentDefinition per network, the namespaces they live in, and optionally the guide's sample pod per network. The caller configures the kubernetes and helm providers for the cluster.",
+    "Multus CNI + IPVLAN + Whereabouts on a multi-networking GKE cluster: the repository's multus-whereabouts Helm chart (`charts/multus-whereabouts`, fetched with the module from the pinned commit) with one NetworkAttachmentDefinition per network, the namespaces they live in, and optionally the guide's sample pod per network. The caller configures the kubernetes and helm providers for the cluster.",
     { kubernetes: KUBERNETES, helm: HELM },
     `networks = [{
     name  = "dataplane"

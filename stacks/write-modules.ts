@@ -1,7 +1,6 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CHART_DIR } from './workloads-stack';
-import { MODULE_CHART_PATH, MODULE_SOURCE, MODULE_VERSION, buildTerraformModules } from './terraform-modules';
+import { MODULE_SOURCE, MODULE_VERSION, buildTerraformModules } from './terraform-modules';
 import { MODULE_REQUIRED_TERRAFORM } from './terraform-module';
 import type { TerraformModule } from './terraform-module';
 import { constructComments } from './construct-comments';
@@ -10,7 +9,8 @@ import { moduleHcl } from './module-hcl';
 /**
  * `npm run build:modules`: writes every HCL module, generated from the constructs, into `modules/terraform/<name>/`:
  * `versions.tf`, `variables.tf`, `main.tf` and `outputs.tf` (with the constructs' why-comments), a README whose Inputs and Outputs tables come from the same metadata as the variables and outputs,
- * and, for multus-whereabouts, the chart it installs. A test regenerates them in memory and fails on any difference.
+ * A test regenerates them in memory and fails on any difference. The multus-whereabouts module installs the
+ * repository's one chart (MODULE_CHART_PATH), never a copy.
  */
 export const TERRAFORM_MODULES_DIR = 'modules/terraform';
 
@@ -33,19 +33,8 @@ export async function moduleFiles(projectRoot: string): Promise<Map<string, stri
   for (const m of buildTerraformModules()) {
     for (const [file, text] of Object.entries(await moduleHcl(m, comments))) files.set(`${m.moduleName}/${file}`, text);
     files.set(`${m.moduleName}/README.md`, moduleReadme(m));
-    if (m.moduleName === 'multus-whereabouts') {
-      for (const file of listFiles(path.join(projectRoot, CHART_DIR))) {
-        files.set(`${m.moduleName}/${MODULE_CHART_PATH}/${file}`, readFileSync(path.join(projectRoot, CHART_DIR, file), 'utf8'));
-      }
-    }
   }
   return files;
-}
-
-function listFiles(dir: string, sub = ''): string[] {
-  return readdirSync(path.join(dir, sub))
-    .sort()
-    .flatMap((name) => (statSync(path.join(dir, sub, name)).isDirectory() ? listFiles(dir, path.join(sub, name)) : [path.join(sub, name).split(path.sep).join('/')]));
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { TERRAFORM_MODULES_DIR, moduleFiles } from '../../stacks/write-modules';
-import { MODULE_VERSION, buildTerraformModules } from '../../stacks/terraform-modules';
+import { MODULE_CHART_PATH, MODULE_VERSION, buildTerraformModules } from '../../stacks/terraform-modules';
 import { HCL_FILES, schemaPaths } from '../../stacks/module-hcl';
 import { asParsedHcl, canonicalExpressions, parseHclFolder } from '../support/hcl';
 import { expression as renderExpression } from '../../stacks/hcl';
@@ -11,7 +12,7 @@ import { POLICY_RULES } from '../../stacks/environment/rules';
 import { HarnessRun, ModuleCall, planExample, runModuleCalls, withoutValidations } from '../support/module-harness';
 import { K8sObject, parseYamlDocuments, renderChart, helm, CHART_DIR } from '../support/helm';
 import { stacksOf, synthJson } from '../support/stacks';
-import { Evaluation, evaluateManyWithTerraform } from '../support/terraform';
+import { Evaluation, evaluateManyWithTerraform, terraformIn } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
 
 // Terraform JSON is open-ended; tests index into it freely.
@@ -150,10 +151,34 @@ describe('HCL modules are generated from the constructs', () => {
     }
   });
 
-  test('ships the chart inside multus-whereabouts, identical to charts/multus-whereabouts', () => {
-    const copied = [...generated.keys()].filter((f) => f.startsWith('multus-whereabouts/charts/multus-whereabouts/'));
-    expect(copied).toContain('multus-whereabouts/charts/multus-whereabouts/Chart.yaml');
-    expect(copied.length).toBe(listRelative(CHART_DIR).length);
+  test('ships no copy of the chart: multus-whereabouts installs the repository\'s one chart', () => {
+    expect([...generated.keys()].filter((f) => f.includes('/charts/'))).toEqual([]);
+    expect(moduleJson('multus-whereabouts').resource.helm_release.release.chart).toBe(`\${path.module}/${MODULE_CHART_PATH}`);
+    expect(path.resolve(moduleDir('multus-whereabouts'), MODULE_CHART_PATH)).toBe(CHART_DIR);
+  });
+
+  test('resolves the chart for a caller that takes the module from git with a //subdir source (terraform get, offline)', () => {
+    // A repository holding what a commit of this one holds for the module: modules/terraform and charts.
+    const work = mkdtempSync(path.join(tmpdir(), 'module-git-'));
+    try {
+      const repo = path.join(work, 'repo');
+      for (const dir of [TERRAFORM_MODULES_DIR, 'charts']) cpSync(path.join(PROJECT_ROOT, dir), path.join(repo, dir), { recursive: true });
+      const git = (args: string[]) => spawnSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], { cwd: repo, encoding: 'utf8' });
+      git(['init', '-q']);
+      git(['add', '-A']);
+      expect(git(['commit', '-qm', 'module']).status).toBe(0);
+      const root = path.join(work, 'root');
+      mkdirSync(root);
+      writeFileSync(path.join(root, 'main.tf'), `module "multus" {\n  source = "git::file://${repo}//${TERRAFORM_MODULES_DIR}/multus-whereabouts"\n}\n`);
+      const get = terraformIn(root, ['get', '-no-color']);
+      expect({ status: get.status, stderr: get.stderr }).toEqual({ status: 0, stderr: '' });
+      const manifest = JSON.parse(readFileSync(path.join(root, '.terraform', 'modules', 'modules.json'), 'utf8')) as { Modules: { Key: string; Dir: string }[] };
+      const installed = path.join(root, manifest.Modules.find((m) => m.Key === 'multus')!.Dir);
+      expect(existsSync(path.join(installed, MODULE_CHART_PATH, 'Chart.yaml'))).toBe(true);
+      expect(readFileSync(path.join(installed, MODULE_CHART_PATH, 'values.schema.json'), 'utf8')).toBe(readFileSync(path.join(CHART_DIR, 'values.schema.json'), 'utf8'));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   test.each(MODULES)('%s: the committed HCL, parsed back by hcl2json, means what the constructs synthesize', async (name) => {
@@ -261,8 +286,9 @@ describe.each(MODULES)('module %s', (name) => {
     }
   });
 
-  test('holds no absolute path and no path leaving the module', () => {
-    expect(text).not.toMatch(/\.\.\/|"\/(home|root|tmp|work|Users)\//);
+  test('holds no absolute path, and leaves the module only for the repository\'s chart', () => {
+    expect(text).not.toMatch(/"\/(home|root|tmp|work|Users)\//);
+    expect(text.replaceAll(`\${path.module}/${MODULE_CHART_PATH}`, '')).not.toMatch(/\.\.\//);
     for (const [, p] of text.matchAll(/\$\{path\.module\}\/([^"]+)"/g)) expect(existsSync(path.join(moduleDir(name), p))).toBe(true);
   });
 
@@ -517,8 +543,8 @@ describe('the modules and the dev stacks cannot drift', () => {
     expect(settings(release)).toEqual(settings(stackRelease));
     const values = { values: devEvaluated('multus-whereabouts') };
     expect(values.values.settings).toEqual({ name: stackRelease.name, namespace: stackRelease.namespace, timeout: stackRelease.timeout, max_history: stackRelease.max_history });
-    // The shipped chart copy rendered with what the module passes equals the chart rendered with the stack's values.
-    const rendered = helmTemplate(path.join(moduleDir('multus-whereabouts'), 'charts', 'multus-whereabouts'), values.values.values as unknown as string);
+    // The chart the module installs, rendered with what the module passes equals the chart rendered with the stack's values.
+    const rendered = helmTemplate(path.resolve(moduleDir('multus-whereabouts'), MODULE_CHART_PATH), values.values.values as unknown as string);
     expect(rendered).toEqual(renderChart({ networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', mode: 'l2', range: '172.16.1.0/24' }], tests: { requireCrossNode: true } }));
   });
 

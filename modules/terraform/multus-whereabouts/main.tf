@@ -57,7 +57,7 @@ resource "helm_release" "release" {
   # every node. The apply fails instead, the release stays where it got, and the plan-time check below says
   # which node is down before anything is tried.
   atomic          = false
-  chart           = "${path.module}/charts/multus-whereabouts"
+  chart           = "${path.module}/../../../charts/multus-whereabouts"
   cleanup_on_fail = true
   # kube-system always exists; attachment namespaces are created here.
   create_namespace = false
