@@ -5,6 +5,7 @@ import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { addCustomVpc, checkFlowLogs } from './custom-vpc';
+import { ExistingNetwork, ExistingNetworkProps, ExpectedRange, IClusterNetwork } from './existing-network';
 import type { SubnetFlowLogs } from './facts';
 import { checkCidr, checkGcpName } from './validate';
 
@@ -63,7 +64,23 @@ export interface ClusterNetworkProps {
 }
 
 /** The cluster's primary VPC: nodes' eth0, pod and service secondary ranges, optional Cloud NAT. */
-export class ClusterNetwork extends Construct {
+export class ClusterNetwork extends Construct implements IClusterNetwork {
+  /**
+   * The cluster network another team owns: read, never created, and checked at plan time against the ranges given
+   * (`secondaryRanges`: the pod range, then the Services range).
+   */
+  static fromExisting(scope: Construct, id: string, props: ExistingNetworkProps & { readonly secondaryRanges: readonly [ExpectedRange, ExpectedRange] }): IClusterNetwork {
+    const existing = new ExistingNetwork(scope, id, props);
+    return {
+      networkName: existing.networkName,
+      networkSelfLink: existing.networkSelfLink,
+      subnetworkName: existing.subnetworkName,
+      subnetworkSelfLink: existing.subnetworkSelfLink,
+      podRangeName: existing.podRangeName,
+      serviceRangeName: existing.rangeNames[1],
+    };
+  }
+
   readonly network: ComputeNetwork;
   readonly subnetwork: ComputeSubnetwork;
   readonly networkName: string;

@@ -35,7 +35,36 @@ export interface ExistingNetworkProps {
  * range's CIDR before Terraform runs: Whereabouts hands out addresses from it). Exposes the same attributes as a
  * created network, so what consumes them does not change.
  */
-export class ExistingNetwork extends Construct {
+/**
+ * What the stacks read of a network with a pod range, created (`SecondaryNetwork`) or existing (`ExistingNetwork`,
+ * `SecondaryNetwork.fromExisting`): the names and ranges the cluster's node pools and the attachments take.
+ */
+export interface IPodNetwork {
+  readonly networkName: string;
+  readonly networkSelfLink: string;
+  readonly subnetworkName: string;
+  readonly subnetworkSelfLink: string;
+  /** The subnet's primary range: the nodes' NIC. */
+  readonly nodeCidr: string;
+  /** Name and CIDR of the pod secondary range. */
+  readonly podRangeName: string;
+  readonly podCidr: string;
+}
+
+/**
+ * What the cluster stack reads of the cluster's own network, created (`ClusterNetwork`) or existing
+ * (`ClusterNetwork.fromExisting`).
+ */
+export interface IClusterNetwork {
+  readonly networkName: string;
+  readonly networkSelfLink: string;
+  readonly subnetworkName: string;
+  readonly subnetworkSelfLink: string;
+  readonly podRangeName: string;
+  readonly serviceRangeName: string;
+}
+
+export class ExistingNetwork extends Construct implements IPodNetwork {
   readonly network: DataGoogleComputeNetwork;
   readonly subnetwork: DataGoogleComputeSubnetwork;
   readonly networkName: string;

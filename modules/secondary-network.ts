@@ -4,6 +4,7 @@ import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import type { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { addCustomVpc, checkFlowLogs } from './custom-vpc';
+import { ExistingNetwork, ExistingNetworkProps, IPodNetwork } from './existing-network';
 import type { SubnetFlowLogs } from './facts';
 import { checkCidr, checkGcpName, checkInteger } from './validate';
 
@@ -66,7 +67,12 @@ export interface SecondaryNetworkProps {
  * VPC), a subnet whose primary range is the nodes' NIC and whose secondary range is the pods' addresses,
  * and the firewall rule a custom VPC needs before its nodes and pods can talk.
  */
-export class SecondaryNetwork extends Construct {
+export class SecondaryNetwork extends Construct implements IPodNetwork {
+  /** An additional network another team owns: read, never created, and checked at plan time against the ranges given. */
+  static fromExisting(scope: Construct, id: string, props: ExistingNetworkProps): IPodNetwork {
+    return new ExistingNetwork(scope, id, props);
+  }
+
   readonly network: ComputeNetwork;
   readonly subnetwork: ComputeSubnetwork;
   readonly firewall: ComputeFirewall;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformRemoteState } from 'cdktf';
-import { ClusterNetwork, ExistingNetwork, ProjectApis, SecondaryNetwork } from '../modules';
+import { ClusterNetwork, IClusterNetwork, IPodNetwork, ProjectApis, SecondaryNetwork } from '../modules';
 import type { EnvironmentPlan } from './environment';
 import { EnvironmentStack } from './environment-stack';
 
@@ -21,7 +21,7 @@ export class NetworkStack extends EnvironmentStack {
     const apis = new ProjectApis(this, 'apis', { project: plan.project });
     const p = plan.primaryNetwork;
     this.primary = p.existing
-      ? new ExistingNetwork(this, 'primary', {
+      ? ClusterNetwork.fromExisting(this, 'primary', {
           project: p.existing.project,
           region: plan.region,
           network: p.existing.network,
@@ -53,7 +53,7 @@ export class NetworkStack extends EnvironmentStack {
       additional.set(
         n.key,
         n.existing
-          ? new ExistingNetwork(this, n.key, {
+          ? SecondaryNetwork.fromExisting(this, n.key, {
               project: n.existing.project,
               region: plan.region,
               network: n.existing.network,
@@ -85,7 +85,7 @@ export class NetworkStack extends EnvironmentStack {
         subnetwork_name: this.primary.subnetworkName,
         subnetwork_self_link: this.primary.subnetworkSelfLink,
         pod_range_name: this.primary.podRangeName,
-        service_range_name: this.primary instanceof ExistingNetwork ? this.primary.rangeNames[1] : this.primary.serviceRangeName,
+        service_range_name: this.primary.serviceRangeName,
       },
     });
     new TerraformOutput(this, NETWORK_OUTPUTS.additional, {
@@ -109,10 +109,10 @@ export class NetworkStack extends EnvironmentStack {
   }
 }
 
-/** The cluster's network as the network stack holds it. */
-export type PrimaryNetwork = ClusterNetwork | ExistingNetwork;
-/** An additional network as the network stack holds it. */
-export type AdditionalNetwork = SecondaryNetwork | ExistingNetwork;
+/** The cluster's network as the network stack holds it: created or existing, one interface. */
+export type PrimaryNetwork = IClusterNetwork;
+/** An additional network as the network stack holds it: created or existing, one interface. */
+export type AdditionalNetwork = IPodNetwork;
 
 /** Output names of the network stack. */
 export const NETWORK_OUTPUTS = { primary: 'primary_network', additional: 'additional_networks' } as const;
