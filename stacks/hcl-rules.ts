@@ -1,3 +1,4 @@
+import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, GCP_NAME_PATTERN } from '../modules/facts';
 import { matching } from './hcl';
 
 /**
@@ -44,9 +45,9 @@ export const cidrInside = (x: string, c: string) =>
 export const isWhole = (v: string, min: number, max: number) => `try(floor(${v}) == ${v} && ${v} >= ${min} && ${v} <= ${max}, false)`;
 
 /** A GCP resource name: lowercase letters, digits and hyphens, starting with a letter, at most `max` characters. */
-export const isGcpName = (v: string, max: number) => `try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", ${v})) && length(${v}) <= ${max}, false)`;
+export const isGcpName = (v: string, max: number) => `try(can(regex(${JSON.stringify(GCP_NAME_PATTERN)}, ${v})) && length(${v}) <= ${max}, false)`;
 /** A DNS-1123 label (Kubernetes names). */
-export const isDnsLabel = (v: string) => `try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", ${v})) && length(${v}) <= 63, false)`;
+export const isDnsLabel = (v: string) => `try(can(regex(${JSON.stringify(DNS_LABEL_PATTERN)}, ${v})) && length(${v}) <= ${DNS_LABEL_MAX}, false)`;
 
 /** The value of `v` as the message shows it (JSON: strings quoted, null as null). */
 const shown = (v: string) => `\${try(jsonencode(${v}), "?")}`;
