@@ -35,15 +35,19 @@ export interface ExistingNetworkProps {
  * range's CIDR before Terraform runs: Whereabouts hands out addresses from it). Exposes the same attributes as a
  * created network, so what consumes them does not change.
  */
-/**
- * What the stacks read of a network with a pod range, created (`SecondaryNetwork`) or existing (`ExistingNetwork`,
- * `SecondaryNetwork.fromExisting`): the names and ranges the cluster's node pools and the attachments take.
- */
-export interface IPodNetwork {
+/** The names and links of a VPC and its subnet, created or existing. */
+export interface ISubnetNames {
   readonly networkName: string;
   readonly networkSelfLink: string;
   readonly subnetworkName: string;
   readonly subnetworkSelfLink: string;
+}
+
+/**
+ * What the stacks read of a network with a pod range, created (`SecondaryNetwork`) or existing (`ExistingNetwork`,
+ * `SecondaryNetwork.fromExisting`): the names and ranges the cluster's node pools and the attachments take.
+ */
+export interface IPodNetwork extends ISubnetNames {
   /** The subnet's primary range: the nodes' NIC. */
   readonly nodeCidr: string;
   /** Name and CIDR of the pod secondary range. */
@@ -55,11 +59,7 @@ export interface IPodNetwork {
  * What the cluster stack reads of the cluster's own network, created (`ClusterNetwork`) or existing
  * (`ClusterNetwork.fromExisting`).
  */
-export interface IClusterNetwork {
-  readonly networkName: string;
-  readonly networkSelfLink: string;
-  readonly subnetworkName: string;
-  readonly subnetworkSelfLink: string;
+export interface IClusterNetwork extends ISubnetNames {
   readonly podRangeName: string;
   readonly serviceRangeName: string;
 }
