@@ -37,9 +37,12 @@ function main(): void {
   // Loaded once there is something to validate: `--help` answers without the schema library.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EnvironmentError, loadSelectedEnvironments } = require('./stacks/environment') as typeof import('./stacks/environment');
+  // The policy's waiver rule joins the config layer's: a waiver naming no policy rule is one more problem of its file.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { KNOWN_WAIVERS_RULE } = require('./stacks/policy/rules') as typeof import('./stacks/policy/rules');
   let plans;
   try {
-    const loaded = loadSelectedEnvironments(dir, only);
+    const loaded = loadSelectedEnvironments(dir, only, { extraRules: [KNOWN_WAIVERS_RULE] });
     plans = loaded.plans;
     if (loaded.skipped.length > 0) {
       const lines = loaded.skipped.map((s) => `  ${s.file}${s.problems > 0 ? ` (${plural(s.problems, 'problem')}: npm run synth -- ${path.basename(s.file, '.json')} shows them)` : ''}`);

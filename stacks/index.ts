@@ -52,6 +52,6 @@ export { NetworkStack, NetworkOutputs, NETWORK_OUTPUTS } from './network-stack';
 export { ClusterStack, ClusterOutputs, CLUSTER_OUTPUTS } from './cluster-stack';
 export { WorkloadsStack, WORKLOADS_OUTPUTS, CHART_DIR } from './workloads-stack';
 export { constructProblems } from './construct-validations';
-export { PolicyAspect, enforcePolicy, formatViolation, formatWaiver } from './policy';
-export type { PolicyFinding, PolicyReport } from './policy';
+export { KNOWN_WAIVERS_RULE, POLICY_RULES, PolicyAspect, enforcePolicy, formatViolation, formatWaiver } from './policy';
+export type { PolicyFinding, PolicyReport, PolicyResource, PolicyRule } from './policy';
 export { BootstrapStack, StateBucketStack, TfcProjectStack, REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES, TFC_WORKLOADS_ROLES } from './bootstrap-stack';

@@ -592,7 +592,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     `node_pools[\${index(var.node_pools[*].name, each.key)}].machine_type is "\${each.value.machine_type}", which allows \${try(${maxNics('local.pool_vcpus[each.key]')}, "?")} NICs (\${try(local.pool_vcpus[each.key], "?")} vCPUs); 1 + \${length(var.additional_networks)} additional networks need \${1 + length(var.additional_networks)}: use a machine type with at least \${1 + length(var.additional_networks)} vCPUs.`,
   );
   // node-range-capacity and pod-range-capacity, where the caller gave the ranges (GKE reserves 4 addresses per subnet,
-  // and a pod block per node of maxPodsPerNode doubled to a power of two: stacks/environment/gke.ts).
+  // and a pod block per node of maxPodsPerNode doubled to a power of two: modules/facts/gke.ts).
   m.guard(
     cluster.cluster,
     `alltrue([for n in var.additional_networks : n.node_cidr == null ? true : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - ${SUBNET_RESERVED_ADDRESSES} >= local.replacement_nodes, true)])`,

@@ -3,7 +3,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { EnvironmentPlan, PlanProblem, derivePlan } from './plan';
-import { ENVIRONMENT_NAME_RULE, LoadedEnvironment, checkEnvironment, checkFolder } from './rules';
+import { ENVIRONMENT_NAME_RULE, EnvironmentRule, LoadedEnvironment, checkEnvironment, checkFolder } from './rules';
 import { EnvironmentError, Problem, formatPath } from './problems';
 import { EnvironmentConfig, environmentSchema } from './schema';
 
@@ -14,6 +14,8 @@ export const SCHEMA_FILE = 'schema.json';
 export interface LoadOptions {
   /** How file names appear in messages; default: relative to the working directory. */
   readonly displayRoot?: string;
+  /** Environment rules other rooms add to the config layer's own (the policy's waiver rule). */
+  readonly extraRules?: readonly EnvironmentRule[];
 }
 
 /**
@@ -71,7 +73,7 @@ export function loadSelectedEnvironments(
   for (const fileName of names) {
     const file = path.join(dir, fileName);
     const decoded = decodeEnvironmentFile(readFileSync(file));
-    const result = decoded.problem ? { problems: [{ path: '', message: decoded.problem }] } : loadEnvironmentText(envName(fileName), decoded.text!);
+    const result = decoded.problem ? { problems: [{ path: '', message: decoded.problem }] } : loadEnvironmentText(envName(fileName), decoded.text!, options.extraRules);
     if (result.plan) loaded.push({ file: display(file), plan: result.plan });
     if (selected(fileName)) problems.push(...result.problems.map((p) => ({ file: display(file), ...p })));
     else skipped.push({ file: display(file), problems: result.problems.length });
@@ -105,9 +107,9 @@ export function decodeEnvironmentFile(bytes: Buffer): { text?: string; problem?:
 export type PlanResult = { plan: EnvironmentPlan; problems: [] } | { plan?: undefined; problems: PlanProblem[] };
 
 /** Derives the plan of a schema-valid environment and runs every environment rule on it. */
-export function planEnvironment(name: string, config: EnvironmentConfig): PlanResult {
+export function planEnvironment(name: string, config: EnvironmentConfig, extraRules: readonly EnvironmentRule[] = []): PlanResult {
   const plan = derivePlan(name, config);
-  const problems = checkEnvironment(name, config, plan);
+  const problems = checkEnvironment(name, config, plan, extraRules);
   return problems.length > 0 ? { problems } : { plan, problems: [] };
 }
 
@@ -115,6 +117,7 @@ export function planEnvironment(name: string, config: EnvironmentConfig): PlanRe
 export function loadEnvironmentText(
   name: string,
   text: string,
+  extraRules: readonly EnvironmentRule[] = [],
 ): { plan?: EnvironmentPlan; problems: { path: string; message: string; rule?: string }[] } {
   const nameProblem = ENVIRONMENT_NAME_RULE.checkName(name);
   if (nameProblem) return { problems: [{ path: '', message: nameProblem, rule: ENVIRONMENT_NAME_RULE.id }] };
@@ -138,7 +141,7 @@ export function loadEnvironmentText(
       ),
     };
   }
-  const planned = planEnvironment(name, parsed.data);
+  const planned = planEnvironment(name, parsed.data, extraRules);
   return planned.plan ? { plan: planned.plan, problems: [] } : { problems: planned.problems };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { readmeWithReference, schemaFileText } from '../../stacks/environment/write-schema';
+import { readmeWithReference, schemaFileText } from '../../stacks/write-schema';
 import { PROJECT_ROOT } from '../support/tools';
 import { ENVIRONMENTS_DIR, planOf, shippedEnvironment } from '../support/environments';
 import { perNodePodBlockPrefix, vcpusOfMachineType } from '../../modules/facts';

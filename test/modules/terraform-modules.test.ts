@@ -8,7 +8,7 @@ import { MODULE_CHART_PATH, MODULE_VERSION, buildTerraformModules } from '../../
 import { HCL_FILES, schemaPaths } from '../../stacks/module-hcl';
 import { asParsedHcl, canonicalExpressions, parseHclFolder } from '../support/hcl';
 import { expression as renderExpression } from '../../stacks/hcl';
-import { POLICY_RULES } from '../../stacks/environment/rules';
+import { POLICY_RULES } from '../../stacks/policy/rules';
 import { HarnessRun, ModuleCall, planExample, runModuleCalls, withoutValidations } from '../support/module-harness';
 import { K8sObject, parseYamlDocuments, renderChart, helm, CHART_DIR } from '../support/helm';
 import { stacksOf, synthJson } from '../support/stacks';

@@ -1,5 +1,6 @@
 import { Aspects, Testing, TerraformResource, TerraformStack } from 'cdktf';
-import { POLICY_RULES, type EnvironmentPlan } from '../../stacks/environment';
+import type { EnvironmentPlan } from '../../stacks/environment';
+import { POLICY_RULES } from '../../stacks/policy/rules';
 import { buildEnvironment, enforcePolicy, EnvironmentStacks, PolicyReport } from '../../stacks';
 import { planOf, RawEnvironment } from '../support/environments';
 

@@ -2,7 +2,8 @@ import { IConstruct } from 'constructs';
 import { Annotations, Aspects, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 // Not re-exported by the package root; the same function `app.synth()` runs on every stack before writing it.
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
-import { POLICY_RULES, PolicyRule, type EnvironmentPlan } from './environment';
+import type { EnvironmentPlan } from '../environment';
+import { POLICY_RULES, PolicyRule } from './rules';
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
@@ -21,7 +22,7 @@ export interface PolicyFinding {
 
 /**
  * Policy as code: checks every resource of the stacks it is added to against the resource rules of the registry
- * (stacks/environment/rules.ts) as Terraform will read it (overrides included, tokens resolved). A finding the
+ * (rules.ts, beside it) as Terraform will read it (overrides included, tokens resolved). A finding the
  * environment does not waive becomes an error annotation, so `app.synth()` refuses the stack even when no one calls
  * `enforcePolicy` first.
  */

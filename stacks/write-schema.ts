@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { SCHEMA_FILE } from './load';
+import { SCHEMA_FILE } from './environment/load';
+import { environmentJsonSchema } from './environment/schema';
 import { RULES } from './rules';
-import { environmentJsonSchema } from './schema';
 
 /**
  * `npm run schema`: regenerates, from the schema the loader validates with,
