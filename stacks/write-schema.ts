@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SCHEMA_FILE } from './environment/load';
+import { chartNetworksJsonSchema } from './environment/chart-schema';
 import { environmentJsonSchema } from './environment/schema';
 import { RULES } from './rules';
 
@@ -112,9 +113,18 @@ export function readmeWithReference(readme: string): string {
   return replaceSection(withReference, RULES_START, RULES_END, rulesMarkdown());
 }
 
+/** The chart's values.schema.json in which `properties.networks` is the one the environment schema's fields make. */
+export const CHART_VALUES_SCHEMA = 'charts/multus-whereabouts/values.schema.json';
+export function chartValuesSchemaText(current: string): string {
+  const schema = JSON.parse(current) as { properties: Record<string, unknown> };
+  schema.properties.networks = chartNetworksJsonSchema();
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
 if (require.main === module) {
   const target = path.join(process.env.ENVIRONMENTS_DIR ?? 'environments', SCHEMA_FILE);
   writeFileSync(target, schemaFileText());
+  writeFileSync(CHART_VALUES_SCHEMA, chartValuesSchemaText(readFileSync(CHART_VALUES_SCHEMA, 'utf8')));
   writeFileSync('README.md', readmeWithReference(readFileSync('README.md', 'utf8')));
-  process.stdout.write(`wrote ${target}, and the environment reference and rule table in README.md\n`);
+  process.stdout.write(`wrote ${target}, the networks of ${CHART_VALUES_SCHEMA}, and the environment reference and rule table in README.md\n`);
 }

@@ -71,3 +71,15 @@ export function containsAddress(outer: Cidr, address: string): boolean {
 export function formatAddress(value: bigint): string {
   return Address4.fromBigInt(value).correctForm();
 }
+
+/** One IPv4 octet, 0 to 255 without leading zeros, as a regular expression (JSON Schema and JavaScript alike). */
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+
+/** An IPv4 address in dotted form, as an anchored pattern. */
+export const IPV4_PATTERN = `^(${OCTET}\\.){3}${OCTET}$`;
+
+/** An IPv4 CIDR block with a prefix from `min` to `max`, as an anchored pattern (host bits are checked elsewhere). */
+export function cidrPattern(min: number, max: number): string {
+  const prefixes = Array.from({ length: max - min + 1 }, (_, i) => String(max - i));
+  return `^(${OCTET}\\.){3}${OCTET}/(${prefixes.join('|')})$`;
+}

@@ -61,3 +61,6 @@ export const nodeNicOf = (networkIndex: number): string => `eth${networkIndex + 
  * the cross-node `helm test` attaches two pods at once: an attachment must keep at least this many addresses.
  */
 export const MIN_ATTACHMENT_ADDRESSES = 2;
+
+/** A Linux interface name (IFNAMSIZ: at most 15 characters), the shape of an IPVLAN master. */
+export const INTERFACE_NAME_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9._-]{0,14}$';

@@ -20,6 +20,7 @@ import {
   GCP_NAME_MAX,
   GCP_NAME_PATTERN,
   GKE_VERSION_FORMAT,
+  INTERFACE_NAME_PATTERN,
   IPAM_MODES,
   IPVLAN_MODES,
   MACHINE_TYPE_PATTERN,
@@ -236,7 +237,8 @@ const nodePool = z.strictObject({
   spot: z.boolean().default(false).meta({ description: 'Use Spot VMs (cheaper, can be preempted).' }),
 });
 
-const attachment = z
+/** An additional network's NetworkAttachmentDefinition; the chart's `networks[]` schema is built from its fields. */
+export const attachment = z
   .strictObject({
     name: dnsLabel('NetworkAttachmentDefinition name').meta({ description: 'NetworkAttachmentDefinition name.' }),
     namespace: dnsLabel('namespace')
@@ -252,7 +254,7 @@ const attachment = z
       }),
     master: z
       .string()
-      .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,14}$/, { message: 'is not a Linux interface name (e.g. eth1)' })
+      .regex(new RegExp(INTERFACE_NAME_PATTERN), { message: 'is not a Linux interface name (e.g. eth1)' })
       .optional()
       .meta({ description: "IPVLAN master interface on the node. Default: `eth<k>` for the k-th additional network (GKE's NIC order)." }),
     exclude: z

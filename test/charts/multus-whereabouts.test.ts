@@ -381,8 +381,8 @@ describe('node-block networks', () => {
   });
 
   test.each([
-    ['5g-core', 'networks: 5g-core: the cross-node test\'s Service and pods are named 5g-core-cross-node-test(-0/-1): the network name must start with a letter and have at most 45 characters'],
-    ['n'.repeat(46), `networks: ${'n'.repeat(46)}: the cross-node test's Service and pods are named`],
+    ['5g-core', "at '/networks/0/name': '5g-core' does not match pattern '^[a-z]([-a-z0-9]*[a-z0-9])?$'"],
+    ['n'.repeat(46), "at '/networks/0/name': maxLength: got 46, want 45"],
   ])('refuses a network name %s that would name test objects Kubernetes refuses', (name, message) => {
     const result = helm(['template', 't', CHART_DIR, '--set', `networks[0].name=${name},networks[0].master=eth1,networks[0].range=172.16.1.0/24`]);
     expect(result.ok).toBe(false);

@@ -11,6 +11,7 @@ import {
   PROJECT_ID_PATTERN,
   SERVICE_ACCOUNT_ID_PATTERN,
 } from '../../modules/facts';
+import { CHART_VALUES_SCHEMA, chartValuesSchemaText } from '../../stacks/write-schema';
 import { PROJECT_ROOT } from '../support/tools';
 
 /** The hand-written TypeScript the product is made of: main.ts, stacks/ and modules/ (not the facts themselves). */
@@ -45,5 +46,13 @@ describe('facts have one home (modules/facts/)', () => {
   test.each(Object.keys(COPIES))('no source outside modules/facts/ restates %s', (fact) => {
     const found = sources().flatMap(({ file, text }) => COPIES[fact].filter((copy) => text.includes(copy)).map((copy) => `${file}: ${copy}`));
     expect(found).toEqual([]);
+  });
+});
+
+describe("the chart's networks schema", () => {
+  test("is generated from the environment schema's attachment fields (run `npm run schema` after changing either)", () => {
+    const file = path.join(PROJECT_ROOT, CHART_VALUES_SCHEMA);
+    const current = readFileSync(file, 'utf8');
+    expect(current).toBe(chartValuesSchemaText(current));
   });
 });
