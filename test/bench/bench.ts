@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: how fast synth is on this machine, and how its cost grows. A script, not a timed test: it prints
  * a Markdown table (medians of BENCH_RUNS runs, at least 3, and the highest peak RSS of any run), checks it
- * against the targets, and with `--readme` writes it into README.md between the bench markers.
+ * against the targets, and with `--readme` writes it into docs/development.md between the bench markers.
  *
  *   npm run bench                 # every row, 3 runs each (about five minutes, most of it `npm test`, cold and warm)
  *   npm run bench -- --no-test    # without the `npm test` row
@@ -186,14 +186,14 @@ function main(): void {
   process.stdout.write(`${table}\n`);
 
   if (args.has('--readme')) {
-    const file = path.join(ROOT, 'README.md');
+    const file = path.join(ROOT, 'docs', 'development.md');
     const readme = readFileSync(file, 'utf8');
     const [start, end] = ['<!-- bench:start (written by `npm run bench -- --readme`) -->', '<!-- bench:end -->'];
     const a = readme.indexOf(start);
     const b = readme.indexOf(end);
-    if (a < 0 || b < a) throw new Error(`README.md lacks the ${start} … ${end} markers`);
+    if (a < 0 || b < a) throw new Error(`docs/development.md lacks the ${start} … ${end} markers`);
     writeFileSync(file, `${readme.slice(0, a + start.length)}\n${table}\n${readme.slice(b)}`);
-    process.stderr.write('bench: wrote the table into README.md\n');
+    process.stderr.write('bench: wrote the table into docs/development.md\n');
   }
   if (failures.length > 0) {
     process.stderr.write(`bench: over target: ${failures.join('; ')}\n`);
