@@ -5,7 +5,7 @@ import type { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network'
 import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { addCustomVpc, checkFlowLogs } from './custom-vpc';
 import { ExistingNetwork, ExistingNetworkProps, IPodNetwork } from './existing-network';
-import type { SubnetFlowLogs } from './facts';
+import { VPC_MTU, type SubnetFlowLogs } from './facts';
 import { checkCidr, checkGcpName, checkInteger } from './validate';
 
 export interface SecondaryNetworkProps {
@@ -44,8 +44,7 @@ export interface SecondaryNetworkProps {
    */
   readonly flowLogs?: SubnetFlowLogs | false | IResolvable;
   /**
-   * MTU of the VPC, 1300 to 8896 bytes (Compute Engine, "Maximum transmission unit": any value from 1300 through
-   * 8896). IPVLAN interfaces take their master NIC's MTU, and the NIC takes the VPC's, so jumbo frames for pods start
+   * MTU of the VPC, `VPC_MTU.min` to `VPC_MTU.max` bytes (modules/facts/compute.ts). IPVLAN interfaces take their master NIC's MTU, and the NIC takes the VPC's, so jumbo frames for pods start
    * here. Changing it on an existing VPC needs every VM on it stopped (same page, "Change the MTU setting").
    * @default Compute Engine's default, 1460
    */
@@ -94,7 +93,7 @@ export class SecondaryNetwork extends Construct implements IPodNetwork {
     checkCidr(what, 'nodeCidr', props.nodeCidr);
     checkCidr(what, 'podCidr', props.podCidr);
     checkFlowLogs(what, props.flowLogs);
-    if (props.mtu !== undefined && !Token.isUnresolved(props.mtu)) checkInteger(what, 'mtu', props.mtu, 1300, 8896);
+    if (props.mtu !== undefined && !Token.isUnresolved(props.mtu)) checkInteger(what, 'mtu', props.mtu, VPC_MTU.min, VPC_MTU.max);
     const podRangeName = props.podRangeName ?? `${props.name}-pods`;
     const vpcName = props.vpcName ?? `${props.name}-vpc`;
     const subnetName = props.subnetName ?? props.name;

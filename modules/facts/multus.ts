@@ -1,7 +1,7 @@
 /**
  * Kubernetes, Multus and Whereabouts facts, and the product's default modes, each stated once with its source. The
- * environment schema, the rules, the constructs, the HCL generator and the chart (its generated values.schema.json
- * and `_defaults.tpl`) take them from here.
+ * environment schema, the rules, the constructs, the HCL generator and the chart's generated values.schema.json take
+ * them from here.
  */
 
 /** Kubernetes object names and namespaces: DNS-1123 labels of at most 63 characters (Kubernetes, "Object Names"). */

@@ -20,6 +20,7 @@ import {
   perNodePodBlockPrefix,
   predefinedFamilyOf,
   regionOfZone,
+  nodeNicOf,
 } from '../../modules/facts';
 import type { EnvironmentConfig } from './schema';
 import { derivedNames, rangesOf, replacementDemand, reportDuplicates } from './rule-helpers';
@@ -168,7 +169,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     config.additionalNetworks.forEach((network, i) => {
       const master = network.attachment.master;
       if (master === undefined) return;
-      const own = `use eth${i + 1}, this network's NIC, or leave master out`;
+      const own = `use ${nodeNicOf(i)}, this network's NIC, or leave master out`;
       const k = /^eth(\d+)$/.exec(master);
       const at = `additionalNetworks[${i}].attachment.master`;
       if (!k) report(at, `"${master}" is not a NIC name on GKE nodes, which name them eth0, eth1, …: ${own}`);

@@ -1,5 +1,5 @@
 import { DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS, stateBucketStackName, tfcProjectStackName } from './backends';
-import { DEFAULT_REGIONAL_ZONE_COUNT, MaintenancePolicy, isZone, nodeServiceAccountId, perNodePodBlockPrefix, vcpusOfMachineType } from '../../modules/facts';
+import { DEFAULT_REGIONAL_ZONE_COUNT, MaintenancePolicy, isZone, nodeNicOf, nodeServiceAccountId, perNodePodBlockPrefix, vcpusOfMachineType } from '../../modules/facts';
 import type { EnvironmentConfig } from './schema';
 
 /**
@@ -253,6 +253,7 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
     })),
     additionalNetworks: config.additionalNetworks.map((n, i) => {
       const existing = n.existing ? { ...n.existing, project: n.existing.project ?? config.project } : undefined;
+      const nodeInterface = nodeNicOf(i);
       const nodeBlockPrefix = n.attachment.ipam === 'node-block' ? perNodePodBlockPrefix(n.maxPodsPerNode) : undefined;
       return {
         key: n.name,
@@ -264,7 +265,7 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
         podCidr: n.podCidr,
         podRangeName: existing?.podRangeName ?? n.podRangeName ?? `${n.name}-pods`,
         maxPodsPerNode: n.maxPodsPerNode,
-        nodeInterface: `eth${i + 1}`,
+        nodeInterface,
         attachment: {
           name: n.attachment.name,
           namespace: n.attachment.namespace,
@@ -272,7 +273,7 @@ export function derivePlan(name: string, config: EnvironmentConfig): Environment
           ipam: n.attachment.ipam,
           nodeBlockPrefix,
           addressesPerNode: nodeBlockPrefix === undefined ? undefined : 2 ** (32 - nodeBlockPrefix) - 3,
-          master: n.attachment.master ?? `eth${i + 1}`,
+          master: n.attachment.master ?? nodeInterface,
           exclude: n.attachment.exclude,
           rangeStart: n.attachment.rangeStart,
           rangeEnd: n.attachment.rangeEnd,

@@ -10,6 +10,7 @@ import {
   PREDEFINED_MACHINE_TYPE_PATTERN,
   PROJECT_ID_PATTERN,
   SERVICE_ACCOUNT_ID_PATTERN,
+  VPC_MTU,
 } from '../../modules/facts';
 import { CHART_VALUES_SCHEMA, chartValuesSchemaText } from '../../stacks/write-schema';
 import { PROJECT_ROOT } from '../support/tools';
@@ -40,6 +41,8 @@ const COPIES: Record<string, readonly string[]> = {
   SYSTEM_NAMESPACE: ["'kube-system'"],
   BUILT_IN_NAMESPACES: ["'kube-node-lease'", "'kube-public'"],
   NODE_SERVICE_ACCOUNT_NAME_CHARS: ['slice(0, 23)', 'substr(name.stringValue, 0, 23)'],
+  VPC_MTU: [`${VPC_MTU.min}, ${VPC_MTU.max}`, `${VPC_MTU.min} to ${VPC_MTU.max}`],
+  nodeNicOf: ['`eth${i + 1}`'],
 };
 
 describe('facts have one home (modules/facts/)', () => {
