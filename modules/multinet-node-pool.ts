@@ -194,7 +194,7 @@ export class MultinetNodePool extends Construct {
         // TestAccContainerNodePool_withMultiNicNetworkConfig: `.name`, empty second plan) use names; the provider sends
         // them verbatim and they force replacement, so a form GKE echoes differently would replace every pool at the
         // second plan. GKE wants every NIC of a Shared VPC cluster in the host project, where it resolves the names.
-        // What GKE returns for a host-project NIC is not documented: README, "Shared VPC", says how to confirm it.
+        // What GKE returns for a host-project NIC is not documented: docs/existing-networks.md, "Shared VPC", says how to confirm it.
         ...(Array.isArray(networks)
           ? {
               additionalNodeNetworkConfigs: networks.map((n) => ({ network: n.network, subnetwork: n.subnetwork })),

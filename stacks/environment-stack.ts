@@ -21,7 +21,7 @@ export abstract class EnvironmentStack extends TerraformStack {
     this.kind = kind;
     this.backendPlan = plan.backend;
     this.backend = configureBackend(this, plan.backend, stackName, kind);
-    // The oldest Terraform the README promises; older ones fail early instead of half-way through an apply.
+    // The oldest Terraform the README's Prerequisites promise; older ones fail early instead of half-way through an apply.
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM);
     addGoogleProvider(this, plan);
   }

@@ -107,7 +107,7 @@ const HELM = { source: 'hashicorp/helm', version: '>= 3.1, < 4' };
  */
 export const MODULE_CHART_PATH = '../../../charts/multus-whereabouts';
 
-/** Where a caller takes a module from until release tags exist: a commit of this repository (see the README). */
+/** Where a caller takes a module from until release tags exist: a commit of this repository (see docs/hcl.md). */
 export const MODULE_SOURCE = (name: string) => `git::https://github.com/<org>/gke-multinet.git//modules/terraform/${name}?ref=<commit>`;
 
 /** additional-network: one VPC, its subnet with the pod secondary range, and the internal firewall rule. */
@@ -290,7 +290,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     name: 'host_project',
     type: 'string',
     description:
-      "Shared VPC host project of the cluster's network: bare `network` and `subnetwork` names resolve there, and the links given must name it. GKE wants every NIC of a Shared VPC cluster in the host project and takes the additional networks by name (the repository README, \"Shared VPC\", says how to confirm what it resolves). null: the project the links name, or `project` for bare names.",
+      "Shared VPC host project of the cluster's network: bare `network` and `subnetwork` names resolve there, and the links given must name it. GKE wants every NIC of a Shared VPC cluster in the host project and takes the additional networks by name (the repository's docs/existing-networks.md, \"Shared VPC\", says how to confirm what it resolves). null: the project the links name, or `project` for bare names.",
     default: null,
     validation: [rule('host_project', 'var.host_project', `var.host_project == null ? true : can(regex(${re(PROJECT_ID_PATTERN)}, var.host_project))`, 'use a GCP project id, or null.')],
   });

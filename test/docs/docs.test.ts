@@ -2,3 +2,4 @@
 // evaluated once for all of them (about half a second of CPU each time a jest file loads them), not once per file.
 import './operations.cases';
 import './readme.cases';
+import './links.cases';

@@ -13,7 +13,7 @@ describe('README.md for a newcomer', () => {
 
   test('turns the cdktf CLI checkpoint call off before the deploy commands', () => {
     expect(readme).toContain('Every `npx cdktf` command in this README assumes\n`export CHECKPOINT_DISABLE=1`');
-    const deploy = readme.slice(readme.indexOf('## Deploy: from an empty project'));
+    const deploy = readme.slice(readme.indexOf('## Deploy dev'));
     expect(deploy.indexOf('export CHECKPOINT_DISABLE=1')).toBeGreaterThan(-1);
     expect(deploy.indexOf('export CHECKPOINT_DISABLE=1')).toBeLessThan(deploy.indexOf('npx cdktf deploy'));
   });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { readmeWithReference, schemaFileText } from '../../stacks/write-schema';
+import { schemaFileText } from '../../stacks/write-schema';
+import { GENERATED_PAGES, pageWithTables } from '../../stacks/reference-tables';
 import { PROJECT_ROOT } from '../support/tools';
 import { ENVIRONMENTS_DIR, planOf, shippedEnvironment } from '../support/environments';
 import { perNodePodBlockPrefix, vcpusOfMachineType } from '../../modules/facts';
@@ -104,10 +105,14 @@ describe('environments/schema.json', () => {
     expect(readFileSync(path.join(ENVIRONMENTS_DIR, 'schema.json'), 'utf8')).toBe(schemaFileText());
   });
 
-  test('is documented field by field in the README (run `npm run schema` after changing it)', () => {
-    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-    expect(readme).toBe(readmeWithReference(readme));
-    expect(readme).toContain('| `additionalNetworks[].attachment.mode` | `l2` \\| `l3` \\| `l3s` | `"l2"` | IPVLAN mode. |');
+  test.each(GENERATED_PAGES)('%s holds the current generated tables (run `npm run schema` after changing them)', (page) => {
+    const text = readFileSync(path.join(PROJECT_ROOT, page), 'utf8');
+    expect(text).toBe(pageWithTables(page, text));
+  });
+
+  test('is documented field by field in docs/environments.md', () => {
+    const reference = readFileSync(path.join(PROJECT_ROOT, 'docs/environments.md'), 'utf8');
+    expect(reference).toContain('| `additionalNetworks[].attachment.mode` | `l2` \\| `l3` \\| `l3s` | `"l2"` | IPVLAN mode. |');
   });
 
   test.each(['dev', 'prod'] as const)('accepts the shipped %s.json', (name) => {

@@ -11,7 +11,7 @@ import {
 } from '../../stacks/environment';
 import { KNOWN_WAIVERS_RULE, POLICY_RULES } from '../../stacks/policy/rules';
 import { RULES } from '../../stacks/rules';
-import { rulesMarkdown } from '../../stacks/write-schema';
+import { rulesMarkdown } from '../../stacks/reference-tables';
 
 /** The loader as a synth runs it (main.ts): the config layer's rules and the policy's waiver rule. */
 const loadEnvironmentText = (name: string, text: string) => loadWithoutPolicy(name, text, [KNOWN_WAIVERS_RULE]);
@@ -111,7 +111,7 @@ describe('the rule registry', () => {
     );
   });
 
-  test('lists every rule in the README table, each once', () => {
+  test('lists every rule in the docs/rules.md table, each once', () => {
     const table = rulesMarkdown();
     for (const rule of RULES) expect(table.split('\n').filter((line) => line.startsWith(`| \`${rule.id}\` |`))).toHaveLength(1);
     expect(table).toContain('| `production-deletion-protection` | A production environment keeps deletion protection on its cluster. | every synthesized resource (policy) | no |');

@@ -435,12 +435,14 @@ beforeAll(async () => {
       firstCalls.push({ name: `the README snippet of ${m}`, call: id });
     }
   }
-  // The repository README's own snippet.
-  for (const [, block] of readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8').matchAll(/```hcl\n([\s\S]*?)```/g)) {
-    for (const c of await callsIn('README.md', block)) {
-      const id = `case_${caseCount++}`;
-      PLAN_CASES[id] = c;
-      firstCalls.push({ name: `the README snippet of ${c.module} in README.md`, call: id });
+  // The snippets of the repository's own pages (README.md and docs/).
+  for (const page of ['README.md', ...readdirSync(path.join(PROJECT_ROOT, 'docs')).map((f) => `docs/${f}`)]) {
+    for (const [, block] of readFileSync(path.join(PROJECT_ROOT, page), 'utf8').matchAll(/```hcl\n([\s\S]*?)```/g)) {
+      for (const c of await callsIn(page, block)) {
+        const id = `case_${caseCount++}`;
+        PLAN_CASES[id] = c;
+        firstCalls.push({ name: `the README snippet of ${c.module} in ${page}`, call: id });
+      }
     }
   }
   for (const file of EXAMPLES) {
@@ -467,7 +469,7 @@ describe('module inputs, planned by terraform on provider-free copies of the mod
   });
 
   test('the README snippets and the minimal examples are first calls that pass every validation and precondition', () => {
-    expect(firstCalls.map((c) => c.name).sort()).toEqual([...MODULES.map((m) => `the README snippet of ${m}`), 'the README snippet of additional-network in README.md', ...EXAMPLES].sort());
+    expect(firstCalls.map((c) => c.name).sort()).toEqual([...MODULES.map((m) => `the README snippet of ${m}`), 'the README snippet of additional-network in docs/hcl.md', ...EXAMPLES].sort());
     for (const { name, call: id } of firstCalls) expect({ name, errors: planRun.errorsOf(id) }).toEqual({ name, errors: [] });
   });
 });

@@ -31,8 +31,8 @@ describe('bootstrap stacks', () => {
     expect(names.filter((n) => minimatch(n, 'bootstrap-dev'))).toEqual(['bootstrap-dev']);
   });
 
-  test('keep their state where the README says, in state/, which git ignores as the README says', () => {
-    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  test('keep their state where docs/backends.md says, in state/, which git ignores as it says', () => {
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'docs/backends.md'), 'utf8');
     const gitignore = readFileSync(path.join(PROJECT_ROOT, '.gitignore'), 'utf8').split('\n');
     expect(gitignore).toContain('state/');
     expect(readme).toContain('the bootstrap stacks keep **local state**, in\n`state/bootstrap-*.tfstate`. Like every local state, `state/` is git-ignored (`.gitignore`)');
@@ -285,8 +285,8 @@ describe('bootstrap-<env> for cloud', () => {
     expect(JSON.stringify(json)).not.toMatch(/google_service_account_key|GOOGLE_CREDENTIALS|"token"/);
   });
 
-  test('are listed in the README, each with why, as the run and plan service accounts have them', () => {
-    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  test('are listed in docs/backends.md, each with why, as the run and plan service accounts have them', () => {
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'docs/backends.md'), 'utf8');
     for (const r of [...TFC_RUN_ROLES, ...TFC_PLAN_ROLES, ...TFC_WORKLOADS_ROLES]) expect(readme).toContain(`| \`${r.role}\` | ${r.why} |`);
     expect(readme).toContain(`| \`roles/iam.serviceAccountUser\` on the node service account only | ${TFC_RUN_ACT_AS_NODES} |`);
     expect(readme).toContain(`executed remotely on Terraform ${REMOTE_TERRAFORM_VERSION}`);

@@ -5,7 +5,7 @@
 #
 #   terraform init && terraform apply -var project=<your-project> -var 'authorized_networks=[{cidr_block="<your-ip>/32",display_name="me"}]'
 #
-# Outside this repository, take the modules from a commit of it (README, "Pin a version"):
+# Outside this repository, take the modules from a commit of it (docs/hcl.md: pin a commit until release tags exist):
 #   source = "git::https://github.com/<org>/gke-multinet.git//modules/terraform/<module>?ref=<commit>"
 
 terraform {

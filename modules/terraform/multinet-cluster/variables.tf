@@ -102,7 +102,7 @@ variable "private_endpoint_global_access" {
 
 variable "host_project" {
   default     = null
-  description = "Shared VPC host project of the cluster's network: bare `network` and `subnetwork` names resolve there, and the links given must name it. GKE wants every NIC of a Shared VPC cluster in the host project and takes the additional networks by name (the repository README, \"Shared VPC\", says how to confirm what it resolves). null: the project the links name, or `project` for bare names."
+  description = "Shared VPC host project of the cluster's network: bare `network` and `subnetwork` names resolve there, and the links given must name it. GKE wants every NIC of a Shared VPC cluster in the host project and takes the additional networks by name (the repository's docs/existing-networks.md, \"Shared VPC\", says how to confirm what it resolves). null: the project the links name, or `project` for bare names."
   type        = string
   validation {
     condition = try(
