@@ -4,6 +4,7 @@ export * from './existing-network';
 export * from './multinet-cluster';
 export * from './multinet-node-pool';
 export * from './multus-whereabouts';
+export { helmSetEntries } from './network-attachment';
 export * from './project-apis';
 export * from './state-bucket';
 export * from './tfc-workload-identity';

@@ -2,76 +2,22 @@ import { Construct } from 'constructs';
 import { IResolvable, ITerraformDependable, TerraformIterator, Token } from 'cdktf';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
-import { Release, ReleaseConfig, ReleaseSet, ReleaseSetListStruct } from '@cdktf/provider-helm/lib/release';
+import { Release, ReleaseConfig } from '@cdktf/provider-helm/lib/release';
 import { DataKubernetesNodes } from '@cdktf/provider-kubernetes/lib/data-kubernetes-nodes';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { hclExpression, hclOperand, hclTemplate, hclValue } from './hcl-expression';
 import {
-  ATTACHMENT_NAME_MAX,
-  ATTACHMENT_NAME_PATTERN,
   BUILT_IN_NAMESPACES,
   DEFAULT_ATTACHMENT_NAMESPACE,
   DEFAULT_IPAM_MODE,
   DEFAULT_IPVLAN_MODE,
-  DNS_LABEL_MAX,
-  DNS_LABEL_PATTERN,
-  IPAM_MODES,
-  IPVLAN_MODES,
-  IpamMode,
-  IpvlanMode,
   MULTUS_GLOBAL_NAMESPACE,
-  NODE_BLOCK_PREFIX_RANGE,
   SYSTEM_NAMESPACE,
-  alternatives,
 } from './facts';
-import { checkCidr, checkInteger } from './validate';
+import { NetworkAttachment, checkAttachments, helmSetEntries } from './network-attachment';
+import { checkInteger } from './validate';
 
-/** One NetworkAttachmentDefinition: IPVLAN on a node NIC, Whereabouts addresses from a range. */
-export interface NetworkAttachment {
-  /** NetworkAttachmentDefinition name (DNS-1123 label). */
-  readonly name: string;
-  /**
-   * Namespace of the NetworkAttachmentDefinition; created unless it is one every cluster has (`BUILT_IN_NAMESPACES`).
-   * @default DEFAULT_ATTACHMENT_NAMESPACE
-   */
-  readonly namespace?: string;
-  /** IPVLAN master: the node NIC of this network (`eth1`, `eth2`, …). */
-  readonly master: string;
-  /**
-   * IPVLAN mode.
-   * @default DEFAULT_IPVLAN_MODE
-   */
-  readonly mode?: IpvlanMode;
-  /**
-   * Who hands out addresses: `whereabouts` (the whole range, whatever the node), or `node-block` (host-local over the
-   * alias block GKE gave each node's NIC in the range; the chart writes that CNI file on every node).
-   * @default DEFAULT_IPAM_MODE
-   */
-  readonly ipam?: IpamMode;
-  /**
-   * With `node-block`: the prefix length of each node's alias block (from the pool's max pods per node), which
-   * helm test checks each test pod's address against. Required with `node-block`.
-   * @default none
-   */
-  readonly nodeBlockPrefix?: number;
-  /** Whereabouts range: the CIDR of the subnet's pod secondary range (usually a reference). */
-  readonly range: string;
-  /**
-   * CIDRs Whereabouts never hands out.
-   * @default []
-   */
-  readonly exclude?: readonly string[];
-  /**
-   * First address handed out.
-   * @default the start of `range`
-   */
-  readonly rangeStart?: string;
-  /**
-   * Last address handed out.
-   * @default the end of `range`
-   */
-  readonly rangeEnd?: string;
-}
+export type { NetworkAttachment } from './network-attachment';
 
 export interface MultusWhereaboutsProps {
   /** Path of the multus-whereabouts chart as Terraform sees it (relative to the stack directory). */
@@ -145,7 +91,6 @@ const NETWORK_STATUS_ANNOTATION = 'k8s.v1.cni.cncf.io/network-status';
 
 /** Namespaces that always exist: never created or deleted by this construct. */
 const BUILT_IN = new Set<string>(BUILT_IN_NAMESPACES);
-const DNS_LABEL = new RegExp(DNS_LABEL_PATTERN);
 
 /** Label naming the release whose module created an attachment namespace (networks known only to Terraform). */
 export const CREATED_BY_LABEL = 'multinet.gke.io/release';
@@ -335,26 +280,7 @@ export class MultusWhereabouts extends Construct {
 
     const networks = props.networks as readonly NetworkAttachment[];
     if (networks.length === 0) throw new Error(`${what}: networks is empty; give at least one network to attach`);
-    const seen = new Set<string>();
-    networks.forEach((n, i) => {
-      const at = `networks[${i}]`;
-      const ns = n.namespace ?? DEFAULT_ATTACHMENT_NAMESPACE;
-      if (!new RegExp(ATTACHMENT_NAME_PATTERN).test(n.name) || n.name.length > ATTACHMENT_NAME_MAX) {
-        throw new Error(`${what}: ${at}.name "${n.name}" is not a DNS-1123 label of at most ${ATTACHMENT_NAME_MAX} characters starting with a letter (helm test names its Service and pods after it)`);
-      }
-      if (!DNS_LABEL.test(ns) || ns.length > DNS_LABEL_MAX) throw new Error(`${what}: ${at}.namespace "${ns}" is not a DNS-1123 label`);
-      if (seen.has(`${ns}/${n.name}`)) throw new Error(`${what}: ${at} repeats attachment "${ns}/${n.name}"`);
-      seen.add(`${ns}/${n.name}`);
-      if (n.mode !== undefined && !(IPVLAN_MODES as readonly string[]).includes(n.mode)) throw new Error(`${what}: ${at}.mode "${n.mode}" must be ${alternatives(IPVLAN_MODES)}`);
-      checkCidr(what, `${at}.range`, n.range);
-      (n.exclude ?? []).forEach((x, j) => checkCidr(what, `${at}.exclude[${j}]`, x));
-      if (n.ipam !== undefined && !(IPAM_MODES as readonly string[]).includes(n.ipam)) throw new Error(`${what}: ${at}.ipam "${n.ipam}" must be ${alternatives(IPAM_MODES)}`);
-      if (n.ipam === 'node-block') {
-        if (n.nodeBlockPrefix === undefined) throw new Error(`${what}: ${at}.nodeBlockPrefix is required with ipam node-block (the prefix of each node's alias block)`);
-        checkInteger(what, `${at}.nodeBlockPrefix`, n.nodeBlockPrefix, NODE_BLOCK_PREFIX_RANGE.min, NODE_BLOCK_PREFIX_RANGE.max);
-        if ((n.exclude ?? []).length > 0 || n.rangeStart || n.rangeEnd) throw new Error(`${what}: ${at} sets exclude, rangeStart or rangeEnd, which apply to ipam whereabouts only`);
-      }
-    });
+    checkAttachments(what, networks);
 
     const namespaces = new Map<string, NamespaceV1>();
     for (const ns of new Set(networks.map((n) => n.namespace ?? DEFAULT_ATTACHMENT_NAMESPACE))) {
@@ -407,34 +333,4 @@ export class MultusWhereabouts extends Construct {
     }
     this.samplePods = samplePods;
   }
-}
-
-type HelmValue = string | number | boolean | readonly string[] | HelmValues | readonly HelmValues[];
-interface HelmValues {
-  readonly [key: string]: HelmValue;
-}
-
-/**
- * Flattens values into Helm `set` entries (`networks[0].range`), typed so Helm keeps strings as strings
- * (`type = "string"`) and booleans and numbers as such (`type = "auto"`); lists of strings become `set_list`.
- * Literal commas are escaped because Helm splits `set` values on them.
- */
-export function helmSetEntries(values: HelmValues): { set: ReleaseSet[]; setList: ReleaseSetListStruct[] } {
-  const set: ReleaseSet[] = [];
-  const setList: ReleaseSetListStruct[] = [];
-  const escape = (v: string) => (Token.isUnresolved(v) ? v : v.replace(/\\/g, '\\\\').replace(/,/g, '\\,'));
-  const walk = (prefix: string, value: HelmValue) => {
-    if (Array.isArray(value)) {
-      if (value.every((item) => typeof item === 'string')) setList.push({ name: prefix, value: [...(value as string[])] });
-      else (value as HelmValues[]).forEach((item, i) => walk(`${prefix}[${i}]`, item));
-    } else if (typeof value === 'object') {
-      for (const [key, child] of Object.entries(value as HelmValues)) walk(prefix ? `${prefix}.${key}` : key, child);
-    } else if (typeof value === 'string') {
-      set.push({ name: prefix, value: escape(value), type: 'string' });
-    } else {
-      set.push({ name: prefix, value: String(value), type: 'auto' });
-    }
-  };
-  walk('', values);
-  return { set, setList };
 }

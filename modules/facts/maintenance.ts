@@ -24,7 +24,7 @@ export interface MaintenanceExclusion {
 }
 
 /** RFC 3339 in UTC ("Zulu"): the provider docs warn that GKE returns UTC, so any other form diffs at every plan. */
-export const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+export const RFC3339_UTC = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$/;
 
 /** The recurrences this product can check availability for; GKE takes any RFC 5545 RRULE, always in UTC. */
 export const SUPPORTED_RECURRENCE = /^FREQ=(DAILY|WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)$/;

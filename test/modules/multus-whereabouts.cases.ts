@@ -8,7 +8,7 @@ import { MultusWhereabouts, MultusWhereaboutsProps, NetworkAttachment, SAMPLE_PO
 import { parseYamlDocuments } from '../support/helm';
 import { applyLater, dataSourceAsLocal } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
-import { multusWhereaboutsModule } from '../../stacks/terraform-modules';
+import { multusWhereaboutsModule } from '../../modules/hcl/terraform-modules';
 
 const dataplane: NetworkAttachment = { name: 'dataplane', master: 'eth1', range: '172.16.1.0/24' };
 const props: MultusWhereaboutsProps & { networks: readonly NetworkAttachment[] } = { chartPath: 'assets/chart/ABC', networks: [dataplane] };

@@ -3,11 +3,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
-import { TERRAFORM_MODULES_DIR, moduleFiles } from '../../stacks/write-modules';
-import { MODULE_CHART_PATH, MODULE_VERSION, buildTerraformModules } from '../../stacks/terraform-modules';
-import { HCL_FILES, schemaPaths } from '../../stacks/module-hcl';
+import { TERRAFORM_MODULES_DIR, moduleFiles } from '../../modules/hcl/write-modules';
+import { MODULE_CHART_PATH, MODULE_VERSION, buildTerraformModules } from '../../modules/hcl/terraform-modules';
+import { HCL_FILES, schemaPaths } from '../../modules/hcl/module-hcl';
 import { asParsedHcl, canonicalExpressions, parseHclFolder } from '../support/hcl';
-import { expression as renderExpression } from '../../stacks/hcl';
+import { expression as renderExpression } from '../../modules/hcl/render';
 import { POLICY_RULES } from '../../stacks/policy/rules';
 import { HarnessRun, ModuleCall, planExample, runModuleCalls, withoutValidations } from '../support/module-harness';
 import { K8sObject, parseYamlDocuments, renderChart, helm, CHART_DIR } from '../support/helm';

@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
-import { isBlockAt } from '../../stacks/hcl';
-import { blockDecider } from '../../stacks/module-hcl';
+import { isBlockAt } from '../../modules/hcl/render';
+import { blockDecider } from '../../modules/hcl/module-hcl';
 
 // Terraform configurations are open-ended; tests index into them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,5 +1,5 @@
-import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, GCP_NAME_PATTERN } from '../modules/facts';
-import { matching } from './hcl';
+import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, GCP_NAME_PATTERN } from '../facts';
+import { matching } from './render';
 
 /**
  * Building blocks of the HCL modules' validations and preconditions. Every condition must hold or fail for any input,

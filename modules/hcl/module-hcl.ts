@@ -1,7 +1,7 @@
 import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformResource, Tokenization } from 'cdktf';
 import { format } from '@cdktf/hcl-tools';
 import { ConstructComments, commentKey } from './construct-comments';
-import { HclRenderContext, renderBlocks } from './hcl';
+import { HclRenderContext, renderBlocks } from './render';
 import type { TerraformModule } from './terraform-module';
 
 /** Terraform JSON is open-ended. */

@@ -1,0 +1,14 @@
+import { App } from 'cdktf';
+import { additionalNetworkModule } from './additional-network-module';
+import { multinetClusterModule } from './multinet-cluster-module';
+import { multusWhereaboutsModule } from './multus-whereabouts-module';
+import type { TerraformModule } from './terraform-module';
+
+export { MODULE_CHART_PATH, MODULE_SOURCE, MODULE_VERSION } from './common';
+export { additionalNetworkModule, multinetClusterModule, multusWhereaboutsModule };
+
+/** Every HCL module, built in one app (no validation: a module configures no provider by design). */
+export function buildTerraformModules(): TerraformModule[] {
+  const app = new App({ stackTraces: false, skipValidation: true });
+  return [additionalNetworkModule(app), multinetClusterModule(app), multusWhereaboutsModule(app)];
+}
