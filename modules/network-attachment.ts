@@ -11,7 +11,12 @@ import {
   IpamMode,
   IpvlanMode,
   NODE_BLOCK_PREFIX_RANGE,
+  SUBNET_PREFIX,
   alternatives,
+  contains,
+  containsAddress,
+  isIpv4Address,
+  parseCidr,
 } from './facts';
 import { checkCidr, checkInteger } from './validate';
 
@@ -45,7 +50,7 @@ export interface NetworkAttachment {
    * @default none
    */
   readonly nodeBlockPrefix?: number;
-  /** Whereabouts range: the CIDR of the subnet's pod secondary range (usually a reference). */
+  /** Whereabouts range: the CIDR of the subnet's pod secondary range (usually a reference), /8 to /29 like every subnet range. */
   readonly range: string;
   /**
    * CIDRs Whereabouts never hands out.
@@ -77,8 +82,19 @@ export function checkAttachments(what: string, networks: readonly NetworkAttachm
     if (seen.has(`${ns}/${n.name}`)) throw new Error(`${what}: ${at} repeats attachment "${ns}/${n.name}"`);
     seen.add(`${ns}/${n.name}`);
     if (n.mode !== undefined && !(IPVLAN_MODES as readonly string[]).includes(n.mode)) throw new Error(`${what}: ${at}.mode "${n.mode}" must be ${alternatives(IPVLAN_MODES)}`);
-    checkCidr(what, `${at}.range`, n.range);
-    (n.exclude ?? []).forEach((x, j) => checkCidr(what, `${at}.exclude[${j}]`, x));
+    checkCidr(what, `${at}.range`, n.range, SUBNET_PREFIX.min, SUBNET_PREFIX.max);
+    // Whereabouts ignores bounds and exclusions outside its range silently (whereabouts pkg/iphelpers GetIPRange).
+    const range = Token.isUnresolved(n.range) ? undefined : parseCidr(n.range);
+    (n.exclude ?? []).forEach((x, j) => {
+      checkCidr(what, `${at}.exclude[${j}]`, x);
+      if (range && !Token.isUnresolved(x) && !contains(range, parseCidr(x))) throw new Error(`${what}: ${at}.exclude[${j}] "${x}" is not inside range ${n.range}`);
+    });
+    for (const bound of ['rangeStart', 'rangeEnd'] as const) {
+      const address = n[bound];
+      if (address === undefined || Token.isUnresolved(address)) continue;
+      if (!isIpv4Address(address)) throw new Error(`${what}: ${at}.${bound} "${address}" is not an IPv4 address`);
+      if (range && !containsAddress(range, address)) throw new Error(`${what}: ${at}.${bound} "${address}" is not inside range ${n.range}`);
+    }
     if (n.ipam !== undefined && !(IPAM_MODES as readonly string[]).includes(n.ipam)) throw new Error(`${what}: ${at}.ipam "${n.ipam}" must be ${alternatives(IPAM_MODES)}`);
     if (n.ipam === 'node-block') {
       if (n.nodeBlockPrefix === undefined) throw new Error(`${what}: ${at}.nodeBlockPrefix is required with ipam node-block (the prefix of each node's alias block)`);

@@ -16,10 +16,10 @@ export function checkGcpName(construct: string, prop: string, value: string, max
   }
 }
 
-/** An IPv4 CIDR block with no host bits set. */
-export function checkCidr(construct: string, prop: string, value: string): void {
+/** An IPv4 CIDR block with no host bits set, its prefix from `minPrefix` to `maxPrefix`. */
+export function checkCidr(construct: string, prop: string, value: string, minPrefix = 0, maxPrefix = 32): void {
   if (Token.isUnresolved(value)) return;
-  const result = cidrCheck(value);
+  const result = cidrCheck(value, minPrefix, maxPrefix);
   if (!result.ok) throw new Error(`${construct}: ${prop} ${result.problem}`);
 }
 

@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { CHART_DIR, K8sObject, findObject, guideManifest, helm, renderChart, schemaErrors } from '../support/helm';
+import { CHART_DIR, HelmResult, K8sObject, findObject, guideManifest, helm, helmAsync, renderChart, schemaErrors } from '../support/helm';
+import { casesFor } from '../families/families';
 import { BUSYBOX, BUSYBOX_BIN, CNI_PLUGIN_DIR, HELM3, PROJECT_ROOT, ensureBusybox, ensureCniPlugins } from '../support/tools';
 import { containsAddress, parseCidr } from '../../modules/facts';
 import { CniAddressing, ETH0, Layout, PodNetwork, canUseNetns } from '../support/netns';
@@ -1012,5 +1013,23 @@ describe('chart documentation', () => {
       return !readme.includes(`\`${key}\``) && !readme.includes(`\`${short}\``);
     });
     expect(undocumented).toEqual([]);
+  });
+});
+
+describe('rule families, in the chart (helm template)', () => {
+  const cases = casesFor('chart');
+  const results = new Map<string, HelmResult>();
+  beforeAll(async () => {
+    const rendered = await Promise.all(cases.map((c) => helmAsync(['template', 'multinet', CHART_DIR], c.surface.values(c.value))));
+    cases.forEach((c, i) => results.set(c.name, rendered[i]));
+  });
+
+  test.each(cases)('$name', ({ name, surface, accepted }) => {
+    const result = results.get(name)!;
+    if (accepted) expect(result).toEqual(expect.objectContaining({ ok: true, stderr: '' }));
+    else {
+      expect(result.ok).toBe(false);
+      expect(result.stderr).toMatch(surface.names);
+    }
   });
 });

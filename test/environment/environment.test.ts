@@ -3,3 +3,4 @@
 import './plan.cases';
 import './rules.cases';
 import './validation.cases';
+import './families.cases';

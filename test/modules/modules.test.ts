@@ -9,3 +9,4 @@ import './maintenance.cases';
 import './multus-whereabouts.cases';
 import './networks.cases';
 import './region-zones.cases';
+import './families.cases';

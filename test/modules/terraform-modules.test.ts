@@ -9,6 +9,7 @@ import { HCL_FILES, schemaPaths } from '../../modules/hcl/module-hcl';
 import { asParsedHcl, canonicalExpressions, parseHclFolder } from '../support/hcl';
 import { expression as renderExpression } from '../../modules/hcl/render';
 import { POLICY_RULES } from '../../stacks/policy/rules';
+import { casesFor } from '../families/families';
 import { HarnessRun, ModuleCall, planExample, runModuleCalls, withoutValidations } from '../support/module-harness';
 import { K8sObject, parseYamlDocuments, renderChart, helm, CHART_DIR } from '../support/helm';
 import { stacksOf, synthJson } from '../support/stacks';
@@ -351,6 +352,13 @@ const accepts = (name: string, c: Call) => register('plan', name, c);
 const pool = DEV['multinet-cluster'].node_pools[0];
 const extra = DEV['multinet-cluster'].additional_networks[0];
 const attachment = DEV['multus-whereabouts'].networks[0];
+
+// The shared rule families (test/families/families.ts), on the modules.
+for (const c of casesFor('hcl')) {
+  const inputs = c.surface.inputs(c.value);
+  if (c.accepted) accepts(`rule family ${c.name}`, call(c.surface.module, inputs));
+  else rejects(`rule family ${c.name}`, call(c.surface.module, inputs), `${c.surface.field} is `);
+}
 
 accepts('accepts the shipped dev values of additional-network', call('additional-network'));
 accepts('accepts the shipped dev values of multinet-cluster', call('multinet-cluster'));

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -41,6 +41,24 @@ export function helm(args: readonly string[], values?: unknown, binary = HELM): 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `helm` like `helm()`, without blocking: many renders run side by side. */
+export function helmAsync(args: readonly string[], values?: unknown, binary = HELM): Promise<HelmResult> {
+  ensureTools();
+  const dir = mkdtempSync(path.join(tmpdir(), 'helm-values-'));
+  const valueArgs: string[] = [];
+  if (values !== undefined) {
+    const file = path.join(dir, 'values.json');
+    writeFileSync(file, JSON.stringify(values));
+    valueArgs.push('--values', file);
+  }
+  return new Promise((resolve) => {
+    execFile(binary, [...args, ...valueArgs], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ ok: !error, stdout, stderr: error ? stderr : '' });
+    });
+  });
 }
 
 /** `helm template` of a chart (default: ours) with CRDs, parsed into objects; throws with helm's message. */

@@ -81,27 +81,64 @@ The namespace of a network's NetworkAttachmentDefinition.
 {{- end -}}
 
 {{/*
-A network's range, checked: an IPv4 CIDR with no host bits set, or the render fails naming the value. Whereabouts
-ignores bounds outside its range silently (whereabouts pkg/iphelpers GetIPRange), so a range like 172.16.1.5/24 would
-hand out addresses nobody meant. Returns the range unchanged.
+An IPv4 address as a number, or the render fails naming the network and the field. Called with a dict: name (the
+network), field, text.
 */}}
-{{- define "multus-whereabouts.checkedRange" -}}
-{{- $parts := splitList "/" .range -}}
-{{- if or (ne (len $parts) 2) (not (regexMatch "^[0-9]{1,3}([.][0-9]{1,3}){3}$" (first $parts))) (not (regexMatch "^[0-9]{1,2}$" (last $parts))) -}}
-{{- fail (printf "networks: %s: range %q is not an IPv4 CIDR (a.b.c.d/n)" .name .range) -}}
+{{- define "multus-whereabouts.ipv4Value" -}}
+{{- if not (regexMatch "^[0-9]{1,3}([.][0-9]{1,3}){3}$" .text) -}}
+{{- fail (printf "networks: %s: %s %q is not an IPv4 address (a.b.c.d)" .name .field .text) -}}
 {{- end -}}
-{{- $prefix := atoi (last $parts) -}}
 {{- $value := 0 -}}
-{{- range splitList "." (first $parts) -}}
-{{- if gt (atoi .) 255 -}}{{- fail (printf "networks: %s: range %q is not an IPv4 CIDR (a.b.c.d/n)" $.name $.range) -}}{{- end -}}
+{{- range splitList "." .text -}}
+{{- if gt (atoi .) 255 -}}{{- fail (printf "networks: %s: %s %q is not an IPv4 address (a.b.c.d)" $.name $.field $.text) -}}{{- end -}}
 {{- $value = add (mul $value 256) (atoi .) -}}
 {{- end -}}
-{{- if gt $prefix 32 -}}{{- fail (printf "networks: %s: range %q is not an IPv4 CIDR (a.b.c.d/n)" .name .range) -}}{{- end -}}
+{{- $value -}}
+{{- end -}}
+
+{{/*
+An IPv4 CIDR with no host bits set, as "<first address> <size>" (numbers), or the render fails naming the network, the
+field and the value. Called with a dict: name, field, text.
+*/}}
+{{- define "multus-whereabouts.cidrBlock" -}}
+{{- $parts := splitList "/" .text -}}
+{{- if or (ne (len $parts) 2) (not (regexMatch "^[0-9]{1,2}$" (last $parts))) (gt (atoi (last $parts)) 32) -}}
+{{- fail (printf "networks: %s: %s %q is not an IPv4 CIDR (a.b.c.d/n)" .name .field .text) -}}
+{{- end -}}
+{{- $value := include "multus-whereabouts.ipv4Value" (dict "name" .name "field" .field "text" (first $parts)) | atoi -}}
+{{- $prefix := atoi (last $parts) -}}
 {{- $size := 1 -}}
 {{- range until (sub 32 $prefix | int) -}}{{- $size = mul $size 2 -}}{{- end -}}
 {{- $base := mul (div $value $size) $size -}}
 {{- if ne $base $value -}}
-{{- fail (printf "networks: %s: range %q has host bits set (did you mean %d.%d.%d.%d/%d?)" .name .range (div $base 16777216) (mod (div $base 65536) 256) (mod (div $base 256) 256) (mod $base 256) $prefix) -}}
+{{- fail (printf "networks: %s: %s %q has host bits set (did you mean %d.%d.%d.%d/%d?)" .name .field .text (div $base 16777216) (mod (div $base 65536) 256) (mod (div $base 256) 256) (mod $base 256) $prefix) -}}
+{{- end -}}
+{{- printf "%d %d" $base $size -}}
+{{- end -}}
+
+{{/*
+A network's range, checked: an IPv4 CIDR with no host bits set, every exclusion a CIDR inside it, rangeStart and
+rangeEnd addresses inside it, or the render fails naming the network, the field and the value (the environment files
+and the HCL module refuse the same). Whereabouts ignores bounds outside its range silently (whereabouts pkg/iphelpers
+GetIPRange), so a range like 172.16.1.5/24 would hand out addresses nobody meant. Returns the range unchanged.
+*/}}
+{{- define "multus-whereabouts.checkedRange" -}}
+{{- $range := splitList " " (include "multus-whereabouts.cidrBlock" (dict "name" .name "field" "range" "text" .range)) -}}
+{{- $first := atoi (first $range) -}}
+{{- $end := add $first (atoi (last $range)) -}}
+{{- range $i, $x := .exclude | default list -}}
+{{- $block := splitList " " (include "multus-whereabouts.cidrBlock" (dict "name" $.name "field" (printf "exclude[%d]" $i) "text" $x)) -}}
+{{- if or (lt (atoi (first $block)) $first) (gt (add (atoi (first $block)) (atoi (last $block))) $end) -}}
+{{- fail (printf "networks: %s: exclude[%d] %q is not inside range %s" $.name $i $x $.range) -}}
+{{- end -}}
+{{- end -}}
+{{- range $field := list "rangeStart" "rangeEnd" -}}
+{{- with index $ $field -}}
+{{- $address := include "multus-whereabouts.ipv4Value" (dict "name" $.name "field" $field "text" .) | atoi -}}
+{{- if or (lt $address $first) (ge $address $end) -}}
+{{- fail (printf "networks: %s: %s %q is not inside range %s" $.name $field . $.range) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- .range -}}
 {{- end -}}
