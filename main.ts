@@ -4,6 +4,15 @@ import type { App } from 'cdktf';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/**
+ * Every line the app prints about the files goes through `printable` (stacks/environment/problems.ts): whatever a value
+ * holds, it cannot end its line or forge another (a CI log's `::` commands included). The exit code is set, not forced:
+ * Node exits once stdout and stderr have drained, so a reader at the end of a pipe gets every line.
+ */
+function say(stream: NodeJS.WriteStream, header: string, lines: readonly string[], printable: (line: string) => string): void {
+  stream.write(`${[header, ...lines].map(printable).join('\n')}\n`);
+}
+
 const USAGE = `usage: npm run synth [-- <env> ...]
 
 Validates the environment files (environments/<env>.json, or the folder ENVIRONMENTS_DIR names) and writes one
@@ -26,8 +35,9 @@ function main(): void {
   }
   const unknownOption = args.find((a) => a.startsWith('-'));
   if (unknownOption) {
-    process.stderr.write(`unknown option ${unknownOption}\n\n${USAGE}`);
-    process.exit(2);
+    process.stderr.write(`unknown option ${JSON.stringify(unknownOption).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
   }
   // Named on the command line (npm run synth -- prod), else in ENVIRONMENTS (for the cdktf CLI, which runs the app
   // itself: ENVIRONMENTS=prod npx cdktf deploy 'prod-*'), else every environment.
@@ -36,7 +46,7 @@ function main(): void {
   const dir = path.resolve(process.env.ENVIRONMENTS_DIR ?? 'environments');
   // Loaded once there is something to validate: `--help` answers without the schema library.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { EnvironmentError, loadSelectedEnvironments } = require('./stacks/environment') as typeof import('./stacks/environment');
+  const { EnvironmentError, loadSelectedEnvironments, printable } = require('./stacks/environment') as typeof import('./stacks/environment');
   // The policy's waiver rule joins the config layer's: a waiver naming no policy rule is one more problem of its file.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { KNOWN_WAIVERS_RULE } = require('./stacks/policy/rules') as typeof import('./stacks/policy/rules');
@@ -46,12 +56,13 @@ function main(): void {
     plans = loaded.plans;
     if (loaded.skipped.length > 0) {
       const lines = loaded.skipped.map((s) => `  ${s.file}${s.problems > 0 ? ` (${plural(s.problems, 'problem')}: npm run synth -- ${path.basename(s.file, '.json')} shows them)` : ''}`);
-      process.stdout.write(`Synthesizing ${plans.map((p) => p.name).join(', ')} only; skipped, not named:\n${lines.join('\n')}\n`);
+      say(process.stdout, `Synthesizing ${plans.map((p) => p.name).join(', ')} only; skipped, not named:`, lines, printable);
     }
   } catch (error) {
     if (error instanceof EnvironmentError) {
-      process.stderr.write(`Invalid environment configuration (${plural(error.problems.length, 'problem')}):\n${error.message}\n`);
-      process.exit(1);
+      say(process.stderr, `Invalid environment configuration (${plural(error.problems.length, 'problem')}):`, error.message.split('\n'), printable);
+      process.exitCode = 1;
+      return;
     }
     throw error;
   }
@@ -71,19 +82,19 @@ function main(): void {
   const app = new App({ outdir, stackTraces: false, skipValidation: true });
   for (const plan of plans) buildEnvironment(app, plan);
   buildSharedBootstraps(app, plans);
-  const refuse = (what: string, lines: readonly string[]): never => {
-    process.stderr.write(`${what} (${plural(lines.length, 'problem')}):\n${lines.join('\n')}\n`);
+  const refuse = (what: string, lines: readonly string[]): void => {
+    say(process.stderr, `${what} (${plural(lines.length, 'problem')}):`, lines, printable);
     // cdktf's App creates the output folder up front: take it back, so a refused synth leaves nothing behind.
     if (!outdirExisted) rmSync(outdir, { recursive: true, force: true });
-    process.exit(1);
+    process.exitCode = 1;
   };
   const policy = enforcePolicy(app);
-  if (policy.violations.length > 0) refuse('Policy violations', policy.violations);
+  if (policy.violations.length > 0) return refuse('Policy violations', policy.violations);
   // After the policy's aspects have run (app.synth() runs them too): what they add is validated as well.
   const invalid = constructProblems(app);
-  if (invalid.length > 0) refuse('Invalid stacks', invalid);
+  if (invalid.length > 0) return refuse('Invalid stacks', invalid);
   // Every waiver shows in the synth output, so a review sees what was let through and why.
-  if (policy.waivers.length > 0) process.stdout.write(`Policy waivers (${policy.waivers.length}):\n${policy.waivers.join('\n')}\n`);
+  if (policy.waivers.length > 0) say(process.stdout, `Policy waivers (${policy.waivers.length}):`, policy.waivers, printable);
   app.synth();
   // The cdktf CLI (which sets CDKTF_CONTEXT_JSON for its app) lists the stack folders before running the app and
   // removes the orphans itself afterwards, without `force`: were the app to remove them first, the CLI's removal would

@@ -1,3 +1,4 @@
+import { overlaps, parseCidr } from './cidr';
 /**
  * Compute Engine facts that rules and defaults depend on, each stated once with its source. The machine-type patterns
  * are written in the syntax JavaScript and Terraform's RE2 share, so the HCL generator uses the very same text.
@@ -99,3 +100,47 @@ export const NODE_DISK_TYPES = ['pd-standard', 'pd-balanced', 'pd-ssd', 'hyperdi
 
 /** Compute Engine machine type names: `<series>-<rest>` in lowercase letters, digits and hyphens. */
 export const MACHINE_TYPE_PATTERN = '^[a-z][a-z0-9]*(-[a-z0-9]+)+$';
+
+/**
+ * IPv4 ranges no subnet range (primary or secondary) may overlap: GCP refuses them at create ("VPC networks", Subnets,
+ * "Prohibited IPv4 subnet ranges"): the "this network" block, loopback, link-local, multicast, and the limited
+ * broadcast address.
+ */
+export const PROHIBITED_SUBNET_RANGES = [
+  { cidr: '0.0.0.0/8', what: '"this network"' },
+  { cidr: '127.0.0.0/8', what: 'loopback' },
+  { cidr: '169.254.0.0/16', what: 'link-local' },
+  { cidr: '224.0.0.0/4', what: 'multicast' },
+  { cidr: '255.255.255.255/32', what: 'the broadcast address' },
+] as const;
+
+/** The prohibited range a valid CIDR overlaps, if any. */
+export function prohibitedRangeOf(text: string): (typeof PROHIBITED_SUBNET_RANGES)[number] | undefined {
+  const range = parseCidr(text);
+  return PROHIBITED_SUBNET_RANGES.find((p) => overlaps(range, parseCidr(p.cidr)));
+}
+
+/** Why GCP refuses a subnet range, as a message that reads after the value. */
+export const prohibitedRangeMessage = (p: (typeof PROHIBITED_SUBNET_RANGES)[number]) =>
+  `overlaps ${p.cidr} (${p.what}), which GCP forbids for subnet ranges: choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`;
+
+/**
+ * Boot disks by machine series (Compute Engine, "Machine series comparison", supported disk types; "About Hyperdisk",
+ * machine series support): the fourth-generation series boot from Hyperdisk only, and E2 and N1 (with its shared-core
+ * f1 and g1) cannot attach Hyperdisk at all. GKE refuses the pool at create otherwise.
+ */
+export const HYPERDISK_ONLY_SERIES = ['c4', 'c4a', 'c4d', 'n4', 'n4a', 'n4d'] as const;
+export const NO_HYPERDISK_SERIES = ['e2', 'n1', 'f1', 'g1'] as const;
+
+/** Why a machine type cannot boot from a disk type, or undefined when the pair is not known to fail. */
+export function diskTypeProblem(machineType: string, diskType: string): string | undefined {
+  const series = machineType.split('-')[0];
+  const hyperdisk = diskType.startsWith('hyperdisk-');
+  if (!hyperdisk && (HYPERDISK_ONLY_SERIES as readonly string[]).includes(series)) {
+    return `${series.toUpperCase()} machines boot from Hyperdisk only: use diskType "hyperdisk-balanced", or another machine series`;
+  }
+  if (hyperdisk && (NO_HYPERDISK_SERIES as readonly string[]).includes(series)) {
+    return `${series.toUpperCase()} machines cannot use Hyperdisk: use diskType "pd-balanced", or a machine series that supports Hyperdisk (such as N4 or C4)`;
+  }
+  return undefined;
+}

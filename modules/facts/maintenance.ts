@@ -56,8 +56,8 @@ export function maintenanceProblems(policy: MaintenancePolicy, releaseChannel: s
   const times = (path: string, start: string, end: string): number | undefined => {
     const from = parseTime(start);
     const to = parseTime(end);
-    if (from === undefined) report(`${path}.startTime`, `"${start}" is not an RFC 3339 time in UTC (e.g. 2026-01-03T02:00:00Z)`);
-    if (to === undefined) report(`${path}.endTime`, `"${end}" is not an RFC 3339 time in UTC (e.g. 2026-01-03T10:00:00Z)`);
+    if (from === undefined) report(`${path}.startTime`, `${JSON.stringify(start)} is not an RFC 3339 time in UTC (e.g. 2026-01-03T02:00:00Z)`);
+    if (to === undefined) report(`${path}.endTime`, `${JSON.stringify(end)} is not an RFC 3339 time in UTC (e.g. 2026-01-03T10:00:00Z)`);
     if (from === undefined || to === undefined) return undefined;
     if (to <= from) {
       report(`${path}.endTime`, `${end} is not after startTime ${start}`);
@@ -70,7 +70,7 @@ export function maintenanceProblems(policy: MaintenancePolicy, releaseChannel: s
   const length = times('window', w.startTime, w.endTime);
   const recurrence = SUPPORTED_RECURRENCE.exec(w.recurrence);
   if (!recurrence) {
-    report('window.recurrence', `"${w.recurrence}" is not a recurrence this product checks: use FREQ=DAILY or FREQ=WEEKLY;BYDAY=<days> (e.g. FREQ=WEEKLY;BYDAY=SA,SU)`);
+    report('window.recurrence', `${JSON.stringify(w.recurrence)} is not a recurrence this product checks: use FREQ=DAILY or FREQ=WEEKLY;BYDAY=<days> (e.g. FREQ=WEEKLY;BYDAY=SA,SU)`);
   } else if (length !== undefined) {
     if (length < MIN_WINDOW_HOURS * HOUR) {
       report('window.endTime', `makes a ${length / HOUR}-hour window; GKE counts only windows of at least ${MIN_WINDOW_HOURS} contiguous hours`);
@@ -94,7 +94,7 @@ export function maintenanceProblems(policy: MaintenancePolicy, releaseChannel: s
   exclusions.forEach((e, i) => {
     const path = `exclusions[${i}]`;
     const earlier = names.get(e.name);
-    if (earlier !== undefined) report(`${path}.name`, `"${e.name}" is already the name of exclusions[${earlier}]; GKE keys exclusions by name`);
+    if (earlier !== undefined) report(`${path}.name`, `${JSON.stringify(e.name)} is already the name of exclusions[${earlier}]; GKE keys exclusions by name`);
     else names.set(e.name, i);
     const scope = e.scope ?? 'NO_UPGRADES';
     const span = times(path, e.startTime, e.endTime);

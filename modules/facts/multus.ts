@@ -1,3 +1,4 @@
+import { addressValue, parseCidr } from './cidr';
 /**
  * Kubernetes, Multus and Whereabouts facts, and the product's default modes, each stated once with its source. The
  * environment schema, the rules, the constructs, the HCL generator and the chart's generated values.schema.json take
@@ -61,6 +62,34 @@ export const nodeNicOf = (networkIndex: number): string => `eth${networkIndex + 
  * the cross-node `helm test` attaches two pods at once: an attachment must keep at least this many addresses.
  */
 export const MIN_ATTACHMENT_ADDRESSES = 2;
+
+/**
+ * How many addresses Whereabouts can hand out from `range`: from rangeStart (or the address after the network address)
+ * to rangeEnd (or the one before the broadcast address), less every excluded block (whereabouts pkg/iphelpers
+ * GetIPRange and IsIPInRange). Ranges and addresses must be valid and inside `range` (the rules check that first).
+ */
+export function whereaboutsAddressCount(range: string, exclude: readonly string[] = [], rangeStart?: string, rangeEnd?: string): bigint {
+  const whole = parseCidr(range);
+  const from = rangeStart ? addressValue(rangeStart) : whole.first + 1n;
+  const to = rangeEnd ? addressValue(rangeEnd) : whole.last - 1n;
+  const lo = from > whole.first ? from : whole.first + 1n;
+  const hi = to < whole.last ? to : whole.last - 1n;
+  if (hi < lo) return 0n;
+  // The excluded blocks, clipped to [lo, hi] and merged, subtracted.
+  const blocks = exclude
+    .map(parseCidr)
+    .map((b) => [b.first > lo ? b.first : lo, b.last < hi ? b.last : hi] as const)
+    .filter(([a, b]) => a <= b)
+    .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  let free = hi - lo + 1n;
+  let covered = lo - 1n;
+  for (const [a, b] of blocks) {
+    const start = a > covered + 1n ? a : covered + 1n;
+    if (b >= start) free -= b - start + 1n;
+    if (b > covered) covered = b;
+  }
+  return free;
+}
 
 /** A Linux interface name (IFNAMSIZ: at most 15 characters), the shape of an IPVLAN master. */
 export const INTERFACE_NAME_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9._-]{0,14}$';

@@ -6,12 +6,12 @@ import {
   CROSS_NODE_TEST_SUFFIX,
   GCP_NAME_MAX,
   MIN_ATTACHMENT_ADDRESSES,
+  whereaboutsAddressCount,
   NICS_PER_VM,
   SUBNET_RESERVED_ADDRESSES,
   addressValue,
   contains,
   containsAddress,
-  formatAddress,
   isZone,
   maintenanceProblems,
   maxNicsForVcpus,
@@ -25,6 +25,8 @@ import {
 import type { EnvironmentConfig } from './schema';
 import { derivedNames, rangesOf, replacementDemand, reportDuplicates } from './rule-helpers';
 import { EnvironmentRule, environmentRule } from './rule-types';
+import { shown } from './problems';
+import { INPUT_RULES } from './input-rules';
 
 /** The rules of one environment file and its plan; each problem is reported at a field path of the file. */
 
@@ -59,22 +61,22 @@ function regionOfLocations(config: EnvironmentConfig): string | undefined {
   return regions.size === 1 ? [...regions][0] : undefined;
 }
 
-export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
+const CROSS_FIELD_RULES: readonly EnvironmentRule[] = [
   environmentRule('cluster-location-in-region', 'The cluster zone or region lies in the environment region.', ({ config, report }) => {
     const { location } = config.cluster;
     const regional = !isZone(location);
     const implied = regionOfLocations(config);
     if (implied !== undefined && implied !== config.region) {
       // Every location points to one other region: the region is the likelier typo, and the one line to fix.
-      report('region', `"${config.region}" is not the region of the cluster's location and node zones, which all lie in ${implied} (cluster.location "${location}"): set region to "${implied}", or move the cluster`);
+      report('region', `${shown(config.region)} is not the region of the cluster's location and node zones, which all lie in ${implied} (cluster.location ${shown(location)}): set region to ${shown(implied)}, or move the cluster`);
       return;
     }
     if ((regional ? location : regionOfZone(location)) !== config.region) {
       report(
         'cluster.location',
         regional
-          ? `region "${location}" is not the environment region "${config.region}"`
-          : `zone "${location}" is not in region "${config.region}" (zones of it look like ${config.region}-a)`,
+          ? `region ${shown(location)} is not the environment region ${shown(config.region)}`
+          : `zone ${shown(location)} is not in region ${shown(config.region)} (zones of it look like ${config.region}-a)`,
       );
     }
   }),
@@ -84,12 +86,12 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     // A region every location disagrees with is reported once, on region (cluster-location-in-region).
     const regionBlamed = regionOfLocations(config) !== undefined && regionOfLocations(config) !== config.region;
     (nodeLocations ?? []).forEach((zone, index) => {
-      if (!regionBlamed && regionOfZone(zone) !== config.region) report(`cluster.nodeLocations[${index}]`, `zone "${zone}" is not in region "${config.region}"`);
-      if (seen.has(zone)) report(`cluster.nodeLocations[${index}]`, `zone "${zone}" is listed twice`);
+      if (!regionBlamed && regionOfZone(zone) !== config.region) report(`cluster.nodeLocations[${index}]`, `zone ${shown(zone)} is not in region ${shown(config.region)}`);
+      if (seen.has(zone)) report(`cluster.nodeLocations[${index}]`, `zone ${shown(zone)} is listed twice`);
       seen.add(zone);
     });
     if (isZone(location) && nodeLocations && !nodeLocations.includes(location)) {
-      report('cluster.nodeLocations', `a zonal cluster's node zones must include its own zone "${location}"`);
+      report('cluster.nodeLocations', `a zonal cluster's node zones must include its own zone ${shown(location)}`);
     }
   }),
   environmentRule('unique-node-pool-names', 'Node pool names are unique.', ({ config, report }) => {
@@ -97,7 +99,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   }),
   environmentRule('machine-type-vcpus', 'The vCPUs of every machine type are known (from its name, or `vcpus`).', ({ plan, report }) => {
     plan.nodePools.forEach((pool, i) => {
-      if (pool.vcpus === undefined) report(`nodePools[${i}].machineType`, `cannot tell the vCPUs of "${pool.machineType}" from its name; set nodePools[${i}].vcpus`);
+      if (pool.vcpus === undefined) report(`nodePools[${i}].machineType`, `cannot tell the vCPUs of ${shown(pool.machineType)} from its name; set nodePools[${i}].vcpus`);
     });
   }),
   environmentRule('nic-limit', `Every machine type has a NIC for eth0 and each additional network: max(${NICS_PER_VM.min}, min(vCPUs, ${NICS_PER_VM.max})).`, ({ plan, report }) => {
@@ -172,9 +174,9 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       const own = `use ${nodeNicOf(i)}, this network's NIC, or leave master out`;
       const k = /^eth(\d+)$/.exec(master);
       const at = `additionalNetworks[${i}].attachment.master`;
-      if (!k) report(at, `"${master}" is not a NIC name on GKE nodes, which name them eth0, eth1, …: ${own}`);
+      if (!k) report(at, `${shown(master)} is not a NIC name on GKE nodes, which name them eth0, eth1, …: ${own}`);
       else if (Number(k[1]) === 0) report(at, `"eth0" is the node's cluster network: IPVLAN on it takes over pod networking; ${own}`);
-      else if (Number(k[1]) > n) report(at, `"${master}" is not a NIC of these nodes: they have eth1${n > 1 ? `…eth${n}` : ''} for ${n} additional network${n === 1 ? '' : 's'}; ${own}`);
+      else if (Number(k[1]) > n) report(at, `${shown(master)} is not a NIC of these nodes: they have eth1${n > 1 ? `…eth${n}` : ''} for ${n} additional network${n === 1 ? '' : 's'}; ${own}`);
     });
   }),
   environmentRule('ipvlan-master-per-network', 'Each network has its own IPVLAN master NIC.', ({ config, plan, report }) => {
@@ -190,7 +192,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
         const other = entries.find((j) => j !== i)!;
         report(
           `additionalNetworks[${i}].attachment.master`,
-          `"${master}" is already the IPVLAN master of additionalNetworks[${other}]${explicit(other) ? '' : ' (its NIC by order)'}; each network needs its own NIC: use eth${i + 1}, or leave master out`,
+          `${shown(master)} is already the IPVLAN master of additionalNetworks[${other}]${explicit(other) ? '' : ' (its NIC by order)'}; each network needs its own NIC: use eth${i + 1}, or leave master out`,
         );
       }
     }
@@ -230,22 +232,26 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     config.additionalNetworks.forEach((n, i) => {
       const name = n.attachment.name;
       if (!new RegExp(ATTACHMENT_NAME_PATTERN).test(name) || name.length > ATTACHMENT_NAME_MAX) {
-        report(`additionalNetworks[${i}].attachment.name`, `"${name}" names helm test's Service and pods ${name}${CROSS_NODE_TEST_SUFFIX}(-0/-1): start it with a letter and keep it to ${ATTACHMENT_NAME_MAX} characters`);
+        report(`additionalNetworks[${i}].attachment.name`, `${shown(name)} names helm test's Service and pods ${name}${CROSS_NODE_TEST_SUFFIX}(-0/-1): start it with a letter and keep it to ${ATTACHMENT_NAME_MAX} characters`);
       }
     });
   }),
-  environmentRule('attachment-keeps-an-address', `An attachment hands out at least the ${MIN_ATTACHMENT_ADDRESSES} addresses the cross-node helm test attaches.`, ({ plan, report }) => {
-    const needed = BigInt(MIN_ATTACHMENT_ADDRESSES);
-    plan.additionalNetworks.forEach((n, i) => {
-      const podCidr = parseCidr(n.podCidr);
-      const { rangeStart } = n.attachment;
-      const lastUsable = podCidr.last - 1n;
-      if (rangeStart && containsAddress(podCidr, rangeStart) && addressValue(rangeStart) > lastUsable - needed + 1n) {
-        report(
-          `additionalNetworks[${i}].attachment.rangeStart`,
-          `${rangeStart} leaves the attachment fewer than ${MIN_ATTACHMENT_ADDRESSES} addresses (${formatAddress(podCidr.last)} is the broadcast address), and helm test attaches two pods; start at ${formatAddress(lastUsable - needed + 1n)} or earlier`,
-        );
-      }
+  environmentRule('attachment-keeps-an-address', `An attachment hands out at least the ${MIN_ATTACHMENT_ADDRESSES} addresses the cross-node helm test attaches, after exclude, rangeStart and rangeEnd.`, ({ config, report }) => {
+    config.additionalNetworks.forEach((n, i) => {
+      const { exclude, rangeStart, rangeEnd, ipam } = n.attachment;
+      if (ipam === 'node-block') return;
+      // attachment-range-bounds reports bounds and exclusions outside the range; counting needs them inside.
+      const range = parseCidr(n.podCidr);
+      if (rangeStart && rangeEnd && addressValue(rangeStart) > addressValue(rangeEnd)) return;
+      if (exclude.some((x) => !contains(range, parseCidr(x))) || [rangeStart, rangeEnd].some((x) => x !== undefined && !containsAddress(range, x))) return;
+      const count = whereaboutsAddressCount(n.podCidr, exclude, rangeStart, rangeEnd);
+      if (count >= BigInt(MIN_ATTACHMENT_ADDRESSES)) return;
+      const bounds = whereaboutsAddressCount(n.podCidr, [], rangeStart, rangeEnd) < BigInt(MIN_ATTACHMENT_ADDRESSES);
+      const field = bounds ? (rangeStart !== undefined ? 'rangeStart' : 'rangeEnd') : 'exclude';
+      report(
+        `additionalNetworks[${i}].attachment.${field}`,
+        `leaves ${count} address${count === 1n ? '' : 'es'} to hand out in ${n.podCidr} (Whereabouts never hands out the network and broadcast addresses), and helm test attaches ${MIN_ATTACHMENT_ADDRESSES} pods: ${bounds ? 'widen rangeStart..rangeEnd' : 'exclude less of the range'}`,
+      );
     });
   }),
   environmentRule('existing-network-range-name', 'An existing network names its pod range in existing.podRangeName, not podRangeName.', ({ config, report }) => {
@@ -289,7 +295,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   environmentRule('derived-name-length', 'Every GCP name the environment derives has at most 63 characters.', ({ plan, report }) => {
     for (const name of derivedNames(plan)) {
       if (['VPC', 'subnet', 'firewall'].includes(name.kind) && name.value.length > GCP_NAME_MAX) {
-        report(name.path, `${name.kind} name "${name.value}" would be ${name.value.length} characters; GCP allows ${GCP_NAME_MAX} (shorten cluster.name or this name)`);
+        report(name.path, `${name.kind} name ${shown(name.value)} would be ${name.value.length} characters; GCP allows ${GCP_NAME_MAX} (shorten cluster.name or this name)`);
       }
     }
   }),
@@ -299,14 +305,14 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       if (!['VPC', 'subnet', 'firewall'].includes(name.kind)) continue;
       const key = `${name.kind}:${name.value}`;
       const first = seen.get(key);
-      if (first !== undefined && first !== name.path) report(name.path, `${name.kind} name "${name.value}" is also derived from ${first}`);
+      if (first !== undefined && first !== name.path) report(name.path, `${name.kind} name ${shown(name.value)} is also derived from ${first}`);
       else seen.set(key, name.path);
     }
   }),
   environmentRule('tfc-workspace-names', 'Terraform Cloud workspace names are at most 90 letters, digits, - and _.', ({ plan, report }) => {
     if (plan.backend.type !== 'cloud') return;
     const invalid = Object.values(plan.backend.workspaces).find((w) => !TFC_WORKSPACE_NAME.test(w));
-    if (invalid) report('backend.workspacePrefix', `makes workspace name "${invalid}" (${invalid.length} characters); Terraform Cloud allows at most 90 letters, digits, - and _`);
+    if (invalid) report('backend.workspacePrefix', `makes workspace name ${JSON.stringify(invalid)} (${invalid.length} characters); Terraform Cloud allows at most 90 letters, digits, - and _`);
   }),
   environmentRule('tfc-token-subject', "The runs' workload identity subject fits GCP's 127-byte google.subject.", ({ plan, report }) => {
     const b = plan.backend;
@@ -316,7 +322,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     if (Buffer.byteLength(subject) > GOOGLE_SUBJECT_MAX) {
       report(
         'backend.project',
-        `makes the runs' token subject "${subject}" ${Buffer.byteLength(subject)} bytes long; GCP Workload Identity Federation maps it to google.subject, which holds at most ${GOOGLE_SUBJECT_MAX}: shorten backend.organization, backend.project or backend.workspacePrefix`,
+        `makes the runs' token subject ${JSON.stringify(subject)} ${Buffer.byteLength(subject)} bytes long; GCP Workload Identity Federation maps it to google.subject, which holds at most ${GOOGLE_SUBJECT_MAX}: shorten backend.organization, backend.project or backend.workspacePrefix`,
       );
     }
   }),
@@ -341,8 +347,11 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     if (b.type !== 'gcs' || b.createBucket) return;
     for (const field of ['bucketProject', 'bucketLocation', 'keepNoncurrentVersions'] as const) {
       if (b[field] !== undefined) {
-        report(`backend.${field}`, `applies only to a bucket this project creates, but createBucket is false (bucket "${b.bucket}" exists already): remove ${field}, or set createBucket: true`);
+        report(`backend.${field}`, `applies only to a bucket this project creates, but createBucket is false (bucket ${shown(b.bucket)} exists already): remove ${field}, or set createBucket: true`);
       }
     }
   }),
 ];
+
+/** Every environment rule: the cross-field rules above, then those against hostile or pathological input. */
+export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [...CROSS_FIELD_RULES, ...INPUT_RULES];

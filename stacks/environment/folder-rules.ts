@@ -1,5 +1,6 @@
 import { DerivedName, derivedNames } from './rule-helpers';
 import { FolderRule, LoadedEnvironment, folderRule } from './rule-types';
+import { shown } from './problems';
 
 /** The rules of all environment files together. */
 
@@ -32,10 +33,10 @@ export const FOLDER_RULES: readonly FolderRule[] = [
       if (path === 'cluster.name') {
         // A copied file: every name derives from the cluster's, so one line per file says what to change.
         const fix = `give each environment its own cluster.name (or its own project)`;
-        report(env.file, path, `"${env.plan.cluster.name}" is also ${first.file}'s cluster.name ${where}: the ${what} names would collide; ${fix}`);
-        report(first.file, firstPath, `"${first.plan.cluster.name}" is also ${env.file}'s cluster.name ${where}: the ${what} names would collide; ${fix}`);
+        report(env.file, path, `${shown(env.plan.cluster.name)} is also ${first.file}'s cluster.name ${where}: the ${what} names would collide; ${fix}`);
+        report(first.file, firstPath, `${shown(first.plan.cluster.name)} is also ${env.file}'s cluster.name ${where}: the ${what} names would collide; ${fix}`);
       } else {
-        const list = names.map((n) => `${n.kind} "${n.value}"`).join(', ');
+        const list = names.map((n) => `${n.kind} ${shown(n.value)}`).join(', ');
         report(env.file, path, `derives ${list} ${where}, which ${first.file} (${firstPath}) also creates; each environment needs its own names`);
         report(first.file, firstPath, `derives ${list} ${where}, which ${env.file} (${path}) also creates; each environment needs its own names`);
       }
@@ -50,7 +51,7 @@ export const FOLDER_RULES: readonly FolderRule[] = [
         return [{
           env,
           key: `gcs|${b.bucket}`,
-          what: `state bucket "${b.bucket}"`,
+          what: `state bucket ${shown(b.bucket)}`,
           stackName: c?.stackName,
           settings: c ? { createBucket: true, bucketProject: c.project, bucketLocation: c.location, keepNoncurrentVersions: c.keepNoncurrentVersions } : { createBucket: false },
         }];
@@ -59,7 +60,7 @@ export const FOLDER_RULES: readonly FolderRule[] = [
         return [{
           env,
           key: `cloud|${b.hostname}|${b.organization}|${b.project}`,
-          what: `Terraform Cloud project "${b.project}" of ${b.hostname}/${b.organization}`,
+          what: `Terraform Cloud project ${shown(b.project)} of ${b.hostname}/${b.organization}`,
           stackName: b.createdProject?.stackName,
           settings: { createProject: b.createdProject !== undefined },
         }];
@@ -101,8 +102,8 @@ export const FOLDER_RULES: readonly FolderRule[] = [
     const shared = new Map<string, { file: string; what: string }>();
     for (const env of environments) {
       const b = env.plan.backend;
-      if (b.type === 'gcs' && b.createdBucket) shared.set(b.createdBucket.stackName, { file: env.file, what: `creates state bucket "${b.bucket}"` });
-      if (b.type === 'cloud' && b.createdProject) shared.set(b.createdProject.stackName, { file: env.file, what: `creates Terraform Cloud project "${b.project}"` });
+      if (b.type === 'gcs' && b.createdBucket) shared.set(b.createdBucket.stackName, { file: env.file, what: `creates state bucket ${shown(b.bucket)}` });
+      if (b.type === 'cloud' && b.createdProject) shared.set(b.createdProject.stackName, { file: env.file, what: `creates Terraform Cloud project ${shown(b.project)}` });
     }
     for (const env of environments) {
       const clash = env.plan.bootstrapStackName ? shared.get(env.plan.bootstrapStackName) : undefined;

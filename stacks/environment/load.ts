@@ -1,10 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { isEditorFile, readEnvironmentFile } from './folder-files';
 import { closest, distance } from 'fastest-levenshtein';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { EnvironmentPlan, PlanProblem, derivePlan } from './plan';
 import { ENVIRONMENT_NAME_RULE, EnvironmentRule, LoadedEnvironment, checkEnvironment, checkFolder } from './rules';
-import { EnvironmentError, Problem, formatPath } from './problems';
+import { EnvironmentError, Problem, formatPath, shown } from './problems';
+import { parseEnvironmentJson } from './json-text';
 import { EnvironmentConfig, environmentSchema } from './schema';
 
 /** The generated JSON Schema lives beside the environments and is not one. */
@@ -49,7 +51,7 @@ export function loadSelectedEnvironments(
   let names: string[];
   try {
     names = readdirSync(dir)
-      .filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE)
+      .filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE && !isEditorFile(f))
       .sort();
   } catch (error) {
     throw new EnvironmentError([{ file: display(dir), path: '', message: `cannot read the environments folder (${(error as Error).message})` }]);
@@ -72,7 +74,8 @@ export function loadSelectedEnvironments(
   const skipped: SkippedEnvironment[] = [];
   for (const fileName of names) {
     const file = path.join(dir, fileName);
-    const decoded = decodeEnvironmentFile(readFileSync(file));
+    const read = readEnvironmentFile(dir, fileName);
+    const decoded = read.bytes ? decodeEnvironmentFile(read.bytes) : { problem: read.problem };
     const result = decoded.problem ? { problems: [{ path: '', message: decoded.problem }] } : loadEnvironmentText(envName(fileName), decoded.text!, options.extraRules);
     if (result.plan) loaded.push({ file: display(file), plan: result.plan });
     if (selected(fileName)) problems.push(...result.problems.map((p) => ({ file: display(file), ...p })));
@@ -121,12 +124,9 @@ export function loadEnvironmentText(
 ): { plan?: EnvironmentPlan; problems: { path: string; message: string; rule?: string }[] } {
   const nameProblem = ENVIRONMENT_NAME_RULE.checkName(name);
   if (nameProblem) return { problems: [{ path: '', message: nameProblem, rule: ENVIRONMENT_NAME_RULE.id }] };
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return { problems: [{ path: '', message: `is not valid JSON: ${describeJsonError(text, error as Error)}` }] };
-  }
+  const json = parseEnvironmentJson(text);
+  if (json.problems.length > 0) return { problems: json.problems };
+  const data = json.data;
   const parsed = environmentSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     return {
@@ -150,30 +150,16 @@ function unknownKeyMessage(key: string, allowed: readonly string[]): string {
   const suggestion = allowed.length > 0 ? closest(key, [...allowed]) : undefined;
   // Two edits (a swapped pair of letters is two) or a third of the word, whichever is more.
   const close = suggestion !== undefined && distance(key.toLowerCase(), suggestion.toLowerCase()) <= Math.max(2, Math.ceil(suggestion.length / 3));
-  return `${close ? `unknown key: did you mean "${suggestion}"? ` : 'unknown key (a typo?); '}allowed here: ${allowed.join(', ')}`;
-}
-
-function describeJsonError(text: string, error: Error): string {
-  const position = /position (\d+)/.exec(error.message);
-  const reason = error.message.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-  if (!position) return reason;
-  const before = text.slice(0, Number(position[1]));
-  const line = before.split('\n').length;
-  const column = Number(position[1]) - before.lastIndexOf('\n');
-  return `${reason} at line ${line}, column ${column}`;
-}
-
-function show(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value);
+  return `${close ? `unknown key: did you mean ${shown(suggestion)}? ` : 'unknown key (a typo?); '}allowed here: ${allowed.join(', ')}`;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'invalid_type':
-      return input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${show(input)}`;
+      return input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${shown(input)}`;
     case 'invalid_value':
-      return `${show(input)} is not allowed; use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return `${shown(input)} is not allowed; use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
     case 'too_big': {
       if (issue.origin === 'array') {
@@ -182,23 +168,23 @@ function describeIssue(issue: z.core.$ZodIssue): string {
           ? `has ${count} items; at least ${issue.minimum} ${issue.minimum === 1 ? 'is' : 'are'} required`
           : `has ${count} items; at most ${issue.maximum} are allowed`;
       }
-      if (issue.origin === 'string') return `${show(input)} ${issue.message}`;
+      if (issue.origin === 'string') return `${shown(input)} ${issue.message}`;
       const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
-      return `${show(input)} is out of range; must be ${bound}`;
+      return `${shown(input)} is out of range; must be ${bound}`;
     }
     case 'invalid_union': {
       const options = (issue as { options?: unknown[] }).options;
       if (options) {
         const value = input && typeof input === 'object' ? (input as Record<string, unknown>)[(issue as { discriminator?: string }).discriminator ?? 'type'] : input;
-        return `${show(value)} is not allowed; use one of ${options.map((v) => JSON.stringify(v)).join(', ')}`;
+        return `${shown(value)} is not allowed; use one of ${options.map((v) => JSON.stringify(v)).join(', ')}`;
       }
-      return `${show(input)}: ${issue.message}`;
+      return `${shown(input)}: ${issue.message}`;
     }
     case 'invalid_format':
     case 'custom':
-      return issue.message.startsWith('"') ? issue.message : `${show(input)} ${issue.message}`;
+      return issue.message.startsWith('"') ? issue.message : `${shown(input)} ${issue.message}`;
     default:
-      return `${show(input)}: ${issue.message}`;
+      return `${shown(input)}: ${issue.message}`;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Cidr, parseCidr } from '../../modules/facts';
 import type { EnvironmentPlan } from './plan';
 import type { EnvironmentConfig } from './schema';
+import { shown } from './problems';
 
 // What several rules share: the demand of a pool replacement, the ranges and the names an environment derives.
 
@@ -45,7 +46,7 @@ export function reportDuplicates(values: readonly string[], list: string, field:
   const first = new Map<string, number>();
   values.forEach((value, index) => {
     const earlier = first.get(value);
-    if (earlier !== undefined) report(`${list}[${index}].${field}`, `${what} "${value}" is already defined at ${list}[${earlier}]`);
+    if (earlier !== undefined) report(`${list}[${index}].${field}`, `${what} ${shown(value)} is already defined at ${list}[${earlier}]`);
     else first.set(value, index);
   });
 }

@@ -3,6 +3,7 @@ import { FOLDER_RULES } from './folder-rules';
 import type { EnvironmentPlan } from './plan';
 import type { EnvironmentRule, LoadedEnvironment } from './rule-types';
 import type { EnvironmentConfig } from './schema';
+import { shown } from './problems';
 
 /**
  * The config layer's rules, each a small named unit with an id, a one-line description and its scope, and what runs
@@ -28,11 +29,11 @@ export const ENVIRONMENT_NAME_RULE = {
   scope: 'environment' as const,
   checkName(name: string): string | undefined {
     if (!/^[a-z][a-z0-9-]{0,30}$/.test(name)) {
-      return `environment name "${name}" (the file name) must be 1 to 31 lowercase letters, digits and hyphens, starting with a letter`;
+      return `environment name ${shown(name)} (the file name) must be 1 to 31 lowercase letters, digits and hyphens, starting with a letter`;
     }
     // Bootstrap stacks are named bootstrap-<env>: `cdktf deploy '<env>-*'` must never select one.
     if (name.startsWith('bootstrap')) {
-      return `environment name "${name}" (the file name) may not start with "bootstrap": bootstrap stacks are named bootstrap-<env>, and cdktf deploy '${name}-*' would select them`;
+      return `environment name ${shown(name)} (the file name) may not start with "bootstrap": bootstrap stacks are named bootstrap-<env>, and cdktf deploy '${name}-*' would select them`;
     }
     return undefined;
   },

@@ -6,6 +6,8 @@ import {
   GCP_NAME_PATTERN,
   PROJECT_ID_PATTERN,
   checkCidr,
+  prohibitedRangeMessage,
+  prohibitedRangeOf,
   isIpv4Address,
 } from '../../modules/facts';
 
@@ -40,6 +42,13 @@ export const cidr = (minPrefix: number, maxPrefix: number, what: string) =>
       if (!result.ok && CIDR_SHAPE.test(value)) ctx.addIssue({ code: 'custom', message: result.problem });
     })
     .meta({ description: `${what} (IPv4 CIDR, /${minPrefix} to /${maxPrefix}).` });
+
+/** A subnet's primary or secondary range: a CIDR as above that overlaps no range GCP forbids for subnets. */
+export const subnetRange = (minPrefix: number, maxPrefix: number, what: string) =>
+  cidr(minPrefix, maxPrefix, what).superRefine((value, ctx) => {
+    const prohibited = checkCidr(value, minPrefix, maxPrefix).ok ? prohibitedRangeOf(value) : undefined;
+    if (prohibited) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${prohibitedRangeMessage(prohibited)}` });
+  });
 
 export const ipv4 = z.string().refine(isIpv4Address, { message: 'is not an IPv4 address (expected a.b.c.d)' });
 

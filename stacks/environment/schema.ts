@@ -35,7 +35,7 @@ import {
   parseGkeVersion,
 } from '../../modules/facts';
 import { backend } from './schema-backend';
-import { cidr, dnsLabel, gcpName, ipv4, projectId, zone } from './schema-fields';
+import { subnetRange, cidr, dnsLabel, gcpName, ipv4, projectId, zone } from './schema-fields';
 
 /**
  * The environment file, `environments/<env>.json`. This shape is a public interface: extend it, never rename.
@@ -94,9 +94,9 @@ const cluster = z
       .boolean()
       .default(true)
       .meta({ description: 'Refuse `terraform destroy` of the cluster until set to false.' }),
-    nodeCidr: cidr(SUBNET_PREFIX.min, SUBNET_PREFIX.max, "Primary VPC subnet: the nodes' eth0"),
-    podCidr: cidr(CLUSTER_POD_RANGE_PREFIX.min, CLUSTER_POD_RANGE_PREFIX.max, 'GKE pod secondary range of the primary subnet'),
-    serviceCidr: cidr(SERVICE_RANGE_PREFIX.min, SERVICE_RANGE_PREFIX.max, 'GKE service secondary range of the primary subnet'),
+    nodeCidr: subnetRange(SUBNET_PREFIX.min, SUBNET_PREFIX.max, "Primary VPC subnet: the nodes' eth0"),
+    podCidr: subnetRange(CLUSTER_POD_RANGE_PREFIX.min, CLUSTER_POD_RANGE_PREFIX.max, 'GKE pod secondary range of the primary subnet'),
+    serviceCidr: subnetRange(SERVICE_RANGE_PREFIX.min, SERVICE_RANGE_PREFIX.max, 'GKE service secondary range of the primary subnet'),
     maxPodsPerNode: z
       .number()
       .int()
@@ -223,8 +223,8 @@ export const attachment = z
 
 const additionalNetwork = z.strictObject({
   name: gcpName(20, 'network name').meta({ description: 'Network name; prefixes its VPC, subnet and firewall names.' }),
-  nodeCidr: cidr(SUBNET_PREFIX.min, SUBNET_PREFIX.max, "Subnet primary range: the nodes' extra NIC (the guide's PRIMARY_RANGE)"),
-  podCidr: cidr(SUBNET_PREFIX.min, SUBNET_PREFIX.max, "Subnet secondary range: pod net1 addresses handed out by Whereabouts (the guide's SECONDARY_RANGE_CIDR)"),
+  nodeCidr: subnetRange(SUBNET_PREFIX.min, SUBNET_PREFIX.max, "Subnet primary range: the nodes' extra NIC (the guide's PRIMARY_RANGE)"),
+  podCidr: subnetRange(SUBNET_PREFIX.min, SUBNET_PREFIX.max, "Subnet secondary range: pod net1 addresses handed out by Whereabouts (the guide's SECONDARY_RANGE_CIDR)"),
   podRangeName: gcpName(GCP_NAME_MAX, 'secondary range name')
     .optional()
     .meta({ description: 'Name of the pod secondary range. Default: `<name>-pods`.' }),

@@ -1,4 +1,5 @@
 import type { EnvironmentPlan, EnvironmentRule } from '../environment';
+import { shown } from '../environment/problems';
 
 /**
  * The policy: rules that judge every resource of every synthesized stack, as Terraform will read it (the aspect in
@@ -128,7 +129,7 @@ export const KNOWN_WAIVERS_RULE: EnvironmentRule = {
     const seen = new Set<string>();
     plan.waivers.forEach((w, i) => {
       const rule = POLICY_RULES.find((r) => r.id === w.rule);
-      if (!rule) report(`policy.waivers[${i}].rule`, `"${w.rule}" is not a policy rule; use one of ${POLICY_RULES.filter((r) => r.waivable).map((r) => r.id).join(', ')}`);
+      if (!rule) report(`policy.waivers[${i}].rule`, `${shown(w.rule)} is not a policy rule; use one of ${POLICY_RULES.filter((r) => r.waivable).map((r) => r.id).join(', ')}`);
       else if (!rule.waivable) report(`policy.waivers[${i}].rule`, `${w.rule} cannot be waived: ${rule.description}`);
       else if (seen.has(w.rule)) report(`policy.waivers[${i}].rule`, `${w.rule} is already waived above`);
       seen.add(w.rule);

@@ -57,6 +57,15 @@ const ENVIRONMENT_RULE_CASES: Record<string, { base?: 'dev' | 'prod'; mutate: (e
   'unique-attachments': { base: 'prod', mutate: (env) => (env.additionalNetworks[1].attachment = { name: 'dataplane', namespace: 'default' }), path: 'additionalNetworks[1].attachment.name' },
   'ipvlan-master-per-network': { base: 'prod', mutate: (env) => (env.additionalNetworks[1].attachment.master = 'eth1'), path: 'additionalNetworks[1].attachment.master' },
   'attachment-range-bounds': { mutate: (env) => (env.additionalNetworks[0].attachment.exclude = ['10.9.9.0/30']), path: 'additionalNetworks[0].attachment.exclude[0]' },
+  'no-terraform-template': { mutate: (env) => (env.cluster.authorizedNetworks = [{ cidr: '203.0.113.0/24', displayName: '${file("/etc/hostname")}' }]), path: 'cluster.authorizedNetworks[0].displayName' },
+  'node-block-unique-names': {
+    base: 'prod',
+    mutate: (env) => {
+      for (const n of env.additionalNetworks) Object.assign(n.attachment, { ipam: 'node-block', name: 'data' });
+    },
+    path: 'additionalNetworks[1].attachment.name',
+  },
+  'disk-type-for-machine': { mutate: (env) => (env.nodePools[0].diskType = 'hyperdisk-balanced'), path: 'nodePools[0].diskType' },
   'attachment-keeps-an-address': { mutate: (env) => (env.additionalNetworks[0].attachment.rangeStart = '172.16.1.254'), path: 'additionalNetworks[0].attachment.rangeStart' },
   'existing-network-range-name': { mutate: (env) => Object.assign(env.additionalNetworks[0], { existing, podRangeName: 'other' }), path: 'additionalNetworks[0].podRangeName' },
   'existing-network-no-cloud-nat': { mutate: (env) => Object.assign(env.cluster, { existing: sharedVpc, cloudNat: true }), path: 'cluster.cloudNat' },

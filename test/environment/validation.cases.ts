@@ -155,7 +155,7 @@ describe('environment validation', () => {
 
   test('rejects an attachment rangeStart that leaves fewer than the two addresses helm test attaches', () => {
     expect(problemsOf((env) => (env.additionalNetworks[0].attachment.rangeStart = '172.16.1.254'))).toEqual([
-      'additionalNetworks[0].attachment.rangeStart: 172.16.1.254 leaves the attachment fewer than 2 addresses (172.16.1.255 is the broadcast address), and helm test attaches two pods; start at 172.16.1.253 or earlier',
+      'additionalNetworks[0].attachment.rangeStart: leaves 1 address to hand out in 172.16.1.0/24 (Whereabouts never hands out the network and broadcast addresses), and helm test attaches 2 pods: widen rangeStart..rangeEnd',
     ]);
     expect(problemsOf((env) => (env.additionalNetworks[0].attachment.rangeStart = '172.16.1.253'))).toEqual([]);
   });
