@@ -6,8 +6,9 @@ import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat'
 import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { addCustomVpc, checkFlowLogs } from './custom-vpc';
 import { ExistingNetwork, ExistingNetworkProps, ExpectedRange, IClusterNetwork } from './existing-network';
+import { CLUSTER_POD_RANGE_PREFIX, SERVICE_RANGE_PREFIX } from './facts';
 import type { SubnetFlowLogs } from './facts';
-import { checkCidr, checkGcpName } from './validate';
+import { checkGcpName, checkSubnetRange } from './validate';
 
 export interface ClusterNetworkProps {
   /** Prefix of every resource name (usually the cluster name). */
@@ -98,10 +99,10 @@ export class ClusterNetwork extends Construct implements IClusterNetwork {
     super(scope, id);
     const what = `ClusterNetwork "${id}"`;
     checkGcpName(what, 'name', props.name);
-    checkCidr(what, 'nodeCidr', props.nodeCidr);
-    checkCidr(what, 'podCidr', props.podCidr);
+    checkSubnetRange(what, 'nodeCidr', props.nodeCidr);
+    checkSubnetRange(what, 'podCidr', props.podCidr, CLUSTER_POD_RANGE_PREFIX.min, CLUSTER_POD_RANGE_PREFIX.max);
     checkFlowLogs(what, props.flowLogs);
-    checkCidr(what, 'serviceCidr', props.serviceCidr);
+    checkSubnetRange(what, 'serviceCidr', props.serviceCidr, SERVICE_RANGE_PREFIX.min, SERVICE_RANGE_PREFIX.max);
     const vpcName = props.vpcName ?? `${props.name}-vpc`;
     const subnetName = props.subnetName ?? `${props.name}-nodes`;
     const podRangeName = props.podRangeName ?? `${props.name}-pods`;

@@ -11,14 +11,15 @@ import {
   IpamMode,
   IpvlanMode,
   NODE_BLOCK_PREFIX_RANGE,
-  SUBNET_PREFIX,
+  MIN_ATTACHMENT_ADDRESSES,
   alternatives,
   contains,
   containsAddress,
   isIpv4Address,
   parseCidr,
+  whereaboutsAddressCount,
 } from './facts';
-import { checkCidr, checkInteger } from './validate';
+import { checkCidr, checkSubnetRange, checkInteger } from './validate';
 
 const DNS_LABEL = new RegExp(DNS_LABEL_PATTERN);
 
@@ -72,6 +73,8 @@ export interface NetworkAttachment {
 /** MultusWhereabouts' checks of its literal networks: names, namespaces, modes, ranges, node-block settings. */
 export function checkAttachments(what: string, networks: readonly NetworkAttachment[]): void {
   const seen = new Set<string>();
+  // Each node keeps one CNI file per node-block name (99-node-block-<name>.conf), whatever the namespace.
+  const nodeBlockNames = new Map<string, number>();
   networks.forEach((n, i) => {
     const at = `networks[${i}]`;
     const ns = n.namespace ?? DEFAULT_ATTACHMENT_NAMESPACE;
@@ -82,7 +85,7 @@ export function checkAttachments(what: string, networks: readonly NetworkAttachm
     if (seen.has(`${ns}/${n.name}`)) throw new Error(`${what}: ${at} repeats attachment "${ns}/${n.name}"`);
     seen.add(`${ns}/${n.name}`);
     if (n.mode !== undefined && !(IPVLAN_MODES as readonly string[]).includes(n.mode)) throw new Error(`${what}: ${at}.mode "${n.mode}" must be ${alternatives(IPVLAN_MODES)}`);
-    checkCidr(what, `${at}.range`, n.range, SUBNET_PREFIX.min, SUBNET_PREFIX.max);
+    checkSubnetRange(what, `${at}.range`, n.range);
     // Whereabouts ignores bounds and exclusions outside its range silently (whereabouts pkg/iphelpers GetIPRange).
     const range = Token.isUnresolved(n.range) ? undefined : parseCidr(n.range);
     (n.exclude ?? []).forEach((x, j) => {
@@ -95,8 +98,18 @@ export function checkAttachments(what: string, networks: readonly NetworkAttachm
       if (!isIpv4Address(address)) throw new Error(`${what}: ${at}.${bound} "${address}" is not an IPv4 address`);
       if (range && !containsAddress(range, address)) throw new Error(`${what}: ${at}.${bound} "${address}" is not inside range ${n.range}`);
     }
+    const literal = [n.range, n.rangeStart, n.rangeEnd, ...(n.exclude ?? [])].every((v) => v === undefined || !Token.isUnresolved(v));
+    if (range && literal && n.ipam !== 'node-block') {
+      const left = whereaboutsAddressCount(n.range, n.exclude, n.rangeStart, n.rangeEnd);
+      if (left < BigInt(MIN_ATTACHMENT_ADDRESSES)) {
+        throw new Error(`${what}: ${at} leaves ${left} address(es) to hand out in ${n.range} after exclude, rangeStart and rangeEnd; helm test attaches ${MIN_ATTACHMENT_ADDRESSES} pods`);
+      }
+    }
     if (n.ipam !== undefined && !(IPAM_MODES as readonly string[]).includes(n.ipam)) throw new Error(`${what}: ${at}.ipam "${n.ipam}" must be ${alternatives(IPAM_MODES)}`);
     if (n.ipam === 'node-block') {
+      const other = nodeBlockNames.get(n.name);
+      if (other !== undefined) throw new Error(`${what}: ${at}.name "${n.name}" is also the name of node-block networks[${other}]: each node keeps one CNI file per node-block name; rename one`);
+      nodeBlockNames.set(n.name, i);
       if (n.nodeBlockPrefix === undefined) throw new Error(`${what}: ${at}.nodeBlockPrefix is required with ipam node-block (the prefix of each node's alias block)`);
       checkInteger(what, `${at}.nodeBlockPrefix`, n.nodeBlockPrefix, NODE_BLOCK_PREFIX_RANGE.min, NODE_BLOCK_PREFIX_RANGE.max);
       if ((n.exclude ?? []).length > 0 || n.rangeStart || n.rangeEnd) throw new Error(`${what}: ${at} sets exclude, rangeStart or rangeEnd, which apply to ipam whereabouts only`);

@@ -6,7 +6,7 @@ import type { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subne
 import { addCustomVpc, checkFlowLogs } from './custom-vpc';
 import { ExistingNetwork, ExistingNetworkProps, IPodNetwork } from './existing-network';
 import { VPC_MTU, type SubnetFlowLogs } from './facts';
-import { checkCidr, checkGcpName, checkInteger } from './validate';
+import { checkGcpName, checkInteger, checkSubnetRange } from './validate';
 
 export interface SecondaryNetworkProps {
   /** Network name; also prefixes the VPC, subnet and firewall names. */
@@ -90,8 +90,8 @@ export class SecondaryNetwork extends Construct implements IPodNetwork {
     super(scope, id);
     const what = `SecondaryNetwork "${id}"`;
     checkGcpName(what, 'name', props.name);
-    checkCidr(what, 'nodeCidr', props.nodeCidr);
-    checkCidr(what, 'podCidr', props.podCidr);
+    checkSubnetRange(what, 'nodeCidr', props.nodeCidr);
+    checkSubnetRange(what, 'podCidr', props.podCidr);
     checkFlowLogs(what, props.flowLogs);
     if (props.mtu !== undefined && !Token.isUnresolved(props.mtu)) checkInteger(what, 'mtu', props.mtu, VPC_MTU.min, VPC_MTU.max);
     const podRangeName = props.podRangeName ?? `${props.name}-pods`;

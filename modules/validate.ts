@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { GCP_NAME_MAX, GCP_NAME_PATTERN, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN, checkCidr as cidrCheck } from './facts';
+import { GCP_NAME_MAX, GCP_NAME_PATTERN, LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN, SUBNET_PREFIX, checkCidr as cidrCheck, prohibitedRangeMessage, prohibitedRangeOf } from './facts';
 
 /**
  * Constructor checks shared by the modules. Values that are unresolved tokens (known only at apply time)
@@ -21,6 +21,14 @@ export function checkCidr(construct: string, prop: string, value: string, minPre
   if (Token.isUnresolved(value)) return;
   const result = cidrCheck(value, minPrefix, maxPrefix);
   if (!result.ok) throw new Error(`${construct}: ${prop} ${result.problem}`);
+}
+
+/** A subnet range (primary or secondary): a CIDR as above, /8 to /29 unless said, that overlaps no range GCP forbids. */
+export function checkSubnetRange(construct: string, prop: string, value: string, minPrefix: number = SUBNET_PREFIX.min, maxPrefix: number = SUBNET_PREFIX.max): void {
+  if (Token.isUnresolved(value)) return;
+  checkCidr(construct, prop, value, minPrefix, maxPrefix);
+  const prohibited = prohibitedRangeOf(value);
+  if (prohibited) throw new Error(`${construct}: ${prop} "${value}" ${prohibitedRangeMessage(prohibited)}`);
 }
 
 /** An integer within [min, max]. */

@@ -1,7 +1,7 @@
 import { App, Fn } from 'cdktf';
 import { DEFAULT_FLOW_LOGS, FLOW_LOG_INTERVALS, FLOW_LOG_METADATA, SecondaryNetwork } from '..';
 import { SUBNET_PREFIX, VPC_MTU } from '../facts';
-import { isCidr, isGcpName, isWhole, overlap, rule } from './hcl-rules';
+import { isCidr, isGcpName, isWhole, overlap, rule, notProhibited, PROHIBITED_MESSAGE } from './hcl-rules';
 import { TerraformModule } from './terraform-module';
 import { FIREWALL_SUFFIX, NETWORK_NAME_MAX, GOOGLE } from './common';
 
@@ -33,13 +33,13 @@ export function additionalNetworkModule(app: App): TerraformModule {
     name: 'node_cidr',
     type: 'string',
     description: `Subnet primary range: the nodes' extra NIC (IPv4 CIDR, /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max}).`,
-    validation: [rule('node_cidr', 'var.node_cidr', isCidr('var.node_cidr', SUBNET_PREFIX.min, SUBNET_PREFIX.max), `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set, e.g. 10.0.1.0/24.`)],
+    validation: [rule('node_cidr', 'var.node_cidr', isCidr('var.node_cidr', SUBNET_PREFIX.min, SUBNET_PREFIX.max), `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set, e.g. 10.0.1.0/24.`), rule('node_cidr', 'var.node_cidr', notProhibited('var.node_cidr'), PROHIBITED_MESSAGE)],
   });
   const podCidr = m.variable({
     name: 'pod_cidr',
     type: 'string',
     description: `Subnet secondary range for pods on this network, the addresses their extra interface gets (IPv4 CIDR, /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max}).`,
-    validation: [rule('pod_cidr', 'var.pod_cidr', isCidr('var.pod_cidr', SUBNET_PREFIX.min, SUBNET_PREFIX.max), `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set, e.g. 172.16.1.0/24.`)],
+    validation: [rule('pod_cidr', 'var.pod_cidr', isCidr('var.pod_cidr', SUBNET_PREFIX.min, SUBNET_PREFIX.max), `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set, e.g. 172.16.1.0/24.`), rule('pod_cidr', 'var.pod_cidr', notProhibited('var.pod_cidr'), PROHIBITED_MESSAGE)],
   });
   const podRangeName = m.variable({
     name: 'pod_range_name',

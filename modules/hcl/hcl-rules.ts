@@ -1,4 +1,4 @@
-import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, GCP_NAME_PATTERN } from '../facts';
+import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, GCP_NAME_PATTERN, PROHIBITED_SUBNET_RANGES } from '../facts';
 import { matching } from './render';
 
 /**
@@ -40,6 +40,11 @@ export const inside = (a: string, c: string) => `try(${ipNumber(a)} >= ${cidrFir
 /** HCL: CIDR block `x` lies inside CIDR block `c`. */
 export const cidrInside = (x: string, c: string) =>
   `try(${cidrFirst(x)} >= ${cidrFirst(c)} && ${cidrFirst(x)} + ${cidrSize(x)} <= ${cidrFirst(c)} + ${cidrSize(c)}, false)`;
+
+/** HCL: CIDR block `v` overlaps no range GCP forbids for subnets (modules/facts/compute.ts PROHIBITED_SUBNET_RANGES). */
+export const notProhibited = (v: string) => `alltrue([for p in ${JSON.stringify(PROHIBITED_SUBNET_RANGES.map((r) => r.cidr))} : !${overlap(v, 'p')}])`;
+/** What a refusal of `notProhibited` says. */
+export const PROHIBITED_MESSAGE = `overlaps a range GCP forbids for subnets (${PROHIBITED_SUBNET_RANGES.map((r) => `${r.cidr} ${r.what}`).join(', ')}): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.`;
 
 /** HCL: a whole number from min to max. */
 export const isWhole = (v: string, min: number, max: number) => `try(floor(${v}) == ${v} && ${v} >= ${min} && ${v} <= ${max}, false)`;

@@ -2,7 +2,7 @@ import { App, Fn, TerraformIterator } from 'cdktf';
 import { DEFAULT_CLUSTER_LABELS, MultinetCluster, MultinetNodePool, TAINT_EFFECTS } from '..';
 import { hclValue } from '../hcl-expression';
 import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, CLUSTER_NAME_MAX, CUSTOM_MACHINE_TYPE_PATTERN, DEFAULT_ADDITIONAL_NETWORK_MAX_PODS, DEFAULT_CLUSTER_MAX_PODS, DEFAULT_REGIONAL_ZONE_COUNT, DEFAULT_RELEASE_CHANNEL, GKE_VERSION_PATTERN, MAX_ADDITIONAL_NETWORKS, MAX_NODES_PER_POOL_ZONE, MIN_GKE_VERSION, NICS_PER_VM, NODE_DISK_SIZE_GB, NODE_POOL_DEFAULTS, NODE_POOL_NAME_MAX, NODE_SERVICE_ACCOUNT_NAME_CHARS, NODE_SERVICE_ACCOUNT_SUFFIX, PREDEFINED_MACHINE_TYPE_PATTERN, PROJECT_ID_PATTERN, RELEASE_CHANNELS, SERVICE_ACCOUNT_ID_PATTERN, SHARED_CORE_VCPUS, SUBNET_PREFIX, SUBNET_RESERVED_ADDRESSES, alternatives } from '../facts';
-import { everyItem, isCidr, isGcpName, isWhole, overlap, rule, uniqueItems } from './hcl-rules';
+import { everyItem, isCidr, isGcpName, isWhole, overlap, rule, uniqueItems, notProhibited, PROHIBITED_MESSAGE } from './hcl-rules';
 import { TerraformModule } from './terraform-module';
 import { maintenanceVariable } from './maintenance-variable';
 import { re, bare, GOOGLE } from './common';
@@ -224,7 +224,9 @@ export function multinetClusterModule(app: App): TerraformModule {
       ),
       uniqueItems('var.additional_networks', 'n', 'n.network', 'additional_networks[#].network', 'each node NIC must be in its own VPC.'),
       everyItem('var.additional_networks', 'n', `n.node_cidr == null ? true : ${isCidr('n.node_cidr', SUBNET_PREFIX.min, SUBNET_PREFIX.max)}`, 'additional_networks[#].node_cidr', 'n.node_cidr', `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set, or leave it out.`),
+      everyItem('var.additional_networks', 'n', `n.node_cidr == null ? true : ${notProhibited('n.node_cidr')}`, 'additional_networks[#].node_cidr', 'n.node_cidr', PROHIBITED_MESSAGE),
       everyItem('var.additional_networks', 'n', `n.pod_cidr == null ? true : ${isCidr('n.pod_cidr', SUBNET_PREFIX.min, SUBNET_PREFIX.max)}`, 'additional_networks[#].pod_cidr', 'n.pod_cidr', `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set, or leave it out.`),
+      everyItem('var.additional_networks', 'n', `n.pod_cidr == null ? true : ${notProhibited('n.pod_cidr')}`, 'additional_networks[#].pod_cidr', 'n.pod_cidr', PROHIBITED_MESSAGE),
     ],
   });
 

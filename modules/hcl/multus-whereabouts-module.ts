@@ -2,7 +2,7 @@ import { App } from 'cdktf';
 import { MultusWhereabouts } from '..';
 import { hclValue } from '../hcl-expression';
 import { ATTACHMENT_NAME_MAX, ATTACHMENT_NAME_PATTERN, BUILT_IN_NAMESPACES, DEFAULT_ADDITIONAL_NETWORK_MAX_PODS, DEFAULT_ATTACHMENT_NAMESPACE, DEFAULT_IPAM_MODE, DEFAULT_IPVLAN_MODE, IPAM_MODES, IPVLAN_MODES, MAX_ADDITIONAL_NETWORKS, SUBNET_PREFIX, SYSTEM_NAMESPACE, CROSS_NODE_TEST_SUFFIX, NODE_BLOCK_PREFIX_RANGE, alternatives, nodeNicOf, perNodePodBlockPrefix } from '../facts';
-import { cidrInside, everyItem, inside, ipNumber, isCidr, isDnsLabel, isIpv4, isWhole, overlap, rule, uniqueItems } from './hcl-rules';
+import { cidrInside, everyItem, inside, ipNumber, isCidr, isDnsLabel, isIpv4, isWhole, overlap, rule, uniqueItems, notProhibited, PROHIBITED_MESSAGE } from './hcl-rules';
 import { TerraformModule } from './terraform-module';
 import { re, MAX_NIC_INDEX, KUBERNETES, HELM, MODULE_CHART_PATH } from './common';
 
@@ -11,6 +11,10 @@ const SHARED_MASTER_CLASHES = (() => {
   const masters = '[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master]';
   return `flatten([for i, a in var.networks : [for j, b in var.networks : "[\${j}].range \${b.range} overlaps networks[\${i}].range \${a.range} on the same NIC \${${masters}[j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap." if j > i && ${masters}[i] == ${masters}[j] && a.range != b.range && ${overlap('a.range', 'b.range')}]])`;
 })();
+
+/** node-block networks that reuse an earlier node-block network's name, as messages. */
+const NODE_BLOCK_NAME_CLASHES =
+  '[for i, x in var.networks : "[${i}].name is \\"${x.name}\\": another node-block network has this name; each node keeps one CNI file per node-block name, so one network\'s pods would get the other\'s NIC and range: rename one." if x.ipam == "node-block" && contains([for j, y in var.networks : y.name if j < i && y.ipam == "node-block"], x.name)]';
 
 /** multus-whereabouts: the Helm release of the chart shipped in the module, and the attachments' namespaces. */
 export function multusWhereaboutsModule(app: App): TerraformModule {
@@ -45,6 +49,11 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
         condition: `length(${SHARED_MASTER_CLASHES}) == 0`,
         errorMessage: `networks\${try(${SHARED_MASTER_CLASHES}[0], "")}`,
       },
+      // Each node keeps one CNI file per node-block name (99-node-block-<name>.conf), whatever the namespace.
+      {
+        condition: `length(${NODE_BLOCK_NAME_CLASHES}) == 0`,
+        errorMessage: `networks\${try(${NODE_BLOCK_NAME_CLASHES}[0], "")}`,
+      },
       everyItem('var.networks', n, `contains(${JSON.stringify(IPAM_MODES)}, n.ipam)`, 'networks[#].ipam', 'n.ipam', `use ${IPAM_MODES.join(' or ')}.`),
       everyItem(
         'var.networks',
@@ -56,6 +65,7 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
       ),
       everyItem('var.networks', n, `n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true`, 'networks[#]', '{ exclude = n.exclude, range_start = n.range_start, range_end = n.range_end }', 'exclude, range_start and range_end apply to ipam whereabouts only: with node-block each node hands out the whole alias block GKE gave it.'),
       everyItem('var.networks', n, isCidr('n.range', SUBNET_PREFIX.min, SUBNET_PREFIX.max), 'networks[#].range', 'n.range', `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set (the pod secondary range).`),
+      everyItem('var.networks', n, notProhibited('n.range'), 'networks[#].range', 'n.range', PROHIBITED_MESSAGE),
       everyItem('var.networks', n, `alltrue([for x in n.exclude : ${isCidr('x', SUBNET_PREFIX.min, 32)} && ${cidrInside('x', 'n.range')}])`, 'networks[#].exclude', 'n.exclude', 'each exclusion must be an IPv4 CIDR block inside range.'),
       everyItem('var.networks', n, `n.range_start == null ? true : ${isIpv4('n.range_start')} && ${inside('n.range_start', 'n.range')}`, 'networks[#].range_start', 'n.range_start', 'use an IPv4 address inside range, or leave it out.'),
       everyItem('var.networks', n, `n.range_end == null ? true : ${isIpv4('n.range_end')} && ${inside('n.range_end', 'n.range')}`, 'networks[#].range_end', 'n.range_end', 'use an IPv4 address inside range, or leave it out.'),

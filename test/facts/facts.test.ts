@@ -12,7 +12,7 @@ import {
   SERVICE_ACCOUNT_ID_PATTERN,
   VPC_MTU,
 } from '../../modules/facts';
-import { CHART_VALUES_SCHEMA, chartValuesSchemaText } from '../../stacks/write-schema';
+import { CHART_FACTS, CHART_VALUES_SCHEMA, chartFactsText, chartValuesSchemaText } from '../../stacks/write-schema';
 import { PROJECT_ROOT } from '../support/tools';
 
 /** The hand-written TypeScript the product is made of: main.ts, stacks/ and modules/ (not the facts themselves). */
@@ -57,5 +57,9 @@ describe("the chart's networks schema", () => {
     const file = path.join(PROJECT_ROOT, CHART_VALUES_SCHEMA);
     const current = readFileSync(file, 'utf8');
     expect(current).toBe(chartValuesSchemaText(current));
+  });
+
+  test('takes its facts from modules/facts through the generated _facts.tpl (run `npm run schema` after changing them)', () => {
+    expect(readFileSync(path.join(PROJECT_ROOT, CHART_FACTS), 'utf8')).toBe(chartFactsText());
   });
 });

@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { MultusWhereabouts, NetworkAttachment } from '../../modules';
 import type { RawEnvironment } from '../support/environments';
+import { MIN_ATTACHMENT_ADDRESSES } from '../../modules/facts';
 
 /**
  * One case table per rule family, run against every surface that enforces the rule: the environment loader
@@ -103,6 +104,10 @@ export const ATTACHMENT_RANGE: RuleFamily<string> = {
       { value: '10.0.0.0/7', accepted: false, why: 'larger than /8' },
       { value: '300.16.1.0/24', accepted: false, why: 'an octet over 255' },
       { value: '172.16.1.0', accepted: false, why: 'no prefix' },
+      { value: '127.0.0.0/24', accepted: false, why: 'loopback, which GCP forbids for subnets' },
+      { value: '169.254.0.0/24', accepted: false, why: 'link-local, which GCP forbids for subnets' },
+      { value: '224.1.0.0/16', accepted: false, why: 'multicast, which GCP forbids for subnets' },
+      { value: '0.0.0.0/8', accepted: false, why: '"this network", which GCP forbids for subnets' },
     ],
     {
       // The environment names the range once, as the network's podCidr, which the attachment takes.
@@ -141,9 +146,59 @@ export const NODE_BLOCK_PREFIX: RuleFamily<number> = {
   chart: { values: (value) => ({ networks: [{ ...DATAPLANE, ipam: 'node-block', nodeBlockPrefix: value }] }), names: '/networks/0/nodeBlockPrefix' },
 };
 
+type Bounds = { exclude?: string[]; rangeStart?: string; rangeEnd?: string };
+const NO_ARITHMETIC = 'what is left after exclusions is interval arithmetic that neither HCL nor Go templates express; the environment files and the construct refuse it, and helm test fails on the cluster when no address is left';
+
+export const ADDRESSES_LEFT: RuleFamily<Bounds> = {
+  family: `addresses left to hand out (at least ${MIN_ATTACHMENT_ADDRESSES}, for helm test's two pods)`,
+  cases: [
+    { value: { rangeStart: '172.16.1.253' }, accepted: true, why: 'two addresses before the broadcast address' },
+    { value: { rangeStart: '172.16.1.254' }, accepted: false, why: 'one address left' },
+    { value: { rangeStart: '172.16.1.10', rangeEnd: '172.16.1.10' }, accepted: false, why: 'rangeStart equal to rangeEnd' },
+    { value: { exclude: ['172.16.1.0/24'] }, accepted: false, why: 'an exclusion covering the whole range' },
+    { value: { exclude: ['172.16.1.0/25', '172.16.1.128/26', '172.16.1.192/27', '172.16.1.224/28', '172.16.1.240/29', '172.16.1.248/30', '172.16.1.252/31'] }, accepted: false, why: 'exclusions leaving only the broadcast address' },
+    { value: { exclude: ['172.16.1.0/25'], rangeEnd: '172.16.1.129' }, accepted: true, why: 'exclusions and a bound leaving two' },
+  ],
+  loader: { set: (env, value) => void Object.assign(attachmentIn(env), value), path: 'additionalNetworks[0].attachment' },
+  construct: { build: (scope, value) => void multus(scope, value), prop: 'networks[0]' },
+  hcl: { skip: NO_ARITHMETIC },
+  chart: { skip: NO_ARITHMETIC },
+};
+
+/** Two networks whose attachments are both named dataplane, in default and storage, with one IPAM. */
+const twoAttachments = (ipam: string) => {
+  const block = ipam === 'node-block';
+  return [
+    { ...DATAPLANE, ipam, ...(block ? { nodeBlockPrefix: 28 } : {}) },
+    { ...DATAPLANE, namespace: 'storage', master: 'eth2', range: '172.16.2.0/24', ipam, ...(block ? { nodeBlockPrefix: 28 } : {}) },
+  ];
+};
+const asHcl = (n: Record<string, unknown>) => {
+  const { nodeBlockPrefix, ...rest } = n;
+  return nodeBlockPrefix === undefined ? rest : { ...rest, node_block_prefix: nodeBlockPrefix };
+};
+
+export const NODE_BLOCK_NAMES: RuleFamily<string> = {
+  family: 'attachment names of node-block networks (one CNI file per name on every node)',
+  cases: [
+    { value: 'whereabouts', accepted: true, why: 'one name in two namespaces, Whereabouts' },
+    { value: 'node-block', accepted: false, why: 'one name in two namespaces, both node-block' },
+  ],
+  loader: {
+    set: (env, ipam) => {
+      attachmentIn(env).ipam = ipam;
+      env.additionalNetworks.push({ name: 'storage', nodeCidr: '10.0.2.0/24', podCidr: '172.16.2.0/24', attachment: { name: 'dataplane', namespace: 'storage', ipam } });
+    },
+    path: 'additionalNetworks[1].attachment.name',
+  },
+  construct: { build: (scope, ipam) => void new MultusWhereabouts(scope, 'multus', { chartPath: 'chart', networks: twoAttachments(ipam) as NetworkAttachment[] }), prop: 'networks[1].name' },
+  hcl: { module: 'multus-whereabouts', inputs: (ipam) => ({ networks: twoAttachments(ipam).map(asHcl) }), field: 'networks[1].name' },
+  chart: { values: (ipam) => ({ networks: twoAttachments(ipam) }), names: /networks\[1\] is also node-block networks\[0\]/ },
+};
+
 /** Every family, for the surfaces to run. */
 const erase = <V>(family: RuleFamily<V>) => family as unknown as RuleFamily<unknown>;
-export const FAMILIES: readonly RuleFamily<unknown>[] = [erase(ATTACHMENT_NAME), erase(ATTACHMENT_NAMESPACE), erase(IPVLAN_MODE), erase(IPAM_MODE), erase(ATTACHMENT_RANGE), erase(NODE_BLOCK_PREFIX), erase(RANGE_START), erase(EXCLUDE)];
+export const FAMILIES: readonly RuleFamily<unknown>[] = [erase(ATTACHMENT_NAME), erase(ATTACHMENT_NAMESPACE), erase(IPVLAN_MODE), erase(IPAM_MODE), erase(ATTACHMENT_RANGE), erase(NODE_BLOCK_PREFIX), erase(RANGE_START), erase(EXCLUDE), erase(ADDRESSES_LEFT), erase(NODE_BLOCK_NAMES)];
 
 /** The cases of every family a surface runs, each with a test name. */
 export function casesFor<S extends 'loader' | 'construct' | 'hcl' | 'chart'>(surface: S) {

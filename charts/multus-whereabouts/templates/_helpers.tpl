@@ -17,7 +17,7 @@ Standard labels on every object. The guide's own `app: gke-multinet` is kept whe
 */}}
 {{- define "multus-whereabouts.labels" -}}
 {{ include "multus-whereabouts.podLabels" . }}
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 {{- end -}}
 
 {{/*
@@ -25,10 +25,10 @@ The standard labels of the DaemonSet's pods: all but helm.sh/chart, which change
 restart Multus and Whereabouts on every node for a release that changed nothing they run.
 */}}
 {{- define "multus-whereabouts.podLabels" -}}
-app.kubernetes.io/name: {{ include "multus-whereabouts.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/name: {{ include "multus-whereabouts.name" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 app.kubernetes.io/part-of: gke-multinet
 {{- with .Values.commonLabels }}
 {{ toYaml . }}
@@ -126,6 +126,12 @@ GetIPRange), so a range like 172.16.1.5/24 would hand out addresses nobody meant
 {{- $range := splitList " " (include "multus-whereabouts.cidrBlock" (dict "name" .name "field" "range" "text" .range)) -}}
 {{- $first := atoi (first $range) -}}
 {{- $end := add $first (atoi (last $range)) -}}
+{{- range $p := splitList " " (include "multus-whereabouts.prohibitedRanges" $) -}}
+{{- $block := splitList " " (include "multus-whereabouts.cidrBlock" (dict "name" $.name "field" "range" "text" $p)) -}}
+{{- if and (lt $first (add (atoi (first $block)) (atoi (last $block)))) (lt (atoi (first $block)) $end) -}}
+{{- fail (printf "networks: %s: range %q overlaps %s, which GCP forbids for subnet ranges: choose a private range" $.name $.range $p) -}}
+{{- end -}}
+{{- end -}}
 {{- range $i, $x := .exclude | default list -}}
 {{- $block := splitList " " (include "multus-whereabouts.cidrBlock" (dict "name" $.name "field" (printf "exclude[%d]" $i) "text" $x)) -}}
 {{- if or (lt (atoi (first $block)) $first) (gt (add (atoi (first $block)) (atoi (last $block))) $end) -}}
@@ -182,13 +188,13 @@ tolerations:
 {{- end }}
 {{- with .subdomain }}
 # hostname <job>-<index> (an Indexed Job) under this headless Service: the peer's DNS name.
-subdomain: {{ . }}
+subdomain: {{ . | quote }}
 {{- end }}
 containers:
-- name: {{ .container }}
-  image: {{ include "multus-whereabouts.image" $root.Values.tests.image }}
+- name: {{ .container | quote }}
+  image: {{ include "multus-whereabouts.image" $root.Values.tests.image | quote }}
   {{- with $root.Values.tests.image.pullPolicy }}
-  imagePullPolicy: {{ . }}
+  imagePullPolicy: {{ . | quote }}
   {{- end }}
   command: ["/bin/sh", "-c", {{ printf "%s\n%s" ($root.Files.Get "files/lib.sh") ($root.Files.Get .script) | quote }}]
   env:

@@ -35,6 +35,22 @@ variable "node_cidr" {
     )
     error_message = "node_cidr is ${try(jsonencode(var.node_cidr), "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 10.0.1.0/24."
   }
+  validation {
+    condition = try(
+      alltrue([
+        for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] :
+        !try(
+          parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16)
+          < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1]))
+          && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16)
+          < parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.node_cidr)[1])),
+          false
+        )
+      ]),
+      false
+    )
+    error_message = "node_cidr is ${try(jsonencode(var.node_cidr), "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+  }
 }
 
 variable "pod_cidr" {
@@ -50,6 +66,22 @@ variable "pod_cidr" {
       false
     )
     error_message = "pod_cidr is ${try(jsonencode(var.pod_cidr), "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, e.g. 172.16.1.0/24."
+  }
+  validation {
+    condition = try(
+      alltrue([
+        for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] :
+        !try(
+          parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16)
+          < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1]))
+          && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16)
+          < parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.pod_cidr)[1])),
+          false
+        )
+      ]),
+      false
+    )
+    error_message = "pod_cidr is ${try(jsonencode(var.pod_cidr), "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
   }
 }
 

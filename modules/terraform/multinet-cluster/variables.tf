@@ -490,6 +490,28 @@ variable "additional_networks" {
       for idx, n in var.additional_networks :
       idx
       if !try(
+        n.node_cidr == null
+        ? true
+        : alltrue([
+          for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] :
+          !try(
+            parseint(join("", formatlist("%02x", split(".", cidrhost(n.node_cidr, 0)))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1]))
+            && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(n.node_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.node_cidr)[1])),
+            false
+          )
+        ]),
+        false
+      )
+    ]) == 0
+    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].node_cidr is ${try(jsonencode(n.node_cidr), "?")}" if !try(n.node_cidr == null ? true : alltrue([for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] : !try(parseint(join("", formatlist("%02x", split(".", cidrhost(n.node_cidr, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(n.node_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.node_cidr)[1])), false)]), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+  }
+  validation {
+    condition = length([
+      for idx, n in var.additional_networks :
+      idx
+      if !try(
         n.pod_cidr == null
         ? true
         : try(
@@ -503,5 +525,27 @@ variable "additional_networks" {
       )
     ]) == 0
     error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].pod_cidr is ${try(jsonencode(n.pod_cidr), "?")}" if !try(n.pod_cidr == null ? true : try(can(cidrnetmask(n.pod_cidr)) && cidrsubnet(n.pod_cidr, 0, 0) == n.pod_cidr && tonumber(split("/", n.pod_cidr)[1]) >= 8 && tonumber(split("/", n.pod_cidr)[1]) <= 29, false), false)][0], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out."
+  }
+  validation {
+    condition = length([
+      for idx, n in var.additional_networks :
+      idx
+      if !try(
+        n.pod_cidr == null
+        ? true
+        : alltrue([
+          for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] :
+          !try(
+            parseint(join("", formatlist("%02x", split(".", cidrhost(n.pod_cidr, 0)))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1]))
+            && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(n.pod_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.pod_cidr)[1])),
+            false
+          )
+        ]),
+        false
+      )
+    ]) == 0
+    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].pod_cidr is ${try(jsonencode(n.pod_cidr), "?")}" if !try(n.pod_cidr == null ? true : alltrue([for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] : !try(parseint(join("", formatlist("%02x", split(".", cidrhost(n.pod_cidr, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(n.pod_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.pod_cidr)[1])), false)]), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
   }
 }

@@ -76,6 +76,15 @@ variable "networks" {
     error_message = "networks${try(flatten([for i, a in var.networks : [for j, b in var.networks : "[${j}].range ${b.range} overlaps networks[${i}].range ${a.range} on the same NIC ${[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap." if j > i && [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][i] == [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j] && a.range != b.range && try(parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.range)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.range)[1])), false)]])[0], "")}"
   }
   validation {
+    condition = length([
+      for i, x in var.networks :
+      "[${i}].name is \"${x.name}\": another node-block network has this name; each node keeps one CNI file per node-block name, so one network's pods would get the other's NIC and range: rename one."
+      if x.ipam == "node-block"
+      && contains([for j, y in var.networks : y.name if j < i && y.ipam == "node-block"], x.name)
+    ]) == 0
+    error_message = "networks${try([for i, x in var.networks : "[${i}].name is \"${x.name}\": another node-block network has this name; each node keeps one CNI file per node-block name, so one network's pods would get the other's NIC and range: rename one." if x.ipam == "node-block" && contains([for j, y in var.networks : y.name if j < i && y.ipam == "node-block"], x.name)][0], "")}"
+  }
+  validation {
     condition     = length([for idx, n in var.networks : idx if !try(contains(["whereabouts", "node-block"], n.ipam), false)]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}].ipam is ${try(jsonencode(n.ipam), "?")}" if !try(contains(["whereabouts", "node-block"], n.ipam), false)][0], "?")}: use whereabouts or node-block."
   }
@@ -116,6 +125,26 @@ variable "networks" {
       )
     ]) == 0
     error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(can(cidrnetmask(n.range)) && cidrsubnet(n.range, 0, 0) == n.range && tonumber(split("/", n.range)[1]) >= 8 && tonumber(split("/", n.range)[1]) <= 29, false)][0], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set (the pod secondary range)."
+  }
+  validation {
+    condition = length([
+      for idx, n in var.networks :
+      idx
+      if !try(
+        alltrue([
+          for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] :
+          !try(
+            parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1]))
+            && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])),
+            false
+          )
+        ]),
+        false
+      )
+    ]) == 0
+    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(alltrue([for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] : !try(parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])), false)]), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
   }
   validation {
     condition = length([
