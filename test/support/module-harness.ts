@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { blames, terraformErrors, terraformIn, writeModuleManifest } from './terraform';
+import { blames, terraformErrors, terraformIn, terraformInAsync, writeModuleManifest } from './terraform';
 
 // Terraform configurations are open-ended; the harness indexes into them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -59,44 +59,52 @@ function checkCopy(module: Json, stubs: Record<string, unknown>): Json {
   return { variable: variables, ...(Object.keys(locals).length ? { locals } : {}), ...(Object.keys(checks).length ? { resource: { terraform_data: checks } } : {}) };
 }
 
-/** Plans every call in one throw-away root module. `modules`: each module's Terraform JSON, by folder name. */
-export function runModuleCalls(modules: Record<string, Json>, stubs: Record<string, unknown>, calls: Record<string, ModuleCall>, only: 'validations' | 'everything' = 'everything'): HarnessRun {
+/** Writes the throw-away root module of `calls` into `dir`: a folder per call, so an error names the call. */
+function writeCalls(dir: string, modules: Record<string, Json>, stubs: Record<string, unknown>, calls: Record<string, ModuleCall>, only: 'validations' | 'everything'): void {
+  const copies = Object.fromEntries(Object.entries(modules).map(([name, json]) => [name, checkCopy(json, stubs)]));
+  const module: Json = {};
+  for (const [call, { module: source, inputs, data, preconditionsOnly }] of Object.entries(calls)) {
+    if (!(source in copies)) throw new Error(`${call}: no module ${source}`);
+    mkdirSync(path.join(dir, call));
+    // Validations only: a copy that declares just the variables the call passes (a validation sees only its own).
+    const copy =
+      only === 'validations'
+        ? { variable: Object.fromEntries(Object.entries(copies[source].variable as Json).filter(([v]) => v in inputs)) }
+        : preconditionsOnly
+          ? { ...copies[source], variable: withoutValidations(copies[source].variable) }
+          : copies[source];
+    writeFileSync(path.join(dir, call, 'main.tf.json'), JSON.stringify(copy, null, 1));
+    const overrides = Object.fromEntries(Object.entries(data ?? {}).map(([key, value]) => [dataVariable(...(key.split('.') as [string, string])), value]));
+    module[call] = { source: `./${call}`, ...inputs, ...overrides };
+  }
+  writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ module }, null, 1));
+  writeModuleManifest(dir, Object.keys(calls));
+}
+
+/** Terraform's errors of one plan, each blamed on the calls it names. */
+function blameErrors(plan: { status: number | null; stderr: string; error?: Error }, calls: Record<string, ModuleCall>): HarnessRun {
+  if (plan.error) throw new Error(`terraform is not on PATH (${plan.error.message})`);
+  if (/terraform init/.test(plan.stderr)) throw new Error(`terraform wants init:\n${plan.stderr}`);
+  const blocks = terraformErrors(plan.stderr);
+  const byCall = new Map<string, string[]>();
+  const unattributed: string[] = [];
+  for (const block of blocks) {
+    const blamed = Object.keys(calls).filter((call) => blames(block, call));
+    if (blamed.length === 0) unattributed.push(block);
+    for (const call of blamed) byCall.set(call, [...(byCall.get(call) ?? []), block]);
+  }
+  if (plan.status !== 0 && blocks.length === 0) unattributed.push(plan.stderr);
+  return { errorsOf: (call) => byCall.get(call) ?? [], unattributed };
+}
+
+const PLAN_ARGS = ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false'];
+
+/** Plans every call in one throw-away root module (`modules`: each module's Terraform JSON, by folder name), without blocking, so two plans can run side by side. */
+export async function runModuleCallsAsync(modules: Record<string, Json>, stubs: Record<string, unknown>, calls: Record<string, ModuleCall>, only: 'validations' | 'everything' = 'everything'): Promise<HarnessRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tf-modules-'));
   try {
-    // A folder per call, so an error in a module's own file names the call too (a precondition's error names only the
-    // file it is written in).
-    const copies = Object.fromEntries(Object.entries(modules).map(([name, json]) => [name, checkCopy(json, stubs)]));
-    const module: Json = {};
-    for (const [call, { module: source, inputs, data, preconditionsOnly }] of Object.entries(calls)) {
-      if (!(source in copies)) throw new Error(`${call}: no module ${source}`);
-      mkdirSync(path.join(dir, call));
-      // Validations only: a copy that declares just the variables the call passes (a validation sees only its own).
-      const copy =
-        only === 'validations'
-          ? { variable: Object.fromEntries(Object.entries(copies[source].variable as Json).filter(([v]) => v in inputs)) }
-          : preconditionsOnly
-            ? { ...copies[source], variable: withoutValidations(copies[source].variable) }
-            : copies[source];
-      writeFileSync(path.join(dir, call, 'main.tf.json'), JSON.stringify(copy, null, 1));
-      const overrides = Object.fromEntries(Object.entries(data ?? {}).map(([key, value]) => [dataVariable(...(key.split('.') as [string, string])), value]));
-      module[call] = { source: `./${call}`, ...inputs, ...overrides };
-    }
-    writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ module }, null, 1));
-    const run = (args: string[]) => terraformIn(dir, args);
-    writeModuleManifest(dir, Object.keys(calls));
-    const plan = run(['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false']);
-    if (plan.error) throw new Error(`terraform is not on PATH (${plan.error.message})`);
-    if (/terraform init/.test(plan.stderr)) throw new Error(`terraform wants init:\n${plan.stderr}`);
-    const blocks = terraformErrors(plan.stderr);
-    const byCall = new Map<string, string[]>();
-    const unattributed: string[] = [];
-    for (const block of blocks) {
-      const blamed = Object.keys(calls).filter((call) => blames(block, call));
-      if (blamed.length === 0) unattributed.push(block);
-      for (const call of blamed) byCall.set(call, [...(byCall.get(call) ?? []), block]);
-    }
-    if (plan.status !== 0 && blocks.length === 0) unattributed.push(plan.stderr);
-    return { errorsOf: (call) => byCall.get(call) ?? [], unattributed };
+    writeCalls(dir, modules, stubs, calls, only);
+    return blameErrors(await terraformInAsync(dir, PLAN_ARGS), calls);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { SpawnSyncReturns, spawnSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -195,6 +195,21 @@ export function terraformIn(dir: string, args: readonly string[]): SpawnSyncRetu
   writeFileSync(path.join(dir, 'cli.tfrc'), '');
   const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
   return spawnSync('terraform', [...args], { cwd: dir, env, encoding: 'utf8' });
+}
+
+/** `terraformIn` without blocking: the same environment, the result when terraform exits. */
+export function terraformInAsync(dir: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }> {
+  writeFileSync(path.join(dir, 'cli.tfrc'), '');
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+  return new Promise((resolve) => {
+    const child = spawn('terraform', [...args], { cwd: dir, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', (error) => resolve({ status: null, stdout, stderr, error }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** Terraform's errors, one string each, its box drawing and line breaks collapsed. */
