@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Fn, IResolvable, ITerraformDependable, ITerraformIterator, Op, Token, conditional } from 'cdktf';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
-import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, MAX_ADDITIONAL_NETWORKS, MAX_NODES_PER_POOL_ZONE, NODE_POOL_DEFAULTS, NODE_POOL_NAME_MAX, TAINT_EFFECTS } from './facts';
+import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, MAX_ADDITIONAL_NETWORKS, MAX_NODES_PER_POOL_ZONE, NODE_POOL_DEFAULTS, NODE_POOL_NAME_MAX, TAINT_EFFECTS, diskTypeProblem } from './facts';
 import { checkGcpName, checkInteger } from './validate';
 
 /** One additional network a node pool attaches to: an extra node NIC and a pod range on it. */
@@ -136,6 +136,10 @@ export class MultinetNodePool extends Construct {
     const what = `MultinetNodePool "${id}"`;
     // GKE pool names have at most 40 characters and name_prefix appends 26: "<name>-" has 14 at most.
     checkGcpName(what, 'name', props.name, NODE_POOL_NAME_MAX);
+    const machineType = props.machineType ?? NODE_POOL_DEFAULTS.machineType;
+    const diskType = props.diskType ?? NODE_POOL_DEFAULTS.diskType;
+    const diskProblem = Token.isUnresolved(machineType) || Token.isUnresolved(diskType) ? undefined : diskTypeProblem(machineType, diskType);
+    if (diskProblem) throw new Error(`${what}: diskType "${diskType}" does not boot machineType "${machineType}": ${diskProblem}`);
     const nodeCount = props.nodeCount ?? 1;
     checkInteger(what, 'nodeCount', nodeCount, 0, MAX_NODES_PER_POOL_ZONE);
     const networks = props.additionalNetworks ?? [];

@@ -1,7 +1,7 @@
 import { App, Fn, TerraformIterator } from 'cdktf';
 import { DEFAULT_CLUSTER_LABELS, MultinetCluster, MultinetNodePool, TAINT_EFFECTS } from '..';
 import { hclValue } from '../hcl-expression';
-import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CLUSTER_MAX_PODS_RANGE, CLUSTER_NAME_MAX, CUSTOM_MACHINE_TYPE_PATTERN, DEFAULT_ADDITIONAL_NETWORK_MAX_PODS, DEFAULT_CLUSTER_MAX_PODS, DEFAULT_REGIONAL_ZONE_COUNT, DEFAULT_RELEASE_CHANNEL, GKE_VERSION_PATTERN, MAX_ADDITIONAL_NETWORKS, MAX_NODES_PER_POOL_ZONE, MIN_GKE_VERSION, NICS_PER_VM, NODE_DISK_SIZE_GB, NODE_POOL_DEFAULTS, NODE_POOL_NAME_MAX, NODE_SERVICE_ACCOUNT_NAME_CHARS, NODE_SERVICE_ACCOUNT_SUFFIX, PREDEFINED_MACHINE_TYPE_PATTERN, PROJECT_ID_PATTERN, RELEASE_CHANNELS, SERVICE_ACCOUNT_ID_PATTERN, SHARED_CORE_VCPUS, SUBNET_PREFIX, SUBNET_RESERVED_ADDRESSES, alternatives } from '../facts';
+import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, GCP_NAME_MAX, HYPERDISK_ONLY_SERIES, NO_HYPERDISK_SERIES, CLUSTER_MAX_PODS_RANGE, CLUSTER_NAME_MAX, CUSTOM_MACHINE_TYPE_PATTERN, DEFAULT_ADDITIONAL_NETWORK_MAX_PODS, DEFAULT_CLUSTER_MAX_PODS, DEFAULT_REGIONAL_ZONE_COUNT, DEFAULT_RELEASE_CHANNEL, GKE_VERSION_PATTERN, MAX_ADDITIONAL_NETWORKS, MAX_NODES_PER_POOL_ZONE, MIN_GKE_VERSION, NICS_PER_VM, NODE_DISK_SIZE_GB, NODE_POOL_DEFAULTS, NODE_POOL_NAME_MAX, NODE_SERVICE_ACCOUNT_NAME_CHARS, NODE_SERVICE_ACCOUNT_SUFFIX, PREDEFINED_MACHINE_TYPE_PATTERN, PROJECT_ID_PATTERN, RELEASE_CHANNELS, SERVICE_ACCOUNT_ID_PATTERN, SHARED_CORE_VCPUS, SUBNET_PREFIX, SUBNET_RESERVED_ADDRESSES, alternatives } from '../facts';
 import { everyItem, isCidr, isGcpName, isWhole, overlap, rule, uniqueItems, notProhibited, PROHIBITED_MESSAGE } from './hcl-rules';
 import { TerraformModule } from './terraform-module';
 import { maintenanceVariable } from './maintenance-variable';
@@ -65,6 +65,8 @@ export function multinetClusterModule(app: App): TerraformModule {
     validation: [
       everyItem('var.authorized_networks', 'n', isCidr('n.cidr_block', 0, 32), 'authorized_networks[#].cidr_block', 'n.cidr_block', 'use an IPv4 CIDR block with no host bits set, e.g. 203.0.113.0/24 (GKE takes IPv4 ranges here).'),
       everyItem('var.authorized_networks', 'n', 'length(n.display_name) > 0', 'authorized_networks[#].display_name', 'n.display_name', 'name the range, e.g. "office".'),
+      // Listing every address is the named opt-out's job, so that a review sees it by name.
+      everyItem('var.authorized_networks', 'n', 'n.cidr_block != "0.0.0.0/0"', 'authorized_networks[#].cidr_block', 'n.cidr_block', 'opens the control plane to every address: set public_endpoint_open_to_any_address = true instead (and list no range), or list the ranges that may reach it.'),
     ],
   });
   m.variable({
@@ -194,6 +196,15 @@ export function multinetClusterModule(app: App): TerraformModule {
         '{ node_count = p.node_count, autoscaling = p.autoscaling }',
         'autoscaling bounds must be whole numbers, min_node_count <= max_node_count (and node_count between them, when given), max_node_count 1 or more.',
       ),
+      // disk-type-for-machine (modules/facts/compute.ts diskTypeProblem): Hyperdisk-only and Hyperdisk-less series.
+      everyItem(
+        'var.node_pools',
+        'p',
+        `!(contains(${JSON.stringify(HYPERDISK_ONLY_SERIES)}, split("-", p.machine_type)[0]) && !startswith(p.disk_type, "hyperdisk-")) && !(contains(${JSON.stringify(NO_HYPERDISK_SERIES)}, split("-", p.machine_type)[0]) && startswith(p.disk_type, "hyperdisk-"))`,
+        'node_pools[#]',
+        '{ machine_type = p.machine_type, disk_type = p.disk_type }',
+        `boots ${alternatives(HYPERDISK_ONLY_SERIES.map((x) => x.toUpperCase()))} machines from Hyperdisk only (disk_type "hyperdisk-balanced"), and ${alternatives(NO_HYPERDISK_SERIES.map((x) => x.toUpperCase()))} machines never from Hyperdisk (use "pd-balanced").`,
+      ),
       everyItem('var.node_pools', 'p', `p.vcpus == null ? true : ${isWhole('p.vcpus', 1, 1000)}`, 'node_pools[#].vcpus', 'p.vcpus', 'use the whole number of vCPUs of the machine type, or leave it out.'),
       everyItem('var.node_pools', 'p', isWhole('p.disk_size_gb', NODE_DISK_SIZE_GB.min, NODE_DISK_SIZE_GB.max), 'node_pools[#].disk_size_gb', 'p.disk_size_gb', `use a whole number of GB from ${NODE_DISK_SIZE_GB.min} to ${NODE_DISK_SIZE_GB.max}.`),
       everyItem('var.node_pools', 'p', `alltrue([for t in p.taints : contains(${JSON.stringify(TAINT_EFFECTS)}, t.effect)])`, 'node_pools[#].taints', 'p.taints', `each effect must be ${TAINT_EFFECTS.join(', ')}.`),
@@ -222,6 +233,10 @@ export function multinetClusterModule(app: App): TerraformModule {
         'n.max_pods_per_node',
         `use a whole number from ${ADDITIONAL_NETWORK_MAX_PODS_RANGE.min} to ${ADDITIONAL_NETWORK_MAX_PODS_RANGE.max}.`,
       ),
+      // GKE takes an additional node network's VPC and subnet by name (NodeNetworkConfig.AdditionalNodeNetworkConfig):
+      // a self link or a projects/… path is accepted by the provider and refused by the API at create.
+      everyItem('var.additional_networks', 'n', isGcpName('n.network', GCP_NAME_MAX), 'additional_networks[#].network', 'n.network', "use the VPC's name, not a self link or path: GKE takes additional networks by name (the network_name output of additional-network)."),
+      everyItem('var.additional_networks', 'n', isGcpName('n.subnetwork', GCP_NAME_MAX), 'additional_networks[#].subnetwork', 'n.subnetwork', "use the subnet's name, not a self link or path: GKE takes additional subnets by name (the subnetwork_name output of additional-network)."),
       uniqueItems('var.additional_networks', 'n', 'n.network', 'additional_networks[#].network', 'each node NIC must be in its own VPC.'),
       everyItem('var.additional_networks', 'n', `n.node_cidr == null ? true : ${isCidr('n.node_cidr', SUBNET_PREFIX.min, SUBNET_PREFIX.max)}`, 'additional_networks[#].node_cidr', 'n.node_cidr', `use an IPv4 CIDR block from /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max} with no host bits set, or leave it out.`),
       everyItem('var.additional_networks', 'n', `n.node_cidr == null ? true : ${notProhibited('n.node_cidr')}`, 'additional_networks[#].node_cidr', 'n.node_cidr', PROHIBITED_MESSAGE),

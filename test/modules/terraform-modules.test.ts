@@ -361,6 +361,26 @@ for (const c of casesFor('hcl')) {
   else rejects(`rule family ${c.name}`, call(c.surface.module, inputs), `${c.surface.field} is `);
 }
 
+rejects(
+  'rejects an additional network given as a self link (GKE takes names)',
+  call('multinet-cluster', { additional_networks: [{ ...extra, network: 'https://www.googleapis.com/compute/v1/projects/p/global/networks/dataplane' }] }),
+  'additional_networks[0].network is "https://www.googleapis.com/compute/v1/projects/p/global/networks/dataplane": use the VPC\'s name, not a self link or path',
+);
+rejects(
+  'rejects an additional subnet given as a path (GKE takes names)',
+  call('multinet-cluster', { additional_networks: [{ ...extra, subnetwork: 'projects/p/regions/us-central1/subnetworks/dataplane' }] }),
+  'additional_networks[0].subnetwork is "projects/p/regions/us-central1/subnetworks/dataplane": use the subnet\'s name',
+);
+rejects(
+  'rejects 0.0.0.0/0 in authorized_networks, which only the named opt-out may mean',
+  call('multinet-cluster', { authorized_networks: [{ cidr_block: '0.0.0.0/0', display_name: 'anyone' }] }),
+  'authorized_networks[0].cidr_block is "0.0.0.0/0": opens the control plane to every address: set public_endpoint_open_to_any_address = true instead',
+);
+rejects('rejects a node range GCP forbids for subnets', call('additional-network', { node_cidr: '169.254.0.0/24' }), 'node_cidr is "169.254.0.0/24": overlaps a range GCP forbids for subnets');
+
+rejects('rejects an N4 pool on a persistent disk (N4 boots from Hyperdisk only)', call('multinet-cluster', { node_pools: [{ ...pool, machine_type: 'n4-standard-4' }] }), 'node_pools[0] is {"disk_type":"pd-balanced","machine_type":"n4-standard-4"}: boots C4, C4A, C4D, N4, N4A or N4D machines from Hyperdisk only');
+rejects('rejects an E2 pool on Hyperdisk (E2 cannot use it)', call('multinet-cluster', { node_pools: [{ ...pool, disk_type: 'hyperdisk-balanced' }] }), 'node_pools[0] is {"disk_type":"hyperdisk-balanced","machine_type":"e2-standard-4"}: boots');
+
 accepts('accepts the shipped dev values of additional-network', call('additional-network'));
 accepts('accepts the shipped dev values of multinet-cluster', call('multinet-cluster'));
 accepts('accepts the shipped dev values of multus-whereabouts', call('multus-whereabouts'));

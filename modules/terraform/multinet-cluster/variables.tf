@@ -77,6 +77,10 @@ variable "authorized_networks" {
     condition     = length([for idx, n in var.authorized_networks : idx if !try(length(n.display_name) > 0, false)]) == 0
     error_message = "authorized_networks[${try([for idx, n in var.authorized_networks : "${idx}].display_name is ${try(jsonencode(n.display_name), "?")}" if !try(length(n.display_name) > 0, false)][0], "?")}: name the range, e.g. \"office\"."
   }
+  validation {
+    condition     = length([for idx, n in var.authorized_networks : idx if !try(n.cidr_block != "0.0.0.0/0", false)]) == 0
+    error_message = "authorized_networks[${try([for idx, n in var.authorized_networks : "${idx}].cidr_block is ${try(jsonencode(n.cidr_block), "?")}" if !try(n.cidr_block != "0.0.0.0/0", false)][0], "?")}: opens the control plane to every address: set public_endpoint_open_to_any_address = true instead (and list no range), or list the ranges that may reach it."
+  }
 }
 
 variable "public_endpoint_open_to_any_address" {
@@ -399,6 +403,18 @@ variable "node_pools" {
     condition = length([
       for idx, p in var.node_pools :
       idx
+      if !try(
+        !(contains(["c4", "c4a", "c4d", "n4", "n4a", "n4d"], split("-", p.machine_type)[0]) && !startswith(p.disk_type, "hyperdisk-"))
+        && !(contains(["e2", "n1", "f1", "g1"], split("-", p.machine_type)[0]) && startswith(p.disk_type, "hyperdisk-")),
+        false
+      )
+    ]) == 0
+    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}] is ${try(jsonencode({ machine_type = p.machine_type, disk_type = p.disk_type }), "?")}" if !try(!(contains(["c4", "c4a", "c4d", "n4", "n4a", "n4d"], split("-", p.machine_type)[0]) && !startswith(p.disk_type, "hyperdisk-")) && !(contains(["e2", "n1", "f1", "g1"], split("-", p.machine_type)[0]) && startswith(p.disk_type, "hyperdisk-")), false)][0], "?")}: boots C4, C4A, C4D, N4, N4A or N4D machines from Hyperdisk only (disk_type \"hyperdisk-balanced\"), and E2, N1, F1 or G1 machines never from Hyperdisk (use \"pd-balanced\")."
+  }
+  validation {
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
       if !try(p.vcpus == null ? true : try(floor(p.vcpus) == p.vcpus && p.vcpus >= 1 && p.vcpus <= 1000, false), false)
     ]) == 0
     error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].vcpus is ${try(jsonencode(p.vcpus), "?")}" if !try(p.vcpus == null ? true : try(floor(p.vcpus) == p.vcpus && p.vcpus >= 1 && p.vcpus <= 1000, false), false)][0], "?")}: use the whole number of vCPUs of the machine type, or leave it out."
@@ -457,6 +473,22 @@ variable "additional_networks" {
       )
     ]) == 0
     error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].max_pods_per_node is ${try(jsonencode(n.max_pods_per_node), "?")}" if !try(floor(n.max_pods_per_node) == n.max_pods_per_node && n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110, false)][0], "?")}: use a whole number from 8 to 110."
+  }
+  validation {
+    condition = length([
+      for idx, n in var.additional_networks :
+      idx
+      if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.network)) && length(n.network) <= 63, false)
+    ]) == 0
+    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].network is ${try(jsonencode(n.network), "?")}" if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.network)) && length(n.network) <= 63, false)][0], "?")}: use the VPC's name, not a self link or path: GKE takes additional networks by name (the network_name output of additional-network)."
+  }
+  validation {
+    condition = length([
+      for idx, n in var.additional_networks :
+      idx
+      if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.subnetwork)) && length(n.subnetwork) <= 63, false)
+    ]) == 0
+    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].subnetwork is ${try(jsonencode(n.subnetwork), "?")}" if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.subnetwork)) && length(n.subnetwork) <= 63, false)][0], "?")}: use the subnet's name, not a self link or path: GKE takes additional subnets by name (the subnetwork_name output of additional-network)."
   }
   validation {
     condition = length([
