@@ -443,3 +443,75 @@ describe.each(ENVIRONMENTS)('%s-workloads end to end', (env) => {
     expect(findObject(render(), 'DaemonSet', 'gke-multinet').metadata.namespace).toBe('kube-system');
   });
 });
+
+describe('hostile environment files, through the app', () => {
+  const dirs: string[] = [];
+  const tempDir = (prefix: string) => {
+    const dir = mkdtempSync(path.join(tmpdir(), prefix));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  /** The app over a folder holding `files` (name -> text), writing to a fresh output folder. */
+  const synth = (files: Record<string, string>, args: string[] = [], out = path.join(tempDir('out-'), 'cdktf.out')) => {
+    const envs = tempDir('envs-');
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(envs, name), text);
+    // The bundle `npm run synth` runs, built once per test process (runApp), then run with the arguments.
+    const result = args.length === 0 ? runApp(PROJECT_ROOT, out, { ENVIRONMENTS_DIR: envs }) : runApp(PROJECT_ROOT, out, { ENVIRONMENTS: args.join(','), ENVIRONMENTS_DIR: envs });
+    return { ...result, out };
+  };
+
+  test('refuses with exit code 1 and one line per problem, naming the file and the field', () => {
+    const result = synth({ 'dev.json': environmentText((env) => (env.cluster.authorizedNetworks = [{ cidr: '203.0.113.0/24', displayName: '${file("/etc/hostname")}' }])) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^Invalid environment configuration \(1 problem\):\n\S+dev\.json: cluster\.authorizedNetworks\[0\]\.displayName: "\$\{file\(\\"\/etc\/hostname\\"\)\}" holds "\$\{"/);
+    expect(existsSync(result.out)).toBe(false);
+  });
+
+  test('prints a waiver reason that holds a line break and a CI workflow command on one line, escaped', () => {
+    const reason = 'Development cluster reached from laptops whose addresses change\n::error file=main.ts,line=1::forged\u001b[1A';
+    const result = synth({ 'dev.json': environmentText((env) => (env.policy.waivers[0].reason = reason)) });
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n').filter((l) => l.startsWith('::'))).toEqual([]);
+    expect(result.stdout).toContain('addresses change\\n::error file=main.ts,line=1::forged\\u001b[1A');
+    expect(result.stdout).not.toContain('\u001b');
+  });
+
+  test('gets every problem line to the end of a pipe, however much it prints', () => {
+    const env = shippedEnvironment('dev');
+    for (let i = 0; i < 1000; i += 1) env.cluster[`unknownKey${i}`] = 'x'.repeat(50);
+    const result = synth({ 'dev.json': JSON.stringify(env) });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    // About 300 kB: many times what a pipe holds before the reader takes it.
+    expect(result.stderr.length).toBeGreaterThan(200_000);
+    expect(lines[0]).toBe('Invalid environment configuration (1000 problems):');
+    expect(lines).toHaveLength(1001);
+    expect(lines[1000]).toMatch(/dev\.json: cluster\.unknownKey999: unknown key/);
+  });
+
+  test('a synth of some environments leaves the stack folders of the others as they were', () => {
+    const out = path.join(tempDir('out-'), 'cdktf.out');
+    const files = { 'dev.json': environmentText(), 'prod.json': environmentText(() => {}, 'prod') };
+    expect(synth(files, [], out).status).toBe(0);
+    const before = readFileSync(path.join(out, 'stacks', 'prod-cluster', 'cdk.tf.json'));
+    expect(synth(files, ['dev'], out).status).toBe(0);
+    expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(['dev-cluster', 'dev-network', 'dev-workloads', 'prod-cluster', 'prod-network', 'prod-workloads']);
+    expect(readFileSync(path.join(out, 'stacks', 'prod-cluster', 'cdk.tf.json')).equals(before)).toBe(true);
+  });
+
+  test('writes an accepted display name with "$" and "%" that terraform reads back verbatim', () => {
+    const displayName = 'ops $HOME 100% {braces} $$';
+    const result = synth({ 'dev.json': environmentText((env) => Object.assign(env, { policy: { waivers: [] } }, { cluster: { ...env.cluster, authorizedNetworks: [{ cidr: '203.0.113.0/24', displayName }] } })) });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    const cluster = JSON.parse(readFileSync(path.join(result.out, 'stacks', 'dev-cluster', 'cdk.tf.json'), 'utf8'));
+    const written = (Object.values(cluster.resource.google_container_cluster)[0] as Record<string, any>).master_authorized_networks_config.cidr_blocks[0].display_name;
+    // The very JSON string Terraform will read, evaluated by terraform itself (an output needs no provider).
+    const dir = tempDir('readback-');
+    writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ output: { display_name: { value: written } } }));
+    const apply = spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' } });
+    expect({ status: apply.status, stderr: apply.stderr }).toEqual({ status: 0, stderr: '' });
+    const output = spawnSync('terraform', ['output', '-json', 'display_name'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' } });
+    expect(JSON.parse(output.stdout)).toBe(displayName);
+  });
+});

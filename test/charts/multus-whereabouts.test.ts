@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { CHART_DIR, HelmResult, K8sObject, findObject, guideManifest, helm, helmAsync, renderChart, schemaErrors } from '../support/helm';
 import { casesFor } from '../families/families';
 import { BUSYBOX, BUSYBOX_BIN, CNI_PLUGIN_DIR, HELM3, PROJECT_ROOT, ensureBusybox, ensureCniPlugins } from '../support/tools';
@@ -1030,6 +1030,32 @@ describe('rule families, in the chart (helm template)', () => {
     else {
       expect(result.ok).toBe(false);
       expect(result.stderr).toMatch(surface.names);
+    }
+  });
+});
+
+describe('names YAML 1.1 reads as something else', () => {
+  // Helm's client and many tools read YAML 1.1, where on, no, yes, off and true are booleans and null is null.
+  const words = ['on', 'no', 'yes', 'off', 'true', 'null'];
+  const objects = () =>
+    parseAllDocuments(
+      helm(['template', words[0], CHART_DIR, '--namespace', 'kube-system'], {
+        networks: words.map((word, i) => ({ name: word, namespace: word, master: `eth${i + 1}`, range: `172.16.${i + 1}.0/24` })),
+      }).stdout,
+      { version: '1.1' },
+    )
+      .map((d) => d.toJS() as K8sObject)
+      .filter(Boolean);
+
+  test('renders every attachment name and namespace as a string, read back as the same string with a YAML 1.1 reader', () => {
+    const nads = objects().filter((o) => o.kind === 'NetworkAttachmentDefinition');
+    expect(nads.map((o) => [o.metadata.namespace, o.metadata.name])).toEqual(words.map((w) => [w, w]));
+  });
+
+  test('renders the test objects, their annotations and the release labels as strings too', () => {
+    for (const o of objects().filter((x) => x.kind !== 'NetworkAttachmentDefinition')) {
+      expect({ kind: o.kind, name: typeof o.metadata.name, namespace: typeof (o.metadata.namespace ?? '') }).toEqual({ kind: o.kind, name: 'string', namespace: 'string' });
+      for (const value of Object.values({ ...o.metadata.labels, ...o.spec?.template?.metadata?.annotations })) expect(typeof value).toBe('string');
     }
   });
 });

@@ -4,3 +4,4 @@ import './plan.cases';
 import './rules.cases';
 import './validation.cases';
 import './families.cases';
+import './hostile.cases';

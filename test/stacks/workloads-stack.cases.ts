@@ -83,6 +83,11 @@ describe('workloads stack', () => {
     ]);
   });
 
+  test.each(['kube-public', 'kube-node-lease', 'kube-system', 'default'])('never creates %s, which every cluster has (the apply would fail with AlreadyExists)', (namespace) => {
+    const json = synthJson(stacksOf((env) => (env.additionalNetworks[0].attachment.namespace = namespace)).workloads);
+    expect(json.resource.kubernetes_namespace_v1).toBeUndefined();
+  });
+
   test('outputs the annotation value and range of each network', () => {
     const outputs = synthJson(prod).output;
     expect(outputs.network_attachments.value).toEqual({
