@@ -468,15 +468,6 @@ describe('hostile environment files, through the app', () => {
     expect(existsSync(result.out)).toBe(false);
   });
 
-  test('prints a waiver reason that holds a line break and a CI workflow command on one line, escaped', () => {
-    const reason = 'Development cluster reached from laptops whose addresses change\n::error file=main.ts,line=1::forged\u001b[1A';
-    const result = synth({ 'dev.json': environmentText((env) => (env.policy.waivers[0].reason = reason)) });
-    expect(result.status).toBe(0);
-    expect(result.stdout.split('\n').filter((l) => l.startsWith('::'))).toEqual([]);
-    expect(result.stdout).toContain('addresses change\\n::error file=main.ts,line=1::forged\\u001b[1A');
-    expect(result.stdout).not.toContain('\u001b');
-  });
-
   test('gets every problem line to the end of a pipe, however much it prints', () => {
     const env = shippedEnvironment('dev');
     for (let i = 0; i < 1000; i += 1) env.cluster[`unknownKey${i}`] = 'x'.repeat(50);
@@ -490,28 +481,44 @@ describe('hostile environment files, through the app', () => {
     expect(lines[1000]).toMatch(/dev\.json: cluster\.unknownKey999: unknown key/);
   });
 
-  test('a synth of some environments leaves the stack folders of the others as they were', () => {
-    const out = path.join(tempDir('out-'), 'cdktf.out');
-    const files = { 'dev.json': environmentText(), 'prod.json': environmentText(() => {}, 'prod') };
-    expect(synth(files, [], out).status).toBe(0);
-    const before = readFileSync(path.join(out, 'stacks', 'prod-cluster', 'cdk.tf.json'));
-    expect(synth(files, ['dev'], out).status).toBe(0);
-    expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(['dev-cluster', 'dev-network', 'dev-workloads', 'prod-cluster', 'prod-network', 'prod-workloads']);
-    expect(readFileSync(path.join(out, 'stacks', 'prod-cluster', 'cdk.tf.json')).equals(before)).toBe(true);
+  /**
+   * One synth of two hostile but valid files, shared by the cases below: dev waives with a reason that holds a line
+   * break, a CI workflow command and ESC; prod's authorized network has a display name with "$" and "%".
+   */
+  const REASON = 'Development cluster reached from laptops whose addresses change\n::error file=main.ts,line=1::forged\u001b[1A';
+  const DISPLAY_NAME = 'ops $HOME 100% {braces} $$';
+  const FILES = {
+    'dev.json': environmentText((env) => (env.policy.waivers[0].reason = REASON)),
+    'prod.json': environmentText((env) => (env.cluster.authorizedNetworks[0].displayName = DISPLAY_NAME), 'prod'),
+  };
+  let shared: ReturnType<typeof synth> | undefined;
+  const both = () => (shared ??= synth(FILES));
+
+  test('prints a waiver reason that holds a line break and a CI workflow command on one line, escaped', () => {
+    const result = both();
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(result.stdout.split('\n').filter((l) => l.startsWith('::'))).toEqual([]);
+    expect(result.stdout).toContain('addresses change\\n::error file=main.ts,line=1::forged\\u001b[1A');
+    expect(result.stdout).not.toContain('\u001b');
   });
 
   test('writes an accepted display name with "$" and "%" that terraform reads back verbatim', () => {
-    const displayName = 'ops $HOME 100% {braces} $$';
-    const result = synth({ 'dev.json': environmentText((env) => Object.assign(env, { policy: { waivers: [] } }, { cluster: { ...env.cluster, authorizedNetworks: [{ cidr: '203.0.113.0/24', displayName }] } })) });
-    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
-    const cluster = JSON.parse(readFileSync(path.join(result.out, 'stacks', 'dev-cluster', 'cdk.tf.json'), 'utf8'));
+    const cluster = JSON.parse(readFileSync(path.join(both().out, 'stacks', 'prod-cluster', 'cdk.tf.json'), 'utf8'));
     const written = (Object.values(cluster.resource.google_container_cluster)[0] as Record<string, any>).master_authorized_networks_config.cidr_blocks[0].display_name;
     // The very JSON string Terraform will read, evaluated by terraform itself (an output needs no provider).
     const dir = tempDir('readback-');
     writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ output: { display_name: { value: written } } }));
-    const apply = spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' } });
+    const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' };
+    const apply = spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, encoding: 'utf8', env });
     expect({ status: apply.status, stderr: apply.stderr }).toEqual({ status: 0, stderr: '' });
-    const output = spawnSync('terraform', ['output', '-json', 'display_name'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' } });
-    expect(JSON.parse(output.stdout)).toBe(displayName);
+    expect(JSON.parse(spawnSync('terraform', ['output', '-json', 'display_name'], { cwd: dir, encoding: 'utf8', env }).stdout)).toBe(DISPLAY_NAME);
+  });
+
+  test('a synth of some environments leaves the stack folders of the others as they were', () => {
+    const { out } = both();
+    const before = readFileSync(path.join(out, 'stacks', 'prod-cluster', 'cdk.tf.json'));
+    expect(synth(FILES, ['dev'], out).status).toBe(0);
+    expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(['dev-cluster', 'dev-network', 'dev-workloads', 'prod-cluster', 'prod-network', 'prod-workloads']);
+    expect(readFileSync(path.join(out, 'stacks', 'prod-cluster', 'cdk.tf.json')).equals(before)).toBe(true);
   });
 });

@@ -83,9 +83,16 @@ describe('workloads stack', () => {
     ]);
   });
 
-  test.each(['kube-public', 'kube-node-lease', 'kube-system', 'default'])('never creates %s, which every cluster has (the apply would fail with AlreadyExists)', (namespace) => {
-    const json = synthJson(stacksOf((env) => (env.additionalNetworks[0].attachment.namespace = namespace)).workloads);
+  test('never creates kube-public or kube-node-lease, which every cluster has (the apply would fail with AlreadyExists)', () => {
+    // dev attaches in default, prod in default and storage: one synth with both namespaces the stack must not create.
+    const json = synthJson(
+      stacksOf((env) => {
+        env.additionalNetworks[0].attachment.namespace = 'kube-public';
+        env.additionalNetworks[1].attachment.namespace = 'kube-node-lease';
+      }, 'prod').workloads,
+    );
     expect(json.resource.kubernetes_namespace_v1).toBeUndefined();
+    expect(Object.values(json.output.network_attachments.value).map((n) => (n as { attachment: string }).attachment)).toEqual(['kube-public/dataplane', 'kube-node-lease/storage']);
   });
 
   test('outputs the annotation value and range of each network', () => {
