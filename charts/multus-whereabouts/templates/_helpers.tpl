@@ -126,10 +126,11 @@ GetIPRange), so a range like 172.16.1.5/24 would hand out addresses nobody meant
 {{- $range := splitList " " (include "multus-whereabouts.cidrBlock" (dict "name" .name "field" "range" "text" .range)) -}}
 {{- $first := atoi (first $range) -}}
 {{- $end := add $first (atoi (last $range)) -}}
-{{- range $p := splitList " " (include "multus-whereabouts.prohibitedRanges" $) -}}
-{{- $block := splitList " " (include "multus-whereabouts.cidrBlock" (dict "name" $.name "field" "range" "text" $p)) -}}
-{{- if and (lt $first (add (atoi (first $block)) (atoi (last $block)))) (lt (atoi (first $block)) $end) -}}
-{{- fail (printf "networks: %s: range %q overlaps %s, which GCP forbids for subnet ranges: choose a private range" $.name $.range $p) -}}
+{{- range $line := splitList "\n" (include "multus-whereabouts.prohibitedRanges" $) -}}
+{{- $p := splitList " " $line -}}
+{{- $pFirst := atoi (index $p 1) -}}
+{{- if and (lt $first (add $pFirst (atoi (index $p 2)))) (lt $pFirst $end) -}}
+{{- fail (printf "networks: %s: range %q overlaps %s, which GCP forbids for subnet ranges: choose a private range" $.name $.range (index $p 0)) -}}
 {{- end -}}
 {{- end -}}
 {{- range $i, $x := .exclude | default list -}}
