@@ -1,3 +1,4 @@
+export * from './cluster-credentials';
 export * from './cluster-network';
 export * from './secondary-network';
 export * from './existing-network';

@@ -95,7 +95,3 @@ export class NodeServiceAccount extends Construct implements NodeServiceAccountR
   }
 }
 
-/** The e-mail GCP gives a user-managed service account: `<account_id>@<project>.iam.gserviceaccount.com`. */
-export function serviceAccountEmail(accountId: string, project: string): string {
-  return `${accountId}@${project}.iam.gserviceaccount.com`;
-}

@@ -60,6 +60,13 @@ export interface TfcWorkloadIdentityProps {
    */
   readonly actAs?: readonly { readonly key: string; readonly identity: string; readonly serviceAccount: string; readonly why: string }[];
   /**
+   * Identities that may mint access tokens of their own account (`roles/iam.serviceAccountTokenCreator` on that account
+   * alone), for an ephemeral credential opened in a run (an ephemeral `google_service_account_access_token` of itself),
+   * which never reaches state.
+   * @default none
+   */
+  readonly ownTokens?: readonly { readonly identity: string; readonly why: string }[];
+  /**
    * The issuer's public keys (JWKS JSON), for a Terraform Enterprise Google cannot reach or whose certificate a
    * private CA signed.
    * @default Google fetches them from `https://<hostname>/.well-known/jwks`
@@ -180,6 +187,17 @@ export class TfcWorkloadIdentity extends Construct {
       new ServiceAccountIamMember(this, `${a.identity}-sa-act-as-${a.key}`, {
         serviceAccountId: a.serviceAccount,
         role: 'roles/iam.serviceAccountUser',
+        member: account.member,
+      });
+    }
+
+    // Minting its own tokens gives an account nothing it does not hold already: no other account, no other role.
+    for (const t of props.ownTokens ?? []) {
+      const account = accounts.get(t.identity);
+      if (!account) throw new Error(`${what}: ownTokens identity "${t.identity}" is not one of the identities`);
+      new ServiceAccountIamMember(this, `${t.identity}-sa-own-tokens`, {
+        serviceAccountId: account.name,
+        role: 'roles/iam.serviceAccountTokenCreator',
         member: account.member,
       });
     }

@@ -55,6 +55,10 @@ export const TFC_PLAN_ROLES: readonly RunRole[] = [
   { role: 'roles/container.clusterViewer', why: 'cluster stack: reads the cluster, its node pools and the versions GKE offers (google_container_engine_versions)' },
 ];
 
+/** Why the workloads identity may mint tokens of itself (granted on that account only). */
+export const TFC_WORKLOADS_OWN_TOKEN =
+  'workloads stack: the kubernetes and helm providers take an ephemeral access token of this account at plan and at apply (google_service_account_access_token), which never reaches state';
+
 /** Why the applies may act as the node service account (granted on that account, not on the project). */
 export const TFC_RUN_ACT_AS_NODES = 'cluster stack: node pools run as the node service account, which needs iam.serviceAccounts.actAs on that account';
 
@@ -62,9 +66,9 @@ export const TFC_RUN_ACT_AS_NODES = 'cluster stack: node pools run as the node s
 const STATE_CONSUMERS = { network: ['cluster', 'workloads'], cluster: ['workloads'], workloads: [] } as const;
 
 /**
- * Which identity each workspace's plans and applies impersonate. The workloads stack reads a Kubernetes token
- * (google_client_config) at plan time and Terraform reuses it at apply (hashicorp/terraform #32100): its plans must
- * hold what its applies use, so it has an identity of its own for both, limited to Kubernetes.
+ * Which identity each workspace's plans and applies impersonate. The workloads stack opens an ephemeral Kubernetes token
+ * of its identity in each phase; one identity serves both (its plan refreshes what its apply manages), kept apart from
+ * the network and cluster identities.
  */
 const IDENTITIES: Readonly<Record<StackKind, { readonly plan: 'plan' | 'run' | 'k8s'; readonly apply: 'plan' | 'run' | 'k8s' }>> = {
   network: { plan: 'plan', apply: 'run' },
@@ -157,6 +161,7 @@ export class BootstrapStack extends LocalBootstrapStack {
       ),
       poolId: backend.workloadIdentityPoolId,
       actAs: [{ key: 'nodes', identity: 'run', serviceAccount: nodes.serviceAccount.name, why: TFC_RUN_ACT_AS_NODES }],
+      ownTokens: [{ identity: 'k8s', why: TFC_WORKLOADS_OWN_TOKEN }],
       dependsOn: apis.services,
     });
     const email = (key: string) => identity.serviceAccounts.get(key)!.email;

@@ -54,4 +54,4 @@ export { WorkloadsStack, WORKLOADS_OUTPUTS, CHART_DIR } from './workloads-stack'
 export { constructProblems } from './construct-validations';
 export { KNOWN_WAIVERS_RULE, POLICY_RULES, PolicyAspect, enforcePolicy, formatViolation, formatWaiver } from './policy';
 export type { PolicyFinding, PolicyReport, PolicyResource, PolicyRule } from './policy';
-export { BootstrapStack, StateBucketStack, TfcProjectStack, REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES, TFC_WORKLOADS_ROLES } from './bootstrap-stack';
+export { BootstrapStack, StateBucketStack, TfcProjectStack, REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES, TFC_WORKLOADS_OWN_TOKEN, TFC_WORKLOADS_ROLES } from './bootstrap-stack';

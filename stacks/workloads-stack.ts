@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
-import { AssetType, Fn, TerraformAsset, TerraformOutput } from 'cdktf';
-import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { AssetType, TerraformAsset, TerraformOutput } from 'cdktf';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { MultusWhereabouts } from '../modules';
+import { ClusterCredentials, MultusWhereabouts, serviceAccountEmail } from '../modules';
 import { ClusterOutputs, ClusterStack } from './cluster-stack';
 import type { EnvironmentPlan } from './environment';
 import { packChart } from './chart-archive';
@@ -36,14 +35,20 @@ export class WorkloadsStack extends EnvironmentStack {
     // Applied after the cluster stack, node pools included: Multus lands on nodes that have the extra NICs.
     const cluster = new ClusterOutputs(this.remoteStateOf(props.cluster, 'cluster'));
 
-    // Short-lived credentials of whoever runs Terraform: no kubeconfig, token or certificate in the files.
-    const client = new DataGoogleClientConfig(this, 'client');
-    const kubernetes = {
-      host: `https://${cluster.endpoint}`,
-      clusterCaCertificate: Fn.base64decode(cluster.caCertificate),
-      token: client.accessToken,
-    };
-    new KubernetesProvider(this, 'kubernetes', kubernetes);
+    // Short-lived credentials of whoever runs Terraform, never in state or in the files: a person's runs take a token of
+    // their application default credentials from gke-gcloud-auth-plugin; Terraform Cloud runs open an ephemeral token of
+    // the workloads identity at plan and again at apply.
+    const credentials = new ClusterCredentials(this, 'cluster-credentials', {
+      endpoint: cluster.endpoint,
+      caCertificate: cluster.caCertificate,
+      auth:
+        plan.backend.type === 'cloud'
+          ? { kind: 'ephemeral-token', serviceAccountEmail: serviceAccountEmail(plan.backend.workloadsServiceAccountId, plan.project) }
+          : { kind: 'gcloud-plugin' },
+    });
+    this.addOverride('terraform.required_version', `>= ${credentials.minimumTerraform}`);
+    const { kubernetes } = credentials;
+    new KubernetesProvider(this, 'kubernetes', { ...kubernetes, exec: kubernetes.exec && [kubernetes.exec] });
     new HelmProvider(this, 'helm', { kubernetes });
 
     // The chart, packed into one archive, is copied into the stack folder and referenced relatively: a Terraform

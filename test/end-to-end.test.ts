@@ -369,12 +369,13 @@ describe.each(ENVIRONMENTS)('%s-workloads end to end', (env) => {
     for (const entry of entries) expect({ file: entry.name, same: Buffer.from(entry.data!).equals(readFileSync(path.join(source, entry.name.slice('multus-whereabouts/'.length)))) }).toEqual({ file: entry.name, same: true });
   });
 
-  test('connects the providers through the cluster outputs and google_client_config', () => {
+  test('connects the providers through the cluster outputs and gke-gcloud-auth-plugin, with no token in the files or the state', () => {
     const providers = stack().provider;
     for (const connection of [providers.kubernetes[0], providers.helm[0].kubernetes]) {
       expect(connection.host).toContain('data.terraform_remote_state.cluster.outputs.cluster_endpoint');
       expect(connection.cluster_ca_certificate).toContain('data.terraform_remote_state.cluster.outputs.cluster_ca_certificate');
-      expect(connection.token).toBe('${data.google_client_config.client.access_token}');
+      expect(connection).not.toHaveProperty('token');
+      expect(JSON.stringify(connection.exec)).toContain('"command":"gke-gcloud-auth-plugin"');
     }
   });
 

@@ -28,6 +28,10 @@ export const PROJECT_ID_PATTERN = '^[a-z][-a-z0-9]{4,28}[a-z0-9]$';
  * "Create service accounts").
  */
 export const SERVICE_ACCOUNT_ID_PATTERN = '^[a-z]([-a-z0-9]{4,28}[a-z0-9])$';
+/** A user-managed service account's email: `<account id>@<project id>.iam.gserviceaccount.com`. */
+export const SERVICE_ACCOUNT_EMAIL_PATTERN = `${SERVICE_ACCOUNT_ID_PATTERN.slice(0, -1)}@${PROJECT_ID_PATTERN.slice(1, -1)}[.]iam[.]gserviceaccount[.]com$`;
+/** The email GCP gives a user-managed service account. */
+export const serviceAccountEmail = (accountId: string, project: string) => `${accountId}@${project}.iam.gserviceaccount.com`;
 
 /** VPC MTU: any value from 1300 to 8896 bytes ("Maximum transmission unit"); 1460 when not set. */
 export const VPC_MTU = { min: 1300, max: 8896, default: 1460 } as const;

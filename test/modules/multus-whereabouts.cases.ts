@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
-import { MultusWhereabouts, MultusWhereaboutsProps, NetworkAttachment, SAMPLE_POD_IMAGE, helmSetEntries } from '../../modules';
+import { ClusterCredentials, ClusterCredentialsProps, MIN_TERRAFORM_FOR_AUTH, MultusWhereabouts, MultusWhereaboutsProps, NetworkAttachment, SAMPLE_POD_IMAGE, helmSetEntries } from '../../modules';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { parseYamlDocuments } from '../support/helm';
 import { applyLater, dataSourceAsLocal } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
@@ -222,5 +223,45 @@ describe('the HCL module output pod_annotations, evaluated by terraform', () => 
       ok: true,
       values: { annotations: { default: 'default/dataplane', storage: 'default/dataplane,storage/storage,storage/backup', edge: 'default/dataplane,edge/edge' } },
     });
+  });
+});
+
+describe('ClusterCredentials', () => {
+  const synthCredentials = (auth: ClusterCredentialsProps['auth']) =>
+    JSON.parse(
+      Testing.synthScope((scope) => {
+        const credentials = new ClusterCredentials(scope, 'creds', { endpoint: '203.0.113.10', caCertificate: 'Q0E=', auth });
+        new KubernetesProvider(scope, 'kubernetes', { ...credentials.kubernetes, exec: credentials.kubernetes.exec && [credentials.kubernetes.exec] });
+      }),
+    );
+
+  test("runs gke-gcloud-auth-plugin with the person's application default credentials, and writes no token", () => {
+    const json = synthCredentials({ kind: 'gcloud-plugin' });
+    expect(json.provider.kubernetes[0]).toEqual({
+      host: 'https://203.0.113.10',
+      cluster_ca_certificate: '${base64decode("Q0E=")}',
+      exec: [{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: ['--use_application_default_credentials=true'] }],
+    });
+    expect(json).not.toHaveProperty('ephemeral');
+    expect(json).not.toHaveProperty('data');
+  });
+
+  test('opens an ephemeral access token of the service account, never a data source', () => {
+    const json = synthCredentials({ kind: 'ephemeral-token', serviceAccountEmail: 'dev-tfc-k8s@example-dev-project.iam.gserviceaccount.com', lifetimeSeconds: 1800 });
+    expect(json.ephemeral.google_service_account_access_token.creds).toEqual({ target_service_account: 'dev-tfc-k8s@example-dev-project.iam.gserviceaccount.com', scopes: ['https://www.googleapis.com/auth/cloud-platform'], lifetime: '1800s' });
+    expect(json.provider.kubernetes[0].token).toBe('${ephemeral.google_service_account_access_token.creds.access_token}');
+    expect(json).not.toHaveProperty('data');
+  });
+
+  test('rejects a service account email that is no service account email', () => {
+    expect(() => synthCredentials({ kind: 'ephemeral-token', serviceAccountEmail: 'someone@example.com' })).toThrow('auth.serviceAccountEmail "someone@example.com" is not a service account email');
+  });
+
+  test('rejects a token lifetime outside what the API allows', () => {
+    expect(() => synthCredentials({ kind: 'ephemeral-token', serviceAccountEmail: 'dev-tfc-k8s@example-dev-project.iam.gserviceaccount.com', lifetimeSeconds: 60 })).toThrow('auth.lifetimeSeconds 60 must be a whole number of seconds from 600 to 43200');
+  });
+
+  test('says the Terraform each kind needs: 1.10 for an ephemeral resource', () => {
+    expect(MIN_TERRAFORM_FOR_AUTH).toEqual({ 'gcloud-plugin': '1.5.0', 'ephemeral-token': '1.10.0' });
   });
 });

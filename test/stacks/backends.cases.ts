@@ -72,9 +72,15 @@ describe.each([
     for (const text of texts) expect(text).not.toContain('terraform.workspace');
   });
 
-  test('holds no token or credential: only references to the short-lived token read at plan time', () => {
-    for (const text of texts) expect(text).not.toMatch(/"(token|credentials|access_token|private_key)"\s*:\s*"(?!\$\{)/);
-    expect(texts.join('')).toContain('"token":"${data.google_client_config.client.access_token}"');
+  test('holds no token or credential, and takes none from a data source (Terraform writes data sources to state)', () => {
+    for (const text of texts) expect(text).not.toMatch(/"(token|credentials|access_token|private_key)"\s*:\s*"(?!\$\{ephemeral\.)/);
+    // A credential attribute of any provider (the endpoint and CA certificate are no secret) names no data source.
+    const credentialsOf = (value: unknown): string[] =>
+      value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([k, v]) => (['token', 'access_token', 'password', 'client_key', 'client_certificate', 'credentials'].includes(k) ? [String(v)] : credentialsOf(v)))
+        : [];
+    for (const stack of all) for (const credential of credentialsOf(synthJson(stack).provider)) expect(credential).not.toMatch(/\$\{data\./);
+    expect(texts.join('')).not.toContain('google_client_config');
   });
 
   test('keeps the sensitive cluster outputs flowing to the workloads stack', () => {

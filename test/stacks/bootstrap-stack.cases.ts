@@ -6,7 +6,7 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
 import { WorkspaceSettings } from '@cdktf/provider-tfe/lib/workspace-settings';
 import { NODE_SERVICE_ACCOUNT_ROLES } from '../../modules';
-import { REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES, TFC_WORKLOADS_ROLES } from '../../stacks';
+import { REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_WORKLOADS_OWN_TOKEN, TFC_RUN_ROLES, TFC_WORKLOADS_ROLES } from '../../stacks';
 import { folderOf, stacksOf, synthJson, synthText } from '../support/stacks';
 import { applyEvaluations } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
@@ -255,6 +255,12 @@ describe('bootstrap-<env> for cloud', () => {
     expect(actAs.map((u) => [u.service_account_id, u.member])).toEqual([[`${account('nodes_node-sa')}.name}`, `${account('gcp_run-sa')}.member}`]]);
   });
 
+  test('lets the workloads identity mint tokens of itself, for the ephemeral Kubernetes token, and of no other account', () => {
+    const creators = values(json, 'google_service_account_iam_member').filter((u) => u.role === 'roles/iam.serviceAccountTokenCreator');
+    expect(creators.map((u) => [u.service_account_id, u.member])).toEqual([[`${account('gcp_k8s-sa')}.name}`, `${account('gcp_k8s-sa')}.member}`]]);
+    expect(values(json, 'google_project_iam_member').map((b) => b.role)).not.toContain('roles/iam.serviceAccountTokenCreator');
+  });
+
   test('lets the network and cluster workspaces plan as the read-only account and apply as the run account, each phase by workspace id, and workloads use their own', () => {
     const users = values(json, 'google_service_account_iam_member').filter((u) => u.role === 'roles/iam.workloadIdentityUser');
     const member = (attribute: string, kind: string, phase = '') =>
@@ -289,6 +295,7 @@ describe('bootstrap-<env> for cloud', () => {
     const readme = readFileSync(path.join(PROJECT_ROOT, 'docs/backends.md'), 'utf8');
     for (const r of [...TFC_RUN_ROLES, ...TFC_PLAN_ROLES, ...TFC_WORKLOADS_ROLES]) expect(readme).toContain(`| \`${r.role}\` | ${r.why} |`);
     expect(readme).toContain(`| \`roles/iam.serviceAccountUser\` on the node service account only | ${TFC_RUN_ACT_AS_NODES} |`);
+    expect(readme).toContain(`| \`roles/iam.serviceAccountTokenCreator\` on the workloads account itself only | ${TFC_WORKLOADS_OWN_TOKEN} |`);
     expect(readme).toContain(`executed remotely on Terraform ${REMOTE_TERRAFORM_VERSION}`);
   });
 

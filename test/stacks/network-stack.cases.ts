@@ -70,16 +70,16 @@ describe('network stack', () => {
     );
   });
 
-  test('enables the Compute Engine, Kubernetes Engine and IAM APIs and leaves them on at destroy', () => {
+  test('enables the Compute Engine, Kubernetes Engine, IAM and Cloud Resource Manager APIs and leaves them on at destroy', () => {
     const json = synthText(prod);
-    for (const service of ['compute.googleapis.com', 'container.googleapis.com', 'iam.googleapis.com']) {
+    for (const service of ['compute.googleapis.com', 'container.googleapis.com', 'iam.googleapis.com', 'cloudresourcemanager.googleapis.com']) {
       expect(json).toHaveResourceWithProperties(ProjectService, { project: 'example-prod-project', service, disable_on_destroy: false });
     }
   });
 
   test('creates every VPC only after the APIs are enabled', () => {
     const networks = Object.values(synthJson(prod).resource.google_compute_network) as { depends_on: string[] }[];
-    for (const network of networks) expect(network.depends_on).toHaveLength(3);
+    for (const network of networks) expect(network.depends_on).toHaveLength(4);
     expect(networks[0].depends_on.every((d) => d.startsWith('google_project_service.'))).toBe(true);
   });
 

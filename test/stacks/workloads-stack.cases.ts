@@ -1,15 +1,15 @@
-import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { stacksOf, synthJson, synthText } from '../support/stacks';
 
 const fromCluster = (output: string) => `data.terraform_remote_state.cluster.outputs.${output}`;
-const expectedConnection = {
+const connection = {
   host: `https://\${${fromCluster('cluster_endpoint')}}`,
   cluster_ca_certificate: `\${base64decode(${fromCluster('cluster_ca_certificate')})}`,
-  token: '${data.google_client_config.client.access_token}',
 };
+/** A person's runs: the plugin hands the providers a token of their application default credentials. */
+const plugin = { api_version: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: ['--use_application_default_credentials=true'] };
 
 describe('workloads stack', () => {
   const prod = stacksOf(() => {}, 'prod').workloads;
@@ -22,14 +22,30 @@ describe('workloads stack', () => {
     expect(prod.dependencies.map((s) => s.node.id).sort()).toEqual(['prod-cluster', 'prod-network']);
   });
 
-  test('configures the kubernetes provider from the cluster outputs and a short-lived Google token', () => {
+  test("configures the kubernetes provider from the cluster outputs and the person's own credentials, through gke-gcloud-auth-plugin", () => {
     const json = synthText(prod);
-    expect(json).toHaveProviderWithProperties(KubernetesProvider, expectedConnection);
-    expect(json).toHaveDataSource(DataGoogleClientConfig);
+    expect(json).toHaveProviderWithProperties(KubernetesProvider, { ...connection, exec: [plugin] });
+    expect(JSON.parse(json).provider.kubernetes[0]).not.toHaveProperty('token');
   });
 
   test('configures the helm provider the same way', () => {
-    expect(synthText(prod)).toHaveProviderWithProperties(HelmProvider, { kubernetes: expectedConnection });
+    expect(synthText(prod)).toHaveProviderWithProperties(HelmProvider, { kubernetes: { ...connection, exec: plugin } });
+  });
+
+  test('reads no credential through a data source, whose result Terraform would write to state', () => {
+    for (const stack of [prod, dev]) expect(synthJson(stack).data ?? {}).not.toHaveProperty('google_client_config');
+  });
+
+  test('on Terraform Cloud, opens an ephemeral token of the workloads identity at plan and at apply (Terraform >= 1.10)', () => {
+    const json = synthJson(
+      stacksOf((env) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' })).workloads,
+    );
+    expect(json.ephemeral.google_service_account_access_token).toEqual({
+      cluster_credentials: { target_service_account: 'dev-tfc-k8s@example-dev-project.iam.gserviceaccount.com', scopes: ['https://www.googleapis.com/auth/cloud-platform'], lifetime: '3600s' },
+    });
+    expect(json.provider.kubernetes[0]).toEqual({ ...connection, token: '${ephemeral.google_service_account_access_token.cluster_credentials.access_token}' });
+    expect(json.provider.helm[0].kubernetes).toEqual({ ...connection, token: '${ephemeral.google_service_account_access_token.cluster_credentials.access_token}' });
+    expect(json.terraform.required_version).toBe('>= 1.10.0');
   });
 
   test('uses no kubeconfig file', () => {

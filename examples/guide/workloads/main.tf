@@ -60,20 +60,29 @@ data "google_compute_subnetwork" "additional" {
   region = var.region
 }
 
-# The caller's short-lived token: no long-lived credential is stored in the state.
-data "google_client_config" "current" {}
-
+# No credential in the state: the providers run gke-gcloud-auth-plugin at every plan and apply, which hands them a
+# token of your application default credentials (`gcloud auth application-default login`). A data source such as
+# google_client_config would write its token to the state. Remote runs (Terraform Cloud) use an ephemeral
+# google_service_account_access_token instead (Terraform >= 1.10), as the product's workloads stack does.
 provider "kubernetes" {
   host                   = "https://${data.google_container_cluster.cluster.endpoint}"
-  token                  = data.google_client_config.current.access_token
   cluster_ca_certificate = base64decode(data.google_container_cluster.cluster.master_auth[0].cluster_ca_certificate)
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = "gke-gcloud-auth-plugin"
+    args        = ["--use_application_default_credentials=true"]
+  }
 }
 
 provider "helm" {
   kubernetes = {
     host                   = "https://${data.google_container_cluster.cluster.endpoint}"
-    token                  = data.google_client_config.current.access_token
     cluster_ca_certificate = base64decode(data.google_container_cluster.cluster.master_auth[0].cluster_ca_certificate)
+    exec = {
+      api_version = "client.authentication.k8s.io/v1beta1"
+      command     = "gke-gcloud-auth-plugin"
+      args        = ["--use_application_default_credentials=true"]
+    }
   }
 }
 
