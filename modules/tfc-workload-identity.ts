@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, Token } from 'cdktf';
 import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { TFC_ORGANIZATION_ID_PATTERN } from './facts';
 import { checkGcpName } from './validate';
 
 /** A project role of the run service account, and why the runs need it. */
@@ -38,6 +39,8 @@ export interface TfcWorkloadIdentityProps {
   readonly hostname: string;
   /** Terraform Cloud organization whose runs may authenticate. */
   readonly organization: string;
+  /** Its id (`org-…`): pinned in the federation's condition, since a name can be taken again after a deletion. */
+  readonly organizationId: string;
   /** Terraform Cloud project of the workspaces. */
   readonly tfcProject: string;
   /**
@@ -112,6 +115,9 @@ export class TfcWorkloadIdentity extends Construct {
         if (!(w[phase] in props.identities)) throw new Error(`${what}: workspaces.${key}.${phase} names "${w[phase]}", which is not one of the identities`);
       }
     }
+    if (!Token.isUnresolved(props.organizationId) && !new RegExp(TFC_ORGANIZATION_ID_PATTERN).test(props.organizationId)) {
+      throw new Error(`${what}: organizationId "${props.organizationId}" is not a Terraform Cloud organization id ("org-" and 16 letters and digits)`);
+    }
     const names = Object.values(props.workspaces).map((w) => w.name);
     if (names.length === 0) throw new Error(`${what}: workspaces is empty`);
     for (const name of [props.organization, props.tfcProject, ...names]) {
@@ -141,6 +147,7 @@ export class TfcWorkloadIdentity extends Construct {
         'attribute.aud': 'assertion.aud',
         'attribute.terraform_run_phase': 'assertion.terraform_run_phase',
         'attribute.terraform_organization_name': 'assertion.terraform_organization_name',
+        'attribute.terraform_organization_id': 'assertion.terraform_organization_id',
         'attribute.terraform_project_name': 'assertion.terraform_project_name',
         'attribute.terraform_workspace_name': 'assertion.terraform_workspace_name',
         'attribute.terraform_workspace_id': 'assertion.terraform_workspace_id',
@@ -151,6 +158,7 @@ export class TfcWorkloadIdentity extends Construct {
       },
       // Only this organization, this project and these workspaces may even exchange a token.
       attributeCondition: [
+        `assertion.terraform_organization_id == "${props.organizationId}"`,
         `assertion.terraform_organization_name == "${props.organization}"`,
         `assertion.terraform_project_name == "${props.tfcProject}"`,
         `assertion.terraform_workspace_name in [${names.map((n) => `"${n}"`).join(', ')}]`,

@@ -134,6 +134,7 @@ export class BootstrapStack extends LocalBootstrapStack {
       project: plan.project,
       hostname: backend.hostname,
       organization: backend.organization,
+      organizationId: backend.organizationId,
       tfcProject: backend.project,
       jwksJson: backend.jwksJson,
       identities: {

@@ -194,7 +194,7 @@ describe('synthesis is portable and safe', () => {
     }));
     writeFileSync(path.join(envs, 'tfcdev.json'), environmentText((env) => {
       env.cluster.name = 'multinet-tfcdev';
-      env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' };
+      env.backend = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet' };
     }));
     const out = path.join(tempDir('out-'), 'cdktf.out');
     // Node is all `npm run synth` needs (README, Prerequisites): a PATH with node and sh only, no terraform (cdktf

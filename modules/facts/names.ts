@@ -17,3 +17,10 @@ export const NODE_SERVICE_ACCOUNT_NAME_CHARS = 23;
 export function nodeServiceAccountId(clusterName: string): string {
   return `${clusterName.slice(0, NODE_SERVICE_ACCOUNT_NAME_CHARS).replace(/-+$/, '')}${NODE_SERVICE_ACCOUNT_SUFFIX}`;
 }
+
+/**
+ * A Terraform Cloud / Enterprise organization id, as its settings page and the API show it (HCP Terraform API,
+ * Organizations: `id`, "org-" and 16 letters and digits): the `terraform_organization_id` claim of its runs' tokens.
+ * Names can be reused after an organization is deleted; ids cannot.
+ */
+export const TFC_ORGANIZATION_ID_PATTERN = '^org-[A-Za-z0-9]{16}$';

@@ -67,6 +67,8 @@ export interface CreatedBucketPlan {
 export interface CloudBackendPlan {
   readonly type: 'cloud';
   readonly organization: string;
+  /** Its id (`org-…`), which the identity federation pins. */
+  readonly organizationId: string;
   readonly project: string;
   readonly hostname: string;
   readonly agentPool?: string;
@@ -309,6 +311,7 @@ function deriveBackend(env: string, config: EnvironmentConfig): BackendPlan {
   return {
     type: 'cloud',
     organization: b.organization,
+    organizationId: b.organizationId,
     project: b.project,
     hostname: b.hostname,
     agentPool: b.agentPool,

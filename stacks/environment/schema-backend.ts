@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS, SHARED_BOOTSTRAP_PREFIX } from './backends';
 import { projectId } from './schema-fields';
+import { TFC_ORGANIZATION_ID_PATTERN } from '../../modules/facts';
 
 /** A GCS bucket name without dots (dotted names need a verified domain): 3-63 characters. */
 const bucketName = z
@@ -65,6 +66,13 @@ export const backend = z
     z.strictObject({
       type: z.literal('cloud').meta({ description: 'Terraform Cloud / Enterprise: one workspace per stack, run remotely.' }),
       organization: tfcName('Terraform Cloud organization name', 40).meta({ description: 'Organization that holds the workspaces.' }),
+      organizationId: z
+        .string()
+        .regex(new RegExp(TFC_ORGANIZATION_ID_PATTERN), { message: 'is not a Terraform Cloud organization id: "org-" and 16 letters and digits (Organization settings, General, "ID")' })
+        .meta({
+          description:
+            "Id of that organization (`org-…`, in its Settings, General): the runs' identity federation admits tokens of this organization id only, so a later organization of the same name is not trusted.",
+        }),
       project: z
         .string()
         .regex(/^[\w-][\w -]{1,38}[\w-]$/, { message: 'is not a Terraform Cloud project name: 3 to 40 letters, digits, spaces, - and _, not starting or ending with a space' })

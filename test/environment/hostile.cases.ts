@@ -34,7 +34,7 @@ describe('strings Terraform would evaluate', () => {
   test.each([
     ['cluster.authorizedNetworks[0].displayName', (env: Record<string, any>) => (env.cluster.authorizedNetworks = [{ cidr: '203.0.113.0/24', displayName: '${file("/etc/hostname")}' }])],
     ['cluster.maintenance.exclusions[0].name', (env: Record<string, any>) => (env.cluster.maintenance = { window: { startTime: '2026-01-03T02:00:00Z', endTime: '2026-01-03T10:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA,SU' }, exclusions: [{ name: '%{ for x in [1] }x%{ endfor }', startTime: '2026-12-20T00:00:00Z', endTime: '2026-12-27T00:00:00Z' }] })],
-    ['backend.jwksJson', (env: Record<string, any>) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet', hostname: 'tfe.example.com', jwksJson: '{"keys":[{"kid":"${path.root}"}]}' })],
+    ['backend.jwksJson', (env: Record<string, any>) => (env.backend = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet', hostname: 'tfe.example.com', jwksJson: '{"keys":[{"kid":"${path.root}"}]}' })],
   ])('rejects a template in %s, naming the field and the fix', (field, mutate) => {
     expect(problemsOf(mutate)).toContainEqual(expect.stringMatching(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}: .* holds "(\\$|%)\\{", which Terraform reads as the start of a template .* write it without`)));
   });

@@ -24,7 +24,7 @@ function brokenRules(mutate: (env: RawEnvironment) => void, base: 'dev' | 'prod'
 
 const existing = { network: 'team-dataplane', subnetwork: 'team-dataplane-us', podRangeName: 'team-pods' };
 const sharedVpc = { network: 'shared', subnetwork: 'gke', podRangeName: 'gke-pods', serviceRangeName: 'gke-services' };
-const cloud = { type: 'cloud', organization: 'acme', project: 'gke-multinet' };
+const cloud = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet' };
 
 /**
  * For every environment rule: the smallest change to a shipped environment that breaks it, and the field it must
@@ -260,7 +260,7 @@ describe('folder rules', () => {
 
   test('rejects two environments whose Terraform Cloud workspaces coincide, in both files', () => {
     const cloudOf = (env: RawEnvironment, project: string, workspacePrefix: string) =>
-      (env.backend = { type: 'cloud', organization: 'acme', project, workspacePrefix });
+      (env.backend = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project, workspacePrefix });
     const lines = folderProblems({
       dev: { mutate: (env) => cloudOf(env, 'platform', 'team-') },
       'team-dev': {
@@ -299,7 +299,7 @@ describe('folder rules', () => {
   });
 
   const gcsIn = (extra: RawEnvironment = {}) => (env: RawEnvironment) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state', ...extra });
-  const cloudIn = (extra: RawEnvironment = {}) => (env: RawEnvironment) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet', ...extra });
+  const cloudIn = (extra: RawEnvironment = {}) => (env: RawEnvironment) => (env.backend = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet', ...extra });
   const named = (name: string, mutate: (env: RawEnvironment) => void) => ({ mutate: (env: RawEnvironment) => ((env.cluster.name = `multinet-${name}`), mutate(env)) });
 
   test('accepts three environments sharing one bucket and two sharing one Terraform Cloud project', () => {

@@ -410,7 +410,7 @@ describe('environment validation', () => {
 
 describe('backend validation', () => {
   const gcs = { type: 'gcs', bucket: 'acme-gke-multinet-state' };
-  const cloud = { type: 'cloud', organization: 'acme', project: 'gke-multinet' };
+  const cloud = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet' };
 
   test('accepts local (the default), gcs and cloud backends', () => {
     expect(problemsOf((env) => (env.backend = { type: 'local' }))).toEqual([]);
@@ -470,7 +470,13 @@ describe('backend validation', () => {
   });
 
   test('rejects cloud without an organization', () => {
-    expect(problemsOf((env) => (env.backend = { type: 'cloud', project: 'gke-multinet' }))).toEqual(['backend.organization: is required (string)']);
+    expect(problemsOf((env) => (env.backend = { type: 'cloud', project: 'gke-multinet' }))).toEqual(['backend.organization: is required (string)', 'backend.organizationId: is required (string)']);
+  });
+
+  test('rejects an organization id that is a name, saying where the id is', () => {
+    expect(problemsOf((env) => (env.backend = { type: 'cloud', organization: 'acme', organizationId: 'acme', project: 'gke-multinet' }))).toEqual([
+      'backend.organizationId: "acme" is not a Terraform Cloud organization id: "org-" and 16 letters and digits (Organization settings, General, "ID")',
+    ]);
   });
 
   test('rejects a workspace prefix with characters Terraform Cloud refuses in workspace names', () => {

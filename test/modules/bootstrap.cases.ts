@@ -21,12 +21,17 @@ describe('TfcWorkloadIdentity', () => {
     project: 'example-dev-project',
     hostname: 'app.terraform.io',
     organization: 'acme',
+    organizationId: 'org-AbCdEfGhIjKlMnOp',
     tfcProject: 'gke-multinet',
     identities: { plan: identity('dev-tfc-plan'), run: identity('dev-tfc-runs') },
     workspaces: { network: { name: 'dev-network', id: 'ws-123', plan: 'plan', apply: 'run' } },
     poolId: 'tfc-dev',
   };
   const synth = (overrides: Partial<TfcWorkloadIdentityProps>) => Testing.synthScope((scope) => new TfcWorkloadIdentity(scope, 'gcp', { ...props, ...overrides }));
+
+  test('rejects an organization id that is none (a name where the id belongs)', () => {
+    expect(() => synth({ organizationId: 'acme' })).toThrow('TfcWorkloadIdentity "gcp": organizationId "acme" is not a Terraform Cloud organization id');
+  });
 
   test('rejects a pool id GCP refuses', () => {
     expect(() => synth({ poolId: 'gcp-runs' })).toThrow('TfcWorkloadIdentity "gcp": poolId "gcp-runs" must be 4-32 lowercase letters, digits and hyphens, not starting with "gcp-"');

@@ -3,7 +3,7 @@ import type { RawEnvironment } from '../support/environments';
 
 /** Every stack's state location and every consumer's read of it, for each backend. */
 const gcs = (env: RawEnvironment) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state', prefix: 'platform/gke' });
-const cloud = (env: RawEnvironment) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet', workspacePrefix: 'multinet-' });
+const cloud = (env: RawEnvironment) => (env.backend = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet', workspacePrefix: 'multinet-' });
 
 describe('local backend', () => {
   const { workloads } = stacksOf();
@@ -53,7 +53,7 @@ describe('cloud backend', () => {
   });
 
   test('uses another Terraform Enterprise host when asked', () => {
-    const json = synthJson(stacksOf((env) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet', hostname: 'tfe.acme.example' })).cluster);
+    const json = synthJson(stacksOf((env) => (env.backend = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet', hostname: 'tfe.acme.example' })).cluster);
     expect(json.terraform.cloud.hostname).toBe('tfe.acme.example');
     expect(json.data.terraform_remote_state.network.config.hostname).toBe('tfe.acme.example');
   });

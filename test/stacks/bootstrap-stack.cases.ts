@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '../support/tools';
 type Json = Record<string, any>;
 const values = (json: Json, type: string): Json[] => Object.values(json.resource?.[type] ?? {});
 const gcs = (extra: Json = {}) => (env: Json) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state', ...extra });
-const cloud = (extra: Json = {}) => (env: Json) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet', ...extra });
+const cloud = (extra: Json = {}) => (env: Json) => (env.backend = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet', ...extra });
 
 describe('bootstrap stacks', () => {
   test('exist only for remote backends', () => {
@@ -208,12 +208,13 @@ describe('bootstrap-<env> for cloud', () => {
     expect(Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.ok]))).toEqual({ organization: true, organizationExcluded: false, project: true, workspace: true, otherWorkspace: false });
   });
 
-  test('trusts the Terraform Cloud issuer only for this organization, project and these workspaces', () => {
+  test('trusts the Terraform Cloud issuer only for this organization, by id and name, this project and these workspaces', () => {
     expect(synthText(bootstrap)).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
       workload_identity_pool_provider_id: 'terraform-cloud',
       oidc: { issuer_uri: 'https://app.terraform.io' },
+      attribute_mapping: expect.objectContaining({ 'attribute.terraform_organization_id': 'assertion.terraform_organization_id' }),
       attribute_condition:
-        'assertion.terraform_organization_name == "acme" && assertion.terraform_project_name == "gke-multinet" && assertion.terraform_workspace_name in ["dev-network", "dev-cluster", "dev-workloads"]',
+        'assertion.terraform_organization_id == "org-AbCdEfGhIjKlMnOp" && assertion.terraform_organization_name == "acme" && assertion.terraform_project_name == "gke-multinet" && assertion.terraform_workspace_name in ["dev-network", "dev-cluster", "dev-workloads"]',
     });
     expect(values(json, 'google_iam_workload_identity_pool')).toEqual([expect.objectContaining({ workload_identity_pool_id: 'tfc-dev', project: 'example-dev-project' })]);
   });

@@ -72,7 +72,7 @@ describe('cluster stack', () => {
   });
 
   test('with Terraform Cloud, runs the nodes as the account bootstrap-<env> creates, and creates none itself', () => {
-    const json = synthJson(stacksOf((env) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' })).cluster);
+    const json = synthJson(stacksOf((env) => (env.backend = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet' })).cluster);
     expect(json.resource).not.toHaveProperty('google_service_account');
     expect(json.resource).not.toHaveProperty('google_project_iam_member');
     const pools = Object.values(json.resource.google_container_node_pool) as { node_config: { service_account: string }; depends_on?: unknown }[];

@@ -151,7 +151,7 @@ describe('policy at synth', () => {
   });
 
   test('checks the bootstrap stack too', () => {
-    const stacks = buildEnvironment(Testing.app({ stackTraces: false }), planOf((env) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet', agentPool: 'gke-agents' }), 'prod'));
+    const stacks = buildEnvironment(Testing.app({ stackTraces: false }), planOf((env) => (env.backend = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet', agentPool: 'gke-agents' }), 'prod'));
     expect(stacks.bootstrap).toBeDefined();
     expect(stacks.bootstrap!.node.id).toBe('bootstrap-prod');
     // One aspect per environment, on every one of its stacks, the bootstrap included.

@@ -15,7 +15,7 @@ const ENVIRONMENTS: [string, 'dev' | 'prod', (env: RawEnvironment) => void][] = 
   ['dev', 'dev', () => {}],
   ['prod', 'prod', () => {}],
   ['gcsdev', 'dev', (env) => (env.backend = { type: 'gcs', bucket: 'acme-multinet-state' })],
-  ['tfcdev', 'dev', (env) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' })],
+  ['tfcdev', 'dev', (env) => (env.backend = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet' })],
 ];
 
 const dirs: string[] = [];

@@ -38,7 +38,7 @@ describe('workloads stack', () => {
 
   test('on Terraform Cloud, opens an ephemeral token of the workloads identity at plan and at apply (Terraform >= 1.10)', () => {
     const json = synthJson(
-      stacksOf((env) => (env.backend = { type: 'cloud', organization: 'acme', project: 'gke-multinet' })).workloads,
+      stacksOf((env) => (env.backend = { type: 'cloud', organization: 'acme', organizationId: 'org-AbCdEfGhIjKlMnOp', project: 'gke-multinet' })).workloads,
     );
     expect(json.ephemeral.google_service_account_access_token).toEqual({
       cluster_credentials: { target_service_account: 'dev-tfc-k8s@example-dev-project.iam.gserviceaccount.com', scopes: ['https://www.googleapis.com/auth/cloud-platform'], lifetime: '3600s' },
