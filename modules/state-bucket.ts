@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
 import { checkInteger } from './validate';
 
 export interface StateBucketProps {
@@ -19,6 +20,14 @@ export interface StateBucketProps {
    */
   readonly keepNoncurrentVersions?: number;
   /**
+   * Record who reads and writes objects in the bucket's project: Cloud Storage Data Access audit logs (`DATA_READ`,
+   * `DATA_WRITE`), which GCP leaves off by default ("Data Access audit logs"). Every reader of every environment's state
+   * then shows in Cloud Logging. The setting is the project's, for all of its buckets, and logs cost by volume: turn it
+   * off only where the project records them already (an organization policy) or state reads need not be traced.
+   * @default true
+   */
+  readonly auditDataAccess?: boolean;
+  /**
    * Resources the bucket waits for, e.g. the enabled Cloud Storage API.
    * @default none
    */
@@ -31,6 +40,8 @@ export interface StateBucketProps {
  */
 export class StateBucket extends Construct {
   readonly bucket: StorageBucket;
+  /** The project's Cloud Storage Data Access audit configuration, unless `auditDataAccess` is false. */
+  readonly auditConfig?: ProjectIamAuditConfig;
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
@@ -58,5 +69,13 @@ export class StateBucket extends Construct {
       // Losing this bucket loses every stack's state: a destroy must be a deliberate, manual act.
       lifecycle: { preventDestroy: true },
     });
+    if (props.auditDataAccess ?? true) {
+      // State holds secrets in clear text, and access comes from project roles: reads must leave a trace.
+      this.auditConfig = new ProjectIamAuditConfig(this, 'data-access-audit', {
+        project: props.project ?? this.bucket.project,
+        service: 'storage.googleapis.com',
+        auditLogConfig: [{ logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
+      });
+    }
   }
 }

@@ -15,6 +15,15 @@ describe('StateBucket', () => {
   });
 });
 
+describe('StateBucket audit logs', () => {
+  test('records Data Access of the project by default, and not when told the project records them already', () => {
+    const types = (auditDataAccess?: boolean) =>
+      Object.keys(JSON.parse(Testing.synthScope((scope) => new StateBucket(scope, 'state', { name: 'acme-state', location: 'us-central1', project: 'p-123456', auditDataAccess }))).resource).sort();
+    expect(types()).toEqual(['google_project_iam_audit_config', 'google_storage_bucket']);
+    expect(types(false)).toEqual(['google_storage_bucket']);
+  });
+});
+
 describe('TfcWorkloadIdentity', () => {
   const identity = (accountId: string) => ({ accountId, displayName: accountId, description: accountId, roles: [{ role: 'roles/compute.networkViewer', why: 'networks' }] });
   const props: TfcWorkloadIdentityProps = {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { minimatch } from 'minimatch';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
 import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
 import { WorkspaceSettings } from '@cdktf/provider-tfe/lib/workspace-settings';
 import { NODE_SERVICE_ACCOUNT_ROLES } from '../../modules';
@@ -94,6 +95,14 @@ describe('bootstrap-state-<bucket>', () => {
       public_access_prevention: 'enforced',
       force_destroy: false,
       lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  test("records every read and write of the bucket's project's objects (Data Access audit logs, off by default in GCP)", () => {
+    expect(synthText(bucketStack())).toHaveResourceWithProperties(ProjectIamAuditConfig, {
+      project: 'example-dev-project',
+      service: 'storage.googleapis.com',
+      audit_log_config: [{ log_type: 'DATA_READ' }, { log_type: 'DATA_WRITE' }],
     });
   });
 
