@@ -18,7 +18,7 @@ export const REMOTE_TERRAFORM_VERSION = '1.11.4';
 export const TFC_RUN_ROLES: readonly RunRole[] = [
   {
     role: 'roles/serviceusage.serviceUsageAdmin',
-    why: 'network stack: enables the Compute Engine, Kubernetes Engine and IAM APIs (google_project_service)',
+    why: 'network stack: enables the Compute Engine, Kubernetes Engine, IAM and Cloud Resource Manager APIs (google_project_service)',
   },
   {
     role: 'roles/compute.networkAdmin',

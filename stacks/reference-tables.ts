@@ -1,5 +1,7 @@
 import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, ATTACHMENT_NAME_MAX, DNS_LABEL_MAX, CLUSTER_MAX_PODS_RANGE, CLUSTER_NAME_MAX, CLUSTER_POD_RANGE_PREFIX, GCP_NAME_MAX, MAX_ADDITIONAL_NETWORKS, MAX_NODES_PER_POOL_ZONE, MIN_GKE_VERSION, NICS_PER_VM, NODE_POOL_NAME_MAX, NODE_SERVICE_ACCOUNT_NAME_CHARS, SERVICE_RANGE_PREFIX, SHARED_CORE_VCPUS, SUBNET_PREFIX, maxNicsForVcpus, perNodePodBlockPrefix } from '../modules/facts';
 import { environmentJsonSchema } from './environment/schema';
+import { NODE_SERVICE_ACCOUNT_ROLES } from '../modules/node-service-account';
+import { TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_RUN_ROLES, TFC_WORKLOADS_OWN_TOKEN, TFC_WORKLOADS_ROLES } from './bootstrap-stack';
 import { RULES } from './rules';
 
 /**
@@ -127,6 +129,34 @@ export function factsMarkdown(): string {
   return ['| fact | value | source |', '|---|---|---|', ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`)].join('\n');
 }
 
+/** One grant of an identity, as the security page lists it and a test compares with the synthesized bindings. */
+export interface IdentityGrant {
+  readonly identity: string;
+  readonly phase: string;
+  readonly role: string;
+  readonly scope: string;
+  readonly why: string;
+}
+
+/** Every grant the product makes, by identity (bootstrap-<env> makes them; a person's runs use their own roles). */
+export function identityGrants(): IdentityGrant[] {
+  const project = 'the environment project';
+  return [
+    ...TFC_PLAN_ROLES.map((r) => ({ identity: '<env>-tfc-plan', phase: 'network and cluster workspaces, plan', role: r.role, scope: project, why: r.why })),
+    ...TFC_RUN_ROLES.map((r) => ({ identity: '<env>-tfc-runs', phase: 'network and cluster workspaces, apply', role: r.role, scope: project, why: r.why })),
+    { identity: '<env>-tfc-runs', phase: 'network and cluster workspaces, apply', role: 'roles/iam.serviceAccountUser', scope: 'the node service account only', why: TFC_RUN_ACT_AS_NODES },
+    ...TFC_WORKLOADS_ROLES.map((r) => ({ identity: '<env>-tfc-k8s', phase: 'workloads workspace, plan and apply', role: r.role, scope: project, why: r.why })),
+    { identity: '<env>-tfc-k8s', phase: 'workloads workspace, plan and apply', role: 'roles/iam.serviceAccountTokenCreator', scope: 'its own account only', why: TFC_WORKLOADS_OWN_TOKEN },
+    ...NODE_SERVICE_ACCOUNT_ROLES.map((role) => ({ identity: '<cluster>-nodes', phase: 'the nodes (GKE)', role, scope: project, why: 'what GKE nodes need: logs, metrics, autoscaling metrics, image pulls (GKE, "least privileged service account")' })),
+  ];
+}
+
+/** The security page's table of every grant. */
+export function identitiesMarkdown(): string {
+  const rows = identityGrants().map((g) => `| \`${g.identity}\` | ${g.phase} | \`${g.role}\` | ${g.scope} | ${g.why.replace(/\|/g, '\\|')} |`);
+  return ['| identity | used by | role | scope | why |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
 /** A generated table: the page it lives on, its marker name and what it holds. */
 interface GeneratedTable {
   readonly page: string;
@@ -138,6 +168,7 @@ export const GENERATED_TABLES: readonly GeneratedTable[] = [
   { page: 'docs/environments.md', marker: 'env-reference', body: environmentReferenceMarkdown },
   { page: 'docs/environments.md', marker: 'facts', body: factsMarkdown },
   { page: 'docs/rules.md', marker: 'rules', body: rulesMarkdown },
+  { page: 'docs/security.md', marker: 'identities', body: identitiesMarkdown },
 ];
 
 /** The reference pages that hold generated tables. */

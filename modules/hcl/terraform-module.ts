@@ -17,6 +17,12 @@ import {
  */
 export const MODULE_REQUIRED_TERRAFORM = '>= 1.5.0';
 
+/** A role (or Kubernetes access) an identity that plans or applies the module needs, and why. */
+export interface ModulePermission {
+  readonly role: string;
+  readonly why: string;
+}
+
 /** A variable of a Terraform module, with everything its README row and its `variable` block say. */
 export interface ModuleVariable {
   readonly name: string;
@@ -64,6 +70,8 @@ export class TerraformModule extends TerraformStack {
   private readonly logicalIds = new Map<string, string>();
   private readonly guards: { readonly element: TerraformResource; readonly condition: string; readonly errorMessage: string }[] = [];
   private readonly moves: { readonly from: string; readonly to: string }[] = [];
+  /** What the identities that plan and apply a caller of this module need, each with why (the README's Permissions). */
+  readonly permissions: { plan: ModulePermission[]; apply: ModulePermission[] } = { plan: [], apply: [] };
 
   constructor(scope: Construct, name: string, description: string, providers: Readonly<Record<string, ModuleProvider>>, usage: string) {
     super(scope, name);

@@ -80,6 +80,16 @@ Terraform ${MODULE_REQUIRED_TERRAFORM} (the tests plan it with the terraform on 
 |---|---|---|
 ${providers.join('\n')}
 
+## Permissions
+
+What the identity that runs Terraform needs, per phase (a plan only refreshes and reads; an apply creates). Grant the
+apply's roles to the identity that applies, and the plan's to a read-only identity that plans, as the product's
+Terraform Cloud bootstrap does (\`docs/security.md\` in the repository).
+
+| phase | role | why |
+|---|---|---|
+${[...m.permissions.plan.map((p) => `| plan | ${p.role} | ${cell(p.why)} |`), ...m.permissions.apply.map((p) => `| apply | ${p.role} | ${cell(p.why)} |`)].join('\n')}
+
 ## Checks
 
 ${checks} validations refuse bad inputs before anything is planned, and ${preconditions.length} precondition${preconditions.length === 1 ? '' : 's'} check${preconditions.length === 1 ? 's' : ''}

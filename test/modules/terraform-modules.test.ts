@@ -293,6 +293,14 @@ describe.each(MODULES)('module %s', (name) => {
     for (const [, p] of text.matchAll(/\$\{path\.module\}\/([^"]+)"/g)) expect(existsSync(path.join(moduleDir(name), p))).toBe(true);
   });
 
+  test('says in its README what the identities that plan and apply it need, each with why', () => {
+    const readme = readFileSync(path.join(moduleDir(name), 'README.md'), 'utf8');
+    const rows = readme.split('## Permissions')[1].split('## Checks')[0].split('\n').filter((l) => /^\| (plan|apply) \|/.test(l));
+    expect(rows.some((r) => r.startsWith('| plan |'))).toBe(true);
+    expect(rows.some((r) => r.startsWith('| apply |'))).toBe(true);
+    for (const row of rows) expect(row).toMatch(/^\| (plan|apply) \| .*`roles\/[a-zA-Z.]+`.* \| \S.* \|$/);
+  });
+
   test('lists exactly its variables and outputs in its README', () => {
     const readme = readFileSync(path.join(moduleDir(name), 'README.md'), 'utf8');
     const rows = (section: string) => [...readme.split(`## ${section}`)[1].split('\n## ')[0].matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);

@@ -7,6 +7,7 @@ import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-au
 import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
 import { WorkspaceSettings } from '@cdktf/provider-tfe/lib/workspace-settings';
 import { NODE_SERVICE_ACCOUNT_ROLES } from '../../modules';
+import { identityGrants } from '../../stacks/reference-tables';
 import { REMOTE_TERRAFORM_VERSION, TFC_PLAN_ROLES, TFC_RUN_ACT_AS_NODES, TFC_WORKLOADS_OWN_TOKEN, TFC_RUN_ROLES, TFC_WORKLOADS_ROLES } from '../../stacks';
 import { folderOf, stacksOf, synthJson, synthText } from '../support/stacks';
 import { applyEvaluations } from '../support/terraform';
@@ -263,6 +264,22 @@ describe('bootstrap-<env> for cloud', () => {
     expect(values(json, 'google_service_account').find((a) => a.account_id === 'multinet-dev-nodes')).toBeDefined();
     const actAs = values(json, 'google_service_account_iam_member').filter((u) => u.role === 'roles/iam.serviceAccountUser');
     expect(actAs.map((u) => [u.service_account_id, u.member])).toEqual([[`${account('nodes_node-sa')}.name}`, `${account('gcp_run-sa')}.member}`]]);
+  });
+
+  test('grants exactly what docs/security.md lists, identity by identity, role by role, with its scope', () => {
+    // Each binding, as "<account id> <role> <scope>": the member and the bound account resolved to account ids.
+    const idOf = (ref: string) => {
+      const key = /^\$\{google_service_account\.([^.]+)\.(member|name)\}$/.exec(ref)?.[1];
+      return key ? json.resource.google_service_account[key].account_id : ref;
+    };
+    const synthesized = [
+      ...values(json, 'google_project_iam_member').map((b) => `${idOf(b.member)} ${b.role} the environment project`),
+      ...values(json, 'google_service_account_iam_member')
+        .filter((b) => b.role !== 'roles/iam.workloadIdentityUser')
+        .map((b) => `${idOf(b.member)} ${b.role} ${idOf(b.service_account_id) === idOf(b.member) ? 'its own account only' : 'the node service account only'}`),
+    ];
+    const listed = identityGrants().map((g) => `${g.identity.replace('<env>', 'dev').replace('<cluster>', 'multinet-dev')} ${g.role} ${g.scope}`);
+    expect(synthesized.sort()).toEqual(listed.sort());
   });
 
   test('lets the workloads identity mint tokens of itself, for the ephemeral Kubernetes token, and of no other account', () => {
