@@ -1,4 +1,4 @@
-import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, GCP_NAME_PATTERN, PROHIBITED_SUBNET_RANGES } from '../facts';
+import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, GCP_NAME_PATTERN, PROHIBITED_SUBNET_RANGES, parseCidr } from '../facts';
 import { matching } from './render';
 
 /**
@@ -42,7 +42,11 @@ export const cidrInside = (x: string, c: string) =>
   `try(${cidrFirst(x)} >= ${cidrFirst(c)} && ${cidrFirst(x)} + ${cidrSize(x)} <= ${cidrFirst(c)} + ${cidrSize(c)}, false)`;
 
 /** HCL: CIDR block `v` overlaps no range GCP forbids for subnets (modules/facts/compute.ts PROHIBITED_SUBNET_RANGES). */
-export const notProhibited = (v: string) => `alltrue([for p in ${JSON.stringify(PROHIBITED_SUBNET_RANGES.map((r) => r.cidr))} : !${overlap(v, 'p')}])`;
+export const notProhibited = (v: string) => {
+  // The forbidden blocks as [first address, size], numbers from the facts: only `v` is parsed.
+  const blocks = JSON.stringify(PROHIBITED_SUBNET_RANGES.map((r) => parseCidr(r.cidr)).map((c) => [Number(c.first), Number(c.size)]));
+  return `try(alltrue([for p in ${blocks} : !(${cidrFirst(v)} < p[0] + p[1] && p[0] < ${cidrFirst(v)} + ${cidrSize(v)})]), false)`;
+};
 /** What a refusal of `notProhibited` says. */
 export const PROHIBITED_MESSAGE = `overlaps a range GCP forbids for subnets (${PROHIBITED_SUBNET_RANGES.map((r) => `${r.cidr} ${r.what}`).join(', ')}): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.`;
 

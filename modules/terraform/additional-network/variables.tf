@@ -38,14 +38,8 @@ variable "node_cidr" {
   validation {
     condition = try(
       alltrue([
-        for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] :
-        !try(
-          parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16)
-          < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1]))
-          && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16)
-          < parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.node_cidr)[1])),
-          false
-        )
+        for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+        !(parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16) < p[0] + p[1] && p[0] < parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.node_cidr)[1])))
       ]),
       false
     )
@@ -70,14 +64,8 @@ variable "pod_cidr" {
   validation {
     condition = try(
       alltrue([
-        for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] :
-        !try(
-          parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16)
-          < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1]))
-          && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16)
-          < parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.pod_cidr)[1])),
-          false
-        )
+        for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+        !(parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16) < p[0] + p[1] && p[0] < parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.pod_cidr)[1])))
       ]),
       false
     )

@@ -132,19 +132,13 @@ variable "networks" {
       idx
       if !try(
         alltrue([
-          for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] :
-          !try(
-            parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16)
-            < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1]))
-            && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16)
-            < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])),
-            false
-          )
+          for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+          !(parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) < p[0] + p[1] && p[0] < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])))
         ]),
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(alltrue([for p in ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32"] : !try(parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) + pow(2, 32 - tonumber(split("/", p)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(p, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])), false)]), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(alltrue([for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) < p[0] + p[1] && p[0] < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])))]), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
   }
   validation {
     condition = length([
