@@ -164,14 +164,19 @@ describe('npm run synth: the app without the cdktf CLI', () => {
   });
 });
 
-describe('synthesis is portable and safe', () => {
+/** Temporary folders of one describe, removed after it: `tempDir(prefix)` makes one, `tempDir.keep(dir)` adopts one. */
+function tempDirs(): ((prefix: string) => string) & { keep: (dir: string) => string } {
   const dirs: string[] = [];
-  const tempDir = (prefix: string) => {
-    const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const keep = (dir: string) => {
     dirs.push(dir);
     return dir;
   };
-  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  return Object.assign((prefix: string) => keep(mkdtempSync(path.join(tmpdir(), prefix))), { keep });
+}
+
+describe('synthesis is portable and safe', () => {
+  const tempDir = tempDirs();
 
   const BOOTSTRAPS = ['bootstrap-state-acme-multinet-state', 'bootstrap-tfc-acme-gke-multinet', 'bootstrap-tfcdev'];
 
@@ -255,8 +260,7 @@ describe('synthesis is portable and safe', () => {
   // The shipped environments are compared across folders by `npm run synth` (a checkout) against `cdktf synth` (here).
   test('gives byte-identical stacks for every backend in another checkout folder', () => {
     const { envs, out } = synthesizedFolder();
-    const other = makeCheckout('checkout-');
-    dirs.push(other);
+    const other = tempDir.keep(makeCheckout('checkout-'));
     expect(runApp(other, path.join(other, 'cdktf.out'), { ENVIRONMENTS_DIR: envs }).status).toBe(0);
     const files = listFiles(out);
     expect(files.some((f) => f.startsWith('stacks/bootstrap-tfcdev/'))).toBe(true);
@@ -446,13 +450,7 @@ describe.each(ENVIRONMENTS)('%s-workloads end to end', (env) => {
 });
 
 describe('hostile environment files, through the app', () => {
-  const dirs: string[] = [];
-  const tempDir = (prefix: string) => {
-    const dir = mkdtempSync(path.join(tmpdir(), prefix));
-    dirs.push(dir);
-    return dir;
-  };
-  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const tempDir = tempDirs();
   /** The app over a folder holding `files` (name -> text), writing to a fresh output folder. */
   const synth = (files: Record<string, string>, args: string[] = [], out = path.join(tempDir('out-'), 'cdktf.out')) => {
     const envs = tempDir('envs-');
