@@ -1,6 +1,5 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import type { App } from 'cdktf';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -68,7 +67,7 @@ function main(): void {
   }
   // cdktf and the provider bindings load only now: usage and invalid files answer at once (half a second sooner).
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { App } = require('cdktf') as typeof import('cdktf');
+  const { App, TerraformStack } = require('cdktf') as typeof import('cdktf');
   const { buildEnvironment, buildSharedBootstraps, constructProblems, enforcePolicy } = require('./stacks') as typeof import('./stacks');
   const { skipTokenStackTraces } = require('./stacks/token-stack-traces') as typeof import('./stacks/token-stack-traces');
   /* eslint-enable @typescript-eslint/no-require-imports */
@@ -99,25 +98,11 @@ function main(): void {
   // The cdktf CLI (which sets CDKTF_CONTEXT_JSON for its app) lists the stack folders before running the app and
   // removes the orphans itself afterwards, without `force`: were the app to remove them first, the CLI's removal would
   // fail with ENOENT (cdktf-cli 0.21.0, @cdktf/cli-core synth-stack.js). Only `npm run synth` must do it here.
-  if (process.env.CDKTF_CONTEXT_JSON === undefined) removeOrphanedStacks(app, only);
-}
-
-/**
- * Removes the folders of stacks this synth no longer produces (an environment removed or renamed), as `cdktf synth`
- * does after running the app: `npm run synth` runs the app without the CLI and must leave the same cdktf.out. A synth
- * of some environments (`npm run synth -- dev`) removes only what those environments no longer produce: the other
- * environments' folders, and the bootstrap stacks they share, stay as the last synth of them left them.
- */
-function removeOrphanedStacks(app: App, only: readonly string[] | undefined): void {
-  const stacksDir = path.join(app.outdir, 'stacks');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { TerraformStack } = require('cdktf') as typeof import('cdktf');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { STACK_KINDS } = require('./stacks/environment') as typeof import('./stacks/environment');
-  const current = new Set(app.node.children.filter((c) => TerraformStack.isStack(c)).map((s) => s.node.id));
-  for (const entry of readdirSync(stacksDir, { withFileTypes: true })) {
-    const ours = only === undefined || only.some((env) => [...STACK_KINDS.map((kind) => `${env}-${kind}`), `bootstrap-${env}`].includes(entry.name));
-    if (entry.isDirectory() && ours && !current.has(entry.name)) rmSync(path.join(stacksDir, entry.name), { recursive: true });
+  if (process.env.CDKTF_CONTEXT_JSON === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { removeOrphanedStacks } = require('./stacks/orphaned-stacks') as typeof import('./stacks/orphaned-stacks');
+    const current = new Set(app.node.children.filter((c) => TerraformStack.isStack(c)).map((s) => s.node.id));
+    removeOrphanedStacks(path.join(app.outdir, 'stacks'), current, only);
   }
 }
 

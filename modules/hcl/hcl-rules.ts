@@ -45,7 +45,8 @@ export const cidrInside = (x: string, c: string) =>
 export const notProhibited = (v: string) => {
   // The forbidden blocks as [first address, size], numbers from the facts: only `v` is parsed.
   const blocks = JSON.stringify(PROHIBITED_SUBNET_RANGES.map((r) => parseCidr(r.cidr)).map((c) => [Number(c.first), Number(c.size)]));
-  return `try(alltrue([for p in ${blocks} : !(${cidrFirst(v)} < p[0] + p[1] && p[0] < ${cidrFirst(v)} + ${cidrSize(v)})]), false)`;
+  // `v`'s first address and size, computed once (a one-element for), then compared with each block.
+  return `try(alltrue(flatten([for c in [[${cidrFirst(v)}, ${cidrSize(v)}]] : [for p in ${blocks} : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), false)`;
 };
 /** What a refusal of `notProhibited` says. */
 export const PROHIBITED_MESSAGE = `overlaps a range GCP forbids for subnets (${PROHIBITED_SUBNET_RANGES.map((r) => `${r.cidr} ${r.what}`).join(', ')}): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.`;

@@ -9,7 +9,8 @@ import { re, MAX_NIC_INDEX, KUBERNETES, HELM, MODULE_CHART_PATH } from './common
 /** Pairs of attachments on one NIC whose ranges differ and overlap, as messages (`[j].range …`). */
 const SHARED_MASTER_CLASHES = (() => {
   const masters = '[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master]';
-  return `flatten([for i, a in var.networks : [for j, b in var.networks : "[\${j}].range \${b.range} overlaps networks[\${i}].range \${a.range} on the same NIC \${${masters}[j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap." if j > i && ${masters}[i] == ${masters}[j] && a.range != b.range && ${overlap('a.range', 'b.range')}]])`;
+  // The masters computed once (a one-element for), not again for every pair.
+  return `flatten([for ms in [${masters}] : [for i, a in var.networks : [for j, b in var.networks : "[\${j}].range \${b.range} overlaps networks[\${i}].range \${a.range} on the same NIC \${ms[j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap." if j > i && ms[i] == ms[j] && a.range != b.range && ${overlap('a.range', 'b.range')}]]])`;
 })();
 
 /** node-block networks that reuse an earlier node-block network's name, as messages. */

@@ -9,3 +9,4 @@ import './network-stack.cases';
 import './policy.cases';
 import './synthesis.cases';
 import './workloads-stack.cases';
+import './hostile-output.cases';

@@ -37,10 +37,15 @@ variable "node_cidr" {
   }
   validation {
     condition = try(
-      alltrue([
-        for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
-        !(parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16) < p[0] + p[1] && p[0] < parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.node_cidr)[1])))
-      ]),
+      alltrue(
+        flatten([
+          for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", var.node_cidr)[1]))]] :
+          [
+            for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+            !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+          ]
+        ])
+      ),
       false
     )
     error_message = "node_cidr is ${try(jsonencode(var.node_cidr), "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
@@ -63,10 +68,15 @@ variable "pod_cidr" {
   }
   validation {
     condition = try(
-      alltrue([
-        for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
-        !(parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16) < p[0] + p[1] && p[0] < parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16) + pow(2, 32 - tonumber(split("/", var.pod_cidr)[1])))
-      ]),
+      alltrue(
+        flatten([
+          for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", var.pod_cidr)[1]))]] :
+          [
+            for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+            !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+          ]
+        ])
+      ),
       false
     )
     error_message = "pod_cidr is ${try(jsonencode(var.pod_cidr), "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."

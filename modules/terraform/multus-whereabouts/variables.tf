@@ -55,25 +55,27 @@ variable "networks" {
   validation {
     condition = length(
       flatten([
-        for i, a in var.networks :
+        for ms in [[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master]] :
         [
-          for j, b in var.networks :
-          "[${j}].range ${b.range} overlaps networks[${i}].range ${a.range} on the same NIC ${[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap."
-          if j > i
-          && [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][i]
-          == [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j]
-          && a.range != b.range
-          && try(
-            parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16)
-            < parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.range)[1]))
-            && parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16)
-            < parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.range)[1])),
-            false
-          )
+          for i, a in var.networks :
+          [
+            for j, b in var.networks :
+            "[${j}].range ${b.range} overlaps networks[${i}].range ${a.range} on the same NIC ${ms[j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap."
+            if j > i
+            && ms[i] == ms[j]
+            && a.range != b.range
+            && try(
+              parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16)
+              < parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.range)[1]))
+              && parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16)
+              < parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.range)[1])),
+              false
+            )
+          ]
         ]
       ])
     ) == 0
-    error_message = "networks${try(flatten([for i, a in var.networks : [for j, b in var.networks : "[${j}].range ${b.range} overlaps networks[${i}].range ${a.range} on the same NIC ${[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap." if j > i && [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][i] == [for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master][j] && a.range != b.range && try(parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.range)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.range)[1])), false)]])[0], "")}"
+    error_message = "networks${try(flatten([for ms in [[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master]] : [for i, a in var.networks : [for j, b in var.networks : "[${j}].range ${b.range} overlaps networks[${i}].range ${a.range} on the same NIC ${ms[j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap." if j > i && ms[i] == ms[j] && a.range != b.range && try(parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.range)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.range)[1])), false)]]])[0], "")}"
   }
   validation {
     condition = length([
@@ -131,14 +133,19 @@ variable "networks" {
       for idx, n in var.networks :
       idx
       if !try(
-        alltrue([
-          for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
-          !(parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) < p[0] + p[1] && p[0] < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])))
-        ]),
+        alltrue(
+          flatten([
+            for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16), pow(2, 32 - tonumber(split("/", n.range)[1]))]] :
+            [
+              for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+              !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+            ]
+          ])
+        ),
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(alltrue([for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) < p[0] + p[1] && p[0] < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])))]), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(alltrue(flatten([for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16), pow(2, 32 - tonumber(split("/", n.range)[1]))]] : [for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
   }
   validation {
     condition = length([
