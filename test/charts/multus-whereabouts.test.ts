@@ -32,17 +32,23 @@ const twoNetworks = {
 /** The DaemonSet rollout of the chart (see the chart README) and the guide's, which it replaces. */
 const CHART_UPDATE_STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 0 } };
 const GUIDE_UPDATE_STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } };
+/** The guide's order of the init containers, which the chart changes (its README says why). */
+const GUIDE_INIT_ORDER = ['install-multus-config', 'install-whereabouts', 'install-binary'];
 
 /**
  * What the chart changes on purpose in the guide's objects (listed in the chart README): the standard
  * app.kubernetes.io/* and helm.sh/chart labels, the checksum annotation that rolls the DaemonSet when the Multus
- * config changes, and the DaemonSet's surge rollout. Undoing exactly these must give back the guide's object.
+ * config changes, the DaemonSet's surge rollout, and its init containers' order. Undoing exactly these must give back
+ * the guide's object.
  */
 function withoutChartAdditions(obj: K8sObject): K8sObject {
   const copy = structuredClone(obj);
   if (copy.kind === 'DaemonSet') {
     expect(copy.spec.updateStrategy).toEqual(CHART_UPDATE_STRATEGY);
     copy.spec.updateStrategy = GUIDE_UPDATE_STRATEGY;
+    // The chart writes Multus's configuration last; the guide writes it first.
+    const init = copy.spec.template.spec.initContainers as K8sObject[];
+    copy.spec.template.spec.initContainers = GUIDE_INIT_ORDER.map((name) => init.find((c) => c.name === name));
   }
   const stripLabels = (meta: K8sObject | undefined) => {
     if (!meta?.labels) return;
@@ -137,8 +143,11 @@ describe('default render: the guide, object by object', () => {
       expect(container('whereabouts-gc').image).toBe(WHEREABOUTS_IMAGE);
     });
 
-    test('runs the three init containers in the guide order, then whereabouts-gc', () => {
-      expect(pod.initContainers.map((c: K8sObject) => c.name)).toEqual(['install-multus-config', 'install-whereabouts', 'install-binary']);
+    test('makes Multus the default network last: its binaries and Whereabouts first, then its configuration', () => {
+      // An init container that fails stops the ones after it: with 00-multus.conf written last, a failed copy or pull
+      // leaves the node on GKE's own CNI (pods start with eth0) instead of a default network whose binary is missing.
+      expect(pod.initContainers.map((c: K8sObject) => c.name)).toEqual(['install-binary', 'install-whereabouts', 'install-multus-config']);
+      expect(pod.initContainers.at(-1).args).toContain('--multus-conf-file=/tmp/multus-conf/00-multus.conf');
       expect(pod.containers.map((c: K8sObject) => c.name)).toEqual(['whereabouts-gc']);
     });
 
@@ -340,6 +349,7 @@ describe('node-block networks', () => {
   };
   const rendered = renderChart(values);
   const daemonset = findObject(rendered, 'DaemonSet', 'gke-multinet');
+  const writer = () => daemonset.spec.template.spec.initContainers.find((c: K8sObject) => c.name === 'write-node-block-config');
 
   test('renders the attachment without spec.config, so Multus loads the CNI file of that name on each node', () => {
     const nad = findObject(rendered, 'NetworkAttachmentDefinition', 'fast');
@@ -348,10 +358,10 @@ describe('node-block networks', () => {
     expect(JSON.parse(findObject(rendered, 'NetworkAttachmentDefinition', 'dataplane').spec.config).plugins[0].ipam.type).toBe('whereabouts');
   });
 
-  test('writes the CNI files in an init container of the Multus DaemonSet after 00-multus.conf, so Multus is ready only once they exist', () => {
+  test('writes the CNI files in an init container of the Multus DaemonSet before 00-multus.conf, so Multus is the default only once they exist', () => {
     const names = daemonset.spec.template.spec.initContainers.map((c: K8sObject) => c.name);
-    expect(names).toEqual(['install-multus-config', 'write-node-block-config', 'install-whereabouts', 'install-binary']);
-    const first = daemonset.spec.template.spec.initContainers[1];
+    expect(names).toEqual(['install-binary', 'install-whereabouts', 'write-node-block-config', 'install-multus-config']);
+    const first = writer();
     expect(first.env).toContainEqual({ name: 'NETWORKS', value: 'fast eth2 l2 172.16.2.0/24' });
     expect(first.volumeMounts).toEqual([{ name: 'cni', mountPath: '/host/etc/cni/net.d' }]);
     expect(first.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
@@ -359,7 +369,7 @@ describe('node-block networks', () => {
   });
 
   test('runs the shared library and the script shipped in the chart, in BusyBox pinned by digest', () => {
-    const first = daemonset.spec.template.spec.initContainers[1];
+    const first = writer();
     expect(first.image).toBe('mirror.gcr.io/library/busybox:1.37.0-musl@sha256:fc6dddc4c44b1bfe37f41cae8e67d1693828e8f42a91862816d7953e2c9d3f23');
     const lib = readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8');
     expect(first.command).toEqual(['/bin/sh', '-c', `${lib}\n${readFileSync(path.join(CHART_DIR, 'files', 'write-node-block-config.sh'), 'utf8')}`]);
@@ -367,7 +377,7 @@ describe('node-block networks', () => {
 
   test('renders no such init container when no network is node-block', () => {
     const plain = findObject(renderChart({ networks: [values.networks[0]] }), 'DaemonSet', 'gke-multinet');
-    expect(plain.spec.template.spec.initContainers.map((c: K8sObject) => c.name)).toEqual(['install-multus-config', 'install-whereabouts', 'install-binary']);
+    expect(plain.spec.template.spec.initContainers.map((c: K8sObject) => c.name)).toEqual(['install-binary', 'install-whereabouts', 'install-multus-config']);
   });
 
   test("tells the cross-node test the node block's prefix, and runs it through the same attachment", () => {
@@ -460,9 +470,9 @@ describe('configurable through values', () => {
       'DaemonSet',
       'gke-multinet',
     );
-    const init = ds.spec.template.spec.initContainers;
-    expect(init[0].image).toBe('europe-docker.pkg.dev/mirror/multus:v4.2.1');
-    expect(init[0].args).toContain('--multus-log-level=error');
+    const config = ds.spec.template.spec.initContainers.find((c: K8sObject) => c.name === 'install-multus-config');
+    expect(config.image).toBe('europe-docker.pkg.dev/mirror/multus:v4.2.1');
+    expect(config.args).toContain('--multus-log-level=error');
     expect(ds.spec.template.spec.containers[0].args).toEqual(['--log-level=verbose', '--enable-pod-watch=false', '--cron-schedule=*/5 * * * *']);
   });
 
