@@ -19,8 +19,13 @@ export const ATTACHMENT_NAME_MAX = DNS_LABEL_MAX - `${CROSS_NODE_TEST_SUFFIX}-0`
 /** An attachment name: a DNS-1123 label that starts with a letter (a Service name, DNS-1035). */
 export const ATTACHMENT_NAME_PATTERN = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
 
-/** IPVLAN modes (kernel Documentation/networking/ipvlan.rst; the CNI ipvlan plugin's `mode`). */
-export const IPVLAN_MODES = ['l2', 'l3', 'l3s'] as const;
+/**
+ * The IPVLAN modes this product configures: L2 only. The kernel also has L3 and L3S (Documentation/networking/ipvlan.rst,
+ * the CNI ipvlan plugin's `mode`), where the host routes every packet; a GKE node has no route for a pod range through
+ * its eth<k>, so their traffic would leave through eth0, into the wrong VPC. The product creates no such routes, so it
+ * refuses them.
+ */
+export const IPVLAN_MODES = ['l2'] as const;
 export type IpvlanMode = (typeof IPVLAN_MODES)[number];
 /** The guide's mode: L2, so the node routes nothing and pods answer ARP on the VPC themselves. */
 export const DEFAULT_IPVLAN_MODE: IpvlanMode = 'l2';

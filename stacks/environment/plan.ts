@@ -1,5 +1,5 @@
 import { DEFAULT_KEEP_NONCURRENT_STATE_VERSIONS, stateBucketStackName, tfcProjectStackName } from './backends';
-import { DEFAULT_REGIONAL_ZONE_COUNT, MaintenancePolicy, isZone, nodeNicOf, nodeServiceAccountId, perNodePodBlockPrefix, vcpusOfMachineType } from '../../modules/facts';
+import { DEFAULT_REGIONAL_ZONE_COUNT, MaintenancePolicy, isZone, nodeNicOf, nodeServiceAccountId, perNodePodBlockPrefix, vcpusOfMachineType, IpvlanMode } from '../../modules/facts';
 import type { EnvironmentConfig } from './schema';
 
 /**
@@ -167,7 +167,7 @@ export interface AdditionalNetworkPlan {
 export interface AttachmentPlan {
   readonly name: string;
   readonly namespace: string;
-  readonly mode: 'l2' | 'l3' | 'l3s';
+  readonly mode: IpvlanMode;
   /** Who hands out addresses: Whereabouts over the whole range, or host-local over each node's alias block. */
   readonly ipam: 'whereabouts' | 'node-block';
   /**

@@ -199,7 +199,7 @@ export const attachment = z
     namespace: dnsLabel('namespace')
       .default(DEFAULT_ATTACHMENT_NAMESPACE)
       .meta({ description: `Namespace of the NetworkAttachmentDefinition; created unless every cluster has it (${BUILT_IN_NAMESPACES.join(', ')}).` }),
-    mode: z.enum(IPVLAN_MODES).default(DEFAULT_IPVLAN_MODE).meta({ description: 'IPVLAN mode.' }),
+    mode: z.enum(IPVLAN_MODES).default(DEFAULT_IPVLAN_MODE).meta({ description: 'IPVLAN mode: L2 only (see modules/facts/multus.ts).' }),
     ipam: z
       .enum(IPAM_MODES)
       .default(DEFAULT_IPAM_MODE)

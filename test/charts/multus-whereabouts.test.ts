@@ -20,7 +20,7 @@ const twoNetworks = {
       name: 'storage',
       namespace: 'storage',
       master: 'eth2',
-      mode: 'l3',
+      mode: 'l2',
       range: '172.16.2.0/24',
       exclude: ['172.16.2.0/30'],
       rangeStart: '172.16.2.10',
@@ -93,7 +93,7 @@ describe('Helm 3 compatibility (the Terraform helm provider embeds the Helm 3 SD
   test('rejects bad values with Helm 3 too, naming the field', () => {
     const result = helm(['template', 'multinet', CHART_DIR], { networks: [{ name: 'dataplane', master: 'eth1', range: 'not-a-cidr', mode: 'l4' }] }, HELM3);
     expect(result.ok).toBe(false);
-    expect(result.stderr).toContain('networks.0.mode must be one of the following: "l2", "l3", "l3s"');
+    expect(result.stderr).toContain('networks.0.mode must be one of the following: "l2"');
     expect(result.stderr).toContain('networks.0.range: Does not match pattern');
   });
 });
@@ -308,7 +308,7 @@ describe('NetworkAttachmentDefinitions from values', () => {
         {
           type: 'ipvlan',
           master: 'eth2',
-          mode: 'l3',
+          mode: 'l2',
           ipam: {
             type: 'whereabouts',
             range: '172.16.2.0/24',
@@ -420,7 +420,7 @@ describe('values.schema.json rejects bad values', () => {
   test('rejects IPVLAN mode l4', () => {
     const result = templateWith({ networks: [{ ...network, mode: 'l4' }] });
     expect(result.ok).toBe(false);
-    expect(result.stderr).toContain("at '/networks/0/mode': value must be one of 'l2', 'l3', 'l3s'");
+    expect(result.stderr).toContain("at '/networks/0/mode': value must be 'l2'");
   });
 
   test('rejects a range that is not a CIDR', () => {

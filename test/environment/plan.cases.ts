@@ -112,7 +112,7 @@ describe('environments/schema.json', () => {
 
   test('is documented field by field in docs/environments.md', () => {
     const reference = readFileSync(path.join(PROJECT_ROOT, 'docs/environments.md'), 'utf8');
-    expect(reference).toContain('| `additionalNetworks[].attachment.mode` | `l2` \\| `l3` \\| `l3s` | `"l2"` | IPVLAN mode. |');
+    expect(reference).toContain('| `additionalNetworks[].attachment.mode` | `l2` | `"l2"` | IPVLAN mode: L2 only (see modules/facts/multus.ts). |');
   });
 
   test.each(['dev', 'prod'] as const)('accepts the shipped %s.json', (name) => {

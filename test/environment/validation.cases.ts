@@ -372,9 +372,9 @@ describe('environment validation', () => {
     ).toEqual(['additionalNetworks[0].attachment.rangeEnd: 172.16.1.10 comes before rangeStart 172.16.1.50']);
   });
 
-  test('rejects an IPVLAN mode other than l2, l3, l3s', () => {
+  test('rejects an IPVLAN mode other than l2', () => {
     expect(problemsOf((env) => (env.additionalNetworks[0].attachment.mode = 'l4'))).toEqual([
-      'additionalNetworks[0].attachment.mode: "l4" is not allowed; use one of "l2", "l3", "l3s"',
+      'additionalNetworks[0].attachment.mode: "l4" is not allowed; use one of "l2"',
     ]);
   });
 

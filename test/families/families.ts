@@ -80,8 +80,8 @@ export const ATTACHMENT_NAMESPACE = attachmentField<string>('attachment namespac
 
 export const IPVLAN_MODE = attachmentField<string>('IPVLAN mode', { env: 'mode', hcl: 'mode', chart: 'mode' }, [
   { value: 'l2', accepted: true, why: "the guide's mode" },
-  { value: 'l3', accepted: true, why: 'an IPVLAN mode' },
-  { value: 'l3s', accepted: true, why: 'an IPVLAN mode' },
+  { value: 'l3', accepted: false, why: 'the host would route it, and a GKE node has no route for the pod range through eth<k>' },
+  { value: 'l3s', accepted: false, why: 'the same as l3, with netfilter' },
   { value: 'L2', accepted: false, why: 'upper case' },
   { value: 'bridge', accepted: false, why: 'a macvlan mode, not IPVLAN' },
 ]);

@@ -131,8 +131,8 @@ describe('MultusWhereabouts', () => {
     expect(() => synth({ networks: [{ ...props.networks[0], name: 'Data' }] })).toThrow('MultusWhereabouts "multus": networks[0].name "Data" is not a DNS-1123 label');
   });
 
-  test('rejects an IPVLAN mode other than l2, l3, l3s', () => {
-    expect(() => synth({ networks: [{ ...props.networks[0], mode: 'l4' as never }] })).toThrow('MultusWhereabouts "multus": networks[0].mode "l4" must be l2, l3 or l3s');
+  test('rejects an IPVLAN mode other than l2', () => {
+    expect(() => synth({ networks: [{ ...props.networks[0], mode: 'l4' as never }] })).toThrow('MultusWhereabouts "multus": networks[0].mode "l4" must be l2');
   });
 
   test('rejects a literal range that is not a CIDR', () => {

@@ -440,7 +440,7 @@ rejectsAtPlan('rejects links outside host_project', call('multinet-cluster', { h
 accepts('accepts a Shared VPC given by self links in the host project, with or without host_project (as 0.4.0 took it)', call('multinet-cluster', { network: 'projects/host-project/global/networks/shared', subnetwork: 'projects/host-project/regions/us-central1/subnetworks/shared-nodes' }));
 accepts('accepts bare network names in host_project', call('multinet-cluster', { host_project: 'host-project', network: 'shared', subnetwork: 'shared-nodes' }));
 accepts('accepts an autoscaled pool without node_count (it starts at min_node_count)', call('multinet-cluster', { node_pools: [{ name: 'multinet-pool', autoscaling: { min_node_count: 2, max_node_count: 5 } }] }));
-rejects('rejects an IPVLAN mode other than l2, l3 and l3s', call('multus-whereabouts', { networks: [{ ...attachment, mode: 'l4' }] }), 'networks[0].mode is "l4": use l2, l3 or l3s');
+rejects('rejects an IPVLAN mode other than l2', call('multus-whereabouts', { networks: [{ ...attachment, mode: 'l4' }] }), 'networks[0].mode is "l4": use l2');
 rejects('rejects a range that is not a CIDR', call('multus-whereabouts', { networks: [{ ...attachment, range: '172.16.1.0' }] }), 'networks[0].range is "172.16.1.0": use an IPv4 CIDR block');
 rejects('rejects an attachment name that is not a DNS-1123 label', call('multus-whereabouts', { networks: [{ ...attachment, name: 'Data_Plane' }] }), 'networks[0].name is "Data_Plane": use a DNS-1123 label');
 rejects('rejects eth0 as IPVLAN master', call('multus-whereabouts', { networks: [{ ...attachment, master: 'eth0' }] }), 'networks[0].master is "eth0": use eth1 to eth7');

@@ -41,8 +41,8 @@ variable "networks" {
     error_message = "networks[${try([for idx, k in [for n in var.networks : try("${n.namespace}/${n.name}", null)] : "${idx}] is ${try(jsonencode(k), "?")}" if try(index([for n in var.networks : try("${n.namespace}/${n.name}", null)], k), idx) != idx][0], "?")}: no two attachments may share a namespace and name."
   }
   validation {
-    condition     = length([for idx, n in var.networks : idx if !try(contains(["l2", "l3", "l3s"], n.mode), false)]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].mode is ${try(jsonencode(n.mode), "?")}" if !try(contains(["l2", "l3", "l3s"], n.mode), false)][0], "?")}: use l2, l3 or l3s."
+    condition     = length([for idx, n in var.networks : idx if !try(contains(["l2"], n.mode), false)]) == 0
+    error_message = "networks[${try([for idx, n in var.networks : "${idx}].mode is ${try(jsonencode(n.mode), "?")}" if !try(contains(["l2"], n.mode), false)][0], "?")}: use l2."
   }
   validation {
     condition = length([
