@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -46,6 +50,16 @@ describe('workloads stack', () => {
     expect(json.provider.kubernetes[0]).toEqual({ ...connection, token: '${ephemeral.google_service_account_access_token.cluster_credentials.access_token}' });
     expect(json.provider.helm[0].kubernetes).toEqual({ ...connection, token: '${ephemeral.google_service_account_access_token.cluster_credentials.access_token}' });
     expect(json.terraform.required_version).toBe('>= 1.10.0');
+    // The real terraform parses the ephemeral block and the provider's reference to it (no provider needs installing).
+    const dir = mkdtempSync(path.join(tmpdir(), 'ephemeral-'));
+    try {
+      writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ ephemeral: json.ephemeral, provider: { kubernetes: json.provider.kubernetes } }));
+      const providers = spawnSync('terraform', ['providers', '-no-color'], { cwd: dir, encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } });
+      expect({ status: providers.status, stderr: providers.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(providers.stdout).toContain('provider[registry.terraform.io/hashicorp/google]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('uses no kubeconfig file', () => {
