@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IResolvable, ITerraformDependable, TerraformIterator, Token } from 'cdktf';
+import { IResolvable, ITerraformDependable, TerraformIterator, TerraformStack, Token } from 'cdktf';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
 import { Release, ReleaseConfig } from '@cdktf/provider-helm/lib/release';
@@ -159,24 +159,28 @@ export class MultusWhereabouts extends Construct {
         lint: true,
         ...values,
         values: values.values || extraValues.length > 0 ? [...(values.values ?? []), ...extraValues] : undefined,
-        lifecycle: {
-          precondition: [
-            ...(namespacesExist ? [namespacesExist] : []),
-            {
-              condition: hclValue(() => `length(${notReady()}) == 0`),
-              errorMessage: hclTemplate(
-                () =>
-                  `Node(s) \${join(", ", ${notReady()})} are not Ready: Multus cannot become ready there, and Helm would wait for it until the timeout. Wait for GKE to repair the node, or drain and delete it (kubectl drain <node> --ignore-daemonsets --delete-emptydir-data; kubectl delete node <node>), then plan again (runbook: "A node is down").`,
-              ),
-            },
-          ],
-        },
+        lifecycle: namespacesExist ? { precondition: [namespacesExist] } : undefined,
       });
     // Every node's Ready condition, read at plan time: Helm's wait counts every node the DaemonSet targets, and the
     // DaemonSet tolerates every taint, NotReady included (helm pkg/kube/ready.go daemonSetReady).
     const nodes = new DataKubernetesNodes(this, 'nodes', {});
     const notReady = () =>
       `[for n in ${nodes.fqn}.nodes : n.metadata[0].name if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])]`;
+    // A node that is not Ready warns at every plan and apply (a `check` block: Terraform reports a failed assertion as
+    // a warning and goes on) instead of refusing the plan: surge nodes of a GKE upgrade are NotReady for a while, and a
+    // drift or speculative plan must not fail for that. An apply that changes the release while a node is down runs
+    // into Helm's wait timeout and leaves the release where it got (no rollback, see `atomic`).
+    TerraformStack.of(this).addOverride(`check.${nodesReadyCheckName(this)}`, {
+      assert: [
+        {
+          condition: hclValue(() => `length(${notReady()}) == 0`),
+          error_message: hclTemplate(
+            () =>
+              `Node(s) \${join(", ", ${notReady()})} are not Ready: Multus cannot become ready there, so an apply that changes the release waits for it until the timeout (the release stays as far as it got). Wait for GKE to repair the node, or drain and delete it (kubectl drain <node> --ignore-daemonsets --delete-emptydir-data; kubectl delete node <node>), then apply (runbook: "A node is down").`,
+          ),
+        },
+      ],
+    });
     // The guide's sample pods are not part of the release: a pod created with the DaemonSet can start on a node before
     // Multus has written its configuration there and then never gets net1. The release waits until Multus is ready on
     // every node (the chart's surge rollout makes Helm's wait count every node), and only then are these created.
@@ -333,4 +337,10 @@ export class MultusWhereabouts extends Construct {
     }
     this.samplePods = samplePods;
   }
+}
+
+/** The name of a MultusWhereabouts' node check block: its construct path, as a Terraform name. */
+export function nodesReadyCheckName(construct: Construct): string {
+  const inStack = construct.node.scopes.slice(construct.node.scopes.indexOf(TerraformStack.of(construct)) + 1).map((c) => c.node.id);
+  return `${inStack.join('_').replace(/[^A-Za-z0-9_]/g, '_')}_nodes_ready`;
 }

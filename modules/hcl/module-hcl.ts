@@ -73,7 +73,7 @@ export async function moduleHcl(m: TerraformModule, comments: ConstructComments)
   return {
     'versions.tf': await file('versions.tf', renderBlocks(json, 'terraform', ctx)),
     'variables.tf': await file('variables.tf', renderBlocks(json, 'variable', ctx)),
-    'main.tf': await file('main.tf', [...renderBlocks(json, 'locals', ctx), ...renderBlocks(json, 'data', ctx), ...renderBlocks(json, 'resource', ctx), ...renderBlocks(json, 'moved', ctx)]),
+    'main.tf': await file('main.tf', [...renderBlocks(json, 'locals', ctx), ...renderBlocks(json, 'data', ctx), ...renderBlocks(json, 'resource', ctx), ...renderBlocks(json, 'check', ctx), ...renderBlocks(json, 'moved', ctx)]),
     'outputs.tf': await file('outputs.tf', renderBlocks(json, 'output', ctx)),
   };
 }

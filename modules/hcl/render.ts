@@ -291,7 +291,7 @@ function body(value: Json, path: HclPath, indent: string, ctx: HclRenderContext,
 }
 
 /** Top-level blocks of a Terraform JSON document, each with its labels, in the order the JSON lists them. */
-export function renderBlocks(json: Json, kind: 'variable' | 'output' | 'locals' | 'data' | 'resource' | 'terraform' | 'moved', ctx: HclRenderContext): string[] {
+export function renderBlocks(json: Json, kind: 'variable' | 'output' | 'locals' | 'data' | 'resource' | 'terraform' | 'moved' | 'check', ctx: HclRenderContext): string[] {
   const section = json[kind];
   if (section === undefined) return [];
   const blocks: string[] = [];
@@ -318,6 +318,14 @@ export function renderBlocks(json: Json, kind: 'variable' | 'output' | 'locals' 
     case 'resource':
       for (const [type, items] of Object.entries(section as Record<string, Json>)) {
         for (const [name, content] of Object.entries(items as Record<string, Json>)) emit(`${kind} "${type}" "${name}"`, `${kind}.${type}.${name}`, content);
+      }
+      break;
+    case 'check':
+      // A check block holds assert blocks, each a condition and a message (Terraform 1.5, "Checks").
+      for (const [name, content] of Object.entries(section as Record<string, { assert: Json[] }>)) {
+        const comment = commentLines(ctx, `check.${name}`, '');
+        const asserts = content.assert.flatMap((a) => ['  assert {', `    condition = ${expression(a.condition, '    ')}`, `    error_message = ${expression(a.error_message, '    ')}`, '  }']);
+        blocks.push([...comment, `check "${name}" {`, ...asserts, '}'].join('\n'));
       }
       break;
     case 'terraform': {

@@ -65,9 +65,10 @@ describe('docs/operations.md', () => {
     for (const [, sub] of commands.matchAll(/npx cdktf ([a-z]+)/g)) expect(['deploy', 'destroy', 'diff', 'output', 'synth']).toContain(sub);
   });
 
-  test("quotes the plan-time message of a node that is down as the module writes it, and the module points back here", () => {
-    const release = Object.values(JSON.parse(Testing.synthScope((scope) => new MultusWhereabouts(scope, 'multus', { chartPath: './c.tgz', networks: [{ name: 'n', master: 'eth1', range: '172.16.1.0/24' }] }))).resource.helm_release)[0] as K8sObject;
-    const message = release.lifecycle.precondition[0].error_message as string;
+  test("quotes the plan-time warning of a node that is down as the module writes it, and the module points back here", () => {
+    const json = JSON.parse(Testing.synthScope((scope) => new MultusWhereabouts(scope, 'multus', { chartPath: './c.tgz', networks: [{ name: 'n', master: 'eth1', range: '172.16.1.0/24' }] })));
+    const release = Object.values(json.resource.helm_release)[0] as K8sObject;
+    const message = json.check.multus_nodes_ready.assert[0].error_message as string;
     expect(message).toContain('runbook: "A node is down"');
     expect(runbook).toContain(message.slice(message.indexOf('} are not Ready') + 2, message.indexOf('until the timeout') + 'until the timeout'.length));
     expect(release.atomic).toBe(false);

@@ -235,9 +235,9 @@ describe.each(MODULES)('module %s', (name) => {
   const json = moduleJson(name);
   const text = JSON.stringify(json);
 
-  test('is an HCL module: versions.tf, variables.tf, main.tf and outputs.tf; only variables, locals, resources, data sources, outputs, moves and requirements', () => {
+  test('is an HCL module: versions.tf, variables.tf, main.tf and outputs.tf; only variables, locals, resources, data sources, checks, outputs, moves and requirements', () => {
     expect(readdirSync(moduleDir(name)).filter((f) => f.endsWith('.tf')).sort()).toEqual([...HCL_FILES].sort());
-    expect(Object.keys(json).every((k) => ['variable', 'locals', 'resource', 'data', 'output', 'terraform', 'moved'].includes(k))).toBe(true);
+    expect(Object.keys(json).every((k) => ['variable', 'locals', 'resource', 'data', 'check', 'output', 'terraform', 'moved'].includes(k))).toBe(true);
     expect(Object.keys(json.terraform).sort()).toEqual(['required_providers', 'required_version']);
   });
 

@@ -56,6 +56,7 @@ export function asParsedHcl(json: Json, schema: { blocks: ReadonlySet<string>; a
     else if (kind === 'output') result[kind] = labelled(section, 'output');
     else if (kind === 'locals') result[kind] = [section];
     else if (kind === 'terraform') result[kind] = [{ ...section, required_providers: [section.required_providers] }];
+    else if (kind === 'check') result[kind] = Object.fromEntries(Object.entries(section as Json).map(([name, body]) => [name, [body]]));
     else if (kind === 'moved') result[kind] = (section as { from: string; to: string }[]).map((m) => ({ from: `\${${m.from}}`, to: `\${${m.to}}` }));
     else result[kind] = section;
   }

@@ -37,7 +37,7 @@ const dataVariable = (type: string, name: string) => `data_${type}_${name}`;
 
 /** The provider-free copy of a module: variables, locals, and a `terraform_data` per resource with its preconditions. */
 function checkCopy(module: Json, stubs: Record<string, unknown>): Json {
-  let text = JSON.stringify({ locals: module.locals ?? {}, resource: module.resource ?? {} });
+  let text = JSON.stringify({ locals: module.locals ?? {}, resource: module.resource ?? {}, check: module.check ?? {} });
   const variables: Json = { ...(module.variable ?? {}) };
   for (const [type, byName] of Object.entries((module.data ?? {}) as Json)) {
     for (const name of Object.keys(byName)) {
@@ -47,7 +47,7 @@ function checkCopy(module: Json, stubs: Record<string, unknown>): Json {
       text = text.replace(new RegExp(`data\\.${type}\\.${name}\\.`, 'g'), `var.${dataVariable(type, name)}.`);
     }
   }
-  const { locals, resource } = JSON.parse(text) as Json;
+  const { locals, resource, check } = JSON.parse(text) as Json;
   const checks: Json = {};
   for (const [type, byName] of Object.entries(resource as Json)) {
     for (const [name, body] of Object.entries(byName as Json)) {
@@ -56,7 +56,8 @@ function checkCopy(module: Json, stubs: Record<string, unknown>): Json {
       checks[`${type}__${name}`] = { ...(body.for_each ? { for_each: body.for_each } : {}), ...(body.count !== undefined ? { count: body.count } : {}), lifecycle: { precondition: preconditions } };
     }
   }
-  return { variable: variables, ...(Object.keys(locals).length ? { locals } : {}), ...(Object.keys(checks).length ? { resource: { terraform_data: checks } } : {}) };
+  // Check blocks (assertions Terraform reports as warnings) come along, their data sources read as variables too.
+  return { variable: variables, ...(Object.keys(locals).length ? { locals } : {}), ...(Object.keys(checks).length ? { resource: { terraform_data: checks } } : {}), ...(Object.keys(check).length ? { check } : {}) };
 }
 
 /** Writes the throw-away root module of `calls` into `dir`: a folder per call, so an error names the call. */

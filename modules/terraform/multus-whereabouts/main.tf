@@ -93,14 +93,6 @@ resource "helm_release" "release" {
       error_message = "create_namespaces is false, and the attachment namespace(s) ${join(", ", sort(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system", "kube-public", "kube-node-lease"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])))} do not exist: create them, or set create_namespaces = true."
     }
     precondition {
-      condition = length([
-        for n in data.kubernetes_nodes.nodes.nodes :
-        n.metadata[0].name
-        if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])
-      ]) == 0
-      error_message = "Node(s) ${join(", ", [for n in data.kubernetes_nodes.nodes.nodes : n.metadata[0].name if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])])} are not Ready: Multus cannot become ready there, and Helm would wait for it until the timeout. Wait for GKE to repair the node, or drain and delete it (kubectl drain <node> --ignore-daemonsets --delete-emptydir-data; kubectl delete node <node>), then plan again (runbook: \"A node is down\")."
-    }
-    precondition {
       condition = alltrue([
         for a in local.attachments :
         try(tonumber(trimprefix(a.master, "eth")) <= coalesce(var.node_additional_nics, length(var.networks)), false)
@@ -157,5 +149,16 @@ resource "kubernetes_pod_v1" "sample" {
   depends_on = [helm_release.release, kubernetes_namespace_v1.namespace]
   lifecycle {
     ignore_changes = [metadata[0].annotations["k8s.v1.cni.cncf.io/network-status"]]
+  }
+}
+
+check "multus_nodes_ready" {
+  assert {
+    condition = length([
+      for n in data.kubernetes_nodes.nodes.nodes :
+      n.metadata[0].name
+      if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])
+    ]) == 0
+    error_message = "Node(s) ${join(", ", [for n in data.kubernetes_nodes.nodes.nodes : n.metadata[0].name if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])])} are not Ready: Multus cannot become ready there, so an apply that changes the release waits for it until the timeout (the release stays as far as it got). Wait for GKE to repair the node, or drain and delete it (kubectl drain <node> --ignore-daemonsets --delete-emptydir-data; kubectl delete node <node>), then apply (runbook: \"A node is down\")."
   }
 }
