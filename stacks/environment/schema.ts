@@ -89,7 +89,7 @@ const cluster = z
     releaseChannel: z
       .enum(RELEASE_CHANNELS)
       .default(DEFAULT_RELEASE_CHANNEL)
-      .meta({ description: 'GKE release channel; keeps the control plane and nodes patched.' }),
+      .meta({ description: 'GKE release channel; keeps the control plane and nodes patched. Day 2: a change moves the cluster in place, within the minors the new channel offers (`gcloud container get-server-config`).' }),
     deletionProtection: z
       .boolean()
       .default(true)
@@ -103,11 +103,11 @@ const cluster = z
       .min(CLUSTER_MAX_PODS_RANGE.min)
       .max(CLUSTER_MAX_PODS_RANGE.max)
       .default(DEFAULT_CLUSTER_MAX_PODS)
-      .meta({ description: 'Max pods per node on the primary pod range (eth0).' }),
+      .meta({ description: 'Max pods per node on the primary pod range (eth0). Day 2: a change replaces the cluster (docs/addressing.md, changes that replace the cluster).' }),
     privateNodes: z
       .boolean()
       .default(true)
-      .meta({ description: 'Nodes get no external IP; they reach Google APIs, gcr.io and Artifact Registry through Private Google Access.' }),
+      .meta({ description: 'Nodes get no external IP; they reach Google APIs, gcr.io and Artifact Registry through Private Google Access. Day 2: a change replaces the cluster (docs/addressing.md, changes that replace the cluster).' }),
     cloudNat: z
       .boolean()
       .default(false)
@@ -172,13 +172,13 @@ const autoscaling = z
 
 const nodePool = z.strictObject({
   name: gcpName(NODE_POOL_NAME_MAX, 'node pool name').meta({
-    description: 'Node pool name prefix (at most ${NODE_POOL_NAME_MAX} characters: GKE appends a unique suffix so a replacement pool can be created before the old one goes).',
+    description: `Node pool name prefix (at most ${NODE_POOL_NAME_MAX} characters: GKE appends a unique suffix so a replacement pool can be created before the old one goes). Day 2: a rename replaces the pool, create-before-destroy.`,
   }),
   machineType: z
     .string()
     .regex(new RegExp(MACHINE_TYPE_PATTERN), { message: 'is not a Compute Engine machine type (e.g. e2-standard-4)' })
     .default(NODE_POOL_DEFAULTS.machineType)
-    .meta({ description: 'Compute Engine machine type; its vCPUs bound the number of NICs.' }),
+    .meta({ description: 'Compute Engine machine type; its vCPUs bound the number of NICs. Day 2: a change recreates every node of the pool by surge upgrade; run `helm test` afterwards (pods that start before Multus on a new node get no net1).' }),
   vcpus: z
     .number()
     .int()
@@ -187,9 +187,9 @@ const nodePool = z.strictObject({
     .meta({ description: 'vCPUs of the machine type. Default: read from the name (e2-standard-4 -> 4); required when the name does not say.' }),
   nodeCount: z.number().int().min(1).max(MAX_NODES_PER_POOL_ZONE).meta({ description: 'Nodes per zone; with autoscaling, the initial count only: a later change of it changes nothing (the autoscaler owns the count, and the pool is never replaced for it).' }),
   autoscaling: autoscaling.optional(),
-  diskSizeGb: z.number().int().min(NODE_DISK_SIZE_GB.min).max(NODE_DISK_SIZE_GB.max).default(NODE_POOL_DEFAULTS.diskSizeGb).meta({ description: 'Boot disk size in GB.' }),
-  diskType: z.enum(NODE_DISK_TYPES).default(NODE_POOL_DEFAULTS.diskType).meta({ description: 'Boot disk type.' }),
-  spot: z.boolean().default(false).meta({ description: 'Use Spot VMs (cheaper, can be preempted).' }),
+  diskSizeGb: z.number().int().min(NODE_DISK_SIZE_GB.min).max(NODE_DISK_SIZE_GB.max).default(NODE_POOL_DEFAULTS.diskSizeGb).meta({ description: 'Boot disk size in GB. Day 2: a change recreates every node of the pool by surge upgrade.' }),
+  diskType: z.enum(NODE_DISK_TYPES).default(NODE_POOL_DEFAULTS.diskType).meta({ description: 'Boot disk type. Day 2: a change recreates every node of the pool by surge upgrade.' }),
+  spot: z.boolean().default(false).meta({ description: 'Use Spot VMs (cheaper, can be preempted). Day 2: a change replaces the pool, create-before-destroy.' }),
 });
 
 /** An additional network's NetworkAttachmentDefinition; the chart's `networks[]` schema is built from its fields. */
