@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { Testing } from 'cdktf';
 import { MultusWhereabouts } from '../../modules';
 import { environmentJsonSchema } from '../../stacks/environment';
-import { CHART_DIR, K8sObject, renderChart } from '../support/helm';
+import { CHART_DIR, K8sObject, helm, renderChart } from '../support/helm';
 import { PROJECT_ROOT } from '../support/tools';
 
 /** The runbook names real things: these tests keep its commands in step with the chart, the stacks and the scripts. */
@@ -85,6 +85,15 @@ describe('docs/operations.md', () => {
       const [top, child] = field.split('.');
       expect(schema.properties[top]).toBeDefined();
       if (child) expect(schema.properties[top].properties?.[child]).toBeDefined();
+    }
+  });
+
+  test('says what to record on the first live run, with the same commands as the chart NOTES print', () => {
+    const section = runbook.slice(runbook.indexOf('## The first live run: what to record'), runbook.indexOf('## Add or remove a network'));
+    const notes = helm(['install', 'multus-whereabouts', CHART_DIR, '--dry-run=client', '--namespace', 'kube-system', '--set', 'networks[0].name=dataplane', '--set', 'networks[0].master=eth1', '--set', 'networks[0].range=172.16.1.0/24']).stdout;
+    for (const command of ['logs -l app=gke-multinet -c write-node-block-config --prefix', "--format='yaml(networkInterfaces)'", "--tunnel-through-iap --command 'ls /home/kubernetes/bin /etc/cni/net.d'"]) {
+      expect(section).toContain(command);
+      expect(notes).toContain(command);
     }
   });
 });
