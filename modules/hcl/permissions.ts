@@ -1,12 +1,16 @@
 import type { TerraformModule } from './terraform-module';
 
 /**
- * What the identities that plan and apply a caller of each module need, each with why: the Permissions section of the
- * module's README. The product's own Terraform Cloud identities (stacks/bootstrap-stack.ts) hold these for its stacks.
+ * What a caller must know before the first plan and on day 2, per module: the Permissions section of its README (what
+ * the identities that plan and apply need, each with why; the product's own Terraform Cloud identities,
+ * stacks/bootstrap-stack.ts, hold these for its stacks) and its Day 2 section (changes that do more than an update).
  */
 export function addPermissions(m: TerraformModule): void {
   switch (m.moduleName) {
     case 'additional-network': {
+      m.dayTwo.push(
+        'A change of `node_cidr` or `pod_cidr` replaces the subnet, which GCP refuses while nodes use it: add a network under a new name with the new ranges, move workloads, then remove the old one.',
+      );
     // What a caller's identities need (README, Permissions).
     m.permissions.plan.push({ role: '`roles/compute.networkViewer`', why: 'refreshes the VPC, the subnet and the firewall rule' });
     m.permissions.apply.push(
@@ -16,6 +20,12 @@ export function addPermissions(m: TerraformModule): void {
       return;
     }
     case 'multinet-cluster': {
+      m.dayTwo.push(
+        'A change of `additional_networks` (a network added, removed or reordered) replaces every node pool, create-before-destroy: the ranges must hold old and new nodes side by side (the plan checks it when `node_cidr` and `pod_cidr` are given).',
+        'A pool\'s `machine_type`, `disk_type` or `disk_size_gb` recreates every node of the pool by surge upgrade: keep PodDisruptionBudgets on the workloads, and run `helm test` afterwards (a pod that starts on a new node before Multus is ready there gets no net1).',
+        'A pool\'s `name` or `spot` replaces the pool; `max_pods_per_node` or `private_nodes` of the cluster, its `name`, `location` or primary network replace the cluster, which cannot go through one apply under create-before-destroy: set `deletion_protection = false`, destroy the workloads and the cluster, change, apply.',
+        '`release_channel` moves the cluster in place, within the minors the new channel offers (`gcloud container get-server-config`).',
+      );
     // What a caller's identities need (README, Permissions).
     m.permissions.plan.push(
       { role: '`roles/container.clusterViewer`', why: 'refreshes the cluster and its node pools, reads the versions GKE offers (google_container_engine_versions)' },
@@ -29,6 +39,11 @@ export function addPermissions(m: TerraformModule): void {
       return;
     }
     case 'multus-whereabouts': {
+      m.dayTwo.push(
+        'The root that creates the cluster cannot also plan this module: its kubernetes and helm providers need the cluster\'s endpoint at plan time. Call it from a second root that reads the cluster (a data source), as `examples/guide/workloads` does.',
+        'The helm provider 3.x takes `kubernetes = { … }` as an attribute (an object), not a block.',
+        'A node that is not Ready is a warning at plan (a check block); an apply that changes the release while a node is down waits into `timeout_seconds` and leaves the release as far as it got (not atomic): wait for the node or drain it first.',
+      );
     // What a caller's identities need (README, Permissions): Kubernetes access, through the kubernetes and helm providers
     // the caller configures (with gke-gcloud-auth-plugin or an ephemeral token, never a data source's token in state).
     m.permissions.plan.push({

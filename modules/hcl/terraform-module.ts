@@ -72,6 +72,8 @@ export class TerraformModule extends TerraformStack {
   private readonly moves: { readonly from: string; readonly to: string }[] = [];
   /** What the identities that plan and apply a caller of this module need, each with why (the README's Permissions). */
   readonly permissions: { plan: ModulePermission[]; apply: ModulePermission[] } = { plan: [], apply: [] };
+  /** Changes of inputs that do more than an update in place, and what to do (the README's Day 2). */
+  readonly dayTwo: string[] = [];
 
   constructor(scope: Construct, name: string, description: string, providers: Readonly<Record<string, ModuleProvider>>, usage: string) {
     super(scope, name);

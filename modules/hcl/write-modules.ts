@@ -90,6 +90,10 @@ Terraform Cloud bootstrap does (\`docs/security.md\` in the repository).
 |---|---|---|
 ${[...m.permissions.plan.map((p) => `| plan | ${p.role} | ${cell(p.why)} |`), ...m.permissions.apply.map((p) => `| apply | ${p.role} | ${cell(p.why)} |`)].join('\n')}
 
+## Day 2
+
+${m.dayTwo.map((line) => `- ${line}`).join('\n')}
+
 ## Checks
 
 ${checks} validations refuse bad inputs before anything is planned, and ${preconditions.length} precondition${preconditions.length === 1 ? '' : 's'} check${preconditions.length === 1 ? 's' : ''}

@@ -301,6 +301,15 @@ describe.each(MODULES)('module %s', (name) => {
     for (const row of rows) expect(row).toMatch(/^\| (plan|apply) \| .*`roles\/[a-zA-Z.]+`.* \| \S.* \|$/);
   });
 
+  test('says in its README what a change does on day 2, naming only its own inputs', () => {
+    const readme = readFileSync(path.join(moduleDir(name), 'README.md'), 'utf8');
+    const items = readme.split('## Day 2')[1].split('## Checks')[0].split('\n').filter((l) => l.startsWith('- '));
+    expect(items.length).toBeGreaterThan(0);
+    const inputs = new Set(Object.keys(json.variable));
+    const poolFields = new Set(['machine_type', 'disk_type', 'disk_size_gb', 'name', 'spot', 'node_cidr', 'pod_cidr', 'timeout_seconds']);
+    for (const [, word] of items.join(' ').matchAll(/`([a-z][a-z0-9_]*)`/g)) if (/_/.test(word)) expect({ word, known: inputs.has(word) || poolFields.has(word) }).toEqual({ word, known: true });
+  });
+
   test('lists exactly its variables and outputs in its README', () => {
     const readme = readFileSync(path.join(moduleDir(name), 'README.md'), 'utf8');
     const rows = (section: string) => [...readme.split(`## ${section}`)[1].split('\n## ')[0].matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
