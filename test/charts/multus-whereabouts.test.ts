@@ -787,8 +787,8 @@ describe('check-cross-node.sh between two nodes', () => {
     expect(a.stdout).toContain('peer: 10.244.0.2 runs on node node-b with net1 172.16.1.42');
     expect(a.stdout).toContain('reached: sent data to 172.16.1.42 over net1 and got the answer of node node-b');
     expect(a.stdout).toContain('reached by: 172.16.1.42 (node node-b) connected to 172.16.1.7 over net1 and sent its data');
-    expect(a.stdout.trim().split('\n').pop()).toBe('PASS: data flows both ways over net1 between node node-a (172.16.1.7) and node node-b (172.16.1.42) on network dataplane.');
-    expect(b.stdout.trim().split('\n').pop()).toBe('PASS: data flows both ways over net1 between node node-b (172.16.1.42) and node node-a (172.16.1.7) on network dataplane.');
+    expect(a.stdout.trim().split('\n').pop()).toBe('PASS: data flows both ways over net1 between node node-a (172.16.1.7) and node node-b (172.16.1.42) on network dataplane; this proves these two addresses on these two nodes, not every address of the range.');
+    expect(b.stdout.trim().split('\n').pop()).toBe('PASS: data flows both ways over net1 between node node-b (172.16.1.42) and node node-a (172.16.1.7) on network dataplane; this proves these two addresses on these two nodes, not every address of the range.');
   });
 
   maybe('passes with the addresses the CNI plugins hand out, which the pods learn from each other', async () => {
@@ -801,7 +801,7 @@ describe('check-cross-node.sh between two nodes', () => {
     expect([addressA, addressB].sort()).toEqual(['172.16.1.2', '172.16.1.3']);
     expect([outcome(a), outcome(b)]).toEqual([{ status: 0, stdout: expect.any(String) }, { status: 0, stdout: expect.any(String) }]);
     expect(a.stdout).toContain(`peer: 10.244.0.2 runs on node node-b with net1 ${addressB}`);
-    expect(a.stdout.trim().split('\n').pop()).toBe(`PASS: data flows both ways over net1 between node node-a (${addressA}) and node node-b (${addressB}) on network dataplane.`);
+    expect(a.stdout.trim().split('\n').pop()).toBe(`PASS: data flows both ways over net1 between node node-a (${addressA}) and node node-b (${addressB}) on network dataplane; this proves these two addresses on these two nodes, not every address of the range.`);
   });
 
   maybe('fails clearly, on both pods, when the network drops traffic between the nodes', async () => {
@@ -963,7 +963,7 @@ describe('node-block addressing on two emulated nodes', () => {
       const [a, b] = await Promise.all([network.run('a', check, env('a', 'b'), sh, BUSYBOX_BIN), network.run('b', check, env('b', 'a'), sh, BUSYBOX_BIN)]);
       expect([a.status, b.status]).toEqual([0, 0]);
       expect(a.stdout).toContain(`node-block: ${network.net1.a} lies in the /28 block 172.16.2.16/28 of 172.16.2.0/24`);
-      expect(a.stdout.trim().split('\n').pop()).toBe(`PASS: data flows both ways over net1 between node node-a (${network.net1.a}) and node node-b (${network.net1.b}) on network fast.`);
+      expect(a.stdout.trim().split('\n').pop()).toBe(`PASS: data flows both ways over net1 between node node-a (${network.net1.a}) and node node-b (${network.net1.b}) on network fast; this proves these two addresses on these two nodes, not every address of the range.`);
     } finally {
       network.dispose();
     }

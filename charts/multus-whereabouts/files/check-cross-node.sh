@@ -189,4 +189,5 @@ if [ "$peer_at" = "$node" ]; then
   echo "NOTICE: traffic between nodes was NOT checked: both test pods ran on node $node (the cluster has a single schedulable node, or no other node had room). Run the test again with two nodes to check it."
   exit 0
 fi
-echo "PASS: data flows both ways over $iface between node $node ($me) and node $peer_at ($peer) on network $network."
+# What the PASS proves, and no more: these two addresses, on these two nodes (not every address of the range).
+echo "PASS: data flows both ways over $iface between node $node ($me) and node $peer_at ($peer) on network $network; this proves these two addresses on these two nodes, not every address of the range."
