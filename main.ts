@@ -34,7 +34,10 @@ function main(): void {
   }
   const unknownOption = args.find((a) => a.startsWith('-'));
   if (unknownOption) {
-    process.stderr.write(`unknown option ${JSON.stringify(unknownOption).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}\n\n${USAGE}`);
+    // The escaper alone (stacks/environment/problems.ts imports nothing): a usage error needs no schema library.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { printable } = require('./stacks/environment/problems') as typeof import('./stacks/environment/problems');
+    process.stderr.write(`${printable(`unknown option ${JSON.stringify(unknownOption)}`)}\n\n${USAGE}`);
     process.exitCode = 2;
     return;
   }

@@ -37,11 +37,18 @@ export interface ClusterCredentialsProps {
 }
 
 /** The connection block the kubernetes provider takes, and the helm provider's `kubernetes` block. */
+/** The exec credential plugin the providers run. */
+export interface KubernetesExec {
+  readonly apiVersion: string;
+  readonly command: string;
+  readonly args: string[];
+}
+
 export interface KubernetesConnection {
   readonly host: string;
   readonly clusterCaCertificate: string;
   readonly token?: string;
-  readonly exec?: { readonly apiVersion: string; readonly command: string; readonly args: string[] };
+  readonly exec?: KubernetesExec;
 }
 
 /** Oldest Terraform each kind of authentication works with: ephemeral resources came with 1.10. */
@@ -55,7 +62,10 @@ export const GKE_AUTH_PLUGIN = 'gke-gcloud-auth-plugin';
  * ephemeral block has no cdktf 0.21 binding: it is written as a stack override, here and nowhere else.
  */
 export class ClusterCredentials extends Construct {
+  /** The helm provider's `kubernetes` block (its `exec` an object). */
   readonly kubernetes: KubernetesConnection;
+  /** The same connection as the kubernetes provider takes it (its `exec` a list of one block). */
+  readonly kubernetesProvider: Omit<KubernetesConnection, 'exec'> & { readonly exec?: KubernetesExec[] };
   /** Oldest Terraform that can run a stack with these credentials. */
   readonly minimumTerraform: string;
 
@@ -65,10 +75,9 @@ export class ClusterCredentials extends Construct {
     const connection = { host: `https://${props.endpoint}`, clusterCaCertificate: Fn.base64decode(props.caCertificate) };
     this.minimumTerraform = MIN_TERRAFORM_FOR_AUTH[props.auth.kind];
     if (props.auth.kind === 'gcloud-plugin') {
-      this.kubernetes = {
-        ...connection,
-        exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: GKE_AUTH_PLUGIN, args: ['--use_application_default_credentials=true'] },
-      };
+      const exec = { apiVersion: 'client.authentication.k8s.io/v1beta1', command: GKE_AUTH_PLUGIN, args: ['--use_application_default_credentials=true'] };
+      this.kubernetes = { ...connection, exec };
+      this.kubernetesProvider = { ...connection, exec: [exec] };
       return;
     }
     const { serviceAccountEmail, lifetimeSeconds = 3600 } = props.auth;
@@ -85,6 +94,7 @@ export class ClusterCredentials extends Construct {
       scopes: ['https://www.googleapis.com/auth/cloud-platform'],
       lifetime: `${lifetimeSeconds}s`,
     });
-    this.kubernetes = { ...connection, token: `\${ephemeral.google_service_account_access_token.${name}.access_token}` };
+    // The same for both providers: a token takes no exec block.
+    this.kubernetes = this.kubernetesProvider = { ...connection, token: `\${ephemeral.google_service_account_access_token.${name}.access_token}` };
   }
 }

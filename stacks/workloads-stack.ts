@@ -47,9 +47,8 @@ export class WorkloadsStack extends EnvironmentStack {
           : { kind: 'gcloud-plugin' },
     });
     this.addOverride('terraform.required_version', `>= ${credentials.minimumTerraform}`);
-    const { kubernetes } = credentials;
-    new KubernetesProvider(this, 'kubernetes', { ...kubernetes, exec: kubernetes.exec && [kubernetes.exec] });
-    new HelmProvider(this, 'helm', { kubernetes });
+    new KubernetesProvider(this, 'kubernetes', credentials.kubernetesProvider);
+    new HelmProvider(this, 'helm', { kubernetes: credentials.kubernetes });
 
     // The chart, packed into one archive, is copied into the stack folder and referenced relatively: a Terraform
     // Cloud run uploads only that folder.

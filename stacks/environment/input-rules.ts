@@ -1,4 +1,5 @@
 import { diskTypeProblem } from '../../modules/facts';
+import { valuesWithPaths } from './json-text';
 import { formatPath, shown } from './problems';
 import { EnvironmentRule, environmentRule } from './rule-types';
 
@@ -7,18 +8,11 @@ import { EnvironmentRule, environmentRule } from './rule-types';
  * overwrite each other's node file, and machine and disk pairs GCP refuses only at create.
  */
 
-/** Every string of a value with its path, walked without recursion (the loader bounds the nesting first). */
+/** Every string of a value with its path, sorted by path. */
 function strings(value: unknown): { path: PropertyKey[]; text: string }[] {
-  const found: { path: PropertyKey[]; text: string }[] = [];
-  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
-  while (stack.length > 0) {
-    const { value: v, path } = stack.pop()!;
-    if (typeof v === 'string') found.push({ path, text: v });
-    else if (v !== null && typeof v === 'object') {
-      for (const [key, child] of Object.entries(v)) stack.push({ value: child, path: [...path, Array.isArray(v) ? Number(key) : key] });
-    }
-  }
-  return found.sort((a, b) => formatPath(a.path).localeCompare(formatPath(b.path)));
+  return [...valuesWithPaths(value)]
+    .flatMap(({ value: v, path }) => (typeof v === 'string' ? [{ path, text: v }] : []))
+    .sort((a, b) => formatPath(a.path).localeCompare(formatPath(b.path)));
 }
 
 /** `${` starts a Terraform interpolation and `%{` a directive, in every string of Terraform JSON. */

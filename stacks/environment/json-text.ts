@@ -20,16 +20,25 @@ export interface JsonProblem {
 
 export type JsonResult = { data: unknown; problems: [] } | { data?: undefined; problems: JsonProblem[] };
 
-/** The deepest path of `data`, walked without recursion, when it nests deeper than `MAX_NESTING`. */
-function tooDeep(data: unknown): PropertyKey[] | undefined {
+/**
+ * Every value inside `data` with its path, depth first, walked without recursion (JSON.parse takes nesting the schema
+ * and the AST parser would overflow on). Lazy: a caller may stop at the first it needs.
+ */
+export function* valuesWithPaths(data: unknown): Generator<{ value: unknown; path: PropertyKey[] }> {
   const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: data, path: [] }];
   while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
-    if (path.length > MAX_NESTING) return path;
+    const entry = stack.pop()!;
+    yield entry;
+    const { value, path } = entry;
     if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
     }
   }
+}
+
+/** The first path of `data` deeper than `MAX_NESTING`, if any. */
+function tooDeep(data: unknown): PropertyKey[] | undefined {
+  for (const { path } of valuesWithPaths(data)) if (path.length > MAX_NESTING) return path;
   return undefined;
 }
 

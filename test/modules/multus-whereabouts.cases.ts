@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { App, Testing } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
@@ -9,7 +8,7 @@ import { PodV1 } from '@cdktf/provider-kubernetes/lib/pod-v1';
 import { ClusterCredentials, ClusterCredentialsProps, MIN_TERRAFORM_FOR_AUTH, MultusWhereabouts, MultusWhereaboutsProps, NetworkAttachment, SAMPLE_POD_IMAGE, helmSetEntries } from '../../modules';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { parseYamlDocuments } from '../support/helm';
-import { applyLater } from '../support/terraform';
+import { applyLater, terraformIn } from '../support/terraform';
 import { PROJECT_ROOT } from '../support/tools';
 import { multusWhereaboutsModule } from '../../modules/hcl/terraform-modules';
 
@@ -185,7 +184,7 @@ describe('MultusWhereabouts and nodes that are down', () => {
     try {
       const local = (text: string) => text.replace(/data\.kubernetes_nodes\.[A-Za-z0-9_]+\./g, 'local.data_nodes.');
       writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ locals: { data_nodes: nodes(ready) }, check: { nodes_ready: { assert: [{ condition: local(assertion.condition), error_message: local(assertion.error_message) }] } } }));
-      const run = spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } });
+      const run = terraformIn(dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
       return { status: run.status, output: (run.stdout + run.stderr).replace(/[│╷╵]/g, ' ').replace(/\s+/g, ' ') };
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -244,7 +243,7 @@ describe('ClusterCredentials', () => {
     JSON.parse(
       Testing.synthScope((scope) => {
         const credentials = new ClusterCredentials(scope, 'creds', { endpoint: '203.0.113.10', caCertificate: 'Q0E=', auth });
-        new KubernetesProvider(scope, 'kubernetes', { ...credentials.kubernetes, exec: credentials.kubernetes.exec && [credentials.kubernetes.exec] });
+        new KubernetesProvider(scope, 'kubernetes', credentials.kubernetesProvider);
       }),
     );
 

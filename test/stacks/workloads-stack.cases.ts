@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +5,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { stacksOf, synthJson, synthText } from '../support/stacks';
+import { terraformIn } from '../support/terraform';
 
 const fromCluster = (output: string) => `data.terraform_remote_state.cluster.outputs.${output}`;
 const connection = {
@@ -54,7 +54,7 @@ describe('workloads stack', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ephemeral-'));
     try {
       writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ ephemeral: json.ephemeral, provider: { kubernetes: json.provider.kubernetes } }));
-      const providers = spawnSync('terraform', ['providers', '-no-color'], { cwd: dir, encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } });
+      const providers = terraformIn(dir, ['providers', '-no-color']);
       expect({ status: providers.status, stderr: providers.stderr }).toEqual({ status: 0, stderr: '' });
       expect(providers.stdout).toContain('provider[registry.terraform.io/hashicorp/google]');
     } finally {

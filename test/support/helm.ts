@@ -21,18 +21,20 @@ export interface HelmResult {
 }
 
 /** Runs helm (default: Helm 4) with `values` written to a temporary values file; never throws on a helm failure. */
+/** `--values <file>` for `values` written into `dir` (nothing when there are none). */
+function valueArgs(dir: string, values: unknown): string[] {
+  if (values === undefined) return [];
+  const file = path.join(dir, 'values.json');
+  writeFileSync(file, JSON.stringify(values));
+  return ['--values', file];
+}
+
 export function helm(args: readonly string[], values?: unknown, binary = HELM): HelmResult {
   ensureTools();
   const dir = mkdtempSync(path.join(tmpdir(), 'helm-values-'));
   try {
-    const valueArgs: string[] = [];
-    if (values !== undefined) {
-      const file = path.join(dir, 'values.json');
-      writeFileSync(file, JSON.stringify(values));
-      valueArgs.push('--values', file);
-    }
     try {
-      const stdout = execFileSync(binary, [...args, ...valueArgs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const stdout = execFileSync(binary, [...args, ...valueArgs(dir, values)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       return { ok: true, stdout, stderr: '' };
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string };
@@ -47,14 +49,8 @@ export function helm(args: readonly string[], values?: unknown, binary = HELM): 
 export function helmAsync(args: readonly string[], values?: unknown, binary = HELM): Promise<HelmResult> {
   ensureTools();
   const dir = mkdtempSync(path.join(tmpdir(), 'helm-values-'));
-  const valueArgs: string[] = [];
-  if (values !== undefined) {
-    const file = path.join(dir, 'values.json');
-    writeFileSync(file, JSON.stringify(values));
-    valueArgs.push('--values', file);
-  }
   return new Promise((resolve) => {
-    execFile(binary, [...args, ...valueArgs], { encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(binary, [...args, ...valueArgs(dir, values)], { encoding: 'utf8' }, (error, stdout, stderr) => {
       rmSync(dir, { recursive: true, force: true });
       resolve({ ok: !error, stdout, stderr: error ? stderr : '' });
     });

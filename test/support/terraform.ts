@@ -191,16 +191,18 @@ export function writeModuleManifest(dir: string, names: readonly string[]): void
  * Runs terraform in `dir` with an empty CLI configuration of its own (the machine's points at a missing file, which
  * only adds a warning), no checkpoint call and automation output.
  */
-export function terraformIn(dir: string, args: readonly string[]): SpawnSyncReturns<string> {
+function terraformEnv(dir: string): NodeJS.ProcessEnv {
   writeFileSync(path.join(dir, 'cli.tfrc'), '');
-  const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
-  return spawnSync('terraform', [...args], { cwd: dir, env, encoding: 'utf8' });
+  return { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+}
+
+export function terraformIn(dir: string, args: readonly string[]): SpawnSyncReturns<string> {
+  return spawnSync('terraform', [...args], { cwd: dir, env: terraformEnv(dir), encoding: 'utf8' });
 }
 
 /** `terraformIn` without blocking: the same environment, the result when terraform exits. */
 export function terraformInAsync(dir: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }> {
-  writeFileSync(path.join(dir, 'cli.tfrc'), '');
-  const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+  const env = terraformEnv(dir);
   return new Promise((resolve) => {
     const child = spawn('terraform', [...args], { cwd: dir, env });
     let stdout = '';
