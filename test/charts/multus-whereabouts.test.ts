@@ -5,9 +5,10 @@ import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { CHART_DIR, HelmResult, K8sObject, findObject, guideManifest, helm, helmAsync, renderChart, schemaErrors } from '../support/helm';
 import { casesFor } from '../families/families';
-import { BUSYBOX, BUSYBOX_BIN, CNI_PLUGIN_DIR, HELM3, PROJECT_ROOT, ensureBusybox, ensureCniPlugins } from '../support/tools';
+import { BUSYBOX, BUSYBOX_BIN, CNI_PLUGIN_DIR, HELM3, PROJECT_ROOT, TESTED_BUSYBOX_VERSION, busyboxBanner, ensureBusybox, ensureCniPlugins } from '../support/tools';
 import { containsAddress, parseCidr } from '../../modules/facts';
 import { CniAddressing, ETH0, Layout, PodNetwork, canUseNetns } from '../support/netns';
+import './node-start.cases';
 
 const MULTUS_IMAGE = 'gcr.io/gke-release/multus-cni:v4.2.1-gke.6@sha256:25b48b8dbbf6c78a10452836f52dee456514783565b70633a168a39e6d322310';
 const WHEREABOUTS_IMAGE = 'gcr.io/gke-release/whereabouts:v0.7.0-gke.3@sha256:2bb8450a99d86c73b262f5ccd8c433d3e3abf17d36ee5c3bf1056a1fe479e8c2';
@@ -772,8 +773,17 @@ describe('check-cross-node.sh between two nodes', () => {
   /** Status and output together, so a failing assertion shows what the script said. */
   const outcome = (r: { status: number | null; stdout: string; stderr: string }) => ({ status: r.status, stdout: r.stdout + r.stderr });
 
-  test('has busybox to run the script with (from PATH or Debian busybox-static)', () => {
+  test('has busybox to run the script with (Debian busybox-static 1.37.0, or the build npm run test:shipped-busybox makes)', () => {
     expect(busyboxProblem).toBeUndefined();
+  });
+
+  (netns ? test : test.skip)('runs the scripts on the BusyBox version the chart\'s images ship', () => {
+    const values = parse(readFileSync(path.join(CHART_DIR, 'values.yaml'), 'utf8')) as { tests: { image: { tag: string } }; nodeBlock: { image: { tag: string } } };
+    const shipped = [values.tests.image.tag, values.nodeBlock.image.tag].map((tag) => tag.replace(/-.*$/, ''));
+    expect(shipped).toEqual([TESTED_BUSYBOX_VERSION, TESTED_BUSYBOX_VERSION]);
+    expect(busyboxBanner()).toMatch(new RegExp(`^BusyBox v${TESTED_BUSYBOX_VERSION.replace(/\./g, '\\.')} `));
+    // Under npm run test:shipped-busybox, the image's own build (its nc is the netcat 1.10 port), not Debian's.
+    if (process.env.GKE_MULTINET_EXPECT_SHIPPED_BUSYBOX) expect(busyboxBanner()).not.toContain('Debian');
   });
 
   test('has the reference CNI plugins to attach pods with (Debian containernetworking-plugins)', () => {

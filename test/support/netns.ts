@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -19,7 +19,9 @@ export type Layout =
   /** Both pods on node a. */
   | 'one-node'
   /** Pod a has no net1 at all (Multus did not attach it). */
-  | 'no-interface';
+  | 'no-interface'
+  /** Nodes and pods only: no cluster network, no eth0 (a test attaches eth0 itself, as a runtime does). */
+  | 'bare';
 
 export interface ScriptResult {
   readonly status: number | null;
@@ -83,7 +85,7 @@ export class PodNetwork {
       // The cluster network (eth0): every pod reaches every other, unless the layout says otherwise.
       this.ip('-n', this.ns('cluster'), 'link', 'add', 'cbr0', 'type', 'bridge');
       this.ip('-n', this.ns('cluster'), 'link', 'set', 'cbr0', 'up');
-      for (const pod of ['a', 'b'] as const) {
+      for (const pod of layout === 'bare' ? [] : (['a', 'b'] as const)) {
         this.ip('-n', this.ns(`pod-${pod}`), 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', `pod-${pod}`, 'netns', this.ns('cluster'));
         this.ip('-n', this.ns(`pod-${pod}`), 'addr', 'add', `${ETH0[pod]}/24`, 'dev', 'eth0');
         this.ip('-n', this.ns(`pod-${pod}`), 'link', 'set', 'eth0', 'up');
@@ -156,7 +158,7 @@ export class PodNetwork {
    * not ipvlan), as Multus runs the delegate of a NetworkAttachmentDefinition; returns the address. Host-local's state
    * goes to a folder of this node, as on a node.
    */
-  attach(pod: 'a' | 'b', node: 'a' | 'b', config: Record<string, unknown>, pluginDir: string): string {
+  attach(pod: 'a' | 'b', node: 'a' | 'b', config: Record<string, unknown>, pluginDir: string, ifname = 'net1'): string {
     const ipam = config.ipam as Record<string, unknown>;
     if (ipam.type === 'host-local' && ipam.dataDir === undefined) {
       const dataDir = mkdtempSync(path.join(tmpdir(), `ipam-${node}-`));
@@ -170,15 +172,32 @@ export class PodNetwork {
         CNI_COMMAND: 'ADD',
         CNI_CONTAINERID: `${this.prefix}-${pod}`,
         CNI_NETNS: `/var/run/netns/${this.ns(`pod-${pod}`)}`,
-        CNI_IFNAME: 'net1',
+        CNI_IFNAME: ifname,
         CNI_PATH: pluginDir,
         PATH: process.env.PATH ?? '/usr/bin:/bin',
       },
     });
     if (result.status !== 0) throw new Error(`CNI ADD failed for pod ${pod}: ${result.stdout}${result.stderr}`);
     const address = (JSON.parse(result.stdout) as { ips: { address: string }[] }).ips[0].address.split('/')[0];
-    this.net1[pod] = address;
+    if (ifname === 'net1') this.net1[pod] = address;
     return address;
+  }
+
+  /**
+   * The pod sandbox's eth0, as the container runtime makes it: CNI ADD through the node's default network `file` (a
+   * .conflist runs its chain; here chains of one plugin, as GKE's ptp file), with the plugins of `pluginDir`. Returns
+   * the interface and its address, or the runtime's error.
+   */
+  attachDefault(pod: 'a' | 'b', node: 'a' | 'b', file: string, pluginDir: string): { interface: string; address: string } | { error: string } {
+    const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { plugins?: Record<string, unknown>[] };
+    const chain = config.plugins ?? [config];
+    if (chain.length !== 1) return { error: `the emulated runtime runs chains of one plugin, not ${chain.length}` };
+    try {
+      const address = this.attach(pod, node, { cniVersion: config.cniVersion, name: config.name, ...chain[0] }, pluginDir, 'eth0');
+      return { interface: 'eth0', address };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
   }
 
   /**

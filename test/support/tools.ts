@@ -58,13 +58,43 @@ export const HELM = path.join(TOOLS_DIR, 'v34', 'helm', 'helm');
 export const HELM3 = path.join(TOOLS_DIR, 'v32', 'helm', 'helm');
 
 /**
- * BusyBox, the userland of the helm test image (the Whereabouts image is built on Alpine: sh, awk, nc, …): the test
- * scripts run on its applets. Taken from PATH, else from Debian's busybox-static package (apt-get download, no root
- * needed), extracted once; `bin/` holds one symlink per applet.
+ * BusyBox, the userland of the helm test image and of the node-block writer (`busybox:1.37.0-musl`): the scripts run
+ * on its applets. The tests use BusyBox 1.37.0, the shipped version: Debian trixie's busybox-static, fetched from the
+ * Debian archive (the image itself comes from a registry this machine cannot reach) and pinned by the SHA-256 of
+ * trixie's package index. Debian builds it with its own configuration; for the applets the scripts run (ash, awk, nc,
+ * sleep, date, wget, timeout, mv) it differs from the image's (busybox 1.37.0 `make defconfig`, docker-library/busybox
+ * Dockerfile.builder) in one option: the image's nc is the netcat 1.10 port (CONFIG_NC_110_COMPAT=y,
+ * networking/nc_bloaty.c), Debian's the small nc (networking/nc.c). `npm run test:shipped-busybox` builds BusyBox as
+ * the image's builder does (test/support/shipped-busybox.ts) and runs the script tests again with it: CI runs both.
+ * GKE_MULTINET_BUSYBOX names another busybox binary to run the scripts with.
  */
-export const BUSYBOX_DIR = path.join(TOOLS_DIR, 'busybox');
+export const BUSYBOX_DEB = {
+  url: 'http://deb.debian.org/debian/pool/main/b/busybox/busybox-static_1.37.0-6+b9_amd64.deb',
+  // dists/trixie/main/binary-amd64/Packages, Package: busybox-static, Version: 1:1.37.0-6+b9.
+  sha256: '598a3fd92bdafc34cd81196b2952ad36e910e47a4ecf162f8ce5e8e262598e53',
+} as const;
+/** The BusyBox version the scripts are tested with: the chart's test image tag must name the same (a test checks). */
+export const TESTED_BUSYBOX_VERSION = '1.37.0';
+const OVERRIDE_BUSYBOX = process.env.GKE_MULTINET_BUSYBOX;
+export const BUSYBOX_DIR = path.join(TOOLS_DIR, OVERRIDE_BUSYBOX ? `busybox-${createHash('sha256').update(OVERRIDE_BUSYBOX).digest('hex').slice(0, 12)}` : `busybox-${TESTED_BUSYBOX_VERSION}-debian`);
 export const BUSYBOX = path.join(BUSYBOX_DIR, 'busybox');
 export const BUSYBOX_BIN = path.join(BUSYBOX_DIR, 'bin');
+/** The first line of `busybox --help`: which BusyBox the scripts ran on (the tests print it in their names). */
+export function busyboxBanner(): string {
+  return (spawnSync(BUSYBOX, ['--help'], { encoding: 'utf8' }).stdout ?? '').split('\n')[0].trim();
+}
+
+/**
+ * Downloads `url` to `file` (Node's fetch, in a child: the callers are synchronous) and checks its SHA-256; returns why
+ * not, if it failed. Only the Debian archive is fetched this way, the host apt itself uses.
+ */
+export function downloadPinned(url: string, sha256: string, file: string): string | undefined {
+  const script = `fetch(process.argv[1]).then(async (r) => { if (!r.ok) throw new Error('HTTP ' + r.status); require('node:fs').writeFileSync(process.argv[2], Buffer.from(await r.arrayBuffer())); }).catch((e) => { process.stderr.write(String(e.message ?? e)); process.exit(1); })`;
+  const result = spawnSync(process.execPath, ['-e', script, url, file], { encoding: 'utf8', timeout: 120_000 });
+  if (result.status !== 0) return `could not download ${url}: ${result.stderr || result.error?.message || 'timed out'}`;
+  const actual = createHash('sha256').update(readFileSync(file)).digest('hex');
+  return actual === sha256 ? undefined : `${url} has SHA-256 ${actual}, not the pinned ${sha256}`;
+}
 
 /**
  * `apt-get download` of Debian packages into a fresh folder, all in one call (apt's start-up is most of the cost of a
@@ -88,14 +118,13 @@ function aptDownload(pkgs: readonly string[]): { dir: string; debs: Record<strin
 }
 
 /**
- * The Debian tools the network-namespace tests need (busybox unless on PATH, the CNI plugins), downloaded together
- * and extracted; the prepare step of `npm test`. Returns what could not be made ready.
+ * The Debian tools the network-namespace tests need (busybox 1.37.0, the CNI plugins), downloaded and extracted; the
+ * prepare step of `npm test`. Returns what could not be made ready.
  */
 export function ensureDebianTools(): string | undefined {
-  const wanted = [...(needsBusyboxDownload() ? ['busybox-static'] : []), ...(cniPluginsReady() ? [] : ['containernetworking-plugins'])];
-  const download = wanted.length > 0 ? aptDownload(wanted) : undefined;
+  const download = cniPluginsReady() ? undefined : aptDownload(['containernetworking-plugins']);
   try {
-    const problems = [ensureBusybox(download?.debs['busybox-static']), ensureCniPlugins(download?.debs['containernetworking-plugins'])].filter(Boolean);
+    const problems = [ensureBusybox(), ensureCniPlugins(download?.debs['containernetworking-plugins'])].filter(Boolean);
     return problems.length > 0 ? problems.join('; ') : undefined;
   } finally {
     if (download) rmSync(download.dir, { recursive: true, force: true });
@@ -117,8 +146,6 @@ export function waitForPreparation(): void {
   prepared = true;
 }
 
-const busyboxOnPath = () => spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
-const needsBusyboxDownload = () => !existsSync(path.join(BUSYBOX_BIN, 'nc')) && !busyboxOnPath();
 
 /**
  * Extracts `paths` (relative, as in the package) of a .deb into `dir`: dpkg-deb's tar stream, only those members.
@@ -133,30 +160,27 @@ function extractFromDeb(deb: string, paths: readonly string[], dir: string): str
 }
 
 /**
- * Makes BUSYBOX and BUSYBOX_BIN available; returns why not when it cannot (the netns tests then say so). `deb`: the
- * busybox-static package already downloaded (ensureDebianTools), else it is downloaded here.
+ * Makes BUSYBOX and BUSYBOX_BIN available (the pinned Debian busybox-static 1.37.0, or GKE_MULTINET_BUSYBOX); returns
+ * why not when it cannot (the netns tests then say so).
  */
-export function ensureBusybox(deb?: string): string | undefined {
+export function ensureBusybox(): string | undefined {
   waitForPreparation();
   if (existsSync(path.join(BUSYBOX_BIN, 'nc'))) return undefined;
   mkdirSync(BUSYBOX_DIR, { recursive: true });
   // The test pods run busybox as user 65534: whatever the umask, the folders let everyone through.
   for (const dir of [TOOLS_DIR, BUSYBOX_DIR]) chmodSync(dir, 0o755);
-  const onPath = busyboxOnPath();
-  if (onPath) {
-    copyFileSync(onPath, BUSYBOX);
+  if (OVERRIDE_BUSYBOX) {
+    if (!existsSync(OVERRIDE_BUSYBOX)) return `GKE_MULTINET_BUSYBOX names ${OVERRIDE_BUSYBOX}, which does not exist`;
+    copyFileSync(OVERRIDE_BUSYBOX, BUSYBOX);
   } else {
-    const download = deb ? undefined : aptDownload(['busybox-static']);
     const work = mkdtempSync(path.join(tmpdir(), 'busybox-'));
     try {
-      const file = deb ?? download?.debs['busybox-static'];
-      if (!file) return `busybox is not installed: ${download?.problem}`;
-      const problem = extractFromDeb(file, ['bin/busybox'], work);
-      if (problem) return problem;
-      copyFileSync(path.join(work, 'bin', 'busybox'), BUSYBOX);
+      const deb = path.join(work, 'busybox-static.deb');
+      const problem = downloadPinned(BUSYBOX_DEB.url, BUSYBOX_DEB.sha256, deb) ?? extractFromDeb(deb, ['usr/bin/busybox'], work);
+      if (problem) return `busybox ${TESTED_BUSYBOX_VERSION} is not available: ${problem}`;
+      copyFileSync(path.join(work, 'usr', 'bin', 'busybox'), BUSYBOX);
     } finally {
       rmSync(work, { recursive: true, force: true });
-      if (download) rmSync(download.dir, { recursive: true, force: true });
     }
   }
   chmodSync(BUSYBOX, 0o755);
@@ -173,7 +197,7 @@ export function ensureBusybox(deb?: string): string | undefined {
  * attach pods with them, so the pods' addresses come from a real allocation, not from the test.
  */
 export const CNI_PLUGIN_DIR = path.join(TOOLS_DIR, 'cni');
-const CNI_PLUGINS = ['macvlan', 'ipvlan', 'host-local'];
+const CNI_PLUGINS = ['macvlan', 'ipvlan', 'host-local', 'ptp'];
 const cniPluginsReady = () => CNI_PLUGINS.every((p) => existsSync(path.join(CNI_PLUGIN_DIR, p)));
 
 /**
