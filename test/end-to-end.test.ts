@@ -232,7 +232,7 @@ describe('synthesis is portable and safe', () => {
     expect(JSON.parse(findObject(objects, 'NetworkAttachmentDefinition', 'dataplane').spec.config).plugins[0].ipam.type).toBe('whereabouts');
     expect(findObject(objects, 'NetworkAttachmentDefinition', 'fast').spec).toEqual({});
     const init = findObject(objects, 'DaemonSet', 'gke-multinet').spec.template.spec.initContainers.find((c: K8sObject) => c.name === 'write-node-block-config');
-    expect([init.name, init.env.find((e: K8sObject) => e.name === 'NETWORKS').value]).toEqual(['write-node-block-config', 'fast eth2 l2 172.16.2.0/24']);
+    expect([init.name, init.env.find((e: K8sObject) => e.name === 'NETWORKS').value]).toEqual(['write-node-block-config', 'dataplane eth1 l2 172.16.1.0/24 whereabouts\nfast eth2 l2 172.16.2.0/24 node-block']);
   });
 
   test('synthesizes the environments on remote backends with their bootstrap stacks, where only Node is installed', () => {

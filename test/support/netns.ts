@@ -21,7 +21,13 @@ export type Layout =
   /** Pod a has no net1 at all (Multus did not attach it). */
   | 'no-interface'
   /** Nodes and pods only: no cluster network, no eth0 (a test attaches eth0 itself, as a runtime does). */
-  | 'bare';
+  | 'bare'
+  /**
+   * As two-nodes, but the VPC delivers as GCP's does with alias IP ranges: it routes each node's block to that node
+   * only, answers ARP for the range itself (proxy ARP, as the VPC's virtual gateway does), and drops what a node sends
+   * from an address outside its block (strict reverse-path filtering, as anti-spoofing does). The blocks: `aliasBlocks`.
+   */
+  | 'alias-routed';
 
 export interface ScriptResult {
   readonly status: number | null;
@@ -67,7 +73,7 @@ export class PodNetwork {
    * With fixed `addresses`, `addresses[0]` goes to pod a's net1, `addresses[1]` to pod b's, both with `/prefixLength`;
    * with `CniAddressing`, the CNI plugins allocate them.
    */
-  constructor(layout: Layout, addresses: readonly [string, string] | CniAddressing | 'later', prefixLength = 24) {
+  constructor(layout: Layout, addresses: readonly [string, string] | CniAddressing | 'later', prefixLength = 24, aliasBlocks?: Readonly<Record<'a' | 'b', string>>) {
     try {
       for (const name of ['vpc', 'cluster', 'node-a', 'node-b', 'pod-a', 'pod-b']) {
         this.ip('netns', 'add', this.ns(name));
@@ -76,11 +82,16 @@ export class PodNetwork {
       }
       this.ip('-n', this.ns('vpc'), 'link', 'add', 'br0', 'type', 'bridge');
       this.ip('-n', this.ns('vpc'), 'link', 'set', 'br0', 'up');
-      for (const node of ['a', 'b']) {
+      for (const node of ['a', 'b'] as const) {
         this.ip('-n', this.ns(`node-${node}`), 'link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', `port-${node}`, 'netns', this.ns('vpc'));
         this.ip('-n', this.ns(`node-${node}`), 'link', 'set', 'eth1', 'up');
         this.ip('-n', this.ns('vpc'), 'link', 'set', `port-${node}`, 'up');
-        if (layout !== 'dropped' || node === 'a') this.ip('-n', this.ns('vpc'), 'link', 'set', `port-${node}`, 'master', 'br0');
+        if (layout === 'alias-routed') {
+          if (!aliasBlocks) throw new Error('alias-routed needs aliasBlocks');
+          this.ip('-n', this.ns('vpc'), 'route', 'add', aliasBlocks[node], 'dev', `port-${node}`);
+        } else if (layout !== 'dropped' || node === 'a') {
+          this.ip('-n', this.ns('vpc'), 'link', 'set', `port-${node}`, 'master', 'br0');
+        }
       }
       // The cluster network (eth0): every pod reaches every other, unless the layout says otherwise.
       this.ip('-n', this.ns('cluster'), 'link', 'add', 'cbr0', 'type', 'bridge');
@@ -93,6 +104,7 @@ export class PodNetwork {
         if (layout !== 'no-discovery' || pod === 'a') this.ip('-n', this.ns('cluster'), 'link', 'set', `pod-${pod}`, 'master', 'cbr0');
       }
       this.flush();
+      if (layout === 'alias-routed') this.routeLikeTheVpc();
       const store = Array.isArray(addresses) || addresses === 'later' ? undefined : mkdtempSync(path.join(tmpdir(), 'ipam-'));
       if (store) this.scratch.push(store);
       // 'later': net1 comes from attach(), once the test has set the nodes up.
@@ -136,6 +148,17 @@ export class PodNetwork {
       child.stderr.on('data', (chunk) => (stderr += chunk));
       child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
+  }
+
+  /** The VPC namespace routes between the ports, answers ARP for what it routes elsewhere, and filters sources. */
+  private routeLikeTheVpc(): void {
+    const settings = ['ipv4/ip_forward=1', 'ipv4/conf/all/rp_filter=1', ...['a', 'b'].flatMap((n) => [`ipv4/conf/port-${n}/rp_filter=1`, `ipv4/conf/port-${n}/proxy_arp=1`])];
+    const script = settings.map((s) => `echo ${s.split('=')[1]} > /proc/sys/net/${s.split('=')[0]}`).join('\n');
+    execFileSync('ip', ['netns', 'exec', this.ns('vpc'), 'sh', '-ec', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The "gateway" address the VPC answers ARP from (a port needs one to route and answer).
+    this.ip('-n', this.ns('vpc'), 'addr', 'add', '169.254.0.1/32', 'dev', 'port-a');
+    this.ip('-n', this.ns('vpc'), 'addr', 'add', '169.254.0.1/32', 'dev', 'port-b');
+    this.flush();
   }
 
   /** CNI ADD of net1 for `pod` on `node`, as the container runtime and Multus run a delegate; returns the address. */

@@ -1,6 +1,6 @@
 /**
- * `npm run test:shipped-busybox`: runs the chart's script tests (test/charts) again on BusyBox built as the chart's
- * image `busybox:1.37.0-musl` is built, so the scripts are tested with the image's own applets and options, not only
+ * `npm run test:shipped-busybox`: runs the data-plane tests (test/data-plane: the chart's scripts, as their pods run
+ * them) again on BusyBox built as the chart's image `busybox:1.37.0-musl` is built, so the scripts are tested with the image's own applets and options, not only
  * with Debian's (test/support/tools.ts says where the two differ: the nc variant). CI runs it after `npm test`.
  *
  * The build follows docker-library/busybox `latest-1/musl/Dockerfile.builder` (busybox 1.37.0): the same source
@@ -74,7 +74,7 @@ if (require.main === module) {
   const started = Date.now();
   const busybox = buildShippedBusybox();
   process.stdout.write(`BusyBox built as the chart's image is: ${busybox} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-  const jest = spawnSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'jest'), ['test/charts', ...process.argv.slice(2)], {
+  const jest = spawnSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'jest'), ['test/data-plane', ...process.argv.slice(2)], {
     cwd: PROJECT_ROOT,
     stdio: 'inherit',
     env: { ...process.env, GKE_MULTINET_BUSYBOX: busybox, GKE_MULTINET_EXPECT_SHIPPED_BUSYBOX: '1' },

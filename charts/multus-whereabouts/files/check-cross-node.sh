@@ -39,6 +39,28 @@ fi
 
 echo "network $network: this pod runs on node $node with $iface $me; it asks $peer_host (port $discovery_port, over eth0) for its peer's $iface address, then exchanges data with it over $iface (port $port, up to ${limit}s)"
 
+# This node's alias block of the network, as the DaemonSet's host-network init container recorded it (BLOCKS_DIR, a
+# read-only host folder, one file per NIC and range: <master>_<address>_<prefix>): "block <cidr>", "none <master>" or
+# "unknown <why>". What the VPC delivers depends on it: an alias IP range is routed to its node only.
+my_block="unknown"
+record_file="${BLOCKS_DIR:-}/${MASTER:-}_$(printf '%s' "${RANGE:-}" | awk '{ sub("/", "_"); print }')"
+if [ -z "${BLOCKS_DIR:-}" ]; then
+  my_block_why="tests.reportNodeBlocks is false"
+elif [ ! -r "$record_file" ]; then
+  my_block_why="no record on node $node: the DaemonSet's write-node-block-config did not run there since tests.reportNodeBlocks was set"
+else
+  record=$(awk 'NR == 1' "$record_file")
+  case "$record" in
+    "block "*) my_block=${record#block }; my_block_why="" ;;
+    "none "*) my_block_why="node $node has no ${record#none } (a pool without this network)" ;;
+    *) my_block_why="write-node-block-config could not read it: ${record#unknown }" ;;
+  esac
+fi
+case "$my_block" in
+  */*) echo "node $node has the alias block $my_block of ${RANGE:-the range} on its NIC for network $network" ;;
+  *) echo "node $node: its alias block of network $network is unknown ($my_block_why)" ;;
+esac
+
 scratch="${SCRATCH_DIR:-/tmp}"
 : > "$scratch/listen.err" || fail "cannot write to $scratch (the test needs a small writable scratch folder)"
 hello="HELLO network=$network node=$node address=$me"
@@ -77,7 +99,7 @@ loop=$!
 # Discovery, over eth0: every connection to $discovery_port gets this pod's line, for as long as the check runs (the
 # peer may ask late, or twice). Only this pod's own address leaves it; nothing it receives there is trusted but the
 # peer's answer to its own question, which must name this network and an address in the range.
-address_line="ADDRESS network=$network node=$node address=$me"
+address_line="ADDRESS network=$network node=$node address=$me block=$my_block"
 (
   trap 'kill "$answer" 2>/dev/null; exit 0' TERM
   while [ ! -e "$scratch/done" ] && [ "$(date +%s)" -lt "$deadline" ]; do
@@ -90,7 +112,7 @@ answering=$!
 trap ': > "$scratch/done"; kill "$loop" "$answering" 2>/dev/null; wait "$loop" "$answering" 2>/dev/null' EXIT
 
 connect=$(( limit < 3 ? limit : 3 ))
-peer="" peer_node="" last_error=""
+peer="" peer_node="" peer_block="unknown" last_error=""
 while :; do
   : > "$scratch/address"
   : > "$scratch/address.err"
@@ -98,10 +120,11 @@ while :; do
   { n=0
     while [ "$n" -lt 10 ] && [ ! -s "$scratch/address" ] && [ ! -s "$scratch/address.err" ]; do nap; n=$((n + 1)); done; } 2> /dev/null |
     nc -w "$connect" "$peer_host" "$discovery_port" > "$scratch/address" 2> "$scratch/address.err"
-  answer=$(awk -v net="network=$network" '$1 == "ADDRESS" && $2 == net && $3 ~ /^node=./ && $4 ~ /^address=[0-9.]+$/ { print substr($3, 6), substr($4, 9); exit }' "$scratch/address")
+  answer=$(awk -v net="network=$network" '$1 == "ADDRESS" && $2 == net && $3 ~ /^node=./ && $4 ~ /^address=[0-9.]+$/ {
+      block = ($5 ~ /^block=[0-9.]+\/[0-9]+$/) ? substr($5, 7) : "unknown"; print substr($3, 6), substr($4, 9), block; exit }' "$scratch/address")
   if [ -n "$answer" ]; then
     set -- $answer
-    peer_node=$1 peer=$2
+    peer_node=$1 peer=$2 peer_block=$3
     break
   fi
   last_error=$(awk '{ printf "%s%s", sep, $0; sep = " " }' "$scratch/address.err")
@@ -118,6 +141,18 @@ if [ -n "${RANGE:-}" ] && ! in_cidr "$peer" "$RANGE"; then
   fail "the peer on node $peer_node says its $iface address is $peer, outside the range $RANGE"
 fi
 echo "peer: $peer_host runs on node $peer_node with $iface $peer"
+
+# where ADDRESS BLOCK: "inside its block B", "OUTSIDE its block B" or "block unknown" (the words PASS and FAIL use).
+where() {
+  case "$2" in
+    */*) if in_cidr "$1" "$2"; then echo "inside its node's block $2"; else echo "OUTSIDE its node's block $2"; fi ;;
+    *) echo "its node's block unknown" ;;
+  esac
+}
+mine=$(where "$me" "$my_block")
+theirs=$(where "$peer" "$peer_block")
+echo "address $me (this pod, node $node): $mine"
+echo "address $peer (the peer, node $peer_node): $theirs"
 if [ -n "${NODE_BLOCK_PREFIX:-}" ] && [ "$peer_node" != "$node" ] && in_cidr "$peer" "$me/$NODE_BLOCK_PREFIX"; then
   fail "the peer on node $peer_node has $peer, inside this node's block ($me/$NODE_BLOCK_PREFIX): two nodes hand out addresses of one block"
 fi
@@ -166,11 +201,20 @@ peer_at="${reached:-$heard}"
 [ -n "$reached" ] && echo "reached: sent data to $peer over $iface and got the answer of node $reached"
 [ -n "$heard" ] && echo "reached by: $peer (node $heard) connected to $me over $iface and sent its data"
 
+# What a failure between two nodes says, from where the two addresses lie.
+verdict_of_failure() {
+  case "$mine $theirs" in
+    *OUTSIDE*) echo "If both pods ran on different nodes: an address outside its node's alias block ($me: $mine; $peer: $theirs) was not delivered on network $network. The VPC routes an alias range to its own node only and drops what a node sends from an address outside its ranges, while Whereabouts hands out addresses of the whole range: use ipam node-block for this network (see docs/deploy.md, 'When the cross-node check fails')." ;;
+    *unknown*) echo "If both pods ran on different nodes, traffic between them is dropped on network $network; whether an address lies outside its node's alias block is unknown here ($me: $mine; $peer: $theirs), and such an address is what the VPC does not deliver (see docs/deploy.md, 'When the cross-node check fails')." ;;
+    *) echo "Both addresses lie inside their own nodes' alias blocks ($me: $mine; $peer: $theirs), which the VPC routes to those nodes: look for a firewall rule of network $network that drops TCP port $port between the pods, or a NetworkPolicy." ;;
+  esac
+}
+
 if [ -z "$reached" ] && [ -z "$heard" ]; then
   listen_error=$(awk 'END { print }' "$scratch/listen.err")
   fail "no data exchanged with the peer $peer over $iface within ${limit}s (last attempt: $last_error${listen_error:+; this pod's listener: $listen_error}).
   If the other pod of this test is not Running (kubectl get pods -n ${NAMESPACE:-<namespace>} -l batch.kubernetes.io/job-name=${JOB:-<job>} -o wide), it could not be scheduled or attached: see its events.
-  If both pods ran on different nodes, traffic between nodes is dropped on network $network: the VPC delivers a pod address only to a node whose alias ranges hold it, while Whereabouts hands out addresses from the whole range (see the README, 'When the cross-node check fails')."
+  $(verdict_of_failure)"
 fi
 if [ -z "$reached" ]; then
   fail "traffic flows one way only: $peer (node $heard) reached this pod, but this pod on node $node could not reach $peer within ${limit}s (last attempt: $last_error)"
@@ -189,5 +233,13 @@ if [ "$peer_at" = "$node" ]; then
   echo "NOTICE: traffic between nodes was NOT checked: both test pods ran on node $node (the cluster has a single schedulable node, or no other node had room). Run the test again with two nodes to check it."
   exit 0
 fi
-# What the PASS proves, and no more: these two addresses, on these two nodes (not every address of the range).
-echo "PASS: data flows both ways over $iface between node $node ($me) and node $peer_at ($peer) on network $network; this proves these two addresses on these two nodes, not every address of the range."
+# What the PASS proves, and no more: these two addresses, on these two nodes (not every address of the range), placed
+# inside or outside their nodes' alias blocks as said.
+case "$mine $theirs" in
+  *OUTSIDE*) proven="an address outside its node's alias block is delivered between nodes on this network" ;;
+  *unknown*) proven="whether an address outside its node's alias block is delivered stays open: the blocks are not all known" ;;
+  *) proven="addresses inside their nodes' alias blocks are delivered between nodes"
+     # Whereabouts hands out addresses of the whole range: those outside a node's block are the open question.
+     [ "${IPAM:-whereabouts}" = "whereabouts" ] && proven="$proven; whether an address outside its node's block is (Whereabouts hands such addresses out) was not tested, as both lay inside: run the test again when the range's lowest free addresses lie in one node's block" ;;
+esac
+echo "PASS: data flows both ways over $iface between node $node ($me, $mine) and node $peer_at ($peer, $theirs) on network $network: $proven. This proves these two addresses on these two nodes, not every address of the range."

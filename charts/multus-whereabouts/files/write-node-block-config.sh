@@ -1,7 +1,9 @@
 # Writes, on this node, the CNI configuration of every network whose addresses come from the node's own alias block
-# (ipam node-block; lib.sh comes first). Runs as an init container of the Multus DaemonSet, on the host network, after
-# 00-multus.conf is written (it stays the runtime's first file) and before Multus can be ready on the node: no pod
-# attaches to such a network before its file exists. A node without the network's NIC (a pool without it) is skipped.
+# (ipam node-block; lib.sh comes first), and records the node's block of each network for the cross-node test
+# (RECORD_DIR, a host folder the test pods read: "block <cidr>", "none <master>" or "unknown <why>"). Runs as an init
+# container of the Multus DaemonSet, on the host network, before 00-multus.conf is written: no pod attaches to such a
+# network before its file exists, and a failure here leaves the node on GKE's own CNI. A node without the network's NIC
+# (a pool without it) is skipped.
 #
 # - The block: the alias range GKE gave this node's NIC eth<k> in the network's pod range. A host-network pod reaches
 #   the Compute Engine metadata server, not the GKE metadata server (GKE: "requests from Pods running on the host
@@ -22,21 +24,44 @@ conf_dir="${CONF_DIR:-/host/etc/cni/net.d}"
 node="${NODE_NAME:-this node}"
 require_tools awk wget mv timeout
 
-# NETWORKS: one "name master mode range" line per node-block network.
-printf '%s\n' "${NETWORKS:-}" | while read -r name master mode range; do
+record_dir="${RECORD_DIR:-}"
+# NETWORKS: one "name master mode range ipam" line per network whose block this node must know: node-block networks
+# (their CNI file; a failure fails this init container, so Multus never becomes the default without it) and, with
+# tests.reportNodeBlocks, whereabouts networks (only recorded, for the cross-node test: a failure is logged and the
+# node goes on, the guide's mode gains no way to fail).
+printf '%s\n' "${NETWORKS:-}" | while read -r name master mode range ipam; do
   [ -n "$name" ] || continue
+  # problem MESSAGE: fatal for a node-block network, a logged gap for a recorded one.
+  problem() {
+    [ "$ipam" = "node-block" ] && fail "network $name: $*"
+    echo "network $name: the node's block is not recorded ($*): the cross-node test will say it is unknown"
+    record "unknown $*"
+  }
+  # record CONTENT: what the cross-node test reads on this node, one file per NIC and range (two attachments of one
+  # range share it, whatever their names); one rename, never half a file.
+  record() {
+    [ -n "$record_dir" ] || return 0
+    key="${master}_${range%/*}_${range#*/}"
+    printf '%s\n' "$1" > "$record_dir/$key.tmp"
+    mv "$record_dir/$key.tmp" "$record_dir/$key"
+  }
   k=${master#eth}
-  case "$k" in ''|*[!0-9]*) fail "network $name: master '$master' is not eth<k>: cannot tell which NIC's alias ranges to read" ;; esac
-  # timeout around wget rather than wget -T: Debian's busybox 1.35 wget crashes on -T.
+  case "$k" in ''|*[!0-9]*) problem "master '$master' is not eth<k>: cannot tell which NIC's alias ranges to read"; continue ;; esac
+  # timeout around wget rather than wget -T: Debian's busybox 1.35 wget crashed on -T.
   # The NICs of this node, one "<index>/" a line: a pool without this network's NIC is not an error.
-  nics=$(timeout 10 wget -q -O - --header 'Metadata-Flavor: Google' "$url/instance/network-interfaces/") ||
-    fail "network $name: the metadata server did not answer ($url/instance/network-interfaces/): this init container must run on the host network"
-  if ! printf '%s\n' "$nics" | awk -v want="$k/" '$1 == want { found = 1 } END { exit !found }'; then
-    echo "network $name: node $node has no $master (a node pool without this network): skipped, no pod here can attach to it"
+  if ! nics=$(timeout 10 wget -q -O - --header 'Metadata-Flavor: Google' "$url/instance/network-interfaces/"); then
+    problem "the metadata server did not answer ($url/instance/network-interfaces/): this init container must run on the host network"
     continue
   fi
-  json=$(timeout 10 wget -q -O - --header 'Metadata-Flavor: Google' "$url/instance/network-interfaces/$k/?recursive=true&alt=json") ||
-    fail "network $name: the metadata server did not answer for NIC $k ($url/instance/network-interfaces/$k/): this init container must run on the host network"
+  if ! printf '%s\n' "$nics" | awk -v want="$k/" '$1 == want { found = 1 } END { exit !found }'; then
+    echo "network $name: node $node has no $master (a node pool without this network): skipped, no pod here can attach to it"
+    record "none $master"
+    continue
+  fi
+  if ! json=$(timeout 10 wget -q -O - --header 'Metadata-Flavor: Google' "$url/instance/network-interfaces/$k/?recursive=true&alt=json"); then
+    problem "the metadata server did not answer for NIC $k ($url/instance/network-interfaces/$k/): this init container must run on the host network"
+    continue
+  fi
   # "ipAliases":["172.16.1.16/28", …] -> one CIDR a line.
   aliases=$(printf '%s' "$json" | awk '{ if (match($0, /"ipAliases"[ \t]*:[ \t]*\[[^]]*\]/)) { s = substr($0, RSTART, RLENGTH); gsub(/"ipAliases"[ \t]*:[ \t]*\[|\]|"|[ \t]/, "", s); n = split(s, a, ","); for (i = 1; i <= n; i++) if (a[i] != "") print a[i] } }')
   block=""
@@ -44,8 +69,15 @@ printf '%s\n' "${NETWORKS:-}" | while read -r name master mode range; do
     # The alias range inside the network's pod range is this node's block of it.
     if in_cidr "${alias%/*}" "$range" && [ "${alias#*/}" -ge "${range#*/}" ]; then block=$alias; break; fi
   done
-  [ -n "$block" ] ||
-    fail "network $name: $master of node $node has no alias range inside $range (its alias ranges: ${aliases:-none}): is the node pool's additional pod network this network's pod range?"
+  if [ -z "$block" ]; then
+    problem "$master of node $node has no alias range inside $range (its alias ranges: ${aliases:-none}): is the node pool's additional pod network this network's pod range?"
+    continue
+  fi
+  record "block $block"
+  if [ "$ipam" != "node-block" ]; then
+    echo "network $name: node $node has the block $block of $range on $master (recorded for the cross-node test)"
+    continue
+  fi
   base=$(ip2int "${block%/*}")
   size=$(( 1 << (32 - ${block#*/}) ))
   first=$(int2ip $(( base + 1 ))) last=$(int2ip $(( base + size - 2 )))

@@ -163,6 +163,14 @@ Service name is DNS-1035 and the Indexed Job's pod hostnames <name>-<index> fit 
 The pod spec of a helm test Job. Called with a dict: root (the chart's $), container (its name), script (a file
 under files/, run after files/lib.sh), env (a list of env entries), affinity (optional).
 */}}
+{{/*
+The host folder where each node's alias block of every network is recorded (one file per network), for the
+cross-node test. It holds CIDRs only: nothing secret, nothing executable.
+*/}}
+{{- define "multus-whereabouts.nodeBlocksDir" -}}
+/var/lib/gke-multinet/node-blocks
+{{- end -}}
+
 {{- define "multus-whereabouts.testPodSpec" -}}
 {{- $root := .root -}}
 restartPolicy: Never
@@ -218,11 +226,23 @@ containers:
   volumeMounts:
   - name: scratch
     mountPath: /tmp
+  {{- if .nodeBlocks }}
+  # Read-only: the node's alias blocks as the DaemonSet recorded them (CIDRs only).
+  - name: node-blocks
+    mountPath: /node-blocks
+    readOnly: true
+  {{- end }}
 volumes:
 - name: scratch
   emptyDir:
     medium: Memory
     sizeLimit: 1Mi
+{{- if .nodeBlocks }}
+- name: node-blocks
+  hostPath:
+    path: {{ include "multus-whereabouts.nodeBlocksDir" $root }}
+    type: DirectoryOrCreate
+{{- end }}
 {{- end -}}
 
 {{/*
