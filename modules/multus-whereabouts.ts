@@ -74,6 +74,14 @@ export interface MultusWhereaboutsProps {
    */
   readonly values?: Readonly<Record<string, unknown>> | IResolvable;
   /**
+   * A checksum of the chart's files, given to the release as the chart value `chartChecksum` (which no template
+   * reads): a chart whose files changed then upgrades the release even when its version did not, as the helm provider
+   * compares a local chart by its version (hashicorp/terraform-provider-helm#515). The HCL module computes it at plan;
+   * the stacks need none (their chart archive's path carries a content hash).
+   * @default none
+   */
+  readonly chartChecksum?: string;
+  /**
    * With networks known only to Terraform: create the attachment namespaces that do not exist yet (read at plan time),
    * labelled as this release's; a namespace that exists and was not created here is used as it is. false: create
    * none, and the plan fails naming any that is missing.
@@ -214,7 +222,10 @@ export class MultusWhereabouts extends Construct {
     const extra = props.values;
     // JSON is YAML: literal extra values need no encoder.
     const extraOperand = extra !== undefined && Token.isUnresolved(extra) ? hclOperand(this, 'values', extra) : undefined;
-    const extraValues = extra === undefined ? [] : [extraOperand ? hclExpression(() => `yamlencode(${extraOperand.text()})`) : JSON.stringify(extra)];
+    const checksum = props.chartChecksum;
+    const checksumOperand = checksum !== undefined && Token.isUnresolved(checksum) ? hclOperand(this, 'chart-checksum', checksum) : undefined;
+    const checksumValues = checksum === undefined ? [] : [checksumOperand ? hclExpression(() => `yamlencode({ chartChecksum = ${checksumOperand.text()} })`) : JSON.stringify({ chartChecksum: checksum })];
+    const extraValues = [...checksumValues, ...(extra === undefined ? [] : [extraOperand ? hclExpression(() => `yamlencode(${extraOperand.text()})`) : JSON.stringify(extra)])];
     const requireCrossNode = hclOperand(this, 'require-cross-node-test', props.requireCrossNodeTest ?? false);
     if (!Array.isArray(props.networks)) {
       // Networks known only to Terraform: the same objects, through yamlencode and for_each (see hcl-expression.ts).

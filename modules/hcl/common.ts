@@ -44,4 +44,4 @@ export const HELM = { source: 'hashicorp/helm', version: '>= 3.1, < 4' };
 export const MODULE_CHART_PATH = '../../../charts/multus-whereabouts';
 
 /** Where a caller takes a module from until release tags exist: a commit of this repository (see docs/hcl.md). */
-export const MODULE_SOURCE = (name: string) => `git::https://github.com/<org>/gke-multinet.git//modules/terraform/${name}?ref=<commit>`;
+export const MODULE_SOURCE = (name: string) => `git::https://github.com/<org>/gke-multinet.git//modules/terraform/${name}?ref=v${MODULE_VERSION}`;

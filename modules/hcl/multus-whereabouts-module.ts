@@ -134,8 +134,13 @@ export function multusWhereaboutsModule(app: App): TerraformModule {
 
   // An entry without master gets its network's NIC by order: eth1 for the first, …
   m.addOverride('locals.attachments', '${[for i, n in var.networks : merge(n, { master = n.master == null ? "eth${i + 1}" : n.master })]}');
+  // The chart's files, hashed as stacks/release.ts chartChecksum does (the releases ledger records the same value): a
+  // changed chart upgrades the release although its version is the same (hashicorp/terraform-provider-helm#515).
+  const chart = `\${path.module}/${MODULE_CHART_PATH}`;
+  m.addOverride('locals.chart_checksum', `\${sha256(join("\\n", [for f in sort(fileset("${chart}", "**")) : "\${f} \${filesha256("${chart}/\${f}")}"]))}`);
   const multus = new MultusWhereabouts(m, 'multus', {
-    chartPath: `\${path.module}/${MODULE_CHART_PATH}`,
+    chartPath: chart,
+    chartChecksum: hclValue(() => 'local.chart_checksum'),
     networks: hclValue(() => 'local.attachments'),
     releaseName: releaseName.stringValue,
     namespace: namespace.stringValue,

@@ -67,8 +67,9 @@ module "${m.moduleName.replace(/-/g, '_')}" {
 }
 \`\`\`
 
-Pin a commit of this repository (\`?ref=<commit>\`, the full SHA) until release tags exist; releases will be tagged
-\`v<version>\` (this one \`v${MODULE_VERSION}\`, see [CHANGELOG.md](../CHANGELOG.md)). The smallest root module that
+Pin a release tag: \`?ref=v${MODULE_VERSION}\` is this release; every release and its upgrade notes are in
+[CHANGELOG.md](../CHANGELOG.md), read them before moving the ref. A tag is fixed code: the modules, the chart they
+install and the npm package of that version (\`npm run release\` makes them, docs/development.md). The smallest root module that
 calls it: [\`examples/${m.moduleName}/\`](../../../examples/${m.moduleName}/main.tf); the guide's two roots:
 [\`examples/guide/\`](../../../examples/guide/).
 

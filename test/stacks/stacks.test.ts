@@ -10,3 +10,4 @@ import './policy.cases';
 import './synthesis.cases';
 import './workloads-stack.cases';
 import './hostile-output.cases';
+import './release.cases';

@@ -2,7 +2,16 @@
 # Do not edit: change the construct and run the command again.
 
 locals {
-  values                  = var.values
+  values = var.values
+  chart_checksum = sha256(
+    join(
+      "\n",
+      [
+        for f in sort(fileset("${path.module}/../../../charts/multus-whereabouts", "**")) :
+        "${f} ${filesha256("${path.module}/../../../charts/multus-whereabouts/${f}")}"
+      ]
+    )
+  )
   require_cross_node_test = var.require_cross_node_test
   networks                = local.attachments
   release_name            = var.release_name
@@ -72,6 +81,7 @@ resource "helm_release" "release" {
   timeout = var.timeout_seconds
   values = [
     yamlencode({ networks = [for n in local.networks : merge(n.ipam == "node-block" ? { nodeBlockPrefix = n.node_block_prefix } : {}, { name = n.name, namespace = coalesce(n.namespace, "default"), master = n.master, mode = coalesce(n.mode, "l2"), ipam = coalesce(n.ipam, "whereabouts"), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end })], tests = { requireCrossNode = local.require_cross_node_test } }),
+    yamlencode({ chartChecksum = local.chart_checksum }),
     yamlencode(local.values),
   ]
   # Helm waits for Multus on every node (the chart's surge rollout makes the DaemonSet count every node) before
