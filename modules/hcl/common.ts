@@ -20,7 +20,7 @@ export const MAX_NIC_INDEX = MAX_ADDITIONAL_NETWORKS;
  * The one version of this repository's releases: the HCL modules, the chart and the npm package (a test keeps the three
  * equal). Git tags `v<version>`; every change is in modules/terraform/CHANGELOG.md.
  */
-export const MODULE_VERSION = '0.5.0';
+export const MODULE_VERSION = '0.6.0';
 
 /**
  * Provider version ranges, each end read in the provider's own source (versions in modules/terraform/CHANGELOG.md):
