@@ -71,7 +71,8 @@ export function addCustomVpc(scope: Construct, spec: CustomVpcSpec): { network: 
   if (spec.flowLogs !== false && Token.isUnresolved(spec.flowLogs)) {
     const settings = hclOperand(scope, 'flow-logs', spec.flowLogs);
     subnetwork.addOverride('dynamic.log_config', {
-      for_each: hclValue(() => `${settings.text()} == null ? [] : [${settings.text()}]`),
+      // The module's flow_logs: on unless `enabled = false` (null is its default, never "off").
+      for_each: hclValue(() => `${settings.text()}.enabled ? [${settings.text()}] : []`),
       content: {
         aggregation_interval: '${log_config.value.aggregation_interval}',
         flow_sampling: '${log_config.value.flow_sampling}',

@@ -59,16 +59,16 @@ export function additionalNetworkModule(app: App): TerraformModule {
   const project = m.variable({ name: 'project', type: 'string', description: "Project of every resource; null for the provider's project.", default: null });
   const flowLogs = m.variable({
     name: 'flow_logs',
-    type: `object({ aggregation_interval = optional(string, "${DEFAULT_FLOW_LOGS.aggregationInterval}"), flow_sampling = optional(number, ${DEFAULT_FLOW_LOGS.flowSampling}), metadata = optional(string, "${DEFAULT_FLOW_LOGS.metadata}") })`,
-    description: "VPC flow logs of the subnet, at Compute Engine's defaults unless set; null turns them off.",
+    type: `object({ enabled = optional(bool, true), aggregation_interval = optional(string, "${DEFAULT_FLOW_LOGS.aggregationInterval}"), flow_sampling = optional(number, ${DEFAULT_FLOW_LOGS.flowSampling}), metadata = optional(string, "${DEFAULT_FLOW_LOGS.metadata}") })`,
+    description:
+      "VPC flow logs of the subnet, on by default at Compute Engine's defaults: the record of who talked to whom on this network, which an incident review starts from (checkov CKV_GCP_26 asks for them). They cost money: Cloud Logging bills the log volume, which grows with the traffic sampled (`flow_sampling`, half of the flows by default); on a busy data plane lower `flow_sampling` or lengthen `aggregation_interval`, or set `enabled = false` (terraform-google-network's subnets default to off). null means the default.",
     default: {},
-    nullable: true,
     validation: [
       rule(
         'flow_logs',
         'var.flow_logs',
-        `var.flow_logs == null ? true : contains([${FLOW_LOG_INTERVALS.map((i) => `"${i}"`).join(', ')}], var.flow_logs.aggregation_interval) && var.flow_logs.flow_sampling >= 0 && var.flow_logs.flow_sampling <= 1 && contains([${FLOW_LOG_METADATA.map((i) => `"${i}"`).join(', ')}], var.flow_logs.metadata)`,
-        `use null, or aggregation_interval ${FLOW_LOG_INTERVALS.join(', ')}; flow_sampling from 0 to 1; metadata ${FLOW_LOG_METADATA.join(' or ')}.`,
+        `contains([${FLOW_LOG_INTERVALS.map((i) => `"${i}"`).join(', ')}], var.flow_logs.aggregation_interval) && var.flow_logs.flow_sampling >= 0 && var.flow_logs.flow_sampling <= 1 && contains([${FLOW_LOG_METADATA.map((i) => `"${i}"`).join(', ')}], var.flow_logs.metadata)`,
+        `use aggregation_interval ${FLOW_LOG_INTERVALS.join(', ')}; flow_sampling from 0 to 1; metadata ${FLOW_LOG_METADATA.join(' or ')}; enabled = false to turn them off.`,
       ),
     ],
   });

@@ -45,8 +45,9 @@ export const cidrInside = (x: string, c: string) =>
 export const notProhibited = (v: string) => {
   // The forbidden blocks as [first address, size], numbers from the facts: only `v` is parsed.
   const blocks = JSON.stringify(PROHIBITED_SUBNET_RANGES.map((r) => parseCidr(r.cidr)).map((c) => [Number(c.first), Number(c.size)]));
-  // `v`'s first address and size, computed once (a one-element for), then compared with each block.
-  return `try(alltrue(flatten([for c in [[${cidrFirst(v)}, ${cidrSize(v)}]] : [for p in ${blocks} : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), false)`;
+  // `v`'s first address and size, computed once (a one-element for), then compared with each block. A value that is not
+  // an IPv4 CIDR holds here: the CIDR rule beside this one refuses it, and one mistake gets one message.
+  return `try(alltrue(flatten([for c in [[${cidrFirst(v)}, ${cidrSize(v)}]] : [for p in ${blocks} : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), true)`;
 };
 /** What a refusal of `notProhibited` says. */
 export const PROHIBITED_MESSAGE = `overlaps a range GCP forbids for subnets (${PROHIBITED_SUBNET_RANGES.map((r) => `${r.cidr} ${r.what}`).join(', ')}): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.`;

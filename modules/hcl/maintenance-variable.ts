@@ -27,7 +27,8 @@ export function maintenanceVariable(m: TerraformModule): TerraformVariable {
       rule(
         'maintenance_policy.window',
         'try(var.maintenance_policy.window, null)',
-        `var.maintenance_policy == null ? true : timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "${MIN_WINDOW_HOURS}h")) >= 0`,
+        // Only for times the rule above accepts: a malformed time gets that rule's message alone.
+        `var.maintenance_policy == null ? true : (${utc('var.maintenance_policy.window.start_time')} && ${utc('var.maintenance_policy.window.end_time')} ? timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "${MIN_WINDOW_HOURS}h")) >= 0 : true)`,
         `make the window at least ${MIN_WINDOW_HOURS} hours long: GKE counts only windows of at least ${MIN_WINDOW_HOURS} contiguous hours.`,
       ),
       rule(

@@ -1,3 +1,4 @@
+import { DataGoogleComputeSubnetwork } from '@cdktf/provider-google/lib/data-google-compute-subnetwork';
 import { App, Fn, TerraformIterator } from 'cdktf';
 import { DEFAULT_CLUSTER_LABELS, MultinetCluster, MultinetNodePool, TAINT_EFFECTS } from '..';
 import { hclValue } from '../hcl-expression';
@@ -251,9 +252,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     project: project.stringValue,
     // A bare name is one in the network's project: the Shared VPC host project, or the cluster's own.
     network: hclValue(() => `can(regex("/", ${network.fqn})) ? ${network.fqn} : "projects/\${coalesce(var.host_project, var.project)}/global/networks/\${${network.fqn}}"`),
-    subnetwork: hclValue(
-      () => `can(regex("/", ${subnetwork.fqn})) ? ${subnetwork.fqn} : "projects/\${coalesce(var.host_project, var.project)}/regions/\${local.region}/subnetworks/\${${subnetwork.fqn}}"`,
-    ),
+    subnetwork: hclValue(() => 'local.subnetwork_path'),
     podRangeName: podRangeName.stringValue,
     serviceRangeName: serviceRangeName.stringValue,
     version: version.stringValue,
@@ -309,14 +308,57 @@ export function multinetClusterModule(app: App): TerraformModule {
     'locals.replacement_nodes',
     '${sum(concat([0], [for i, p in local.node_pools : (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]]))}',
   );
-  m.addOverride('locals.additional_ranges', '${flatten([for i, n in var.additional_networks : [for f in ["node_cidr", "pod_cidr"] : { path = "additional_networks[${i}].${f}", cidr = lookup(n, f, null) } if lookup(n, f, null) != null]])}');
+  // The ranges the capacity and overlap checks need, always: as given (node_cidr, pod_cidr: the additional-network
+  // outputs), else read from the subnet at plan (google_compute_subnetwork data sources, which then need the subnet to
+  // exist: a root that creates it too passes the outputs). The cluster's own subnet is read the same way.
+  const unknownRanges = TerraformIterator.fromMap(hclValue(() => '{ for i, n in var.additional_networks : tostring(i) => n if n.node_cidr == null || n.pod_cidr == null }'));
+  const additionalSubnets = new DataGoogleComputeSubnetwork(m, 'additional-subnets', {
+    forEach: unknownRanges,
+    name: unknownRanges.getString('subnetwork'),
+    region: '${local.region}',
+    project: '${coalesce(var.host_project, var.project)}',
+  });
+  m.addOverride(
+    'locals.subnetwork_path',
+    `\${can(regex("/", ${subnetwork.fqn})) ? ${subnetwork.fqn} : "projects/\${coalesce(var.host_project, var.project)}/regions/\${local.region}/subnetworks/\${${subnetwork.fqn}}"}`,
+  );
+  m.addOverride('locals.primary_subnet_path', '${regex("projects/([^/]+)/regions/([^/]+)/subnetworks/([^/]+)$", local.subnetwork_path)}');
+  const primarySubnet = new DataGoogleComputeSubnetwork(m, 'primary-subnet', {
+    project: '${local.primary_subnet_path[0]}',
+    region: '${local.primary_subnet_path[1]}',
+    name: '${local.primary_subnet_path[2]}',
+  });
+  const read = `${additionalSubnets.terraformResourceType}.${additionalSubnets.friendlyUniqueId}`;
+  m.addOverride(
+    'locals.additional_known',
+    `\${[for i, n in var.additional_networks : merge(n, { node_cidr = n.node_cidr != null ? n.node_cidr : data.${read}[tostring(i)].ip_cidr_range, pod_cidr = n.pod_cidr != null ? n.pod_cidr : one([for r in data.${read}[tostring(i)].secondary_ip_range : r.ip_cidr_range if r.range_name == n.pod_range_name]) })]}`,
+  );
+  const primary = `data.${primarySubnet.terraformResourceType}.${primarySubnet.friendlyUniqueId}`;
+  // Every range of every NIC of the nodes: GKE refuses overlapping pod networks ("Any Pod-networks in a single GKE
+  // cluster can't have overlapping CIDR ranges", multi-network requirements), and the environment files' range-overlap
+  // rule keeps all of them apart.
+  m.addOverride(
+    'locals.additional_ranges',
+    `\${concat([{ path = "subnetwork (the cluster's node range)", cidr = ${primary}.ip_cidr_range }, { path = "pod_range_name \${var.pod_range_name} (the cluster's pod range)", cidr = one([for r in ${primary}.secondary_ip_range : r.ip_cidr_range if r.range_name == var.pod_range_name]) }], flatten([for i, n in local.additional_known : [for f in ["node_cidr", "pod_cidr"] : { path = "additional_networks[\${i}].\${f}", cidr = n[f] } if n[f] != null]]))}`,
+  );
   m.addOverride(
     'locals.range_overlaps',
     `\${flatten([for i, a in local.additional_ranges : [for j, b in local.additional_ranges : "\${b.path} \${b.cidr} overlaps \${a.path} (\${a.cidr}): choose ranges that share no address." if j > i && ${overlap('a.cidr', 'b.cidr')}]])}`,
   );
 
-  // range-overlap, for the ranges the caller gave.
+  // range-overlap, over every range of the nodes' NICs.
   m.guard(cluster.cluster, 'length(local.range_overlaps) == 0', 'additional_networks: ${join("; ", local.range_overlaps)}');
+  // A pod range that the subnet does not have: GKE refuses the pool; say it at plan.
+  m.guard(
+    cluster.cluster,
+    'alltrue([for n in local.additional_known : n.pod_cidr != null])',
+    'additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].pod_range_name \\"${n.pod_range_name}\\" is not a secondary range of subnet ${n.subnetwork}" if n.pod_cidr == null])}: give the name of the pod range (the pod_range_name output of additional-network).',
+  );
+  m.guard(
+    cluster.cluster,
+    `one([for r in ${primary}.secondary_ip_range : r.ip_cidr_range if r.range_name == var.pod_range_name]) != null`,
+    'pod_range_name "${var.pod_range_name}" is not a secondary range of subnetwork ${local.subnetwork_path}: give the name of its pod range.',
+  );
   // Control-plane access is a choice the caller makes: a list of ranges, the private endpoint, or the named opt-out.
   m.guard(
     cluster.cluster,
@@ -358,21 +400,21 @@ export function multinetClusterModule(app: App): TerraformModule {
   m.guard(
     pool.nodePool,
     `try(${maxNics('local.pool_vcpus[each.key]')} >= 1 + length(var.additional_networks), true)`,
-    `node_pools[\${index(var.node_pools[*].name, each.key)}].machine_type is "\${each.value.machine_type}", which allows \${try(${maxNics('local.pool_vcpus[each.key]')}, "?")} NICs (\${try(local.pool_vcpus[each.key], "?")} vCPUs); 1 + \${length(var.additional_networks)} additional networks need \${1 + length(var.additional_networks)}: use a machine type with at least \${1 + length(var.additional_networks)} vCPUs.`,
+    `node_pools[\${index(var.node_pools[*].name, each.key)}].machine_type is "\${each.value.machine_type}", which allows \${try(${maxNics('local.pool_vcpus[each.key]')}, "?")} NICs (\${coalesce(try(tostring(local.pool_vcpus[each.key]), null), "?")} vCPUs); 1 + \${length(var.additional_networks)} additional networks need \${1 + length(var.additional_networks)}: use a machine type with at least \${1 + length(var.additional_networks)} vCPUs.`,
   );
   // node-range-capacity and pod-range-capacity, where the caller gave the ranges (GKE reserves 4 addresses per subnet,
   // and a pod block per node of maxPodsPerNode doubled to a power of two: modules/facts/gke.ts).
   m.guard(
     cluster.cluster,
-    `alltrue([for n in var.additional_networks : n.node_cidr == null ? true : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - ${SUBNET_RESERVED_ADDRESSES} >= local.replacement_nodes, true)])`,
-    `additional_networks: \${join("; ", [for i, n in var.additional_networks : "additional_networks[\${i}].node_cidr \${n.node_cidr} has \${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - ${SUBNET_RESERVED_ADDRESSES}} usable addresses but needs room for \${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - ${SUBNET_RESERVED_ADDRESSES} < local.replacement_nodes, false)])}: use a larger range.`,
+    `alltrue([for n in local.additional_known : n.node_cidr == null ? true : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - ${SUBNET_RESERVED_ADDRESSES} >= local.replacement_nodes, true)])`,
+    `additional_networks: \${join("; ", [for i, n in local.additional_known : "additional_networks[\${i}].node_cidr \${n.node_cidr} has \${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - ${SUBNET_RESERVED_ADDRESSES}} usable addresses but needs room for \${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - ${SUBNET_RESERVED_ADDRESSES} < local.replacement_nodes, false)])}: use a larger range.`,
   );
   const blockPrefix = (n: string) => `(32 - ceil(log(${n}.max_pods_per_node * 2, 2)))`;
   const holds = (n: string) => `(${blockPrefix(n)} >= tonumber(split("/", ${n}.pod_cidr)[1]) ? pow(2, ${blockPrefix(n)} - tonumber(split("/", ${n}.pod_cidr)[1])) : 0)`;
   m.guard(
     cluster.cluster,
-    `alltrue([for n in var.additional_networks : n.pod_cidr == null ? true : try(${holds('n')} >= local.replacement_nodes, true)])`,
-    `additional_networks: \${join("; ", [for i, n in var.additional_networks : "additional_networks[\${i}].pod_cidr \${n.pod_cidr} holds \${${holds('n')}} node(s) with max_pods_per_node \${n.max_pods_per_node} (a /\${${blockPrefix('n')}} per node) but needs room for \${local.replacement_nodes}: use a /\${${blockPrefix('n')} - ceil(log(local.replacement_nodes, 2))} or larger\${n.max_pods_per_node > ${ADDITIONAL_NETWORK_MAX_PODS_RANGE.min} ? ", or lower max_pods_per_node" : ""}" if try(${holds('n')} < local.replacement_nodes, false)])}.`,
+    `alltrue([for n in local.additional_known : n.pod_cidr == null ? true : try(${holds('n')} >= local.replacement_nodes, true)])`,
+    `additional_networks: \${join("; ", [for i, n in local.additional_known : "additional_networks[\${i}].pod_cidr \${n.pod_cidr} holds \${${holds('n')}} node(s) with max_pods_per_node \${n.max_pods_per_node} (a /\${${blockPrefix('n')}} per node) but needs room for \${local.replacement_nodes}: use a /\${${blockPrefix('n')} - ceil(log(local.replacement_nodes, 2))} or larger\${n.max_pods_per_node > ${ADDITIONAL_NETWORK_MAX_PODS_RANGE.min} ? ", or lower max_pods_per_node" : ""}" if try(${holds('n')} < local.replacement_nodes, false)])}.`,
   );
 
   // 0.5.0 creates the node service account only when none is given (count): the existing account keeps its state.

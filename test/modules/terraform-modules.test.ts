@@ -10,7 +10,7 @@ import { asParsedHcl, canonicalExpressions, parseHclFolder } from '../support/hc
 import { expression as renderExpression } from '../../modules/hcl/render';
 import { POLICY_RULES } from '../../stacks/policy/rules';
 import { casesFor } from '../families/families';
-import { HarnessRun, ModuleCall, planExample, runModuleCallsAsync, withoutValidations } from '../support/module-harness';
+import { HarnessRun, ModuleCall, dataAsLocals, planExample, runModuleCallsAsync, withoutValidations } from '../support/module-harness';
 import { K8sObject, parseYamlDocuments, renderChart, helm, CHART_DIR } from '../support/helm';
 import { stacksOf, synthJson } from '../support/stacks';
 import { Evaluation, evaluateManyWithTerraform, terraformIn } from '../support/terraform';
@@ -324,6 +324,12 @@ const STUBS = {
   'google_container_engine_versions.versions': { valid_master_versions: ['1.33.5-gke.1'], default_cluster_version: '1.33.5-gke.1', release_channel_latest_version: { REGULAR: '1.33.5-gke.1' }, release_channel_default_version: { REGULAR: '1.33.5-gke.1' } },
   'kubernetes_nodes.nodes': { nodes: [] },
   'kubernetes_resources.namespaces': { objects: [] },
+  // The subnets multinet-cluster reads when node_cidr or pod_cidr is left out, and the cluster's own: one per additional
+  // network, holding its pod range by name, in ranges that overlap nothing the tests use.
+  'google_compute_subnetwork.additional_subnets':
+    '${{ for i, n in var.additional_networks : tostring(i) => { ip_cidr_range = "10.${100 + i}.0.0/24", secondary_ip_range = [{ range_name = n.pod_range_name, ip_cidr_range = "172.${20 + i}.0.0/16" }] } }}',
+  'google_compute_subnetwork.primary_subnet':
+    '${{ ip_cidr_range = "10.0.0.0/24", secondary_ip_range = [{ range_name = var.pod_range_name, ip_cidr_range = "10.4.0.0/14" }, { range_name = var.service_range_name, ip_cidr_range = "10.8.0.0/20" }] }}',
 };
 const MODULE_JSON = Object.fromEntries(MODULES.map((m) => [m, moduleJson(m)]));
 
@@ -434,6 +440,7 @@ rejects('rejects an unknown taint effect', call('multinet-cluster', { node_pools
 rejects('rejects an unknown release channel', call('multinet-cluster', { release_channel: 'BETA' }), 'release_channel is "BETA": use UNSPECIFIED, RAPID, REGULAR, STABLE or EXTENDED');
 rejects('rejects an IPv6 authorized network', call('multinet-cluster', { public_endpoint_open_to_any_address: false, authorized_networks: [{ cidr_block: '2001:db8::/32', display_name: 'v6' }] }), 'authorized_networks[0].cidr_block is "2001:db8::/32": use an IPv4 CIDR block');
 rejects('rejects the Compute Engine default account as node service account', call('multinet-cluster', { node_service_account: '123456789-compute@developer.gserviceaccount.com' }), 'node_service_account is "123456789-compute@developer.gserviceaccount.com": use the e-mail of a user-managed service account');
+rejects('rejects a window time without a date ("05:00") with the format message alone, not also the 4-hour one', call('multinet-cluster', { maintenance_policy: { window: { start_time: '05:00', end_time: '11:00', recurrence: 'FREQ=DAILY' } } }), 'use start_time and end_time in RFC 3339, UTC');
 rejects('rejects a maintenance window shorter than 4 hours', call('multinet-cluster', { maintenance_policy: { window: { start_time: '2026-01-03T02:00:00Z', end_time: '2026-01-03T04:00:00Z', recurrence: 'FREQ=DAILY' } } }), 'make the window at least 4 hours long');
 rejects('rejects a weekly window with fewer than 48 hours in 32 days', call('multinet-cluster', { maintenance_policy: { window: { start_time: '2026-01-03T02:00:00Z', end_time: '2026-01-03T08:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA' } } }), 'allow at least 48 hours of maintenance in every 32 days');
 rejects('rejects a NO_UPGRADES exclusion longer than 30 days', call('multinet-cluster', { maintenance_policy: { window: { start_time: '2026-01-03T02:00:00Z', end_time: '2026-01-03T10:00:00Z', recurrence: 'FREQ=DAILY' }, exclusions: [{ name: 'long', start_time: '2026-12-01T00:00:00Z', end_time: '2027-01-15T00:00:00Z' }] } }), 'GKE allows a NO_UPGRADES exclusion of at most 30 days');
@@ -445,6 +452,33 @@ rejectsAtPlan('rejects a machine type whose vCPUs its name does not say, without
 rejectsAtPlan('rejects a node range too small for a pool replacement', call('multinet-cluster', { node_pools: [{ ...pool, node_count: 3 }], additional_networks: [{ ...extra, node_cidr: '10.0.1.0/29' }] }), 'additional_networks[0].node_cidr 10.0.1.0/29 has 4 usable addresses but needs room for 6 nodes');
 rejectsAtPlan('rejects a pod range too small for a pool replacement', call('multinet-cluster', { additional_networks: [{ ...extra, pod_cidr: '172.16.1.0/27' }] }), 'additional_networks[0].pod_cidr 172.16.1.0/27 holds 2 node(s) with max_pods_per_node 8 (a /28 per node) but needs room for 4: use a /26 or larger');
 rejectsAtPlan('rejects overlapping additional ranges', call('multinet-cluster', { additional_networks: [{ ...extra, node_cidr: '10.0.0.0/16', pod_cidr: '10.0.1.0/24' }] }), 'additional_networks[0].pod_cidr 10.0.1.0/24 overlaps additional_networks[0].node_cidr (10.0.0.0/16)');
+// The ranges are always known: given (the additional-network outputs), or read from the subnets at plan (the stubs
+// hold what the provider would read: test/modules STUBS).
+rejectsAtPlan(
+  'rejects, with ranges read from the subnet, an additional pod range too small for a pool replacement',
+  call('multinet-cluster', {}, { 'google_compute_subnetwork.additional_subnets': { 0: { ip_cidr_range: '10.0.1.0/24', secondary_ip_range: [{ range_name: 'dataplane-pods', ip_cidr_range: '172.16.1.0/27' }] } } }),
+  'additional_networks[0].pod_cidr 172.16.1.0/27 holds',
+);
+rejectsAtPlan(
+  "rejects an additional pod range that overlaps the cluster's own pod range (GKE: pod networks of a cluster never overlap)",
+  call('multinet-cluster', { additional_networks: [{ ...extra, node_cidr: '10.0.1.0/24', pod_cidr: '10.4.0.0/16' }] }),
+  "additional_networks[0].pod_cidr 10.4.0.0/16 overlaps pod_range_name multinet-dev-pods (the cluster's pod range) (10.4.0.0/14)",
+);
+rejectsAtPlan(
+  "rejects an additional node range that overlaps the cluster's node range",
+  call('multinet-cluster', { additional_networks: [{ ...extra, node_cidr: '10.0.0.0/23', pod_cidr: '172.16.1.0/24' }] }),
+  "additional_networks[0].node_cidr 10.0.0.0/23 overlaps subnetwork (the cluster's node range) (10.0.0.0/24)",
+);
+rejectsAtPlan(
+  'rejects a pod_range_name the additional subnet does not have',
+  call('multinet-cluster', { additional_networks: [{ ...extra, pod_range_name: 'no-such-range' }] }, { 'google_compute_subnetwork.additional_subnets': { 0: { ip_cidr_range: '10.0.1.0/24', secondary_ip_range: [{ range_name: 'dataplane-pods', ip_cidr_range: '172.16.1.0/24' }] } } }),
+  'additional_networks[0].pod_range_name "no-such-range" is not a secondary range of subnet multinet-dev-dataplane',
+);
+rejectsAtPlan(
+  "rejects a pod_range_name the cluster's subnet does not have",
+  call('multinet-cluster', {}, { 'google_compute_subnetwork.primary_subnet': { ip_cidr_range: '10.0.0.0/24', secondary_ip_range: [] } }),
+  'pod_range_name "multinet-dev-pods" is not a secondary range of subnetwork',
+);
 rejectsAtPlan('rejects a network and a subnet in two projects', call('multinet-cluster', { network: 'projects/host-project/global/networks/shared' }), 'which name projects host-project and example-dev-project (host_project included): every node NIC of the cluster must be in one project');
 rejectsAtPlan('rejects links outside host_project', call('multinet-cluster', { host_project: 'other-host' }), 'which name projects example-dev-project and other-host');
 accepts('accepts a Shared VPC given by self links in the host project, with or without host_project (as 0.4.0 took it)', call('multinet-cluster', { network: 'projects/host-project/global/networks/shared', subnetwork: 'projects/host-project/regions/us-central1/subnetworks/shared-nodes' }));
@@ -512,7 +546,11 @@ describe('module inputs, planned by terraform on provider-free copies of the mod
   test.each(expectations)('$name', ({ call: id, stage, contains }) => {
     const errors = (stage === 'validation' ? validationRun : planRun).errorsOf(id);
     if (contains === undefined) expect(errors).toEqual([]);
-    else expect(errors.join('\n')).toContain(contains);
+    else {
+      expect(errors.join('\n')).toContain(contains);
+      // One clear error per mistake: no second one from a null in a message, or from a rule that also fires.
+      expect(errors).toHaveLength(1);
+    }
   });
 
   test('the README snippets and the minimal examples are first calls that pass every validation and precondition', () => {
@@ -545,6 +583,10 @@ describe('the modules and the dev stacks cannot drift', () => {
     const stack = resourcesOf(network, 'google_compute_subnetwork').find((r) => r.name === 'multinet-dev-dataplane')!;
     expect(blocks).toEqual([stack.log_config]);
     expect(EVALUATED.flow_logs_off.blocks).toEqual([]);
+  });
+
+  test('additional-network takes flow_logs = null as the default (flow logs on), never as "off"', () => {
+    expect(EVALUATED.flow_logs_null.blocks).toEqual([{ enabled: true, aggregation_interval: 'INTERVAL_5_SEC', flow_sampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' }]);
   });
 
   test('multinet-cluster builds the cluster, node service account and role bindings of the dev cluster stack', () => {
@@ -657,12 +699,15 @@ beforeAll(async () => {
   const snippet = async (m: string) =>
     (await callsIn(`${m}/README.md`, /```hcl\n([\s\S]*?)```/.exec(readFileSync(path.join(moduleDir(m), 'README.md'), 'utf8'))![1]))[0].inputs;
   // Values, not rules, are evaluated here: the validations (proven by the module calls above) are left out.
-  const module = (name: keyof typeof DEV, values: Json, checks: Record<string, { value: unknown; forEach?: string }>, locals: Json = {}): Evaluation => ({
-    variables: withoutValidations(moduleJson(name).variable),
-    values,
-    locals: { ...moduleJson(name).locals, ...locals },
-    checks,
-  });
+  const module = (name: keyof typeof DEV, values: Json, checks: Record<string, { value: unknown; forEach?: string }>, locals: Json = {}): Evaluation => {
+    const data = dataAsLocals(moduleJson(name), STUBS);
+    return {
+      variables: { ...withoutValidations(moduleJson(name).variable), ...data.variables },
+      values,
+      locals: { ...(data.text(moduleJson(name).locals ?? {}) as Json), ...data.locals, ...locals },
+      checks: data.text(checks) as typeof checks,
+    };
+  };
   const cluster = moduleJson('multinet-cluster').resource.google_container_cluster.cluster.dynamic.master_authorized_networks_config;
   const access = { enabled: { value: cluster.for_each }, ranges: { value: cluster.content.dynamic.cidr_blocks.for_each } };
   const restricted = { 'app.kubernetes.io/managed-by': 'terraform', 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' };
@@ -676,7 +721,8 @@ beforeAll(async () => {
   const namespaceForEach = String(moduleJson('multus-whereabouts').resource.kubernetes_namespace_v1.namespace.for_each).replace(/data\.kubernetes_resources\.namespaces\./g, 'local.cluster_namespaces.');
   EVALUATED = evaluateManyWithTerraform({
     ...Object.fromEntries(MODULES.map((m) => [`dev_${m.replace(/-/g, '_')}`, module(m, DEV[m], DEV_CHECKS[m](), { engine_versions: NO_VERSIONS })])),
-    flow_logs_off: module('additional-network', { ...DEV['additional-network'], flow_logs: null }, { blocks: { value: moduleJson('additional-network').resource.google_compute_subnetwork.subnet.dynamic.log_config.for_each } }),
+    flow_logs_off: module('additional-network', { ...DEV['additional-network'], flow_logs: { enabled: false } }, { blocks: { value: moduleJson('additional-network').resource.google_compute_subnetwork.subnet.dynamic.log_config.for_each } }),
+    flow_logs_null: module('additional-network', { ...DEV['additional-network'], flow_logs: null }, { blocks: { value: moduleJson('additional-network').resource.google_compute_subnetwork.subnet.dynamic.log_config.for_each } }),
     private_endpoint: module('multinet-cluster', { ...DEV['multinet-cluster'], public_endpoint_open_to_any_address: false, private_endpoint: true }, access),
     open_to_any: module('multinet-cluster', DEV['multinet-cluster'], access),
     namespaces: module('multus-whereabouts', { networks: namespaceNetworks, node_additional_nics: 6 }, { created: { value: namespaceForEach } }, { cluster_namespaces: { objects } }),

@@ -35,19 +35,39 @@ export interface HarnessRun {
 
 const dataVariable = (type: string, name: string) => `data_${type}_${name}`;
 
-/** The provider-free copy of a module: variables, locals, and a `terraform_data` per resource with its preconditions. */
-function checkCopy(module: Json, stubs: Record<string, unknown>): Json {
-  let text = JSON.stringify({ locals: module.locals ?? {}, resource: module.resource ?? {}, check: module.check ?? {} });
-  const variables: Json = { ...(module.variable ?? {}) };
+/**
+ * A module's data sources as locals: each `data.<type>.<name>` reference (attribute or for_each key) reads
+ * `local.data_<type>_<name>`, which is the call's override (`var.data_<type>_<name>`) or else the stub. A stub that is a
+ * `${…}` string is an expression over the module's own inputs (what the provider would read for them: a subnet per
+ * additional network, say); any other stub is the value itself.
+ */
+export function dataAsLocals(module: Json, stubs: Record<string, unknown>): { variables: Json; locals: Json; text: (json: unknown) => unknown } {
+  const variables: Json = {};
+  const locals: Json = {};
+  const replacements: [RegExp, string][] = [];
   for (const [type, byName] of Object.entries((module.data ?? {}) as Json)) {
     for (const name of Object.keys(byName)) {
       const key = `${type}.${name}`;
       if (!(key in stubs)) throw new Error(`no stub for data source ${key}`);
-      variables[dataVariable(type, name)] = { type: 'any', default: stubs[key] };
-      text = text.replace(new RegExp(`data\\.${type}\\.${name}\\.`, 'g'), `var.${dataVariable(type, name)}.`);
+      const v = dataVariable(type, name);
+      const stub = stubs[key];
+      const derived = typeof stub === 'string' && stub.startsWith('${') ? stub.slice(2, -1) : undefined;
+      variables[v] = { type: 'any', default: derived === undefined ? stub : null };
+      locals[v] = derived === undefined ? `\${var.${v}}` : `\${var.${v} != null ? var.${v} : ${derived}}`;
+      replacements.push([new RegExp(`data\\.${type}\\.${name}(?=[.\\[])`, 'g'), `local.${v}`]);
     }
   }
-  const { locals, resource, check } = JSON.parse(text) as Json;
+  const text = (json: unknown) => JSON.parse(replacements.reduce((t, [re, to]) => t.replace(re, to), JSON.stringify(json)));
+  return { variables, locals, text };
+}
+
+/** The provider-free copy of a module: variables, locals, and a `terraform_data` per resource with its preconditions. */
+function checkCopy(module: Json, stubs: Record<string, unknown>): Json {
+  const data = dataAsLocals(module, stubs);
+  const variables: Json = { ...(module.variable ?? {}), ...data.variables };
+  const copied = data.text({ locals: module.locals ?? {}, resource: module.resource ?? {}, check: module.check ?? {} }) as Json;
+  const { resource, check } = copied;
+  const locals = { ...copied.locals, ...data.locals };
   const checks: Json = {};
   for (const [type, byName] of Object.entries(resource as Json)) {
     for (const [name, body] of Object.entries(byName as Json)) {

@@ -28,7 +28,7 @@ resource "google_compute_subnetwork" "subnet" {
     range_name    = coalesce(var.pod_range_name, "${var.name}-pods")
   }
   dynamic "log_config" {
-    for_each = local.flow_logs == null ? [] : [local.flow_logs]
+    for_each = local.flow_logs.enabled ? [local.flow_logs] : []
     content {
       aggregation_interval = log_config.value.aggregation_interval
       flow_sampling        = log_config.value.flow_sampling

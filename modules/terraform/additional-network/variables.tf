@@ -37,14 +37,17 @@ variable "node_cidr" {
   }
   validation {
     condition = try(
-      alltrue(
-        flatten([
-          for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", var.node_cidr)[1]))]] :
-          [
-            for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
-            !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
-          ]
-        ])
+      try(
+        alltrue(
+          flatten([
+            for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", var.node_cidr)[1]))]] :
+            [
+              for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+              !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+            ]
+          ])
+        ),
+        true
       ),
       false
     )
@@ -68,14 +71,17 @@ variable "pod_cidr" {
   }
   validation {
     condition = try(
-      alltrue(
-        flatten([
-          for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", var.pod_cidr)[1]))]] :
-          [
-            for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
-            !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
-          ]
-        ])
+      try(
+        alltrue(
+          flatten([
+            for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", var.pod_cidr)[1]))]] :
+            [
+              for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+              !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+            ]
+          ])
+        ),
+        true
       ),
       false
     )
@@ -119,14 +125,12 @@ variable "project" {
 
 variable "flow_logs" {
   default     = {}
-  description = "VPC flow logs of the subnet, at Compute Engine's defaults unless set; null turns them off."
-  type        = object({ aggregation_interval = optional(string, "INTERVAL_5_SEC"), flow_sampling = optional(number, 0.5), metadata = optional(string, "INCLUDE_ALL_METADATA") })
-  nullable    = true
+  description = "VPC flow logs of the subnet, on by default at Compute Engine's defaults: the record of who talked to whom on this network, which an incident review starts from (checkov CKV_GCP_26 asks for them). They cost money: Cloud Logging bills the log volume, which grows with the traffic sampled (`flow_sampling`, half of the flows by default); on a busy data plane lower `flow_sampling` or lengthen `aggregation_interval`, or set `enabled = false` (terraform-google-network's subnets default to off). null means the default."
+  type        = object({ enabled = optional(bool, true), aggregation_interval = optional(string, "INTERVAL_5_SEC"), flow_sampling = optional(number, 0.5), metadata = optional(string, "INCLUDE_ALL_METADATA") })
+  nullable    = false
   validation {
     condition = try(
-      var.flow_logs == null
-      ? true
-      : contains(
+      contains(
         ["INTERVAL_5_SEC", "INTERVAL_30_SEC", "INTERVAL_1_MIN", "INTERVAL_5_MIN", "INTERVAL_10_MIN", "INTERVAL_15_MIN"],
         var.flow_logs.aggregation_interval
       )
@@ -135,6 +139,6 @@ variable "flow_logs" {
       && contains(["INCLUDE_ALL_METADATA", "EXCLUDE_ALL_METADATA"], var.flow_logs.metadata),
       false
     )
-    error_message = "flow_logs is ${try(jsonencode(var.flow_logs), "?")}: use null, or aggregation_interval INTERVAL_5_SEC, INTERVAL_30_SEC, INTERVAL_1_MIN, INTERVAL_5_MIN, INTERVAL_10_MIN, INTERVAL_15_MIN; flow_sampling from 0 to 1; metadata INCLUDE_ALL_METADATA or EXCLUDE_ALL_METADATA."
+    error_message = "flow_logs is ${try(jsonencode(var.flow_logs), "?")}: use aggregation_interval INTERVAL_5_SEC, INTERVAL_30_SEC, INTERVAL_1_MIN, INTERVAL_5_MIN, INTERVAL_10_MIN, INTERVAL_15_MIN; flow_sampling from 0 to 1; metadata INCLUDE_ALL_METADATA or EXCLUDE_ALL_METADATA; enabled = false to turn them off."
   }
 }

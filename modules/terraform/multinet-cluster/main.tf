@@ -50,14 +50,25 @@ locals {
       ]
     )
   )
-  additional_ranges = flatten([
+  subnetwork_path     = can(regex("/", var.subnetwork)) ? var.subnetwork : "projects/${coalesce(var.host_project, var.project)}/regions/${local.region}/subnetworks/${var.subnetwork}"
+  primary_subnet_path = regex("projects/([^/]+)/regions/([^/]+)/subnetworks/([^/]+)$", local.subnetwork_path)
+  additional_known = [
     for i, n in var.additional_networks :
+    merge(
+      n,
+      { node_cidr = n.node_cidr != null ? n.node_cidr : data.google_compute_subnetwork.additional_subnets[tostring(i)].ip_cidr_range, pod_cidr = n.pod_cidr != null ? n.pod_cidr : one([for r in data.google_compute_subnetwork.additional_subnets[tostring(i)].secondary_ip_range : r.ip_cidr_range if r.range_name == n.pod_range_name]) }
+    )
+  ]
+  additional_ranges = concat(
     [
-      for f in ["node_cidr", "pod_cidr"] :
-      { path = "additional_networks[${i}].${f}", cidr = lookup(n, f, null) }
-      if lookup(n, f, null) != null
-    ]
-  ])
+      { path = "subnetwork (the cluster's node range)", cidr = data.google_compute_subnetwork.primary_subnet.ip_cidr_range },
+      { path = "pod_range_name ${var.pod_range_name} (the cluster's pod range)", cidr = one([for r in data.google_compute_subnetwork.primary_subnet.secondary_ip_range : r.ip_cidr_range if r.range_name == var.pod_range_name]) }
+    ],
+    flatten([
+      for i, n in local.additional_known :
+      [for f in ["node_cidr", "pod_cidr"] : { path = "additional_networks[${i}].${f}", cidr = n[f] } if n[f] != null]
+    ])
+  )
   range_overlaps = flatten([
     for i, a in local.additional_ranges :
     [
@@ -91,6 +102,19 @@ data "google_container_engine_versions" "versions" {
   location       = var.location
   project        = var.project
   version_prefix = local.version == null ? "" : (can(regex("^[0-9]+[.][0-9]+$", local.version)) ? "${local.version}." : local.version)
+}
+
+data "google_compute_subnetwork" "additional_subnets" {
+  for_each = { for i, n in var.additional_networks : tostring(i) => n if n.node_cidr == null || n.pod_cidr == null }
+  name     = each.value.subnetwork
+  project  = coalesce(var.host_project, var.project)
+  region   = local.region
+}
+
+data "google_compute_subnetwork" "primary_subnet" {
+  name    = local.primary_subnet_path[2]
+  project = local.primary_subnet_path[0]
+  region  = local.primary_subnet_path[1]
 }
 
 resource "google_service_account" "node_sa" {
@@ -166,7 +190,7 @@ resource "google_container_cluster" "cluster" {
   # Labels say who owns the cluster and what it costs; policy (CKV_GCP_21) wants them.
   # A reference (module variable) resolves to the map itself.
   resource_labels = var.resource_labels
-  subnetwork      = can(regex("/", var.subnetwork)) ? var.subnetwork : "projects/${coalesce(var.host_project, var.project)}/regions/${local.region}/subnetworks/${var.subnetwork}"
+  subnetwork      = local.subnetwork_path
   ip_allocation_policy {
     cluster_secondary_range_name  = var.pod_range_name
     services_secondary_range_name = var.service_range_name
@@ -263,6 +287,18 @@ resource "google_container_cluster" "cluster" {
       error_message = "additional_networks: ${join("; ", local.range_overlaps)}"
     }
     precondition {
+      condition     = alltrue([for n in local.additional_known : n.pod_cidr != null])
+      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].pod_range_name \"${n.pod_range_name}\" is not a secondary range of subnet ${n.subnetwork}" if n.pod_cidr == null])}: give the name of the pod range (the pod_range_name output of additional-network)."
+    }
+    precondition {
+      condition = one([
+        for r in data.google_compute_subnetwork.primary_subnet.secondary_ip_range :
+        r.ip_cidr_range
+        if r.range_name == var.pod_range_name
+      ]) != null
+      error_message = "pod_range_name \"${var.pod_range_name}\" is not a secondary range of subnetwork ${local.subnetwork_path}: give the name of its pod range."
+    }
+    precondition {
       condition     = length(var.authorized_networks) > 0 || var.private_endpoint || var.public_endpoint_open_to_any_address
       error_message = "authorized_networks is []: the public control-plane endpoint would answer every address. List the ranges that may reach it (where Terraform, kubectl and helm run), set private_endpoint = true, or set public_endpoint_open_to_any_address = true to accept that (access still needs IAM)."
     }
@@ -284,16 +320,16 @@ resource "google_container_cluster" "cluster" {
     }
     precondition {
       condition = alltrue([
-        for n in var.additional_networks :
+        for n in local.additional_known :
         n.node_cidr == null
         ? true
         : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 >= local.replacement_nodes, true)
       ])
-      error_message = "additional_networks: ${join("; ", [for i, n in var.additional_networks : "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)])}: use a larger range."
+      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)])}: use a larger range."
     }
     precondition {
       condition = alltrue([
-        for n in var.additional_networks :
+        for n in local.additional_known :
         n.pod_cidr == null
         ? true
         : try(
@@ -302,7 +338,7 @@ resource "google_container_cluster" "cluster" {
           true
         )
       ])
-      error_message = "additional_networks: ${join("; ", [for i, n in var.additional_networks : "additional_networks[${i}].pod_cidr ${n.pod_cidr} holds ${((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)} node(s) with max_pods_per_node ${n.max_pods_per_node} (a /${(32 - ceil(log(n.max_pods_per_node * 2, 2)))} per node) but needs room for ${local.replacement_nodes}: use a /${(32 - ceil(log(n.max_pods_per_node * 2, 2))) - ceil(log(local.replacement_nodes, 2))} or larger${n.max_pods_per_node > 8 ? ", or lower max_pods_per_node" : ""}" if try(((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0) < local.replacement_nodes, false)])}."
+      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].pod_cidr ${n.pod_cidr} holds ${((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)} node(s) with max_pods_per_node ${n.max_pods_per_node} (a /${(32 - ceil(log(n.max_pods_per_node * 2, 2)))} per node) but needs room for ${local.replacement_nodes}: use a /${(32 - ceil(log(n.max_pods_per_node * 2, 2))) - ceil(log(local.replacement_nodes, 2))} or larger${n.max_pods_per_node > 8 ? ", or lower max_pods_per_node" : ""}" if try(((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0) < local.replacement_nodes, false)])}."
     }
   }
 }
@@ -411,7 +447,7 @@ resource "google_container_node_pool" "node_pool" {
     }
     precondition {
       condition     = try(max(2, min(local.pool_vcpus[each.key], 8)) >= 1 + length(var.additional_networks), true)
-      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", which allows ${try(max(2, min(local.pool_vcpus[each.key], 8)), "?")} NICs (${try(local.pool_vcpus[each.key], "?")} vCPUs); 1 + ${length(var.additional_networks)} additional networks need ${1 + length(var.additional_networks)}: use a machine type with at least ${1 + length(var.additional_networks)} vCPUs."
+      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", which allows ${try(max(2, min(local.pool_vcpus[each.key], 8)), "?")} NICs (${coalesce(try(tostring(local.pool_vcpus[each.key]), null), "?")} vCPUs); 1 + ${length(var.additional_networks)} additional networks need ${1 + length(var.additional_networks)}: use a machine type with at least ${1 + length(var.additional_networks)} vCPUs."
     }
   }
 }

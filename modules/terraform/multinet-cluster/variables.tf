@@ -263,7 +263,7 @@ variable "maintenance_policy" {
     condition = try(
       var.maintenance_policy == null
       ? true
-      : timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "4h")) >= 0,
+      : (can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", var.maintenance_policy.window.start_time)) && can(timeadd(var.maintenance_policy.window.start_time, "0s")) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", var.maintenance_policy.window.end_time)) && can(timeadd(var.maintenance_policy.window.end_time, "0s")) ? timecmp(var.maintenance_policy.window.end_time, timeadd(var.maintenance_policy.window.start_time, "4h")) >= 0 : true),
       false
     )
     error_message = "maintenance_policy.window is ${try(jsonencode(try(var.maintenance_policy.window, null)), "?")}: make the window at least 4 hours long: GKE counts only windows of at least 4 contiguous hours."
@@ -534,12 +534,12 @@ variable "additional_networks" {
               ]
             ])
           ),
-          false
+          true
         ),
         false
       )
     ]) == 0
-    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].node_cidr is ${try(jsonencode(n.node_cidr), "?")}" if !try(n.node_cidr == null ? true : try(alltrue(flatten([for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.node_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.node_cidr)[1]))]] : [for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), false), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].node_cidr is ${try(jsonencode(n.node_cidr), "?")}" if !try(n.node_cidr == null ? true : try(alltrue(flatten([for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.node_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.node_cidr)[1]))]] : [for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), true), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
   }
   validation {
     condition = length([
@@ -577,11 +577,11 @@ variable "additional_networks" {
               ]
             ])
           ),
-          false
+          true
         ),
         false
       )
     ]) == 0
-    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].pod_cidr is ${try(jsonencode(n.pod_cidr), "?")}" if !try(n.pod_cidr == null ? true : try(alltrue(flatten([for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.pod_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.pod_cidr)[1]))]] : [for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), false), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].pod_cidr is ${try(jsonencode(n.pod_cidr), "?")}" if !try(n.pod_cidr == null ? true : try(alltrue(flatten([for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.pod_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.pod_cidr)[1]))]] : [for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), true), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
   }
 }

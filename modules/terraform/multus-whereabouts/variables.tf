@@ -133,19 +133,22 @@ variable "networks" {
       for idx, n in var.networks :
       idx
       if !try(
-        alltrue(
-          flatten([
-            for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16), pow(2, 32 - tonumber(split("/", n.range)[1]))]] :
-            [
-              for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
-              !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
-            ]
-          ])
+        try(
+          alltrue(
+            flatten([
+              for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16), pow(2, 32 - tonumber(split("/", n.range)[1]))]] :
+              [
+                for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+                !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+              ]
+            ])
+          ),
+          true
         ),
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(alltrue(flatten([for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16), pow(2, 32 - tonumber(split("/", n.range)[1]))]] : [for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(try(alltrue(flatten([for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16), pow(2, 32 - tonumber(split("/", n.range)[1]))]] : [for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), true), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
   }
   validation {
     condition = length([
