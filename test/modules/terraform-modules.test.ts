@@ -585,6 +585,20 @@ describe('the modules and the dev stacks cannot drift', () => {
     expect(EVALUATED.flow_logs_off.blocks).toEqual([]);
   });
 
+  test('multinet-cluster outputs each additional network\'s NIC, ranges and per-node block prefix, in NIC order (ranges read from the subnet when not given)', () => {
+    expect(EVALUATED.interfaces.value).toEqual([
+      { interface: 'eth1', network: 'multinet-dev-dataplane-vpc', subnetwork: 'multinet-dev-dataplane', pod_range_name: 'dataplane-pods', node_cidr: '10.0.1.0/24', pod_cidr: '172.16.1.0/24', max_pods_per_node: 8, node_block_prefix: 28 },
+      // The second's ranges come from the subnet (the test stub's: test/modules STUBS).
+      { interface: 'eth2', network: 'storage-vpc', subnetwork: 'storage', pod_range_name: 'storage-pods', node_cidr: '10.101.0.0/24', pod_cidr: '172.21.0.0/16', max_pods_per_node: 32, node_block_prefix: 26 },
+    ]);
+  });
+
+  test('multinet-cluster outputs the master version and the DNS endpoint only when its external traffic is allowed', () => {
+    const outputs = moduleJson('multinet-cluster').output;
+    expect(outputs.master_version.value).toBe('${google_container_cluster.cluster.master_version}');
+    expect(outputs.dns_endpoint.value).toMatch(/^\$\{try\(google_container_cluster\.cluster\.control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.allow_external_traffic, false\) \? .*\.endpoint : null\}$/);
+  });
+
   test('additional-network takes flow_logs = null as the default (flow logs on), never as "off"', () => {
     expect(EVALUATED.flow_logs_null.blocks).toEqual([{ enabled: true, aggregation_interval: 'INTERVAL_5_SEC', flow_sampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' }]);
   });
@@ -722,6 +736,11 @@ beforeAll(async () => {
   EVALUATED = evaluateManyWithTerraform({
     ...Object.fromEntries(MODULES.map((m) => [`dev_${m.replace(/-/g, '_')}`, module(m, DEV[m], DEV_CHECKS[m](), { engine_versions: NO_VERSIONS })])),
     flow_logs_off: module('additional-network', { ...DEV['additional-network'], flow_logs: { enabled: false } }, { blocks: { value: moduleJson('additional-network').resource.google_compute_subnetwork.subnet.dynamic.log_config.for_each } }),
+    interfaces: module(
+      'multinet-cluster',
+      { ...DEV['multinet-cluster'], additional_networks: [{ ...DEV['multinet-cluster'].additional_networks[0], node_cidr: '10.0.1.0/24', pod_cidr: '172.16.1.0/24' }, { network: 'storage-vpc', subnetwork: 'storage', pod_range_name: 'storage-pods', max_pods_per_node: 32 }] },
+      { value: { value: moduleJson('multinet-cluster').output.network_interfaces.value } },
+    ),
     flow_logs_null: module('additional-network', { ...DEV['additional-network'], flow_logs: null }, { blocks: { value: moduleJson('additional-network').resource.google_compute_subnetwork.subnet.dynamic.log_config.for_each } }),
     private_endpoint: module('multinet-cluster', { ...DEV['multinet-cluster'], public_endpoint_open_to_any_address: false, private_endpoint: true }, access),
     open_to_any: module('multinet-cluster', DEV['multinet-cluster'], access),

@@ -2,7 +2,7 @@
 # Do not edit: change the construct and run the command again.
 
 variable "networks" {
-  description = "One NetworkAttachmentDefinition per network, in the order of the cluster's additional networks: IPVLAN on the node NIC `master` (default eth<k> for the k-th entry), addresses from `range` (the network's pod secondary range): by Whereabouts (`ipam = \"whereabouts\"`) minus `exclude`, within `range_start`..`range_end` when set, or by host-local over each node's alias block of the range (`ipam = \"node-block\"`, with `node_block_prefix`)."
+  description = "One NetworkAttachmentDefinition per network, in the order of the cluster's additional networks: IPVLAN on the node NIC `master` (default eth<k> for the k-th entry), addresses from `range` (the network's pod secondary range): by Whereabouts (`ipam = \"whereabouts\"`) minus `exclude`, within `range_start`..`range_end` when set, or by host-local over each node's alias block of the range (`ipam = \"node-block\"`, with `node_block_prefix`). multinet-cluster's `network_interfaces` output holds, in the same order, each network's `interface` (for `master`), `pod_cidr` (for `range`) and `node_block_prefix`."
   type = list(
     object({ name = string, namespace = optional(string, "default"), master = optional(string), mode = optional(string, "l2"), ipam = optional(string, "whereabouts"), node_block_prefix = optional(number), range = string, exclude = optional(list(string), []), range_start = optional(string), range_end = optional(string) })
   )
