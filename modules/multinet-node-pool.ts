@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Fn, IResolvable, ITerraformDependable, ITerraformIterator, Op, Token, conditional } from 'cdktf';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
-import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, MAX_ADDITIONAL_NETWORKS, MAX_NODES_PER_POOL_ZONE, NODE_POOL_DEFAULTS, NODE_POOL_NAME_MAX, TAINT_EFFECTS, diskTypeProblem } from './facts';
+import { ADDITIONAL_NETWORK_MAX_PODS_RANGE, CGROUP_MODES, CLUSTER_MAX_PODS_RANGE, CPU_MANAGER_POLICIES, MAX_ADDITIONAL_NETWORKS, MAX_NODES_PER_POOL_ZONE, MULTINET_IMAGE_TYPES, NODE_POOL_DEFAULTS, NODE_POOL_NAME_MAX, TAINT_EFFECTS, diskTypeProblem } from './facts';
 import { checkGcpName, checkInteger } from './validate';
 
 /** One additional network a node pool attaches to: an extra node NIC and a pod range on it. */
@@ -29,6 +29,26 @@ export interface NodeTaint {
   readonly value: string;
   /** GKE's spelling: NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE. */
   readonly effect: 'NO_SCHEDULE' | 'PREFER_NO_SCHEDULE' | 'NO_EXECUTE';
+}
+
+/** kubelet settings of every node (the provider's `node_config.kubelet_config`, terraform-google-modules' names). */
+export interface NodeKubeletConfig {
+  /** `none` or `static` (exclusive CPUs for Guaranteed pods). */
+  readonly cpuManagerPolicy: string;
+  /** Enforce CPU limits with CFS quota. */
+  readonly cpuCfsQuota?: boolean;
+  /** CFS quota period, e.g. `100ms`. */
+  readonly cpuCfsQuotaPeriod?: string;
+  /** Most PIDs per pod. */
+  readonly podPidsLimit?: number;
+}
+
+/** Linux settings of every node (the provider's `node_config.linux_node_config`). */
+export interface NodeLinuxConfig {
+  /** Kernel parameters, e.g. `{ "net.core.somaxconn": "4096" }`. */
+  readonly sysctls?: Readonly<Record<string, string>>;
+  /** `CGROUP_MODE_V1` or `CGROUP_MODE_V2`. */
+  readonly cgroupMode?: string;
 }
 
 export interface MultinetNodePoolProps {
@@ -108,6 +128,44 @@ export interface MultinetNodePoolProps {
    */
   readonly networkTags?: readonly string[] | IResolvable;
   /**
+   * Node image: Container-Optimized OS (the guide's, whose CNI paths the chart writes to) or Ubuntu
+   * (`MULTINET_IMAGE_TYPES`).
+   * @default 'COS_CONTAINERD'
+   */
+  readonly imageType?: string;
+  /**
+   * gVNIC, Google's virtual NIC (needed for Tier_1 bandwidth), on every NIC of the nodes. Also a reference known only
+   * to Terraform.
+   * @default false: virtio-net, GKE's default
+   */
+  readonly gvnic?: boolean | IResolvable;
+  /**
+   * kubelet settings. Also a reference known only to Terraform to an object with the same keys in snake_case, or null.
+   * @default GKE's
+   */
+  readonly kubeletConfig?: NodeKubeletConfig | IResolvable;
+  /**
+   * Linux kernel settings. Also a reference known only to Terraform (snake_case keys), or null.
+   * @default GKE's
+   */
+  readonly linuxNodeConfig?: NodeLinuxConfig | IResolvable;
+  /**
+   * Surge upgrades: extra nodes created at a time.
+   * @default 1
+   */
+  readonly maxSurge?: number;
+  /**
+   * Surge upgrades: nodes that may be unavailable at a time (with `maxSurge`, at least one of the two is above 0).
+   * @default 0: never fewer nodes than asked for
+   */
+  readonly maxUnavailable?: number;
+  /**
+   * Max pods per node on the cluster's pod range for this pool (`CLUSTER_MAX_PODS_RANGE`); it sizes the block each
+   * node takes from that range. Changing it replaces the pool.
+   * @default the cluster's
+   */
+  readonly maxPodsPerNode?: number;
+  /**
    * Resources the pool waits for: the node service account's role bindings (`MultinetCluster.nodeServiceAccountBindings`),
    * so no node boots before it may write logs and metrics or pull images.
    * @default none
@@ -160,6 +218,33 @@ export class MultinetNodePool extends Construct {
       });
     }
 
+    const imageType = props.imageType ?? 'COS_CONTAINERD';
+    if (!Token.isUnresolved(imageType) && !(MULTINET_IMAGE_TYPES as readonly string[]).includes(imageType)) {
+      throw new Error(`${what}: imageType "${imageType}" must be ${MULTINET_IMAGE_TYPES.join(' or ')}: GKE runs multi-network pools on these only`);
+    }
+    const maxSurge = props.maxSurge ?? 1;
+    const maxUnavailable = props.maxUnavailable ?? 0;
+    checkInteger(what, 'maxSurge', maxSurge, 0, 100);
+    checkInteger(what, 'maxUnavailable', maxUnavailable, 0, 100);
+    if (!Token.isUnresolved(maxSurge) && !Token.isUnresolved(maxUnavailable) && maxSurge + maxUnavailable < 1) {
+      throw new Error(`${what}: maxSurge ${maxSurge} and maxUnavailable ${maxUnavailable}: GKE needs one of them above 0 to upgrade`);
+    }
+    if (props.maxPodsPerNode !== undefined) checkInteger(what, 'maxPodsPerNode', props.maxPodsPerNode, CLUSTER_MAX_PODS_RANGE.min, CLUSTER_MAX_PODS_RANGE.max);
+    const kubelet = props.kubeletConfig;
+    if (kubelet && !Token.isUnresolved(kubelet)) {
+      const policy = (kubelet as NodeKubeletConfig).cpuManagerPolicy;
+      if (!Token.isUnresolved(policy) && !(CPU_MANAGER_POLICIES as readonly string[]).includes(policy)) {
+        throw new Error(`${what}: kubeletConfig.cpuManagerPolicy "${policy}" must be ${CPU_MANAGER_POLICIES.join(' or ')}`);
+      }
+    }
+    const linux = props.linuxNodeConfig;
+    if (linux && !Token.isUnresolved(linux)) {
+      const mode = (linux as NodeLinuxConfig).cgroupMode;
+      if (mode !== undefined && !Token.isUnresolved(mode) && !(CGROUP_MODES as readonly string[]).includes(mode)) {
+        throw new Error(`${what}: linuxNodeConfig.cgroupMode "${mode}" must be ${CGROUP_MODES.join(', ')}`);
+      }
+    }
+
     this.nodePool = new ContainerNodePool(this, 'node-pool', {
       project: props.project,
       cluster: props.cluster,
@@ -167,16 +252,29 @@ export class MultinetNodePool extends Construct {
       namePrefix: `${props.name}-`,
       nodeLocations: props.nodeLocations ? [...props.nodeLocations] : undefined,
       ...sizing(nodeCount, autoscaling),
+      maxPodsPerNode: props.maxPodsPerNode,
       // Nodes are repaired and patched by GKE; one surge node at a time, never fewer nodes than asked for.
       management: { autoRepair: true, autoUpgrade: true },
-      upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
+      upgradeSettings: { strategy: 'SURGE', maxSurge, maxUnavailable },
       nodeConfig: {
         machineType: props.machineType ?? NODE_POOL_DEFAULTS.machineType,
         diskSizeGb: props.diskSizeGb ?? NODE_POOL_DEFAULTS.diskSizeGb,
         diskType: props.diskType ?? NODE_POOL_DEFAULTS.diskType,
         spot: props.spot ?? false,
         // COS with containerd: the image the guide's manifest is written for (CNI binaries in /home/kubernetes/bin).
-        imageType: 'COS_CONTAINERD',
+        imageType,
+        gvnic: props.gvnic === undefined || Token.isUnresolved(props.gvnic) ? undefined : props.gvnic ? { enabled: true } : undefined,
+        kubeletConfig:
+          kubelet && !Token.isUnresolved(kubelet)
+            ? {
+                cpuManagerPolicy: (kubelet as NodeKubeletConfig).cpuManagerPolicy,
+                cpuCfsQuota: (kubelet as NodeKubeletConfig).cpuCfsQuota,
+                cpuCfsQuotaPeriod: (kubelet as NodeKubeletConfig).cpuCfsQuotaPeriod,
+                podPidsLimit: (kubelet as NodeKubeletConfig).podPidsLimit,
+              }
+            : undefined,
+        linuxNodeConfig:
+          linux && !Token.isUnresolved(linux) ? { sysctls: (linux as NodeLinuxConfig).sysctls as Record<string, string> | undefined, cgroupMode: (linux as NodeLinuxConfig).cgroupMode } : undefined,
         serviceAccount: props.serviceAccount,
         // Access is bounded by the service account's IAM roles; the scope only stops being a second gate.
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
@@ -241,6 +339,27 @@ export class MultinetNodePool extends Construct {
         for_each: taints,
         iterator: 'taint',
         content: { key: '${taint.value.key}', value: '${taint.value.value}', effect: '${taint.value.effect}' },
+      });
+    }
+    // Settings known only to Terraform, each null for GKE's own: Terraform's dynamic blocks of zero or one element.
+    if (props.gvnic !== undefined && Token.isUnresolved(props.gvnic)) {
+      this.nodePool.addOverride('node_config.dynamic.gvnic', { for_each: conditional(props.gvnic, [true], []), content: { enabled: true } });
+    }
+    if (kubelet && Token.isUnresolved(kubelet)) {
+      this.nodePool.addOverride('node_config.dynamic.kubelet_config', {
+        for_each: conditional(Op.eq(kubelet, Token.nullValue()), [], [kubelet]),
+        content: {
+          cpu_manager_policy: '${kubelet_config.value.cpu_manager_policy}',
+          cpu_cfs_quota: '${kubelet_config.value.cpu_cfs_quota}',
+          cpu_cfs_quota_period: '${kubelet_config.value.cpu_cfs_quota_period}',
+          pod_pids_limit: '${kubelet_config.value.pod_pids_limit}',
+        },
+      });
+    }
+    if (linux && Token.isUnresolved(linux)) {
+      this.nodePool.addOverride('node_config.dynamic.linux_node_config', {
+        for_each: conditional(Op.eq(linux, Token.nullValue()), [], [linux]),
+        content: { sysctls: '${linux_node_config.value.sysctls}', cgroup_mode: '${linux_node_config.value.cgroup_mode}' },
       });
     }
     if (autoscaling && Token.isUnresolved(autoscaling)) {

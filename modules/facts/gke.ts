@@ -118,6 +118,20 @@ export const MAX_NODES_PER_POOL_ZONE = 1000;
  */
 export const NODE_POOL_DEFAULTS = { machineType: 'e2-standard-4', diskSizeGb: 100, diskType: 'pd-balanced' } as const;
 
+/**
+ * Node images a multi-network node pool can run: Container-Optimized OS, and Ubuntu from GKE 1.32.3-gke.1785000
+ * (GKE, "Set up multi-network support for Pods", requirements: "available for Container-Optimized OS. Ubuntu support is
+ * available on nodes that are running version GKE version 1.32.3-gke.1785000 or later"). The chart's host paths
+ * (/home/kubernetes/bin, /etc/cni/net.d) are the guide's, written for COS.
+ */
+export const MULTINET_IMAGE_TYPES = ['COS_CONTAINERD', 'UBUNTU_CONTAINERD'] as const;
+
+/** kubelet CPU manager policies GKE takes (node pool `kubelet_config.cpu_manager_policy`: "none" or "static"). */
+export const CPU_MANAGER_POLICIES = ['none', 'static'] as const;
+
+/** Node cgroup modes (GKE `linux_node_config.cgroup_mode`). */
+export const CGROUP_MODES = ['CGROUP_MODE_UNSPECIFIED', 'CGROUP_MODE_V1', 'CGROUP_MODE_V2'] as const;
+
 /** Boot disk size of a node: 10 GB to 64 TB ("Persistent disk", size limits; GKE refuses below 10). */
 export const NODE_DISK_SIZE_GB = { min: 10, max: 65536 } as const;
 

@@ -21,7 +21,7 @@ export function addPermissions(m: TerraformModule): void {
     }
     case 'multinet-cluster': {
       m.dayTwo.push(
-        'A change of `additional_networks` (a network added, removed or reordered) replaces every node pool, create-before-destroy: the ranges must hold old and new nodes side by side (the plan checks it when `node_cidr` and `pod_cidr` are given).',
+        'A change of `additional_networks` (a network added, removed or reordered) replaces every node pool, create-before-destroy: the ranges must hold old and new nodes side by side (the plan checks it, with the ranges given or read from the subnets).',
         'A pool\'s `machine_type`, `disk_type` or `disk_size_gb` recreates every node of the pool by surge upgrade: keep PodDisruptionBudgets on the workloads, and run `helm test` afterwards (a pod that starts on a new node before Multus is ready there gets no net1).',
         'A pool\'s `name` or `spot` replaces the pool; `max_pods_per_node` or `private_nodes` of the cluster, its `name`, `location` or primary network replace the cluster, which cannot go through one apply under create-before-destroy: set `deletion_protection = false`, destroy the workloads and the cluster, change, apply.',
         '`release_channel` moves the cluster in place, within the minors the new channel offers (`gcloud container get-server-config`).',
@@ -29,6 +29,7 @@ export function addPermissions(m: TerraformModule): void {
     // What a caller's identities need (README, Permissions).
     m.permissions.plan.push(
       { role: '`roles/container.clusterViewer`', why: 'refreshes the cluster and its node pools, reads the versions GKE offers (google_container_engine_versions)' },
+      { role: '`roles/compute.networkViewer`', why: "reads the cluster's subnet and the additional subnets whose ranges are not given (google_compute_subnetwork data sources), for the overlap and capacity checks" },
       { role: '`roles/iam.serviceAccountViewer`, `roles/iam.securityReviewer`', why: 'refresh the node service account and its project role bindings, when the module creates them (no `node_service_account`)' },
     );
     m.permissions.apply.push(
@@ -36,6 +37,23 @@ export function addPermissions(m: TerraformModule): void {
       { role: '`roles/iam.serviceAccountUser` on the node service account only', why: 'node pools run as that account' },
       { role: '`roles/iam.serviceAccountAdmin`, `roles/resourcemanager.projectIamAdmin`', why: 'create the node service account and grant it its roles, only when `node_service_account` is null; give an existing account and the apply needs neither' },
     );
+      return;
+    }
+    case 'multinet-node-pool': {
+      m.dayTwo.push(
+        'A change of `additional_networks` (a network added, removed or reordered) replaces every pool of the module, create-before-destroy: the ranges must hold old and new nodes side by side (the plan checks it).',
+        'A pool\'s `machine_type`, `disk_type`, `disk_size_gb`, `image_type`, `kubelet_config` or `linux_node_config` recreates its nodes by surge upgrade: keep PodDisruptionBudgets on the workloads, and run `helm test` afterwards.',
+        'A pool\'s `name`, `spot` or `max_pods_per_node` replaces the pool (create-before-destroy).',
+        'The cluster is read at plan (a data source): in a root that also creates it, pass terraform-google-modules\' `cluster_id` output, whose value waits for the cluster, so the checks run once it exists.',
+      );
+      m.permissions.plan.push(
+        { role: '`roles/container.clusterViewer`', why: 'reads the cluster (multi-networking, Dataplane V2, its pod range) and refreshes the node pools' },
+        { role: '`roles/compute.networkViewer`', why: "reads the cluster's subnet and the additional subnets whose ranges are not given (google_compute_subnetwork data sources)" },
+      );
+      m.permissions.apply.push(
+        { role: '`roles/container.clusterAdmin`', why: 'creates the node pools' },
+        { role: '`roles/iam.serviceAccountUser` on `service_account` only', why: 'node pools run as that account' },
+      );
       return;
     }
     case 'multus-whereabouts': {

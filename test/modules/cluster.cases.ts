@@ -278,4 +278,51 @@ describe('MultinetNodePool', () => {
       'MultinetNodePool "pool-multinet-pool": autoscaling.maxNodeCount 2 must be an integer from 3 to 1000',
     );
   });
+
+  test('takes the node settings a team tunes: image, gVNIC, kubelet and Linux settings, surge, per-pool max pods', () => {
+    const pool = synthPool({
+      imageType: 'UBUNTU_CONTAINERD',
+      gvnic: true,
+      kubeletConfig: { cpuManagerPolicy: 'static', cpuCfsQuota: true, podPidsLimit: 4096 },
+      linuxNodeConfig: { sysctls: { 'net.core.somaxconn': '4096' }, cgroupMode: 'CGROUP_MODE_V2' },
+      maxSurge: 2,
+      maxUnavailable: 1,
+      maxPodsPerNode: 64,
+    });
+    expect(pool).toHaveResourceWithProperties(ContainerNodePool, {
+      max_pods_per_node: 64,
+      upgrade_settings: { strategy: 'SURGE', max_surge: 2, max_unavailable: 1 },
+      node_config: expect.objectContaining({
+        image_type: 'UBUNTU_CONTAINERD',
+        gvnic: { enabled: true },
+        kubelet_config: { cpu_manager_policy: 'static', cpu_cfs_quota: true, pod_pids_limit: 4096 },
+        linux_node_config: { sysctls: { 'net.core.somaxconn': '4096' }, cgroup_mode: 'CGROUP_MODE_V2' },
+      }),
+    });
+  });
+
+  test('leaves gVNIC, kubelet and Linux settings and per-pool max pods to GKE unless given', () => {
+    const body = Object.values(JSON.parse(synthPool()).resource.google_container_node_pool)[0] as Record<string, Record<string, unknown>>;
+    expect([body.max_pods_per_node, body.node_config.gvnic, body.node_config.kubelet_config, body.node_config.linux_node_config]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  test('rejects an image type GKE runs no multi-network pool on', () => {
+    expect(() => synthPool({ imageType: 'WINDOWS_LTSC_CONTAINERD' })).toThrow('MultinetNodePool "pool-multinet-pool": imageType "WINDOWS_LTSC_CONTAINERD" must be COS_CONTAINERD or UBUNTU_CONTAINERD');
+  });
+
+  test('rejects surge settings that cannot upgrade (maxSurge and maxUnavailable both 0)', () => {
+    expect(() => synthPool({ maxSurge: 0, maxUnavailable: 0 })).toThrow('maxSurge 0 and maxUnavailable 0: GKE needs one of them above 0 to upgrade');
+  });
+
+  test('rejects a per-pool max pods per node outside 8 to 256', () => {
+    expect(() => synthPool({ maxPodsPerNode: 300 })).toThrow('maxPodsPerNode');
+  });
+
+  test('rejects a CPU manager policy the kubelet does not know', () => {
+    expect(() => synthPool({ kubeletConfig: { cpuManagerPolicy: 'dynamic' } })).toThrow('kubeletConfig.cpuManagerPolicy "dynamic" must be none or static');
+  });
+
+  test('rejects a cgroup mode GKE does not know', () => {
+    expect(() => synthPool({ linuxNodeConfig: { cgroupMode: 'V3' } })).toThrow('linuxNodeConfig.cgroupMode "V3" must be CGROUP_MODE_UNSPECIFIED, CGROUP_MODE_V1, CGROUP_MODE_V2');
+  });
 });

@@ -20,7 +20,7 @@ import { PROJECT_ROOT } from '../support/tools';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
-const MODULES = ['additional-network', 'multinet-cluster', 'multus-whereabouts'] as const;
+const MODULES = ['additional-network', 'multinet-cluster', 'multinet-node-pool', 'multus-whereabouts'] as const;
 const moduleDir = (name: string) => path.join(PROJECT_ROOT, TERRAFORM_MODULES_DIR, name);
 /** The modules as the constructs build them; a test proves the committed HCL means the same. */
 const BUILT = new Map(buildTerraformModules().map((m) => [m.moduleName, m]));
@@ -53,6 +53,15 @@ const DEV = {
     public_endpoint_open_to_any_address: true,
   },
   'multus-whereabouts': { networks: [{ name: 'dataplane', namespace: 'default', master: 'eth1', range: '172.16.1.0/24' }], sample_pods: true, require_cross_node_test: true },
+  // dev's pool and network, joining a cluster made elsewhere (terraform-google-modules' gke-standard-cluster: its cluster_id).
+  'multinet-node-pool': {
+    cluster: 'projects/example-dev-project/locations/us-central1-c/clusters/platform',
+    location: 'us-central1-c',
+    project: 'example-dev-project',
+    service_account: 'platform-nodes@example-dev-project.iam.gserviceaccount.com',
+    node_pools: [{ name: 'multinet-pool', machine_type: 'e2-standard-4', node_count: 2 }],
+    additional_networks: [{ network: 'multinet-dev-dataplane-vpc', subnetwork: 'multinet-dev-dataplane', pod_range_name: 'dataplane-pods', max_pods_per_node: 8 }],
+  },
 } as const;
 
 /** The dev stacks' view of the same: remote-state reads replaced by what the network stack outputs for dev. */
@@ -123,6 +132,10 @@ const DEV_CHECKS: Record<keyof typeof DEV, () => Record<string, { value: unknown
       pool: bodyCheck(pool, pool.for_each),
       nic: { value: pool.network_config.dynamic.additional_node_network_configs.for_each },
     };
+  },
+  'multinet-node-pool': () => {
+    const pool = moduleJson('multinet-node-pool').resource.google_container_node_pool.node_pool;
+    return { pool: bodyCheck(pool, pool.for_each) };
   },
   'multus-whereabouts': () => {
     const r = moduleJson('multus-whereabouts').resource;
@@ -307,7 +320,7 @@ describe.each(MODULES)('module %s', (name) => {
     const items = readme.split('## Day 2')[1].split('## Checks')[0].split('\n').filter((l) => l.startsWith('- '));
     expect(items.length).toBeGreaterThan(0);
     const inputs = new Set(Object.keys(json.variable));
-    const poolFields = new Set(['machine_type', 'disk_type', 'disk_size_gb', 'name', 'spot', 'node_cidr', 'pod_cidr', 'timeout_seconds']);
+    const poolFields = new Set(['machine_type', 'disk_type', 'disk_size_gb', 'name', 'spot', 'node_cidr', 'pod_cidr', 'timeout_seconds', 'image_type', 'kubelet_config', 'linux_node_config', 'max_pods_per_node', 'cluster_id']);
     for (const [, word] of items.join(' ').matchAll(/`([a-z][a-z0-9_]*)`/g)) if (/_/.test(word)) expect({ word, known: inputs.has(word) || poolFields.has(word) }).toEqual({ word, known: true });
   });
 
@@ -328,6 +341,15 @@ const STUBS = {
   // network, holding its pod range by name, in ranges that overlap nothing the tests use.
   'google_compute_subnetwork.additional_subnets':
     '${{ for i, n in var.additional_networks : tostring(i) => { ip_cidr_range = "10.${100 + i}.0.0/24", secondary_ip_range = [{ range_name = n.pod_range_name, ip_cidr_range = "172.${20 + i}.0.0/16" }] } }}',
+  // multinet-node-pool's cluster, as terraform-google-modules' gke-standard-cluster makes it (multi-networking and
+  // Dataplane V2 on, VPC-native on the subnet's platform-pods range), and its subnet.
+  'google_container_cluster.cluster': {
+    enable_multi_networking: true,
+    datapath_provider: 'ADVANCED_DATAPATH',
+    subnetwork: 'projects/example-dev-project/regions/us-central1/subnetworks/platform-nodes',
+    ip_allocation_policy: [{ cluster_secondary_range_name: 'platform-pods', cluster_ipv4_cidr_block: '10.4.0.0/14', services_secondary_range_name: 'platform-services' }],
+  },
+  'google_compute_subnetwork.cluster_subnet': { ip_cidr_range: '10.0.0.0/24', secondary_ip_range: [{ range_name: 'platform-pods', ip_cidr_range: '10.4.0.0/14' }] },
   'google_compute_subnetwork.primary_subnet':
     '${{ ip_cidr_range = "10.0.0.0/24", secondary_ip_range = [{ range_name = var.pod_range_name, ip_cidr_range = "10.4.0.0/14" }, { range_name = var.service_range_name, ip_cidr_range = "10.8.0.0/20" }] }}',
 };
@@ -479,6 +501,33 @@ rejectsAtPlan(
   call('multinet-cluster', {}, { 'google_compute_subnetwork.primary_subnet': { ip_cidr_range: '10.0.0.0/24', secondary_ip_range: [] } }),
   'pod_range_name "multinet-dev-pods" is not a secondary range of subnetwork',
 );
+// multinet-node-pool, on a cluster made elsewhere (the STUBS cluster is terraform-google-modules-shaped).
+const nodePoolCluster = (attributes: Json) => ({ 'google_container_cluster.cluster': { ...STUBS['google_container_cluster.cluster'], ...attributes } });
+accepts('multinet-node-pool: accepts dev\'s pool on a terraform-google-modules gke-standard-cluster with multi-networking and Dataplane V2', call('multinet-node-pool'));
+rejectsAtPlan('multinet-node-pool: rejects a cluster without multi-networking', call('multinet-node-pool', {}, nodePoolCluster({ enable_multi_networking: false })), 'cluster platform has multi-networking off');
+rejectsAtPlan('multinet-node-pool: rejects a cluster on the legacy datapath', call('multinet-node-pool', {}, nodePoolCluster({ datapath_provider: 'LEGACY_DATAPATH' })), 'cluster platform has datapath_provider "LEGACY_DATAPATH": multi-networking needs GKE Dataplane V2');
+rejectsAtPlan(
+  'multinet-node-pool: rejects a machine type with too few NICs for the networks',
+  call('multinet-node-pool', { node_pools: [{ name: 'multinet-pool', machine_type: 'e2-standard-2' }], additional_networks: [extra, { ...extra, network: 'second-vpc', subnetwork: 'second' }] }),
+  'node_pools[0].machine_type is "e2-standard-2", which allows 2 NICs (2 vCPUs); 1 + 2 additional networks need 3',
+);
+rejectsAtPlan(
+  "multinet-node-pool: rejects an additional pod range that overlaps the cluster's pod range (read from the cluster)",
+  call('multinet-node-pool', { additional_networks: [{ ...extra, node_cidr: '10.0.1.0/24', pod_cidr: '10.5.0.0/16' }] }),
+  "additional_networks[0].pod_cidr 10.5.0.0/16 overlaps the cluster's pod range (10.4.0.0/14)",
+);
+rejectsAtPlan(
+  'multinet-node-pool: rejects a pod range too small for a pool replacement',
+  call('multinet-node-pool', { additional_networks: [{ ...extra, node_cidr: '10.0.1.0/24', pod_cidr: '172.16.1.0/27' }] }),
+  'additional_networks[0].pod_cidr 172.16.1.0/27 holds',
+);
+rejects('multinet-node-pool: rejects the Compute Engine default service account', call('multinet-node-pool', { service_account: '123456789-compute@developer.gserviceaccount.com' }), 'service_account is "123456789-compute@developer.gserviceaccount.com": use the e-mail of a user-managed service account');
+rejects('rejects an image type GKE runs no multi-network pool on', call('multinet-cluster', { node_pools: [{ ...pool, image_type: 'WINDOWS_LTSC_CONTAINERD' }] }), 'node_pools[0].image_type is "WINDOWS_LTSC_CONTAINERD": use COS_CONTAINERD or UBUNTU_CONTAINERD');
+rejects('rejects surge settings that cannot upgrade', call('multinet-cluster', { node_pools: [{ ...pool, max_surge: 0, max_unavailable: 0 }] }), 'one of them above 0');
+rejects('rejects a per-pool max_pods_per_node outside 8 to 256', call('multinet-cluster', { node_pools: [{ ...pool, max_pods_per_node: 300 }] }), 'node_pools[0].max_pods_per_node is 300: use a whole number from 8 to 256');
+rejects('rejects a CPU manager policy the kubelet does not know', call('multinet-cluster', { node_pools: [{ ...pool, kubelet_config: { cpu_manager_policy: 'dynamic' } }] }), 'use none or static');
+rejects('rejects a cgroup mode GKE does not know', call('multinet-cluster', { node_pools: [{ ...pool, linux_node_config: { cgroup_mode: 'V3' } }] }), 'use CGROUP_MODE_UNSPECIFIED, CGROUP_MODE_V1 or CGROUP_MODE_V2');
+accepts('accepts terraform-google-modules\' node settings: image, gVNIC, kubelet and Linux settings, surge, per-pool max pods', call('multinet-cluster', { node_pools: [{ ...pool, image_type: 'UBUNTU_CONTAINERD', enable_gvnic: true, kubelet_config: { cpu_manager_policy: 'static', pod_pids_limit: 4096 }, linux_node_config: { sysctls: { 'net.core.somaxconn': '4096' }, cgroup_mode: 'CGROUP_MODE_V2' }, max_surge: 2, max_unavailable: 1, max_pods_per_node: 64 }] }));
 rejectsAtPlan('rejects a network and a subnet in two projects', call('multinet-cluster', { network: 'projects/host-project/global/networks/shared' }), 'which name projects host-project and example-dev-project (host_project included): every node NIC of the cluster must be in one project');
 rejectsAtPlan('rejects links outside host_project', call('multinet-cluster', { host_project: 'other-host' }), 'which name projects example-dev-project and other-host');
 accepts('accepts a Shared VPC given by self links in the host project, with or without host_project (as 0.4.0 took it)', call('multinet-cluster', { network: 'projects/host-project/global/networks/shared', subnetwork: 'projects/host-project/regions/us-central1/subnetworks/shared-nodes' }));
@@ -597,6 +646,15 @@ describe('the modules and the dev stacks cannot drift', () => {
     const outputs = moduleJson('multinet-cluster').output;
     expect(outputs.master_version.value).toBe('${google_container_cluster.cluster.master_version}');
     expect(outputs.dns_endpoint.value).toMatch(/^\$\{try\(google_container_cluster\.cluster\.control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.allow_external_traffic, false\) \? .*\.endpoint : null\}$/);
+  });
+
+  test('multinet-node-pool builds the very pool multinet-cluster builds for the same pool and networks (one definition)', () => {
+    const fromCluster = devEvaluated('multinet-cluster').pool as Record<string, Json>;
+    const fromPoolModule = devEvaluated('multinet-node-pool').pool as Record<string, Json>;
+    const { cluster: _c, node_config: { service_account: _s, ...nodeConfig }, ...rest } = fromPoolModule['multinet-pool'];
+    const { cluster: _c2, node_config: { service_account: _s2, ...clusterNodeConfig }, ...clusterRest } = fromCluster['multinet-pool'];
+    expect({ ...rest, node_config: nodeConfig }).toEqual({ ...clusterRest, node_config: clusterNodeConfig });
+    expect([fromPoolModule['multinet-pool'].cluster, fromPoolModule['multinet-pool'].node_config.service_account]).toEqual(['projects/example-dev-project/locations/us-central1-c/clusters/platform', 'platform-nodes@example-dev-project.iam.gserviceaccount.com']);
   });
 
   test('additional-network takes flow_logs = null as the default (flow logs on), never as "off"', () => {
@@ -808,17 +866,20 @@ describe('the CDKTF form of the modules', () => {
 });
 
 describe('the examples, HCL root modules', () => {
-  const EXAMPLE_ROOTS = ['guide/cluster', 'guide/workloads', 'additional-network', 'multinet-cluster', 'multus-whereabouts'];
+  const EXAMPLE_ROOTS = ['guide/cluster', 'guide/workloads', 'additional-network', 'multinet-cluster', 'multinet-node-pool', 'multus-whereabouts'];
+  /** This repository's modules a root calls (not another party's, such as terraform-google-modules'). */
+  const ours = ([, [c]]: [string, Json[]]) => (MODULES as readonly string[]).includes(path.basename(c.source));
   const parsed = (root: string) => parseHcl('main.tf', readFileSync(path.join(PROJECT_ROOT, 'examples', root, 'main.tf'), 'utf8')) as Promise<Json>;
 
   test('call every module, the guide across its two roots', async () => {
-    const sources = async (root: string) => Object.values((await parsed(root)).module as Record<string, Json[]>).map(([c]) => path.basename(c.source));
-    expect([...(await sources('guide/cluster')), ...(await sources('guide/workloads'))].sort()).toEqual([...MODULES].sort());
-    for (const m of MODULES) expect(await sources(m)).toEqual([m]);
+    const sources = async (root: string) => Object.entries((await parsed(root)).module as Record<string, Json[]>).filter(ours).map(([, [c]]) => path.basename(c.source));
+    // The guide makes its own cluster: every module but the one for a cluster made elsewhere.
+    expect([...(await sources('guide/cluster')), ...(await sources('guide/workloads'))].sort()).toEqual(MODULES.filter((m) => m !== 'multinet-node-pool').sort());
+    for (const m of MODULES) expect((await sources(m)).at(-1)).toEqual(m);
   });
 
   test.each(EXAMPLE_ROOTS)('%s passes every required variable of each module it calls, and no unknown one', async (root) => {
-    for (const [call, [block]] of Object.entries((await parsed(root)).module as Record<string, Json[]>)) {
+    for (const [call, [block]] of Object.entries((await parsed(root)).module as Record<string, Json[]>).filter(ours)) {
       const variables = moduleJson(path.basename(block.source)).variable as Json;
       const passed = Object.keys(block).filter((k) => !META.has(k));
       const required = Object.entries(variables).filter(([, v]) => !('default' in v)).map(([k]) => k);
@@ -840,6 +901,16 @@ describe('the examples, HCL root modules', () => {
         'module.network': {
           dataplane: { network_name: 'multinet-guide-dataplane-vpc', subnetwork_name: 'multinet-guide-dataplane', pod_range_name: 'dataplane-pods', node_cidr: '10.0.1.0/24', pod_cidr: '172.16.1.0/24' },
         },
+      },
+    },
+    // terraform-google-modules' cluster, stubbed by what its outputs hold after an apply (gke-standard-cluster v44.2.0
+    // outputs.tf: cluster_id, location), beside what the root's own resources would hold.
+    'multinet-node-pool': {
+      values: { project: 'example-project' },
+      stubs: {
+        'module.gke': { cluster_id: 'projects/example-project/locations/us-central1-c/clusters/platform', location: 'us-central1-c', cluster_name: 'platform' },
+        'google_service_account.nodes': { email: 'platform-nodes@example-project.iam.gserviceaccount.com' },
+        'module.dataplane': { network_name: 'platform-dataplane-vpc', subnetwork_name: 'platform-dataplane', pod_range_name: 'platform-dataplane-pods', node_cidr: '10.0.1.0/24', pod_cidr: '172.16.1.0/24' },
       },
     },
     'guide/workloads': {

@@ -139,7 +139,8 @@ export function withoutValidations(variables: Json): Json {
 /**
  * Plans a root module (an example, as hcl2json parses it) over provider-free copies of the modules it calls: its
  * variables (with `values`), locals and module calls, every reference to a resource, data source or another module
- * replaced by `stubs` (`google_compute_network.primary` -> what Terraform would know of it after apply). Returns
+ * replaced by `stubs` (`google_compute_network.primary` -> what Terraform would know of it after apply; `module.<name>`
+ * stubs another party's module call, which is then not planned). Returns
  * Terraform's errors (empty when every validation and precondition holds).
  */
 export function planExample(parsed: Json, modules: Record<string, Json>, moduleStubs: Record<string, unknown>, values: Record<string, unknown>, stubs: Record<string, unknown>): string[] {
@@ -160,6 +161,8 @@ export function planExample(parsed: Json, modules: Record<string, Json>, moduleS
     const module: Json = {};
     const names: string[] = [];
     for (const [name, [block]] of Object.entries((parsed.module ?? {}) as Record<string, Json[]>)) {
+      // Another party's module (terraform-google-modules' cluster, say): what its outputs hold comes from the stubs.
+      if (`module.${name}` in stubs) continue;
       const source = path.basename(String(block.source));
       if (!(source in modules)) throw new Error(`module ${name}: no module ${source}`);
       mkdirSync(path.join(dir, name));

@@ -9,7 +9,9 @@ locals {
   authorized_networks = var.public_endpoint_open_to_any_address ? [
     { cidr_block = "0.0.0.0/0", display_name = "any address (public_endpoint_open_to_any_address)" }
   ] : var.authorized_networks
-  private_endpoint = var.private_endpoint
+  private_endpoint    = var.private_endpoint
+  subnetwork_path     = can(regex("/", var.subnetwork)) ? var.subnetwork : "projects/${coalesce(var.host_project, var.project)}/regions/${local.region}/subnetworks/${var.subnetwork}"
+  primary_subnet_path = regex("projects/([^/]+)/regions/([^/]+)/subnetworks/([^/]+)$", local.subnetwork_path)
   node_pools = [
     for p in var.node_pools :
     merge(
@@ -50,8 +52,6 @@ locals {
       ]
     )
   )
-  subnetwork_path     = can(regex("/", var.subnetwork)) ? var.subnetwork : "projects/${coalesce(var.host_project, var.project)}/regions/${local.region}/subnetworks/${var.subnetwork}"
-  primary_subnet_path = regex("projects/([^/]+)/regions/([^/]+)/subnetworks/([^/]+)$", local.subnetwork_path)
   additional_known = [
     for i, n in var.additional_networks :
     merge(
@@ -104,17 +104,17 @@ data "google_container_engine_versions" "versions" {
   version_prefix = local.version == null ? "" : (can(regex("^[0-9]+[.][0-9]+$", local.version)) ? "${local.version}." : local.version)
 }
 
+data "google_compute_subnetwork" "primary_subnet" {
+  name    = local.primary_subnet_path[2]
+  project = local.primary_subnet_path[0]
+  region  = local.primary_subnet_path[1]
+}
+
 data "google_compute_subnetwork" "additional_subnets" {
   for_each = { for i, n in var.additional_networks : tostring(i) => n if n.node_cidr == null || n.pod_cidr == null }
   name     = each.value.subnetwork
   project  = coalesce(var.host_project, var.project)
   region   = local.region
-}
-
-data "google_compute_subnetwork" "primary_subnet" {
-  name    = local.primary_subnet_path[2]
-  project = local.primary_subnet_path[0]
-  region  = local.primary_subnet_path[1]
 }
 
 resource "google_service_account" "node_sa" {
@@ -291,6 +291,28 @@ resource "google_container_cluster" "cluster" {
       error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].pod_range_name \"${n.pod_range_name}\" is not a secondary range of subnet ${n.subnetwork}" if n.pod_cidr == null])}: give the name of the pod range (the pod_range_name output of additional-network)."
     }
     precondition {
+      condition = alltrue([
+        for n in local.additional_known :
+        n.node_cidr == null
+        ? true
+        : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 >= local.replacement_nodes, true)
+      ])
+      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)])}: use a larger range."
+    }
+    precondition {
+      condition = alltrue([
+        for n in local.additional_known :
+        n.pod_cidr == null
+        ? true
+        : try(
+          ((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)
+          >= local.replacement_nodes,
+          true
+        )
+      ])
+      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].pod_cidr ${n.pod_cidr} holds ${((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)} node(s) with max_pods_per_node ${n.max_pods_per_node} (a /${(32 - ceil(log(n.max_pods_per_node * 2, 2)))} per node) but needs room for ${local.replacement_nodes}: use a /${(32 - ceil(log(n.max_pods_per_node * 2, 2))) - ceil(log(local.replacement_nodes, 2))} or larger${n.max_pods_per_node > 8 ? ", or lower max_pods_per_node" : ""}" if try(((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0) < local.replacement_nodes, false)])}."
+    }
+    precondition {
       condition = one([
         for r in data.google_compute_subnetwork.primary_subnet.secondary_ip_range :
         r.ip_cidr_range
@@ -318,28 +340,6 @@ resource "google_container_cluster" "cluster" {
       condition     = length(local.link_projects) <= 1
       error_message = "network and subnetwork are ${var.network} and ${var.subnetwork}, which name projects ${join(" and ", local.link_projects)} (host_project included): every node NIC of the cluster must be in one project, the Shared VPC host project; give links in one project, and host_project that project or null."
     }
-    precondition {
-      condition = alltrue([
-        for n in local.additional_known :
-        n.node_cidr == null
-        ? true
-        : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 >= local.replacement_nodes, true)
-      ])
-      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)])}: use a larger range."
-    }
-    precondition {
-      condition = alltrue([
-        for n in local.additional_known :
-        n.pod_cidr == null
-        ? true
-        : try(
-          ((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)
-          >= local.replacement_nodes,
-          true
-        )
-      ])
-      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].pod_cidr ${n.pod_cidr} holds ${((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)} node(s) with max_pods_per_node ${n.max_pods_per_node} (a /${(32 - ceil(log(n.max_pods_per_node * 2, 2)))} per node) but needs room for ${local.replacement_nodes}: use a /${(32 - ceil(log(n.max_pods_per_node * 2, 2))) - ceil(log(local.replacement_nodes, 2))} or larger${n.max_pods_per_node > 8 ? ", or lower max_pods_per_node" : ""}" if try(((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0) < local.replacement_nodes, false)])}."
-    }
   }
 }
 
@@ -348,6 +348,7 @@ resource "google_container_node_pool" "node_pool" {
   cluster            = google_container_cluster.cluster.id
   initial_node_count = (each.value.autoscaling == null) ? null : each.value.node_count
   location           = var.location
+  max_pods_per_node  = each.value.max_pods_per_node
   name_prefix        = "${each.value.name}-"
   node_count         = (each.value.autoscaling == null) ? each.value.node_count : null
   node_locations     = each.value.node_locations
@@ -383,8 +384,7 @@ resource "google_container_node_pool" "node_pool" {
   node_config {
     disk_size_gb = each.value.disk_size_gb
     disk_type    = each.value.disk_type
-    # COS with containerd: the image the guide's manifest is written for (CNI binaries in /home/kubernetes/bin).
-    image_type   = "COS_CONTAINERD"
+    image_type   = each.value.image_type
     labels       = each.value.labels
     machine_type = each.value.machine_type
     # The legacy metadata endpoints answer without the Metadata-Flavor header (SSRF-prone).
@@ -414,10 +414,32 @@ resource "google_container_node_pool" "node_pool" {
         effect = taint.value.effect
       }
     }
+    dynamic "gvnic" {
+      for_each = each.value.enable_gvnic ? [true] : []
+      content {
+        enabled = true
+      }
+    }
+    dynamic "kubelet_config" {
+      for_each = (each.value.kubelet_config == null) ? [] : [each.value.kubelet_config]
+      content {
+        cpu_manager_policy   = kubelet_config.value.cpu_manager_policy
+        cpu_cfs_quota        = kubelet_config.value.cpu_cfs_quota
+        cpu_cfs_quota_period = kubelet_config.value.cpu_cfs_quota_period
+        pod_pids_limit       = kubelet_config.value.pod_pids_limit
+      }
+    }
+    dynamic "linux_node_config" {
+      for_each = (each.value.linux_node_config == null) ? [] : [each.value.linux_node_config]
+      content {
+        sysctls     = linux_node_config.value.sysctls
+        cgroup_mode = linux_node_config.value.cgroup_mode
+      }
+    }
   }
   upgrade_settings {
-    max_surge       = 1
-    max_unavailable = 0
+    max_surge       = each.value.max_surge
+    max_unavailable = each.value.max_unavailable
     strategy        = "SURGE"
   }
   # A single nested block cannot be a dynamic expression in cdktf: written as Terraform's own dynamic block.

@@ -335,9 +335,9 @@ variable "maintenance_policy" {
 }
 
 variable "node_pools" {
-  description = "Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone: the pool's size, or with autoscaling its initial size (default: min_node_count, at least 1; a later change of it replaces nothing, the autoscaler owns the count). `vcpus` only for a machine type whose name does not say (e.g. a3-highgpu-8g). `labels` and `taints` are Kubernetes node labels and taints; `network_tags` the VMs' network tags, for firewall rules."
+  description = "Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone: the pool's size, or with autoscaling its initial size (default: min_node_count, at least 1; a later change of it replaces nothing, the autoscaler owns the count). `vcpus` only for a machine type whose name does not say (e.g. a3-highgpu-8g). `labels` and `taints` are Kubernetes node labels and taints; `network_tags` the VMs' network tags, for firewall rules. terraform-google-modules' settings, by their names: `image_type` (COS_CONTAINERD or UBUNTU_CONTAINERD), `enable_gvnic`, `kubelet_config`, `linux_node_config`, `max_surge`/`max_unavailable` (surge upgrades, 1/0 by default) and `max_pods_per_node` (on the cluster's pod range; the cluster's own by default; changing it replaces the pool)."
   type = list(
-    object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)) })
+    object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)), image_type = optional(string, "COS_CONTAINERD"), enable_gvnic = optional(bool, false), kubelet_config = optional(object({ cpu_manager_policy = string, cpu_cfs_quota = optional(bool), cpu_cfs_quota_period = optional(string), pod_pids_limit = optional(number) })), linux_node_config = optional(object({ sysctls = optional(map(string)), cgroup_mode = optional(string) })), max_surge = optional(number, 1), max_unavailable = optional(number, 0), max_pods_per_node = optional(number) })
   )
   nullable = false
   validation {
@@ -450,6 +450,67 @@ variable "node_pools" {
       )
     ]) == 0
     error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].network_tags is ${try(jsonencode(p.network_tags), "?")}" if !try(p.network_tags == null ? true : alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)][0], "?")}: each network tag must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter."
+  }
+  validation {
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(contains(["COS_CONTAINERD", "UBUNTU_CONTAINERD"], p.image_type), false)
+    ]) == 0
+    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].image_type is ${try(jsonencode(p.image_type), "?")}" if !try(contains(["COS_CONTAINERD", "UBUNTU_CONTAINERD"], p.image_type), false)][0], "?")}: use COS_CONTAINERD or UBUNTU_CONTAINERD: GKE runs multi-network node pools on these only (COS is the guide's, whose CNI paths the chart writes to)."
+  }
+  validation {
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(p.kubelet_config == null ? true : contains(["none", "static"], p.kubelet_config.cpu_manager_policy), false)
+    ]) == 0
+    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].kubelet_config.cpu_manager_policy is ${try(jsonencode(p.kubelet_config), "?")}" if !try(p.kubelet_config == null ? true : contains(["none", "static"], p.kubelet_config.cpu_manager_policy), false)][0], "?")}: use none or static."
+  }
+  validation {
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(
+        try(p.linux_node_config.cgroup_mode, null) == null
+        ? true
+        : contains(["CGROUP_MODE_UNSPECIFIED", "CGROUP_MODE_V1", "CGROUP_MODE_V2"], p.linux_node_config.cgroup_mode),
+        false
+      )
+    ]) == 0
+    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].linux_node_config.cgroup_mode is ${try(jsonencode(p.linux_node_config), "?")}" if !try(try(p.linux_node_config.cgroup_mode, null) == null ? true : contains(["CGROUP_MODE_UNSPECIFIED", "CGROUP_MODE_V1", "CGROUP_MODE_V2"], p.linux_node_config.cgroup_mode), false)][0], "?")}: use CGROUP_MODE_UNSPECIFIED, CGROUP_MODE_V1 or CGROUP_MODE_V2."
+  }
+  validation {
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(
+        try(floor(p.max_surge) == p.max_surge && p.max_surge >= 0 && p.max_surge <= 100, false)
+        && try(
+          floor(p.max_unavailable) == p.max_unavailable && p.max_unavailable >= 0 && p.max_unavailable <= 100,
+          false
+        )
+        && p.max_surge + p.max_unavailable >= 1,
+        false
+      )
+    ]) == 0
+    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}] is ${try(jsonencode({ max_surge = p.max_surge, max_unavailable = p.max_unavailable }), "?")}" if !try(try(floor(p.max_surge) == p.max_surge && p.max_surge >= 0 && p.max_surge <= 100, false) && try(floor(p.max_unavailable) == p.max_unavailable && p.max_unavailable >= 0 && p.max_unavailable <= 100, false) && p.max_surge + p.max_unavailable >= 1, false)][0], "?")}: use whole numbers from 0 to 100, one of them above 0: GKE upgrades by surge with these."
+  }
+  validation {
+    condition = length([
+      for idx, p in var.node_pools :
+      idx
+      if !try(
+        p.max_pods_per_node == null
+        ? true
+        : try(
+          floor(p.max_pods_per_node) == p.max_pods_per_node && p.max_pods_per_node >= 8 && p.max_pods_per_node <= 256,
+          false
+        ),
+        false
+      )
+    ]) == 0
+    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].max_pods_per_node is ${try(jsonencode(p.max_pods_per_node), "?")}" if !try(p.max_pods_per_node == null ? true : try(floor(p.max_pods_per_node) == p.max_pods_per_node && p.max_pods_per_node >= 8 && p.max_pods_per_node <= 256, false), false)][0], "?")}: use a whole number from 8 to 256, or leave it out for the cluster's."
   }
 }
 
