@@ -13,7 +13,11 @@ import { CniAddressing, ETH0, Layout, PodNetwork, canUseNetns } from '../support
  * each with eth0 on a cluster network and net1 off its node's eth1, each running the script exactly as the test Job
  * does (sh -c <lib + script>, user 65534, busybox's tools only). PEER_HOST stands in for the peer's DNS name.
  */
-describe('check-cross-node.sh between two nodes', () => {
+// One describe block for every emulation below: jest starts a block's concurrent tests together, so their waits (the
+// failing cases wait out their limits on purpose) overlap instead of adding up, one block after another.
+describe('the data plane on emulated nodes', () => {
+// check-cross-node.sh between two nodes.
+{
   const script = `${readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8')}\n${readFileSync(path.join(CHART_DIR, 'files', 'check-cross-node.sh'), 'utf8')}`;
   const netns = canUseNetns();
   const busyboxProblem = netns ? ensureBusybox() : undefined;
@@ -199,7 +203,7 @@ describe('check-cross-node.sh between two nodes', () => {
     expect(run('1').stdout.trim()).toBe('PEER=dataplane-cross-node-test-0.dataplane-cross-node-test');
     expect(run('').stdout.trim()).toBe("FAIL: JOB_COMPLETION_INDEX is '', not 0 or 1: this pod is not one of the two of the chart's Indexed Job");
   });
-});
+}
 
 /**
  * The decisive case, on a VPC emulated as GCP's behaves with alias IP ranges (test/support/netns 'alias-routed': each
@@ -207,7 +211,8 @@ describe('check-cross-node.sh between two nodes', () => {
  * that delivers everything: the test must tell "an address outside its node's block is delivered" from "it is not" and
  * from "both lay inside". Each pod reads its node's block where the DaemonSet records it (BLOCKS_DIR).
  */
-describe('check-cross-node.sh decides whether an address outside its node\'s block is delivered', () => {
+// check-cross-node.sh decides whether an address outside its node's block is delivered.
+{
   const script = `${readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8')}\n${readFileSync(path.join(CHART_DIR, 'files', 'check-cross-node.sh'), 'utf8')}`;
   const ready = canUseNetns() && !ensureBusybox();
   const maybe = ready ? test.concurrent : test.skip;
@@ -279,7 +284,7 @@ describe('check-cross-node.sh decides whether an address outside its node\'s blo
       rmSync(dir, { recursive: true, force: true });
     }
   });
-});
+}
 
 /**
  * node-block addressing, run for real on two emulated nodes: each node has its own alias block of the network's range,
@@ -288,7 +293,8 @@ describe('check-cross-node.sh decides whether an address outside its node\'s blo
  * CNI plugins (host-local, and macvlan in place of ipvlan, which this kernel lacks: in bridge mode it delivers like
  * IPVLAN L2); the cross-node check then runs unchanged.
  */
-describe('node-block addressing on two emulated nodes', () => {
+// node-block addressing on two emulated nodes.
+{
   const lib = readFileSync(path.join(CHART_DIR, 'files', 'lib.sh'), 'utf8');
   const write = `${lib}\n${readFileSync(path.join(CHART_DIR, 'files', 'write-node-block-config.sh'), 'utf8')}`;
   const check = `${lib}\n${readFileSync(path.join(CHART_DIR, 'files', 'check-cross-node.sh'), 'utf8')}`;
@@ -387,4 +393,5 @@ describe('node-block addressing on two emulated nodes', () => {
       files: [],
     });
   });
+}
 });

@@ -10,11 +10,11 @@ const path = require('node:path');
 
 /** Seconds each jest file took in a full `npm test` on the reference machine: only their order matters. */
 const MEASURED = {
-  'test/charts/multus-whereabouts.test.ts': 8,
-  'test/data-plane/data-plane.test.ts': 20,
-  'test/end-to-end.test.ts': 18,
-  'test/modules/terraform-modules.test.ts': 10,
-  'test/stacks/stacks.test.ts': 9,
+  'test/end-to-end.test.ts': 20,
+  'test/modules/terraform-modules.test.ts': 19,
+  'test/stacks/stacks.test.ts': 12,
+  'test/data-plane/data-plane.test.ts': 12,
+  'test/charts/multus-whereabouts.test.ts': 10,
   'test/modules/modules.test.ts': 4,
   'test/environment/environment.test.ts': 2.5,
   'test/docs/docs.test.ts': 1.7,
