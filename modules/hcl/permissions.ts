@@ -1,4 +1,8 @@
+import { DEFAULT_PROJECT_APIS } from '../project-apis';
 import type { TerraformModule } from './terraform-module';
+
+/** The APIs the modules need, as the network stack enables them (modules/project-apis.ts). */
+const [COMPUTE, CONTAINER, IAM, RESOURCE_MANAGER] = DEFAULT_PROJECT_APIS;
 
 /**
  * What a caller must know before the first plan and on day 2, per module: the Permissions section of its README (what
@@ -8,6 +12,7 @@ import type { TerraformModule } from './terraform-module';
 export function addPermissions(m: TerraformModule): void {
   switch (m.moduleName) {
     case 'additional-network': {
+      m.apis.push({ api: COMPUTE, why: 'the VPC, the subnet and the firewall rule' });
       m.dayTwo.push(
         'A change of `node_cidr` or `pod_cidr` replaces the subnet, which GCP refuses while nodes use it: add a network under a new name with the new ranges, move workloads, then remove the old one.',
       );
@@ -20,6 +25,12 @@ export function addPermissions(m: TerraformModule): void {
       return;
     }
     case 'multinet-cluster': {
+      m.apis.push(
+        { api: CONTAINER, why: 'the cluster and its node pools' },
+        { api: COMPUTE, why: 'the subnets read at plan, the nodes' },
+        { api: IAM, why: 'the node service account, when the module creates it' },
+        { api: RESOURCE_MANAGER, why: 'the project role bindings of that account (project IAM goes through it)' },
+      );
       m.dayTwo.push(
         'A change of `additional_networks` (a network added, removed or reordered) replaces every node pool, create-before-destroy: the ranges must hold old and new nodes side by side (the plan checks it, with the ranges given or read from the subnets).',
         'A pool\'s `machine_type`, `disk_type` or `disk_size_gb` recreates every node of the pool by surge upgrade: keep PodDisruptionBudgets on the workloads, and run `helm test` afterwards (a pod that starts on a new node before Multus is ready there gets no net1).',
@@ -40,6 +51,13 @@ export function addPermissions(m: TerraformModule): void {
       return;
     }
     case 'multinet-node-pool': {
+      m.apis.push(
+        { api: CONTAINER, why: 'the cluster read at plan, the node pools' },
+        { api: COMPUTE, why: 'the subnets read at plan, the nodes' },
+      );
+      m.beforeFirstPlan.push(
+        'The cluster must have been created with multi-networking and Dataplane V2 (terraform-google-modules: `enable_multi_networking = true`, `datapath_provider = "ADVANCED_DATAPATH"`): neither can be turned on later, and the plan says so.',
+      );
       m.dayTwo.push(
         'A change of `additional_networks` (a network added, removed or reordered) replaces every pool of the module, create-before-destroy: the ranges must hold old and new nodes side by side (the plan checks it).',
         'A pool\'s `machine_type`, `disk_type`, `disk_size_gb`, `image_type`, `kubelet_config` or `linux_node_config` recreates its nodes by surge upgrade: keep PodDisruptionBudgets on the workloads, and run `helm test` afterwards.',
@@ -57,9 +75,12 @@ export function addPermissions(m: TerraformModule): void {
       return;
     }
     case 'multus-whereabouts': {
-      m.dayTwo.push(
+      m.apis.push({ api: CONTAINER, why: "the cluster's control plane, which the kubernetes and helm providers talk to" });
+      m.beforeFirstPlan.push(
         'The root that creates the cluster cannot also plan this module: its kubernetes and helm providers need the cluster\'s endpoint at plan time. Call it from a second root that reads the cluster (a data source), as `examples/guide/workloads` does.',
-        'The helm provider 3.x takes `kubernetes = { … }` as an attribute (an object), not a block.',
+        'The helm provider 3.x takes `kubernetes = { … }` as an attribute (an object), not a block; configure both providers with `gke-gcloud-auth-plugin` (exec) or an ephemeral token, never a data source\'s token, which would land in the state.',
+      );
+      m.dayTwo.push(
         'A node that is not Ready is a warning at plan (a check block); an apply that changes the release while a node is down waits into `timeout_seconds` and leaves the release as far as it got (not atomic): wait for the node or drain it first.',
       );
     // What a caller's identities need (README, Permissions): Kubernetes access, through the kubernetes and helm providers

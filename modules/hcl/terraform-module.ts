@@ -74,6 +74,10 @@ export class TerraformModule extends TerraformStack {
   readonly permissions: { plan: ModulePermission[]; apply: ModulePermission[] } = { plan: [], apply: [] };
   /** Changes of inputs that do more than an update in place, and what to do (the README's Day 2). */
   readonly dayTwo: string[] = [];
+  /** The Google APIs the project must have on before the first plan (README, Before the first plan), each with why. */
+  readonly apis: { api: string; why: string }[] = [];
+  /** What else a caller must know before the first plan (README, Before the first plan). */
+  readonly beforeFirstPlan: string[] = [];
 
   constructor(scope: Construct, name: string, description: string, providers: Readonly<Record<string, ModuleProvider>>, usage: string) {
     super(scope, name);

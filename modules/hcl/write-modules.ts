@@ -81,6 +81,16 @@ Terraform ${MODULE_REQUIRED_TERRAFORM} (the tests plan it with the terraform on 
 |---|---|---|
 ${providers.join('\n')}
 
+## Before the first plan
+
+The APIs the project must have on (a plan fails on the first resource or data source whose API is off):
+
+${m.apis.map((a) => `- \`${a.api}\`: ${a.why}`).join('\n')}
+
+\`\`\`sh
+gcloud services enable ${m.apis.map((a) => a.api).join(' ')} --project <project>
+\`\`\`
+${m.beforeFirstPlan.length > 0 ? `\n${m.beforeFirstPlan.map((line) => `- ${line}`).join('\n')}\n` : ''}
 ## Permissions
 
 What the identity that runs Terraform needs, per phase (a plan only refreshes and reads; an apply creates). Grant the

@@ -324,6 +324,14 @@ describe.each(MODULES)('module %s', (name) => {
     for (const [, word] of items.join(' ').matchAll(/`([a-z][a-z0-9_]*)`/g)) if (/_/.test(word)) expect({ word, known: inputs.has(word) || poolFields.has(word) }).toEqual({ word, known: true });
   });
 
+  test('says in its README which APIs to turn on before the first plan, with the command', () => {
+    const readme = readFileSync(path.join(moduleDir(name), 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Before the first plan'), readme.indexOf('## Permissions'));
+    const listed = [...section.matchAll(/^- `([a-z.]+\.googleapis\.com)`: /gm)].map((m) => m[1]);
+    expect(listed).toEqual(expect.arrayContaining(name === 'multus-whereabouts' ? ['container.googleapis.com'] : ['compute.googleapis.com']));
+    expect(section).toContain(`gcloud services enable ${listed.join(' ')} --project <project>`);
+  });
+
   test('lists exactly its variables and outputs in its README', () => {
     const readme = readFileSync(path.join(moduleDir(name), 'README.md'), 'utf8');
     const rows = (section: string) => [...readme.split(`## ${section}`)[1].split('\n## ')[0].matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
