@@ -6,8 +6,8 @@ import { CLUSTER_MAX_PODS_RANGE, CLUSTER_NAME_MAX, DEFAULT_CLUSTER_MAX_PODS, DEF
 import { everyItem, isCidr, isGcpName, isWhole, rule } from './hcl-rules';
 import { TerraformModule } from './terraform-module';
 import { maintenanceVariable } from './maintenance-variable';
-import { blockPrefix, nodePoolsPart } from './node-pools-part';
-import { re, bare, GOOGLE } from './common';
+import { SERVICE_ACCOUNT_EMAIL_MESSAGE, blockPrefix, isServiceAccountEmail, locationAndProject, nodePoolsPart } from './node-pools-part';
+import { re, GOOGLE } from './common';
 
 /** multinet-cluster: the cluster, its node service account and roles, and node pools with one NIC per additional network. */
 export function multinetClusterModule(app: App): TerraformModule {
@@ -37,18 +37,7 @@ export function multinetClusterModule(app: App): TerraformModule {
     description: 'Cluster name.',
     validation: [rule('name', 'var.name', isGcpName('var.name', CLUSTER_NAME_MAX), `use lowercase letters, digits and hyphens, starting with a letter, at most ${CLUSTER_NAME_MAX} characters.`)],
   });
-  const location = m.variable({
-    name: 'location',
-    type: 'string',
-    description: 'Zone (zonal cluster) or region (regional cluster).',
-    validation: [rule('location', 'var.location', 'can(regex("^[a-z]+-[a-z]+[0-9]+(-[a-z])?$", var.location))', 'use a GCP zone (us-central1-c) or region (us-central1).')],
-  });
-  const project = m.variable({
-    name: 'project',
-    type: 'string',
-    description: 'Project of the cluster and its node service account; also names the Workload Identity pool.',
-    validation: [rule('project', 'var.project', `can(regex(${re(PROJECT_ID_PATTERN)}, var.project))`, 'use a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter.')],
-  });
+  const { location, project } = locationAndProject(m, { location: 'Zone (zonal cluster) or region (regional cluster).', project: 'Project of the cluster and its node service account; also names the Workload Identity pool.' });
   const network = m.variable({ name: 'network', type: 'string', description: "The cluster's VPC (eth0): a self link or id, or a name in `host_project` (or `project`)." });
   const subnetwork = m.variable({ name: 'subnetwork', type: 'string', description: "The cluster's subnet: a self link or id, or a name in `host_project` (or `project`) in the cluster's region." });
   const podRangeName = m.variable({ name: 'pod_range_name', type: 'string', description: 'Secondary range of `subnetwork` for pods.' });
@@ -166,8 +155,8 @@ export function multinetClusterModule(app: App): TerraformModule {
       rule(
         'node_service_account',
         'var.node_service_account',
-        `var.node_service_account == null ? true : can(regex(${re(`^${bare(SERVICE_ACCOUNT_ID_PATTERN)}@${bare(PROJECT_ID_PATTERN)}[.]iam[.]gserviceaccount[.]com$`)}, var.node_service_account))`,
-        'use the e-mail of a user-managed service account (<id>@<project>.iam.gserviceaccount.com), not the Compute Engine default account (it has project Editor), or null.',
+        `var.node_service_account == null ? true : ${isServiceAccountEmail('var.node_service_account')}`,
+        `${SERVICE_ACCOUNT_EMAIL_MESSAGE}, or null.`,
       ),
     ],
   });

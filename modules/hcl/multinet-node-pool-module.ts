@@ -5,8 +5,8 @@ import { hclValue } from '../hcl-expression';
 import { PROJECT_ID_PATTERN } from '../facts';
 import { rule } from './hcl-rules';
 import { TerraformModule } from './terraform-module';
-import { GOOGLE, bare, re } from './common';
-import { blockPrefix, nodePoolsPart } from './node-pools-part';
+import { GOOGLE, re } from './common';
+import { SERVICE_ACCOUNT_EMAIL_MESSAGE, blockPrefix, isServiceAccountEmail, locationAndProject, nodePoolsPart } from './node-pools-part';
 
 /**
  * multinet-node-pool: the multi-network node pools of multinet-cluster, for a cluster made elsewhere (by
@@ -36,31 +36,13 @@ export function multinetNodePoolModule(app: App): TerraformModule {
     description: "The cluster the pools join: its id (`projects/<project>/locations/<location>/clusters/<name>`, terraform-google-modules' `cluster_id` output) or its name.",
     validation: [rule('cluster', 'var.cluster', 'can(regex("^(projects/[^/]+/locations/[^/]+/clusters/)?[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", var.cluster))', 'use the cluster id (projects/<project>/locations/<location>/clusters/<name>) or its name.')],
   });
-  const location = m.variable({
-    name: 'location',
-    type: 'string',
-    description: "The cluster's zone or region.",
-    validation: [rule('location', 'var.location', 'can(regex("^[a-z]+-[a-z]+[0-9]+(-[a-z])?$", var.location))', 'use a GCP zone (us-central1-c) or region (us-central1).')],
-  });
-  const project = m.variable({
-    name: 'project',
-    type: 'string',
-    description: "The cluster's project.",
-    validation: [rule('project', 'var.project', `can(regex(${re(PROJECT_ID_PATTERN)}, var.project))`, 'use a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter.')],
-  });
+  const { location, project } = locationAndProject(m, { location: "The cluster's zone or region.", project: "The cluster's project." });
   const serviceAccount = m.variable({
     name: 'service_account',
     type: 'string',
     description:
       "E-mail of the nodes' service account (terraform-google-modules' `service_account` output, or your own): it needs logging.logWriter, monitoring.metricWriter, monitoring.viewer, stackdriver.resourceMetadata.writer, autoscaling.metricsWriter and artifactregistry.reader. Not the Compute Engine default account (project Editor).",
-    validation: [
-      rule(
-        'service_account',
-        'var.service_account',
-        `can(regex(${re(`^[a-z][-a-z0-9]{4,28}[a-z0-9]@${bare(PROJECT_ID_PATTERN)}[.]iam[.]gserviceaccount[.]com$`)}, var.service_account))`,
-        'use the e-mail of a user-managed service account (<id>@<project>.iam.gserviceaccount.com), not the Compute Engine default account (it has project Editor).',
-      ),
-    ],
+    validation: [rule('service_account', 'var.service_account', isServiceAccountEmail('var.service_account'), `${SERVICE_ACCOUNT_EMAIL_MESSAGE}.`)],
   });
   const privateNodes = m.variable({ name: 'private_nodes', type: 'bool', description: 'Nodes get no external IP address.', default: true });
   m.variable({

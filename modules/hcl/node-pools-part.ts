@@ -5,7 +5,7 @@ import { hclValue } from '../hcl-expression';
 import {
   ADDITIONAL_NETWORK_MAX_PODS_RANGE, CGROUP_MODES, CLUSTER_MAX_PODS_RANGE, CPU_MANAGER_POLICIES, CUSTOM_MACHINE_TYPE_PATTERN, DEFAULT_ADDITIONAL_NETWORK_MAX_PODS, DEFAULT_REGIONAL_ZONE_COUNT, GCP_NAME_MAX,
   HYPERDISK_ONLY_SERIES, MAX_ADDITIONAL_NETWORKS, MAX_NODES_PER_POOL_ZONE, MULTINET_IMAGE_TYPES, NICS_PER_VM, NODE_DISK_SIZE_GB, NODE_POOL_DEFAULTS, NODE_POOL_NAME_MAX, NO_HYPERDISK_SERIES,
-  PREDEFINED_MACHINE_TYPE_PATTERN, SHARED_CORE_VCPUS, SUBNET_PREFIX, SUBNET_RESERVED_ADDRESSES, alternatives,
+  PREDEFINED_MACHINE_TYPE_PATTERN, PROJECT_ID_PATTERN, SERVICE_ACCOUNT_EMAIL_PATTERN, SHARED_CORE_VCPUS, SUBNET_PREFIX, SUBNET_RESERVED_ADDRESSES, alternatives,
 } from '../facts';
 import { everyItem, isCidr, isGcpName, isWhole, overlap, rule, uniqueItems, notProhibited, PROHIBITED_MESSAGE } from './hcl-rules';
 import { TerraformModule } from './terraform-module';
@@ -18,6 +18,28 @@ const vcpusOf = (machineType: string) =>
 const maxNics = (vcpus: string) => `max(${NICS_PER_VM.min}, min(${vcpus}, ${NICS_PER_VM.max}))`;
 /** The prefix of the alias block GKE gives each node on an additional network (maxPodsPerNode doubled to a power of two). */
 export const blockPrefix = (n: string) => `(32 - ceil(log(${n}.max_pods_per_node * 2, 2)))`;
+
+/** The location and project variables every pool-bearing module takes, with the same rules. */
+export function locationAndProject(m: TerraformModule, descriptions: { location: string; project: string }): { location: TerraformVariable; project: TerraformVariable } {
+  const location = m.variable({
+    name: 'location',
+    type: 'string',
+    description: descriptions.location,
+    validation: [rule('location', 'var.location', 'can(regex("^[a-z]+-[a-z]+[0-9]+(-[a-z])?$", var.location))', 'use a GCP zone (us-central1-c) or region (us-central1).')],
+  });
+  const project = m.variable({
+    name: 'project',
+    type: 'string',
+    description: descriptions.project,
+    validation: [rule('project', 'var.project', `can(regex(${re(PROJECT_ID_PATTERN)}, var.project))`, 'use a GCP project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter.')],
+  });
+  return { location, project };
+}
+
+/** HCL: `v` is the e-mail of a user-managed service account (modules/facts/compute.ts SERVICE_ACCOUNT_EMAIL_PATTERN). */
+export const isServiceAccountEmail = (v: string) => `can(regex(${re(SERVICE_ACCOUNT_EMAIL_PATTERN)}, ${v}))`;
+/** What a refusal of `isServiceAccountEmail` says. */
+export const SERVICE_ACCOUNT_EMAIL_MESSAGE = 'use the e-mail of a user-managed service account (<id>@<project>.iam.gserviceaccount.com), not the Compute Engine default account (it has project Editor)';
 
 export interface NodePoolsPartOptions {
   /** HCL-valued references the pools take. */

@@ -42,7 +42,7 @@ variable "service_account" {
     condition = try(
       can(
         regex(
-          "^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9][.]iam[.]gserviceaccount[.]com$",
+          "^[a-z]([-a-z0-9]{4,28}[a-z0-9])@[a-z][-a-z0-9]{4,28}[a-z0-9][.]iam[.]gserviceaccount[.]com$",
           var.service_account
         )
       ),
