@@ -58,7 +58,11 @@ function stringExpression(value: string, indent = '', column = indent.length): s
         continue;
       }
       const end = closingBrace(value, i + 1);
-      out += value.slice(i, end);
+      // An interpolation that would carry the line past WIDTH is laid out inside its `${…}`, where HCL (and
+      // `terraform fmt`) takes newlines: a long message then reads clause by clause instead of on one line.
+      const at = column + 1 + out.length - (out.lastIndexOf('\n') + 1) + (out.includes('\n') ? indent.length - column - 1 : 0);
+      const inner = value.slice(i + 2, end - 1);
+      out += c === '$' && at + end - i > WIDTH ? `\${${layout(inner.trim(), indent, at + 2)}}` : value.slice(i, end);
       i = end - 1;
       continue;
     }
@@ -120,6 +124,9 @@ function layout(text: string, indent: string, column = indent.length): string {
     const args = splitTop(text.slice(call[0].length, -1), ',');
     // One argument that is itself a list or object hugs the call: `length([` … `])`.
     if (args.length === 1 && /^[[{]/.test(args[0]) && matching(args[0], 0) === args[0].length - 1) return `${call[0]}${layout(args[0], indent, column + call[0].length)})`;
+    // A call of a call (a type: `list(object({ … }))`) hugs it too.
+    const nested = args.length === 1 ? /^[A-Za-z_][A-Za-z0-9_]*\(/.exec(args[0]) : null;
+    if (nested && matching(args[0], nested[0].length - 1) === args[0].length - 1) return `${call[0]}${layout(args[0], indent, column + call[0].length)})`;
     return `${call[0]}\n${args.map((a) => `${inner}${operands(a, inner)}`).join(',\n')}\n${indent})`;
   }
   if ((text.startsWith('[') || text.startsWith('{')) && matching(text, 0) === text.length - 1) {
@@ -136,6 +143,16 @@ function layout(text: string, indent: string, column = indent.length): string {
     if (open === '[') {
       const items = splitTop(body, ',').filter((item) => item !== '');
       return `[\n${items.map((item) => `${inner}${layout(item, inner)}`).join(',\n')}\n${indent}]`;
+    }
+    // An object of `key = value` items (a type's attributes): one per line, keys padded as `terraform fmt` aligns them.
+    const pairs = splitTop(body, ',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '')
+      .map((item) => splitTop(item, ' = '));
+    if (pairs.every((p) => p.length >= 2 && IDENTIFIER.test(p[0].trim()))) {
+      const width = Math.max(...pairs.map((p) => p[0].trim().length));
+      const lines = pairs.map((p) => `${inner}${p[0].trim().padEnd(width)} = ${layout(p.slice(1).join(' = ').trim(), inner, inner.length + width + 3)}`);
+      return `{\n${lines.join(',\n')}\n${indent}}`;
     }
   }
   // An operator expression (`length([…]) == 0`, `!anytrue(…)`): its longest bracket group is laid out in place.

@@ -38,15 +38,13 @@ variable "node_cidr" {
   validation {
     condition = try(
       try(
-        alltrue(
-          flatten([
-            for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", var.node_cidr)[1]))]] :
-            [
-              for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
-              !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
-            ]
-          ])
-        ),
+        alltrue(flatten([
+          for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(var.node_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", var.node_cidr)[1]))]] :
+          [
+            for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+            !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+          ]
+        ])),
         true
       ),
       false
@@ -72,15 +70,13 @@ variable "pod_cidr" {
   validation {
     condition = try(
       try(
-        alltrue(
-          flatten([
-            for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", var.pod_cidr)[1]))]] :
-            [
-              for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
-              !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
-            ]
-          ])
-        ),
+        alltrue(flatten([
+          for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(var.pod_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", var.pod_cidr)[1]))]] :
+          [
+            for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+            !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+          ]
+        ])),
         true
       ),
       false
@@ -126,8 +122,13 @@ variable "project" {
 variable "flow_logs" {
   default     = {}
   description = "VPC flow logs of the subnet, on by default at Compute Engine's defaults: the record of who talked to whom on this network, which an incident review starts from (checkov CKV_GCP_26 asks for them). They cost money: Cloud Logging bills the log volume, which grows with the traffic sampled (`flow_sampling`, half of the flows by default); on a busy data plane lower `flow_sampling` or lengthen `aggregation_interval`, or set `enabled = false` (terraform-google-network's subnets default to off). null means the default."
-  type        = object({ enabled = optional(bool, true), aggregation_interval = optional(string, "INTERVAL_5_SEC"), flow_sampling = optional(number, 0.5), metadata = optional(string, "INCLUDE_ALL_METADATA") })
-  nullable    = false
+  type = object({
+    enabled              = optional(bool, true),
+    aggregation_interval = optional(string, "INTERVAL_5_SEC"),
+    flow_sampling        = optional(number, 0.5),
+    metadata             = optional(string, "INCLUDE_ALL_METADATA")
+  })
+  nullable = false
   validation {
     condition = try(
       contains(

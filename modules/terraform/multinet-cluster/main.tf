@@ -16,7 +16,9 @@ locals {
     for p in var.node_pools :
     merge(
       p,
-      { node_count = p.node_count != null ? p.node_count : (p.autoscaling != null ? max(1, p.autoscaling.min_node_count) : 1) }
+      {
+        node_count = p.node_count != null ? p.node_count : (p.autoscaling != null ? max(1, p.autoscaling.min_node_count) : 1)
+      }
     )
   ]
   region = can(regex("-[a-z]$", var.location)) ? substr(var.location, 0, length(var.location) - 2) : var.location
@@ -43,26 +45,41 @@ locals {
       )
     )
   }
-  replacement_nodes = sum(
-    concat(
-      [0],
-      [
-        for i, p in local.node_pools :
-        (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]
-      ]
-    )
-  )
+  replacement_nodes = sum(concat(
+    [0],
+    [
+      for i, p in local.node_pools :
+      (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]
+    ]
+  ))
   additional_known = [
     for i, n in var.additional_networks :
     merge(
       n,
-      { node_cidr = n.node_cidr != null ? n.node_cidr : data.google_compute_subnetwork.additional_subnets[tostring(i)].ip_cidr_range, pod_cidr = n.pod_cidr != null ? n.pod_cidr : one([for r in data.google_compute_subnetwork.additional_subnets[tostring(i)].secondary_ip_range : r.ip_cidr_range if r.range_name == n.pod_range_name]) }
+      {
+        node_cidr = n.node_cidr != null ? n.node_cidr : data.google_compute_subnetwork.additional_subnets[tostring(i)].ip_cidr_range,
+        pod_cidr = n.pod_cidr != null ? n.pod_cidr : one([
+          for r in data.google_compute_subnetwork.additional_subnets[tostring(i)].secondary_ip_range :
+          r.ip_cidr_range
+          if r.range_name == n.pod_range_name
+        ])
+      }
     )
   ]
   additional_ranges = concat(
     [
-      { path = "subnetwork (the cluster's node range)", cidr = data.google_compute_subnetwork.primary_subnet.ip_cidr_range },
-      { path = "pod_range_name ${var.pod_range_name} (the cluster's pod range)", cidr = one([for r in data.google_compute_subnetwork.primary_subnet.secondary_ip_range : r.ip_cidr_range if r.range_name == var.pod_range_name]) }
+      {
+        path = "subnetwork (the cluster's node range)",
+        cidr = data.google_compute_subnetwork.primary_subnet.ip_cidr_range
+      },
+      {
+        path = "pod_range_name ${var.pod_range_name} (the cluster's pod range)",
+        cidr = one([
+          for r in data.google_compute_subnetwork.primary_subnet.secondary_ip_range :
+          r.ip_cidr_range
+          if r.range_name == var.pod_range_name
+        ])
+      }
     ],
     flatten([
       for i, n in local.additional_known :
@@ -84,16 +101,14 @@ locals {
       )
     ]
   ])
-  link_projects = distinct(
-    concat(
-      [
-        for link in [var.network, var.subnetwork] :
-        regex("projects/([^/]+)/", link)[0]
-        if can(regex("projects/([^/]+)/", link))
-      ],
-      var.host_project == null ? [] : [var.host_project]
-    )
-  )
+  link_projects = distinct(concat(
+    [
+      for link in [var.network, var.subnetwork] :
+      regex("projects/([^/]+)/", link)[0]
+      if can(regex("projects/([^/]+)/", link))
+    ],
+    var.host_project == null ? [] : [var.host_project]
+  ))
 }
 
 # google_container_engine_versions: version_prefix filters valid_master_versions (a string prefix: "1.3" would
@@ -279,16 +294,26 @@ resource "google_container_cluster" "cluster" {
     # node_config describes the removed default pool only; later reads would show a diff that forces replacement.
     ignore_changes = [node_config]
     precondition {
-      condition     = local.version == null ? true : ((local.release_channel == "UNSPECIFIED" ? length(data.google_container_engine_versions.versions.valid_master_versions) >= 1 : contains(keys(data.google_container_engine_versions.versions.release_channel_latest_version), local.release_channel)) || (tonumber(split(".", (local.release_channel == "UNSPECIFIED" ? data.google_container_engine_versions.versions.default_cluster_version : lookup(data.google_container_engine_versions.versions.release_channel_default_version, local.release_channel, "0.0")))[0]) * 1000 + tonumber(split(".", (local.release_channel == "UNSPECIFIED" ? data.google_container_engine_versions.versions.default_cluster_version : lookup(data.google_container_engine_versions.versions.release_channel_default_version, local.release_channel, "0.0")))[1])) >= (tonumber(split(".", local.version)[0]) * 1000 + tonumber(split(".", local.version)[1])))
-      error_message = "Cluster version \"${coalesce(local.version, "none")}\" is newer than anything the ${local.release_channel} release channel offers at ${var.location}: no version matches it, and the channel's default is ${(local.release_channel == "UNSPECIFIED" ? data.google_container_engine_versions.versions.default_cluster_version : lookup(data.google_container_engine_versions.versions.release_channel_default_version, local.release_channel, "0.0"))} (versions matching outside the channel: ${coalesce(join(", ", data.google_container_engine_versions.versions.valid_master_versions), "none")}). Set a version the channel offers, or none to follow the channel's default."
+      condition = local.version == null ? true : ((local.release_channel == "UNSPECIFIED" ? length(data.google_container_engine_versions.versions.valid_master_versions) >= 1 : contains(keys(data.google_container_engine_versions.versions.release_channel_latest_version), local.release_channel)) || (tonumber(split(".", (local.release_channel == "UNSPECIFIED" ? data.google_container_engine_versions.versions.default_cluster_version : lookup(data.google_container_engine_versions.versions.release_channel_default_version, local.release_channel, "0.0")))[0]) * 1000 + tonumber(split(".", (local.release_channel == "UNSPECIFIED" ? data.google_container_engine_versions.versions.default_cluster_version : lookup(data.google_container_engine_versions.versions.release_channel_default_version, local.release_channel, "0.0")))[1])) >= (tonumber(split(".", local.version)[0]) * 1000 + tonumber(split(".", local.version)[1])))
+      error_message = "Cluster version \"${coalesce(local.version, "none")}\" is newer than anything the ${local.release_channel} release channel offers at ${var.location}: no version matches it, and the channel's default is ${(local.release_channel == "UNSPECIFIED" ? data.google_container_engine_versions.versions.default_cluster_version : lookup(data.google_container_engine_versions.versions.release_channel_default_version, local.release_channel, "0.0"))} (versions matching outside the channel: ${coalesce(
+        join(", ", data.google_container_engine_versions.versions.valid_master_versions),
+        "none"
+      )}). Set a version the channel offers, or none to follow the channel's default."
     }
     precondition {
       condition     = length(local.range_overlaps) == 0
       error_message = "additional_networks: ${join("; ", local.range_overlaps)}"
     }
     precondition {
-      condition     = alltrue([for n in local.additional_known : n.pod_cidr != null])
-      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].pod_range_name \"${n.pod_range_name}\" is not a secondary range of subnet ${n.subnetwork}" if n.pod_cidr == null])}: give the name of the pod range (the pod_range_name output of additional-network)."
+      condition = alltrue([for n in local.additional_known : n.pod_cidr != null])
+      error_message = "additional_networks: ${join(
+        "; ",
+        [
+          for i, n in local.additional_known :
+          "additional_networks[${i}].pod_range_name \"${n.pod_range_name}\" is not a secondary range of subnet ${n.subnetwork}"
+          if n.pod_cidr == null
+        ]
+      )}: give the name of the pod range (the pod_range_name output of additional-network)."
     }
     precondition {
       condition = alltrue([
@@ -297,7 +322,14 @@ resource "google_container_cluster" "cluster" {
         ? true
         : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 >= local.replacement_nodes, true)
       ])
-      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)])}: use a larger range."
+      error_message = "additional_networks: ${join(
+        "; ",
+        [
+          for i, n in local.additional_known :
+          "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)"
+          if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)
+        ]
+      )}: use a larger range."
     }
     precondition {
       condition = alltrue([
@@ -310,7 +342,18 @@ resource "google_container_cluster" "cluster" {
           true
         )
       ])
-      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].pod_cidr ${n.pod_cidr} holds ${((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)} node(s) with max_pods_per_node ${n.max_pods_per_node} (a /${(32 - ceil(log(n.max_pods_per_node * 2, 2)))} per node) but needs room for ${local.replacement_nodes}: use a /${(32 - ceil(log(n.max_pods_per_node * 2, 2))) - ceil(log(local.replacement_nodes, 2))} or larger${n.max_pods_per_node > 8 ? ", or lower max_pods_per_node" : ""}" if try(((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0) < local.replacement_nodes, false)])}."
+      error_message = "additional_networks: ${join(
+        "; ",
+        [
+          for i, n in local.additional_known :
+          "additional_networks[${i}].pod_cidr ${n.pod_cidr} holds ${((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)} node(s) with max_pods_per_node ${n.max_pods_per_node} (a /${(32 - ceil(log(n.max_pods_per_node * 2, 2)))} per node) but needs room for ${local.replacement_nodes}: use a /${(32 - ceil(log(n.max_pods_per_node * 2, 2))) - ceil(log(local.replacement_nodes, 2))} or larger${n.max_pods_per_node > 8 ? ", or lower max_pods_per_node" : ""}"
+          if try(
+            ((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)
+            < local.replacement_nodes,
+            false
+          )
+        ]
+      )}."
     }
     precondition {
       condition = one([
@@ -325,20 +368,27 @@ resource "google_container_cluster" "cluster" {
       error_message = "authorized_networks is []: the public control-plane endpoint would answer every address. List the ranges that may reach it (where Terraform, kubectl and helm run), set private_endpoint = true, or set public_endpoint_open_to_any_address = true to accept that (access still needs IAM)."
     }
     precondition {
-      condition     = !(var.public_endpoint_open_to_any_address && (length(var.authorized_networks) > 0 || var.private_endpoint))
-      error_message = "public_endpoint_open_to_any_address is true, but authorized_networks lists ${length(var.authorized_networks)} range(s) and private_endpoint is ${var.private_endpoint}: the opt-out means no restriction at all; set it to false to keep the restriction."
+      condition = !(var.public_endpoint_open_to_any_address && (length(var.authorized_networks) > 0 || var.private_endpoint))
+      error_message = "public_endpoint_open_to_any_address is true, but authorized_networks lists ${length(
+        var.authorized_networks
+      )} range(s) and private_endpoint is ${var.private_endpoint}: the opt-out means no restriction at all; set it to false to keep the restriction."
     }
     precondition {
-      condition     = var.node_service_account == null || var.node_service_account_id == null
-      error_message = "node_service_account is ${jsonencode(var.node_service_account)}, an existing account, and node_service_account_id ${jsonencode(var.node_service_account_id)} one to create: give one of them."
+      condition = var.node_service_account == null || var.node_service_account_id == null
+      error_message = "node_service_account is ${jsonencode(var.node_service_account)}, an existing account, and node_service_account_id ${jsonencode(
+        var.node_service_account_id
+      )} one to create: give one of them."
     }
     precondition {
       condition     = alltrue([for x in try(var.maintenance_policy.exclusions, []) : x.scope == "NO_UPGRADES"]) || var.release_channel != "UNSPECIFIED"
       error_message = "maintenance_policy.exclusions: scopes other than NO_UPGRADES need a release channel (GKE scopes exclusions only for clusters enrolled in one); release_channel is UNSPECIFIED."
     }
     precondition {
-      condition     = length(local.link_projects) <= 1
-      error_message = "network and subnetwork are ${var.network} and ${var.subnetwork}, which name projects ${join(" and ", local.link_projects)} (host_project included): every node NIC of the cluster must be in one project, the Shared VPC host project; give links in one project, and host_project that project or null."
+      condition = length(local.link_projects) <= 1
+      error_message = "network and subnetwork are ${var.network} and ${var.subnetwork}, which name projects ${join(
+        " and ",
+        local.link_projects
+      )} (host_project included): every node NIC of the cluster must be in one project, the Shared VPC host project; give links in one project, and host_project that project or null."
     }
   }
 }
@@ -464,12 +514,22 @@ resource "google_container_node_pool" "node_pool" {
     # this will force recreation"); it only matters at creation, and the autoscaler owns the count afterwards.
     ignore_changes = [initial_node_count]
     precondition {
-      condition     = local.pool_vcpus[each.key] != null
-      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", whose name does not say its vCPUs: set node_pools[${index(var.node_pools[*].name, each.key)}].vcpus."
+      condition = local.pool_vcpus[each.key] != null
+      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", whose name does not say its vCPUs: set node_pools[${index(
+        var.node_pools[*].name,
+        each.key
+      )}].vcpus."
     }
     precondition {
-      condition     = try(max(2, min(local.pool_vcpus[each.key], 8)) >= 1 + length(var.additional_networks), true)
-      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", which allows ${try(max(2, min(local.pool_vcpus[each.key], 8)), "?")} NICs (${coalesce(try(tostring(local.pool_vcpus[each.key]), null), "?")} vCPUs); 1 + ${length(var.additional_networks)} additional networks need ${1 + length(var.additional_networks)}: use a machine type with at least ${1 + length(var.additional_networks)} vCPUs."
+      condition = try(max(2, min(local.pool_vcpus[each.key], 8)) >= 1 + length(var.additional_networks), true)
+      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", which allows ${try(
+        max(2, min(local.pool_vcpus[each.key], 8)),
+        "?"
+        )} NICs (${coalesce(try(tostring(local.pool_vcpus[each.key]), null), "?")} vCPUs); 1 + ${length(
+        var.additional_networks
+        )} additional networks need ${1 + length(var.additional_networks)}: use a machine type with at least ${1 + length(
+        var.additional_networks
+      )} vCPUs."
     }
   }
 }

@@ -71,15 +71,42 @@ variable "authorized_networks" {
         false
       )
     ]) == 0
-    error_message = "authorized_networks[${try([for idx, n in var.authorized_networks : "${idx}].cidr_block is ${try(jsonencode(n.cidr_block), "?")}" if !try(can(cidrnetmask(n.cidr_block)) && cidrsubnet(n.cidr_block, 0, 0) == n.cidr_block && tonumber(split("/", n.cidr_block)[1]) >= 0 && tonumber(split("/", n.cidr_block)[1]) <= 32, false)][0], "?")}: use an IPv4 CIDR block with no host bits set, e.g. 203.0.113.0/24 (GKE takes IPv4 ranges here)."
+    error_message = "authorized_networks[${try(
+      [
+        for idx, n in var.authorized_networks :
+        "${idx}].cidr_block is ${try(jsonencode(n.cidr_block), "?")}"
+        if !try(
+          can(cidrnetmask(n.cidr_block))
+          && cidrsubnet(n.cidr_block, 0, 0) == n.cidr_block
+          && tonumber(split("/", n.cidr_block)[1]) >= 0
+          && tonumber(split("/", n.cidr_block)[1]) <= 32,
+          false
+        )
+      ][0],
+      "?"
+    )}: use an IPv4 CIDR block with no host bits set, e.g. 203.0.113.0/24 (GKE takes IPv4 ranges here)."
   }
   validation {
-    condition     = length([for idx, n in var.authorized_networks : idx if !try(length(n.display_name) > 0, false)]) == 0
-    error_message = "authorized_networks[${try([for idx, n in var.authorized_networks : "${idx}].display_name is ${try(jsonencode(n.display_name), "?")}" if !try(length(n.display_name) > 0, false)][0], "?")}: name the range, e.g. \"office\"."
+    condition = length([for idx, n in var.authorized_networks : idx if !try(length(n.display_name) > 0, false)]) == 0
+    error_message = "authorized_networks[${try(
+      [
+        for idx, n in var.authorized_networks :
+        "${idx}].display_name is ${try(jsonencode(n.display_name), "?")}"
+        if !try(length(n.display_name) > 0, false)
+      ][0],
+      "?"
+    )}: name the range, e.g. \"office\"."
   }
   validation {
-    condition     = length([for idx, n in var.authorized_networks : idx if !try(n.cidr_block != "0.0.0.0/0", false)]) == 0
-    error_message = "authorized_networks[${try([for idx, n in var.authorized_networks : "${idx}].cidr_block is ${try(jsonencode(n.cidr_block), "?")}" if !try(n.cidr_block != "0.0.0.0/0", false)][0], "?")}: opens the control plane to every address: set public_endpoint_open_to_any_address = true instead (and list no range), or list the ranges that may reach it."
+    condition = length([for idx, n in var.authorized_networks : idx if !try(n.cidr_block != "0.0.0.0/0", false)]) == 0
+    error_message = "authorized_networks[${try(
+      [
+        for idx, n in var.authorized_networks :
+        "${idx}].cidr_block is ${try(jsonencode(n.cidr_block), "?")}"
+        if !try(n.cidr_block != "0.0.0.0/0", false)
+      ][0],
+      "?"
+    )}: opens the control plane to every address: set public_endpoint_open_to_any_address = true instead (and list no range), or list the ranges that may reach it."
   }
 }
 
@@ -225,12 +252,10 @@ variable "node_service_account" {
     condition = try(
       var.node_service_account == null
       ? true
-      : can(
-        regex(
-          "^[a-z]([-a-z0-9]{4,28}[a-z0-9])@[a-z][-a-z0-9]{4,28}[a-z0-9][.]iam[.]gserviceaccount[.]com$",
-          var.node_service_account
-        )
-      ),
+      : can(regex(
+        "^[a-z]([-a-z0-9]{4,28}[a-z0-9])@[a-z][-a-z0-9]{4,28}[a-z0-9][.]iam[.]gserviceaccount[.]com$",
+        var.node_service_account
+      )),
       false
     )
     error_message = "node_service_account is ${try(jsonencode(var.node_service_account), "?")}: use the e-mail of a user-managed service account (<id>@<project>.iam.gserviceaccount.com), not the Compute Engine default account (it has project Editor), or null."
@@ -240,7 +265,13 @@ variable "node_service_account" {
 variable "maintenance_policy" {
   default     = null
   description = "When GKE may upgrade the control plane and nodes: a recurring window (times RFC 3339 in UTC; recurrence `FREQ=DAILY` or `FREQ=WEEKLY;BYDAY=SA,SU`) and up to 20 exclusions (scope NO_UPGRADES, NO_MINOR_UPGRADES or NO_MINOR_OR_NODE_UPGRADES). null: GKE upgrades at any time."
-  type        = object({ window = object({ start_time = string, end_time = string, recurrence = string }), exclusions = optional(list(object({ name = string, start_time = string, end_time = string, scope = optional(string, "NO_UPGRADES") })), []) })
+  type = object({
+    window = object({ start_time = string, end_time = string, recurrence = string }),
+    exclusions = optional(
+      list(object({ name = string, start_time = string, end_time = string, scope = optional(string, "NO_UPGRADES") })),
+      []
+    )
+  })
   validation {
     condition = try(
       var.maintenance_policy == null
@@ -249,12 +280,10 @@ variable "maintenance_policy" {
       && can(timeadd(var.maintenance_policy.window.start_time, "0s"))
       && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", var.maintenance_policy.window.end_time))
       && can(timeadd(var.maintenance_policy.window.end_time, "0s"))
-      && can(
-        regex(
-          "^FREQ=(DAILY|WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)$",
-          var.maintenance_policy.window.recurrence
-        )
-      ),
+      && can(regex(
+        "^FREQ=(DAILY|WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*)$",
+        var.maintenance_policy.window.recurrence
+      )),
       false
     )
     error_message = "maintenance_policy.window is ${try(jsonencode(try(var.maintenance_policy.window, null)), "?")}: use start_time and end_time in RFC 3339, UTC (2026-01-03T02:00:00Z), and recurrence FREQ=DAILY or FREQ=WEEKLY;BYDAY=<days> (e.g. FREQ=WEEKLY;BYDAY=SA,SU)."
@@ -283,7 +312,10 @@ variable "maintenance_policy" {
       && length([for x in try(var.maintenance_policy.exclusions, []) : x if x.scope == "NO_UPGRADES"]) <= 3,
       false
     )
-    error_message = "maintenance_policy.exclusions is ${try(jsonencode(length(try(var.maintenance_policy.exclusions, []))), "?")}: GKE allows at most 20 exclusions, at most 3 of them NO_UPGRADES."
+    error_message = "maintenance_policy.exclusions is ${try(
+      jsonencode(length(try(var.maintenance_policy.exclusions, []))),
+      "?"
+    )}: GKE allows at most 20 exclusions, at most 3 of them NO_UPGRADES."
   }
   validation {
     condition = length([
@@ -298,7 +330,21 @@ variable "maintenance_policy" {
         false
       )
     ]) == 0
-    error_message = "maintenance_policy.exclusions[${try([for idx, x in try(var.maintenance_policy.exclusions, []) : "${idx}] is ${try(jsonencode(x), "?")}" if !try(can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.start_time)) && can(timeadd(x.start_time, "0s")) && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.end_time)) && can(timeadd(x.end_time, "0s")) && timecmp(x.end_time, x.start_time) > 0, false)][0], "?")}: use start_time before end_time, both RFC 3339 in UTC (2026-12-20T00:00:00Z)."
+    error_message = "maintenance_policy.exclusions[${try(
+      [
+        for idx, x in try(var.maintenance_policy.exclusions, []) :
+        "${idx}] is ${try(jsonencode(x), "?")}"
+        if !try(
+          can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.start_time))
+          && can(timeadd(x.start_time, "0s"))
+          && can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", x.end_time))
+          && can(timeadd(x.end_time, "0s"))
+          && timecmp(x.end_time, x.start_time) > 0,
+          false
+        )
+      ][0],
+      "?"
+    )}: use start_time before end_time, both RFC 3339 in UTC (2026-12-20T00:00:00Z)."
   }
   validation {
     condition = length([
@@ -306,7 +352,14 @@ variable "maintenance_policy" {
       idx
       if !try(contains(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"], x.scope), false)
     ]) == 0
-    error_message = "maintenance_policy.exclusions[${try([for idx, x in try(var.maintenance_policy.exclusions, []) : "${idx}].scope is ${try(jsonencode(x.scope), "?")}" if !try(contains(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"], x.scope), false)][0], "?")}: use NO_UPGRADES, NO_MINOR_UPGRADES, NO_MINOR_OR_NODE_UPGRADES."
+    error_message = "maintenance_policy.exclusions[${try(
+      [
+        for idx, x in try(var.maintenance_policy.exclusions, []) :
+        "${idx}].scope is ${try(jsonencode(x.scope), "?")}"
+        if !try(contains(["NO_UPGRADES", "NO_MINOR_UPGRADES", "NO_MINOR_OR_NODE_UPGRADES"], x.scope), false)
+      ][0],
+      "?"
+    )}: use NO_UPGRADES, NO_MINOR_UPGRADES, NO_MINOR_OR_NODE_UPGRADES."
   }
   validation {
     condition = length([
@@ -314,7 +367,14 @@ variable "maintenance_policy" {
       idx
       if !try(timecmp(x.end_time, timeadd(x.start_time, x.scope == "NO_UPGRADES" ? "720h" : "4320h")) <= 0, false)
     ]) == 0
-    error_message = "maintenance_policy.exclusions[${try([for idx, x in try(var.maintenance_policy.exclusions, []) : "${idx}] is ${try(jsonencode(x), "?")}" if !try(timecmp(x.end_time, timeadd(x.start_time, x.scope == "NO_UPGRADES" ? "720h" : "4320h")) <= 0, false)][0], "?")}: GKE allows a NO_UPGRADES exclusion of at most 30 days (use scope NO_MINOR_UPGRADES for longer freezes) and other scopes at most 180 days."
+    error_message = "maintenance_policy.exclusions[${try(
+      [
+        for idx, x in try(var.maintenance_policy.exclusions, []) :
+        "${idx}] is ${try(jsonencode(x), "?")}"
+        if !try(timecmp(x.end_time, timeadd(x.start_time, x.scope == "NO_UPGRADES" ? "720h" : "4320h")) <= 0, false)
+      ][0],
+      "?"
+    )}: GKE allows a NO_UPGRADES exclusion of at most 30 days (use scope NO_MINOR_UPGRADES for longer freezes) and other scopes at most 180 days."
   }
   validation {
     condition = length([
@@ -322,7 +382,14 @@ variable "maintenance_policy" {
       idx
       if !try(length(x.name) > 0, false)
     ]) == 0
-    error_message = "maintenance_policy.exclusions[${try([for idx, x in try(var.maintenance_policy.exclusions, []) : "${idx}].name is ${try(jsonencode(x.name), "?")}" if !try(length(x.name) > 0, false)][0], "?")}: name the exclusion: GKE keys exclusions by name."
+    error_message = "maintenance_policy.exclusions[${try(
+      [
+        for idx, x in try(var.maintenance_policy.exclusions, []) :
+        "${idx}].name is ${try(jsonencode(x.name), "?")}"
+        if !try(length(x.name) > 0, false)
+      ][0],
+      "?"
+    )}: name the exclusion: GKE keys exclusions by name."
   }
   validation {
     condition = length([
@@ -330,15 +397,45 @@ variable "maintenance_policy" {
       idx
       if try(index([for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)], k), idx) != idx
     ]) == 0
-    error_message = "maintenance_policy.exclusions[${try([for idx, k in [for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)] : "${idx}].name is ${try(jsonencode(k), "?")}" if try(index([for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)], k), idx) != idx][0], "?")}: each exclusion needs its own name: GKE keys exclusions by name."
+    error_message = "maintenance_policy.exclusions[${try(
+      [
+        for idx, k in [for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)] :
+        "${idx}].name is ${try(jsonencode(k), "?")}"
+        if try(index([for x in try(var.maintenance_policy.exclusions, []) : try(x.name, null)], k), idx) != idx
+      ][0],
+      "?"
+    )}: each exclusion needs its own name: GKE keys exclusions by name."
   }
 }
 
 variable "node_pools" {
   description = "Node pools, each named by its prefix (GKE adds a suffix, so a replacement can be created before the old pool goes). Every pool gets every additional network. `node_count` is per zone: the pool's size, or with autoscaling its initial size (default: min_node_count, at least 1; a later change of it replaces nothing, the autoscaler owns the count). `vcpus` only for a machine type whose name does not say (e.g. a3-highgpu-8g). `labels` and `taints` are Kubernetes node labels and taints; `network_tags` the VMs' network tags, for firewall rules. terraform-google-modules' settings, by their names: `image_type` (COS_CONTAINERD or UBUNTU_CONTAINERD), `enable_gvnic`, `kubelet_config`, `linux_node_config`, `max_surge`/`max_unavailable` (surge upgrades, 1/0 by default) and `max_pods_per_node` (on the cluster's pod range; the cluster's own by default; changing it replaces the pool)."
-  type = list(
-    object({ name = string, machine_type = optional(string, "e2-standard-4"), vcpus = optional(number), node_count = optional(number), autoscaling = optional(object({ min_node_count = number, max_node_count = number })), node_locations = optional(list(string)), disk_size_gb = optional(number, 100), disk_type = optional(string, "pd-balanced"), spot = optional(bool, false), labels = optional(map(string)), taints = optional(list(object({ key = string, value = string, effect = string })), []), network_tags = optional(list(string)), image_type = optional(string, "COS_CONTAINERD"), enable_gvnic = optional(bool, false), kubelet_config = optional(object({ cpu_manager_policy = string, cpu_cfs_quota = optional(bool), cpu_cfs_quota_period = optional(string), pod_pids_limit = optional(number) })), linux_node_config = optional(object({ sysctls = optional(map(string)), cgroup_mode = optional(string) })), max_surge = optional(number, 1), max_unavailable = optional(number, 0), max_pods_per_node = optional(number) })
-  )
+  type = list(object({
+    name           = string,
+    machine_type   = optional(string, "e2-standard-4"),
+    vcpus          = optional(number),
+    node_count     = optional(number),
+    autoscaling    = optional(object({ min_node_count = number, max_node_count = number })),
+    node_locations = optional(list(string)),
+    disk_size_gb   = optional(number, 100),
+    disk_type      = optional(string, "pd-balanced"),
+    spot           = optional(bool, false),
+    labels         = optional(map(string)),
+    taints         = optional(list(object({ key = string, value = string, effect = string })), []),
+    network_tags   = optional(list(string)),
+    image_type     = optional(string, "COS_CONTAINERD"),
+    enable_gvnic   = optional(bool, false),
+    kubelet_config = optional(object({
+      cpu_manager_policy   = string,
+      cpu_cfs_quota        = optional(bool),
+      cpu_cfs_quota_period = optional(string),
+      pod_pids_limit       = optional(number)
+    })),
+    linux_node_config = optional(object({ sysctls = optional(map(string)), cgroup_mode = optional(string) })),
+    max_surge         = optional(number, 1),
+    max_unavailable   = optional(number, 0),
+    max_pods_per_node = optional(number)
+  }))
   nullable = false
   validation {
     condition     = try(length(var.node_pools) >= 1, false)
@@ -350,7 +447,14 @@ variable "node_pools" {
       idx
       if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", p.name)) && length(p.name) <= 13, false)
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].name is ${try(jsonencode(p.name), "?")}" if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", p.name)) && length(p.name) <= 13, false)][0], "?")}: use at most 13 lowercase letters, digits and hyphens, starting with a letter (name_prefix adds 27)."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}].name is ${try(jsonencode(p.name), "?")}"
+        if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", p.name)) && length(p.name) <= 13, false)
+      ][0],
+      "?"
+    )}: use at most 13 lowercase letters, digits and hyphens, starting with a letter (name_prefix adds 27)."
   }
   validation {
     condition = length([
@@ -358,7 +462,14 @@ variable "node_pools" {
       idx
       if try(index([for p in var.node_pools : try(p.name, null)], k), idx) != idx
     ]) == 0
-    error_message = "node_pools[${try([for idx, k in [for p in var.node_pools : try(p.name, null)] : "${idx}].name is ${try(jsonencode(k), "?")}" if try(index([for p in var.node_pools : try(p.name, null)], k), idx) != idx][0], "?")}: node pool names must be unique."
+    error_message = "node_pools[${try(
+      [
+        for idx, k in [for p in var.node_pools : try(p.name, null)] :
+        "${idx}].name is ${try(jsonencode(k), "?")}"
+        if try(index([for p in var.node_pools : try(p.name, null)], k), idx) != idx
+      ][0],
+      "?"
+    )}: node pool names must be unique."
   }
   validation {
     condition = length([
@@ -371,7 +482,19 @@ variable "node_pools" {
         false
       )
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].node_count is ${try(jsonencode(p.node_count), "?")}" if !try(p.node_count == null ? true : (p.autoscaling == null ? try(floor(p.node_count) == p.node_count && p.node_count >= 1 && p.node_count <= 1000, false) : try(floor(p.node_count) == p.node_count && p.node_count >= 0 && p.node_count <= 1000, false)), false)][0], "?")}: use a whole number of nodes per zone: 1 to 1000, or 0 to 1000 with autoscaling."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}].node_count is ${try(jsonencode(p.node_count), "?")}"
+        if !try(
+          p.node_count == null
+          ? true
+          : (p.autoscaling == null ? try(floor(p.node_count) == p.node_count && p.node_count >= 1 && p.node_count <= 1000, false) : try(floor(p.node_count) == p.node_count && p.node_count >= 0 && p.node_count <= 1000, false)),
+          false
+        )
+      ][0],
+      "?"
+    )}: use a whole number of nodes per zone: 1 to 1000, or 0 to 1000 with autoscaling."
   }
   validation {
     condition = length([
@@ -397,7 +520,32 @@ variable "node_pools" {
         false
       )
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}] is ${try(jsonencode({ node_count = p.node_count, autoscaling = p.autoscaling }), "?")}" if !try(p.autoscaling == null ? true : try(floor(p.autoscaling.min_node_count) == p.autoscaling.min_node_count && p.autoscaling.min_node_count >= 0 && p.autoscaling.min_node_count <= 1000, false) && try(floor(p.autoscaling.max_node_count) == p.autoscaling.max_node_count && p.autoscaling.max_node_count >= 1 && p.autoscaling.max_node_count <= 1000, false) && p.autoscaling.min_node_count <= p.autoscaling.max_node_count && (p.node_count == null ? true : p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count), false)][0], "?")}: autoscaling bounds must be whole numbers, min_node_count <= max_node_count (and node_count between them, when given), max_node_count 1 or more."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}] is ${try(jsonencode({ node_count = p.node_count, autoscaling = p.autoscaling }), "?")}"
+        if !try(
+          p.autoscaling == null
+          ? true
+          : try(
+            floor(p.autoscaling.min_node_count) == p.autoscaling.min_node_count
+            && p.autoscaling.min_node_count >= 0
+            && p.autoscaling.min_node_count <= 1000,
+            false
+          )
+          && try(
+            floor(p.autoscaling.max_node_count) == p.autoscaling.max_node_count
+            && p.autoscaling.max_node_count >= 1
+            && p.autoscaling.max_node_count <= 1000,
+            false
+          )
+          && p.autoscaling.min_node_count <= p.autoscaling.max_node_count
+          && (p.node_count == null ? true : p.autoscaling.min_node_count <= p.node_count && p.node_count <= p.autoscaling.max_node_count),
+          false
+        )
+      ][0],
+      "?"
+    )}: autoscaling bounds must be whole numbers, min_node_count <= max_node_count (and node_count between them, when given), max_node_count 1 or more."
   }
   validation {
     condition = length([
@@ -409,7 +557,18 @@ variable "node_pools" {
         false
       )
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}] is ${try(jsonencode({ machine_type = p.machine_type, disk_type = p.disk_type }), "?")}" if !try(!(contains(["c4", "c4a", "c4d", "n4", "n4a", "n4d"], split("-", p.machine_type)[0]) && !startswith(p.disk_type, "hyperdisk-")) && !(contains(["e2", "n1", "f1", "g1"], split("-", p.machine_type)[0]) && startswith(p.disk_type, "hyperdisk-")), false)][0], "?")}: boots C4, C4A, C4D, N4, N4A or N4D machines from Hyperdisk only (disk_type \"hyperdisk-balanced\"), and E2, N1, F1 or G1 machines never from Hyperdisk (use \"pd-balanced\")."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}] is ${try(jsonencode({ machine_type = p.machine_type, disk_type = p.disk_type }), "?")}"
+        if !try(
+          !(contains(["c4", "c4a", "c4d", "n4", "n4a", "n4d"], split("-", p.machine_type)[0]) && !startswith(p.disk_type, "hyperdisk-"))
+          && !(contains(["e2", "n1", "f1", "g1"], split("-", p.machine_type)[0]) && startswith(p.disk_type, "hyperdisk-")),
+          false
+        )
+      ][0],
+      "?"
+    )}: boots C4, C4A, C4D, N4, N4A or N4D machines from Hyperdisk only (disk_type \"hyperdisk-balanced\"), and E2, N1, F1 or G1 machines never from Hyperdisk (use \"pd-balanced\")."
   }
   validation {
     condition = length([
@@ -417,7 +576,17 @@ variable "node_pools" {
       idx
       if !try(p.vcpus == null ? true : try(floor(p.vcpus) == p.vcpus && p.vcpus >= 1 && p.vcpus <= 1000, false), false)
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].vcpus is ${try(jsonencode(p.vcpus), "?")}" if !try(p.vcpus == null ? true : try(floor(p.vcpus) == p.vcpus && p.vcpus >= 1 && p.vcpus <= 1000, false), false)][0], "?")}: use the whole number of vCPUs of the machine type, or leave it out."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}].vcpus is ${try(jsonencode(p.vcpus), "?")}"
+        if !try(
+          p.vcpus == null ? true : try(floor(p.vcpus) == p.vcpus && p.vcpus >= 1 && p.vcpus <= 1000, false),
+          false
+        )
+      ][0],
+      "?"
+    )}: use the whole number of vCPUs of the machine type, or leave it out."
   }
   validation {
     condition = length([
@@ -425,7 +594,14 @@ variable "node_pools" {
       idx
       if !try(floor(p.disk_size_gb) == p.disk_size_gb && p.disk_size_gb >= 10 && p.disk_size_gb <= 65536, false)
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].disk_size_gb is ${try(jsonencode(p.disk_size_gb), "?")}" if !try(floor(p.disk_size_gb) == p.disk_size_gb && p.disk_size_gb >= 10 && p.disk_size_gb <= 65536, false)][0], "?")}: use a whole number of GB from 10 to 65536."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}].disk_size_gb is ${try(jsonencode(p.disk_size_gb), "?")}"
+        if !try(floor(p.disk_size_gb) == p.disk_size_gb && p.disk_size_gb >= 10 && p.disk_size_gb <= 65536, false)
+      ][0],
+      "?"
+    )}: use a whole number of GB from 10 to 65536."
   }
   validation {
     condition = length([
@@ -436,7 +612,17 @@ variable "node_pools" {
         false
       )
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].taints is ${try(jsonencode(p.taints), "?")}" if !try(alltrue([for t in p.taints : contains(["NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE"], t.effect)]), false)][0], "?")}: each effect must be NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}].taints is ${try(jsonencode(p.taints), "?")}"
+        if !try(
+          alltrue([for t in p.taints : contains(["NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE"], t.effect)]),
+          false
+        )
+      ][0],
+      "?"
+    )}: each effect must be NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE."
   }
   validation {
     condition = length([
@@ -449,7 +635,19 @@ variable "node_pools" {
         false
       )
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].network_tags is ${try(jsonencode(p.network_tags), "?")}" if !try(p.network_tags == null ? true : alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]), false)][0], "?")}: each network tag must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}].network_tags is ${try(jsonencode(p.network_tags), "?")}"
+        if !try(
+          p.network_tags == null
+          ? true
+          : alltrue([for t in p.network_tags : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", t))]),
+          false
+        )
+      ][0],
+      "?"
+    )}: each network tag must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter."
   }
   validation {
     condition = length([
@@ -457,7 +655,14 @@ variable "node_pools" {
       idx
       if !try(contains(["COS_CONTAINERD", "UBUNTU_CONTAINERD"], p.image_type), false)
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].image_type is ${try(jsonencode(p.image_type), "?")}" if !try(contains(["COS_CONTAINERD", "UBUNTU_CONTAINERD"], p.image_type), false)][0], "?")}: use COS_CONTAINERD or UBUNTU_CONTAINERD: GKE runs multi-network node pools on these only (COS is the guide's, whose CNI paths the chart writes to)."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}].image_type is ${try(jsonencode(p.image_type), "?")}"
+        if !try(contains(["COS_CONTAINERD", "UBUNTU_CONTAINERD"], p.image_type), false)
+      ][0],
+      "?"
+    )}: use COS_CONTAINERD or UBUNTU_CONTAINERD: GKE runs multi-network node pools on these only (COS is the guide's, whose CNI paths the chart writes to)."
   }
   validation {
     condition = length([
@@ -465,7 +670,17 @@ variable "node_pools" {
       idx
       if !try(p.kubelet_config == null ? true : contains(["none", "static"], p.kubelet_config.cpu_manager_policy), false)
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].kubelet_config.cpu_manager_policy is ${try(jsonencode(p.kubelet_config), "?")}" if !try(p.kubelet_config == null ? true : contains(["none", "static"], p.kubelet_config.cpu_manager_policy), false)][0], "?")}: use none or static."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}].kubelet_config.cpu_manager_policy is ${try(jsonencode(p.kubelet_config), "?")}"
+        if !try(
+          p.kubelet_config == null ? true : contains(["none", "static"], p.kubelet_config.cpu_manager_policy),
+          false
+        )
+      ][0],
+      "?"
+    )}: use none or static."
   }
   validation {
     condition = length([
@@ -478,7 +693,19 @@ variable "node_pools" {
         false
       )
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].linux_node_config.cgroup_mode is ${try(jsonencode(p.linux_node_config), "?")}" if !try(try(p.linux_node_config.cgroup_mode, null) == null ? true : contains(["CGROUP_MODE_UNSPECIFIED", "CGROUP_MODE_V1", "CGROUP_MODE_V2"], p.linux_node_config.cgroup_mode), false)][0], "?")}: use CGROUP_MODE_UNSPECIFIED, CGROUP_MODE_V1 or CGROUP_MODE_V2."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}].linux_node_config.cgroup_mode is ${try(jsonencode(p.linux_node_config), "?")}"
+        if !try(
+          try(p.linux_node_config.cgroup_mode, null) == null
+          ? true
+          : contains(["CGROUP_MODE_UNSPECIFIED", "CGROUP_MODE_V1", "CGROUP_MODE_V2"], p.linux_node_config.cgroup_mode),
+          false
+        )
+      ][0],
+      "?"
+    )}: use CGROUP_MODE_UNSPECIFIED, CGROUP_MODE_V1 or CGROUP_MODE_V2."
   }
   validation {
     condition = length([
@@ -494,7 +721,22 @@ variable "node_pools" {
         false
       )
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}] is ${try(jsonencode({ max_surge = p.max_surge, max_unavailable = p.max_unavailable }), "?")}" if !try(try(floor(p.max_surge) == p.max_surge && p.max_surge >= 0 && p.max_surge <= 100, false) && try(floor(p.max_unavailable) == p.max_unavailable && p.max_unavailable >= 0 && p.max_unavailable <= 100, false) && p.max_surge + p.max_unavailable >= 1, false)][0], "?")}: use whole numbers from 0 to 100, one of them above 0: GKE upgrades by surge with these."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}] is ${try(jsonencode({ max_surge = p.max_surge, max_unavailable = p.max_unavailable }), "?")}"
+        if !try(
+          try(floor(p.max_surge) == p.max_surge && p.max_surge >= 0 && p.max_surge <= 100, false)
+          && try(
+            floor(p.max_unavailable) == p.max_unavailable && p.max_unavailable >= 0 && p.max_unavailable <= 100,
+            false
+          )
+          && p.max_surge + p.max_unavailable >= 1,
+          false
+        )
+      ][0],
+      "?"
+    )}: use whole numbers from 0 to 100, one of them above 0: GKE upgrades by surge with these."
   }
   validation {
     condition = length([
@@ -510,15 +752,35 @@ variable "node_pools" {
         false
       )
     ]) == 0
-    error_message = "node_pools[${try([for idx, p in var.node_pools : "${idx}].max_pods_per_node is ${try(jsonencode(p.max_pods_per_node), "?")}" if !try(p.max_pods_per_node == null ? true : try(floor(p.max_pods_per_node) == p.max_pods_per_node && p.max_pods_per_node >= 8 && p.max_pods_per_node <= 256, false), false)][0], "?")}: use a whole number from 8 to 256, or leave it out for the cluster's."
+    error_message = "node_pools[${try(
+      [
+        for idx, p in var.node_pools :
+        "${idx}].max_pods_per_node is ${try(jsonencode(p.max_pods_per_node), "?")}"
+        if !try(
+          p.max_pods_per_node == null
+          ? true
+          : try(
+            floor(p.max_pods_per_node) == p.max_pods_per_node && p.max_pods_per_node >= 8 && p.max_pods_per_node <= 256,
+            false
+          ),
+          false
+        )
+      ][0],
+      "?"
+    )}: use a whole number from 8 to 256, or leave it out for the cluster's."
   }
 }
 
 variable "additional_networks" {
   description = "Additional networks, in NIC order: the k-th arrives on every node as eth<k>. Names (not self links), e.g. the outputs of additional-network. Give `node_cidr` and `pod_cidr` (its outputs too) and the plan checks that the ranges hold every node and its pod block, during a pool replacement too."
-  type = list(
-    object({ network = string, subnetwork = string, pod_range_name = string, max_pods_per_node = optional(number, 8), node_cidr = optional(string), pod_cidr = optional(string) })
-  )
+  type = list(object({
+    network           = string,
+    subnetwork        = string,
+    pod_range_name    = string,
+    max_pods_per_node = optional(number, 8),
+    node_cidr         = optional(string),
+    pod_cidr          = optional(string)
+  }))
   nullable = false
   validation {
     condition     = try(length(var.additional_networks) >= 1 && length(var.additional_networks) <= 7, false)
@@ -533,7 +795,17 @@ variable "additional_networks" {
         false
       )
     ]) == 0
-    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].max_pods_per_node is ${try(jsonencode(n.max_pods_per_node), "?")}" if !try(floor(n.max_pods_per_node) == n.max_pods_per_node && n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110, false)][0], "?")}: use a whole number from 8 to 110."
+    error_message = "additional_networks[${try(
+      [
+        for idx, n in var.additional_networks :
+        "${idx}].max_pods_per_node is ${try(jsonencode(n.max_pods_per_node), "?")}"
+        if !try(
+          floor(n.max_pods_per_node) == n.max_pods_per_node && n.max_pods_per_node >= 8 && n.max_pods_per_node <= 110,
+          false
+        )
+      ][0],
+      "?"
+    )}: use a whole number from 8 to 110."
   }
   validation {
     condition = length([
@@ -541,7 +813,14 @@ variable "additional_networks" {
       idx
       if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.network)) && length(n.network) <= 63, false)
     ]) == 0
-    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].network is ${try(jsonencode(n.network), "?")}" if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.network)) && length(n.network) <= 63, false)][0], "?")}: use the VPC's name, not a self link or path: GKE takes additional networks by name (the network_name output of additional-network)."
+    error_message = "additional_networks[${try(
+      [
+        for idx, n in var.additional_networks :
+        "${idx}].network is ${try(jsonencode(n.network), "?")}"
+        if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.network)) && length(n.network) <= 63, false)
+      ][0],
+      "?"
+    )}: use the VPC's name, not a self link or path: GKE takes additional networks by name (the network_name output of additional-network)."
   }
   validation {
     condition = length([
@@ -549,7 +828,14 @@ variable "additional_networks" {
       idx
       if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.subnetwork)) && length(n.subnetwork) <= 63, false)
     ]) == 0
-    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].subnetwork is ${try(jsonencode(n.subnetwork), "?")}" if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.subnetwork)) && length(n.subnetwork) <= 63, false)][0], "?")}: use the subnet's name, not a self link or path: GKE takes additional subnets by name (the subnetwork_name output of additional-network)."
+    error_message = "additional_networks[${try(
+      [
+        for idx, n in var.additional_networks :
+        "${idx}].subnetwork is ${try(jsonencode(n.subnetwork), "?")}"
+        if !try(can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.subnetwork)) && length(n.subnetwork) <= 63, false)
+      ][0],
+      "?"
+    )}: use the subnet's name, not a self link or path: GKE takes additional subnets by name (the subnetwork_name output of additional-network)."
   }
   validation {
     condition = length([
@@ -557,7 +843,14 @@ variable "additional_networks" {
       idx
       if try(index([for n in var.additional_networks : try(n.network, null)], k), idx) != idx
     ]) == 0
-    error_message = "additional_networks[${try([for idx, k in [for n in var.additional_networks : try(n.network, null)] : "${idx}].network is ${try(jsonencode(k), "?")}" if try(index([for n in var.additional_networks : try(n.network, null)], k), idx) != idx][0], "?")}: each node NIC must be in its own VPC."
+    error_message = "additional_networks[${try(
+      [
+        for idx, k in [for n in var.additional_networks : try(n.network, null)] :
+        "${idx}].network is ${try(jsonencode(k), "?")}"
+        if try(index([for n in var.additional_networks : try(n.network, null)], k), idx) != idx
+      ][0],
+      "?"
+    )}: each node NIC must be in its own VPC."
   }
   validation {
     condition = length([
@@ -576,7 +869,25 @@ variable "additional_networks" {
         false
       )
     ]) == 0
-    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].node_cidr is ${try(jsonencode(n.node_cidr), "?")}" if !try(n.node_cidr == null ? true : try(can(cidrnetmask(n.node_cidr)) && cidrsubnet(n.node_cidr, 0, 0) == n.node_cidr && tonumber(split("/", n.node_cidr)[1]) >= 8 && tonumber(split("/", n.node_cidr)[1]) <= 29, false), false)][0], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out."
+    error_message = "additional_networks[${try(
+      [
+        for idx, n in var.additional_networks :
+        "${idx}].node_cidr is ${try(jsonencode(n.node_cidr), "?")}"
+        if !try(
+          n.node_cidr == null
+          ? true
+          : try(
+            can(cidrnetmask(n.node_cidr))
+            && cidrsubnet(n.node_cidr, 0, 0) == n.node_cidr
+            && tonumber(split("/", n.node_cidr)[1]) >= 8
+            && tonumber(split("/", n.node_cidr)[1]) <= 29,
+            false
+          ),
+          false
+        )
+      ][0],
+      "?"
+    )}: use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out."
   }
   validation {
     condition = length([
@@ -586,21 +897,40 @@ variable "additional_networks" {
         n.node_cidr == null
         ? true
         : try(
-          alltrue(
-            flatten([
-              for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.node_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.node_cidr)[1]))]] :
-              [
-                for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
-                !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
-              ]
-            ])
-          ),
+          alltrue(flatten([
+            for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.node_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.node_cidr)[1]))]] :
+            [
+              for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+              !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+            ]
+          ])),
           true
         ),
         false
       )
     ]) == 0
-    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].node_cidr is ${try(jsonencode(n.node_cidr), "?")}" if !try(n.node_cidr == null ? true : try(alltrue(flatten([for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.node_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.node_cidr)[1]))]] : [for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), true), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+    error_message = "additional_networks[${try(
+      [
+        for idx, n in var.additional_networks :
+        "${idx}].node_cidr is ${try(jsonencode(n.node_cidr), "?")}"
+        if !try(
+          n.node_cidr == null
+          ? true
+          : try(
+            alltrue(flatten([
+              for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.node_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.node_cidr)[1]))]] :
+              [
+                for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+                !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+              ]
+            ])),
+            true
+          ),
+          false
+        )
+      ][0],
+      "?"
+    )}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
   }
   validation {
     condition = length([
@@ -619,7 +949,25 @@ variable "additional_networks" {
         false
       )
     ]) == 0
-    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].pod_cidr is ${try(jsonencode(n.pod_cidr), "?")}" if !try(n.pod_cidr == null ? true : try(can(cidrnetmask(n.pod_cidr)) && cidrsubnet(n.pod_cidr, 0, 0) == n.pod_cidr && tonumber(split("/", n.pod_cidr)[1]) >= 8 && tonumber(split("/", n.pod_cidr)[1]) <= 29, false), false)][0], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out."
+    error_message = "additional_networks[${try(
+      [
+        for idx, n in var.additional_networks :
+        "${idx}].pod_cidr is ${try(jsonencode(n.pod_cidr), "?")}"
+        if !try(
+          n.pod_cidr == null
+          ? true
+          : try(
+            can(cidrnetmask(n.pod_cidr))
+            && cidrsubnet(n.pod_cidr, 0, 0) == n.pod_cidr
+            && tonumber(split("/", n.pod_cidr)[1]) >= 8
+            && tonumber(split("/", n.pod_cidr)[1]) <= 29,
+            false
+          ),
+          false
+        )
+      ][0],
+      "?"
+    )}: use an IPv4 CIDR block from /8 to /29 with no host bits set, or leave it out."
   }
   validation {
     condition = length([
@@ -629,20 +977,39 @@ variable "additional_networks" {
         n.pod_cidr == null
         ? true
         : try(
-          alltrue(
-            flatten([
-              for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.pod_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.pod_cidr)[1]))]] :
-              [
-                for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
-                !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
-              ]
-            ])
-          ),
+          alltrue(flatten([
+            for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.pod_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.pod_cidr)[1]))]] :
+            [
+              for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+              !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+            ]
+          ])),
           true
         ),
         false
       )
     ]) == 0
-    error_message = "additional_networks[${try([for idx, n in var.additional_networks : "${idx}].pod_cidr is ${try(jsonencode(n.pod_cidr), "?")}" if !try(n.pod_cidr == null ? true : try(alltrue(flatten([for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.pod_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.pod_cidr)[1]))]] : [for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), true), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+    error_message = "additional_networks[${try(
+      [
+        for idx, n in var.additional_networks :
+        "${idx}].pod_cidr is ${try(jsonencode(n.pod_cidr), "?")}"
+        if !try(
+          n.pod_cidr == null
+          ? true
+          : try(
+            alltrue(flatten([
+              for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.pod_cidr, 0)))), 16), pow(2, 32 - tonumber(split("/", n.pod_cidr)[1]))]] :
+              [
+                for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+                !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+              ]
+            ])),
+            true
+          ),
+          false
+        )
+      ][0],
+      "?"
+    )}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
   }
 }

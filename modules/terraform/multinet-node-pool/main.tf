@@ -3,14 +3,17 @@
 
 locals {
   cluster_name = element(split("/", var.cluster), length(split("/", var.cluster)) - 1)
-  cluster_subnet = can(
-    regex("projects/([^/]+)/regions/([^/]+)/subnetworks/([^/]+)$", data.google_container_cluster.cluster.subnetwork)
-  ) ? regex("projects/([^/]+)/regions/([^/]+)/subnetworks/([^/]+)$", data.google_container_cluster.cluster.subnetwork) : [coalesce(var.host_project, var.project), local.region, data.google_container_cluster.cluster.subnetwork]
+  cluster_subnet = can(regex(
+    "projects/([^/]+)/regions/([^/]+)/subnetworks/([^/]+)$",
+    data.google_container_cluster.cluster.subnetwork
+  )) ? regex("projects/([^/]+)/regions/([^/]+)/subnetworks/([^/]+)$", data.google_container_cluster.cluster.subnetwork) : [coalesce(var.host_project, var.project), local.region, data.google_container_cluster.cluster.subnetwork]
   node_pools = [
     for p in var.node_pools :
     merge(
       p,
-      { node_count = p.node_count != null ? p.node_count : (p.autoscaling != null ? max(1, p.autoscaling.min_node_count) : 1) }
+      {
+        node_count = p.node_count != null ? p.node_count : (p.autoscaling != null ? max(1, p.autoscaling.min_node_count) : 1)
+      }
     )
   ]
   region = can(regex("-[a-z]$", var.location)) ? substr(var.location, 0, length(var.location) - 2) : var.location
@@ -37,26 +40,34 @@ locals {
       )
     )
   }
-  replacement_nodes = sum(
-    concat(
-      [0],
-      [
-        for i, p in local.node_pools :
-        (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]
-      ]
-    )
-  )
+  replacement_nodes = sum(concat(
+    [0],
+    [
+      for i, p in local.node_pools :
+      (try(p.autoscaling.max_node_count, p.node_count) + min(p.node_count, try(p.autoscaling.max_node_count, p.node_count))) * local.pool_zones[i]
+    ]
+  ))
   additional_known = [
     for i, n in var.additional_networks :
     merge(
       n,
-      { node_cidr = n.node_cidr != null ? n.node_cidr : data.google_compute_subnetwork.additional_subnets[tostring(i)].ip_cidr_range, pod_cidr = n.pod_cidr != null ? n.pod_cidr : one([for r in data.google_compute_subnetwork.additional_subnets[tostring(i)].secondary_ip_range : r.ip_cidr_range if r.range_name == n.pod_range_name]) }
+      {
+        node_cidr = n.node_cidr != null ? n.node_cidr : data.google_compute_subnetwork.additional_subnets[tostring(i)].ip_cidr_range,
+        pod_cidr = n.pod_cidr != null ? n.pod_cidr : one([
+          for r in data.google_compute_subnetwork.additional_subnets[tostring(i)].secondary_ip_range :
+          r.ip_cidr_range
+          if r.range_name == n.pod_range_name
+        ])
+      }
     )
   ]
   additional_ranges = concat(
     [
       { path = "the cluster's node range", cidr = data.google_compute_subnetwork.cluster_subnet.ip_cidr_range },
-      { path = "the cluster's pod range", cidr = try(data.google_container_cluster.cluster.ip_allocation_policy[0].cluster_ipv4_cidr_block, null) }
+      {
+        path = "the cluster's pod range",
+        cidr = try(data.google_container_cluster.cluster.ip_allocation_policy[0].cluster_ipv4_cidr_block, null)
+      }
     ],
     flatten([
       for i, n in local.additional_known :
@@ -106,8 +117,15 @@ resource "terraform_data" "checks" {
       error_message = "additional_networks: ${join("; ", local.range_overlaps)}"
     }
     precondition {
-      condition     = alltrue([for n in local.additional_known : n.pod_cidr != null])
-      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].pod_range_name \"${n.pod_range_name}\" is not a secondary range of subnet ${n.subnetwork}" if n.pod_cidr == null])}: give the name of the pod range (the pod_range_name output of additional-network)."
+      condition = alltrue([for n in local.additional_known : n.pod_cidr != null])
+      error_message = "additional_networks: ${join(
+        "; ",
+        [
+          for i, n in local.additional_known :
+          "additional_networks[${i}].pod_range_name \"${n.pod_range_name}\" is not a secondary range of subnet ${n.subnetwork}"
+          if n.pod_cidr == null
+        ]
+      )}: give the name of the pod range (the pod_range_name output of additional-network)."
     }
     precondition {
       condition = alltrue([
@@ -116,7 +134,14 @@ resource "terraform_data" "checks" {
         ? true
         : try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 >= local.replacement_nodes, true)
       ])
-      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)" if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)])}: use a larger range."
+      error_message = "additional_networks: ${join(
+        "; ",
+        [
+          for i, n in local.additional_known :
+          "additional_networks[${i}].node_cidr ${n.node_cidr} has ${pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4} usable addresses but needs room for ${local.replacement_nodes} nodes (old and new nodes share it while a pool is replaced create-before-destroy)"
+          if try(pow(2, 32 - tonumber(split("/", n.node_cidr)[1])) - 4 < local.replacement_nodes, false)
+        ]
+      )}: use a larger range."
     }
     precondition {
       condition = alltrue([
@@ -129,7 +154,18 @@ resource "terraform_data" "checks" {
           true
         )
       ])
-      error_message = "additional_networks: ${join("; ", [for i, n in local.additional_known : "additional_networks[${i}].pod_cidr ${n.pod_cidr} holds ${((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)} node(s) with max_pods_per_node ${n.max_pods_per_node} (a /${(32 - ceil(log(n.max_pods_per_node * 2, 2)))} per node) but needs room for ${local.replacement_nodes}: use a /${(32 - ceil(log(n.max_pods_per_node * 2, 2))) - ceil(log(local.replacement_nodes, 2))} or larger${n.max_pods_per_node > 8 ? ", or lower max_pods_per_node" : ""}" if try(((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0) < local.replacement_nodes, false)])}."
+      error_message = "additional_networks: ${join(
+        "; ",
+        [
+          for i, n in local.additional_known :
+          "additional_networks[${i}].pod_cidr ${n.pod_cidr} holds ${((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)} node(s) with max_pods_per_node ${n.max_pods_per_node} (a /${(32 - ceil(log(n.max_pods_per_node * 2, 2)))} per node) but needs room for ${local.replacement_nodes}: use a /${(32 - ceil(log(n.max_pods_per_node * 2, 2))) - ceil(log(local.replacement_nodes, 2))} or larger${n.max_pods_per_node > 8 ? ", or lower max_pods_per_node" : ""}"
+          if try(
+            ((32 - ceil(log(n.max_pods_per_node * 2, 2))) >= tonumber(split("/", n.pod_cidr)[1]) ? pow(2, (32 - ceil(log(n.max_pods_per_node * 2, 2))) - tonumber(split("/", n.pod_cidr)[1])) : 0)
+            < local.replacement_nodes,
+            false
+          )
+        ]
+      )}."
     }
     precondition {
       condition     = data.google_container_cluster.cluster.enable_multi_networking == true
@@ -255,12 +291,22 @@ resource "google_container_node_pool" "node_pool" {
     # this will force recreation"); it only matters at creation, and the autoscaler owns the count afterwards.
     ignore_changes = [initial_node_count]
     precondition {
-      condition     = local.pool_vcpus[each.key] != null
-      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", whose name does not say its vCPUs: set node_pools[${index(var.node_pools[*].name, each.key)}].vcpus."
+      condition = local.pool_vcpus[each.key] != null
+      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", whose name does not say its vCPUs: set node_pools[${index(
+        var.node_pools[*].name,
+        each.key
+      )}].vcpus."
     }
     precondition {
-      condition     = try(max(2, min(local.pool_vcpus[each.key], 8)) >= 1 + length(var.additional_networks), true)
-      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", which allows ${try(max(2, min(local.pool_vcpus[each.key], 8)), "?")} NICs (${coalesce(try(tostring(local.pool_vcpus[each.key]), null), "?")} vCPUs); 1 + ${length(var.additional_networks)} additional networks need ${1 + length(var.additional_networks)}: use a machine type with at least ${1 + length(var.additional_networks)} vCPUs."
+      condition = try(max(2, min(local.pool_vcpus[each.key], 8)) >= 1 + length(var.additional_networks), true)
+      error_message = "node_pools[${index(var.node_pools[*].name, each.key)}].machine_type is \"${each.value.machine_type}\", which allows ${try(
+        max(2, min(local.pool_vcpus[each.key], 8)),
+        "?"
+        )} NICs (${coalesce(try(tostring(local.pool_vcpus[each.key]), null), "?")} vCPUs); 1 + ${length(
+        var.additional_networks
+        )} additional networks need ${1 + length(var.additional_networks)}: use a machine type with at least ${1 + length(
+        var.additional_networks
+      )} vCPUs."
     }
   }
 }

@@ -9,7 +9,16 @@ output "node_pools" {
 output "network_interfaces" {
   value = [
     for i, n in local.additional_known :
-    { interface = "eth${i + 1}", network = n.network, subnetwork = n.subnetwork, pod_range_name = n.pod_range_name, node_cidr = n.node_cidr, pod_cidr = n.pod_cidr, max_pods_per_node = n.max_pods_per_node, node_block_prefix = (32 - ceil(log(n.max_pods_per_node * 2, 2))) }
+    {
+      interface         = "eth${i + 1}",
+      network           = n.network,
+      subnetwork        = n.subnetwork,
+      pod_range_name    = n.pod_range_name,
+      node_cidr         = n.node_cidr,
+      pod_cidr          = n.pod_cidr,
+      max_pods_per_node = n.max_pods_per_node,
+      node_block_prefix = (32 - ceil(log(n.max_pods_per_node * 2, 2)))
+    }
   ]
   description = "The nodes' additional NICs, in order: for each additional network, its `interface` (eth1, eth2, …, what an attachment's `master` names), `network`, `subnetwork`, `pod_range_name`, its ranges (`node_cidr`, `pod_cidr`: given, or read from the subnet) and `node_block_prefix`, the prefix of the alias block GKE gives each node in the pod range, which the multus-whereabouts module takes for `ipam = \"node-block\"`."
 }

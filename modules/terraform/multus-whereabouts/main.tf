@@ -3,15 +3,13 @@
 
 locals {
   values = var.values
-  chart_checksum = sha256(
-    join(
-      "\n",
-      [
-        for f in sort(fileset("${path.module}/../../../charts/multus-whereabouts", "**")) :
-        "${f} ${filesha256("${path.module}/../../../charts/multus-whereabouts/${f}")}"
-      ]
-    )
-  )
+  chart_checksum = sha256(join(
+    "\n",
+    [
+      for f in sort(fileset("${path.module}/../../../charts/multus-whereabouts", "**")) :
+      "${f} ${filesha256("${path.module}/../../../charts/multus-whereabouts/${f}")}"
+    ]
+  ))
   require_cross_node_test = var.require_cross_node_test
   networks                = local.attachments
   release_name            = var.release_name
@@ -80,7 +78,26 @@ resource "helm_release" "release" {
   replace = true
   timeout = var.timeout_seconds
   values = [
-    yamlencode({ networks = [for n in local.networks : merge(n.ipam == "node-block" ? { nodeBlockPrefix = n.node_block_prefix } : {}, { name = n.name, namespace = coalesce(n.namespace, "default"), master = n.master, mode = coalesce(n.mode, "l2"), ipam = coalesce(n.ipam, "whereabouts"), range = n.range, exclude = n.exclude == null ? [] : n.exclude, rangeStart = n.range_start == null ? "" : n.range_start, rangeEnd = n.range_end == null ? "" : n.range_end })], tests = { requireCrossNode = local.require_cross_node_test } }),
+    yamlencode({
+      networks = [
+        for n in local.networks :
+        merge(
+          n.ipam == "node-block" ? { nodeBlockPrefix = n.node_block_prefix } : {},
+          {
+            name       = n.name,
+            namespace  = coalesce(n.namespace, "default"),
+            master     = n.master,
+            mode       = coalesce(n.mode, "l2"),
+            ipam       = coalesce(n.ipam, "whereabouts"),
+            range      = n.range,
+            exclude    = n.exclude == null ? [] : n.exclude,
+            rangeStart = n.range_start == null ? "" : n.range_start,
+            rangeEnd   = n.range_end == null ? "" : n.range_end
+          }
+        )
+      ],
+      tests = { requireCrossNode = local.require_cross_node_test }
+    }),
     yamlencode({ chartChecksum = local.chart_checksum }),
     yamlencode(local.values),
   ]
@@ -90,24 +107,42 @@ resource "helm_release" "release" {
   depends_on = [kubernetes_namespace_v1.namespace]
   lifecycle {
     precondition {
-      condition = local.create_namespaces ? true : length(
-        setsubtract(
+      condition = local.create_namespaces ? true : length(setsubtract(
+        toset([
+          for n in local.networks :
+          coalesce(n.namespace, "default")
+          if !contains(["default", "kube-system", "kube-public", "kube-node-lease"], coalesce(n.namespace, "default"))
+        ]),
+        [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name]
+      )) == 0
+      error_message = "create_namespaces is false, and the attachment namespace(s) ${join(
+        ", ",
+        sort(setsubtract(
           toset([
             for n in local.networks :
             coalesce(n.namespace, "default")
             if !contains(["default", "kube-system", "kube-public", "kube-node-lease"], coalesce(n.namespace, "default"))
           ]),
           [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name]
-        )
-      ) == 0
-      error_message = "create_namespaces is false, and the attachment namespace(s) ${join(", ", sort(setsubtract(toset([for n in local.networks : coalesce(n.namespace, "default") if !contains(["default", "kube-system", "kube-public", "kube-node-lease"], coalesce(n.namespace, "default"))]), [for o in data.kubernetes_resources.namespaces.objects : o.metadata.name])))} do not exist: create them, or set create_namespaces = true."
+        ))
+      )} do not exist: create them, or set create_namespaces = true."
     }
     precondition {
       condition = alltrue([
         for a in local.attachments :
         try(tonumber(trimprefix(a.master, "eth")) <= coalesce(var.node_additional_nics, length(var.networks)), false)
       ])
-      error_message = "${join("; ", [for i, a in local.attachments : "networks[${i}].master is \"${a.master}\", not a NIC of these nodes: they have eth1 to eth${coalesce(var.node_additional_nics, length(var.networks))}" if !try(tonumber(trimprefix(a.master, "eth")) <= coalesce(var.node_additional_nics, length(var.networks)), false)])}: use the NIC of the network, or set node_additional_nics to the cluster's number of additional networks."
+      error_message = "${join(
+        "; ",
+        [
+          for i, a in local.attachments :
+          "networks[${i}].master is \"${a.master}\", not a NIC of these nodes: they have eth1 to eth${coalesce(var.node_additional_nics, length(var.networks))}"
+          if !try(
+            tonumber(trimprefix(a.master, "eth")) <= coalesce(var.node_additional_nics, length(var.networks)),
+            false
+          )
+        ]
+      )}: use the NIC of the network, or set node_additional_nics to the cluster's number of additional networks."
     }
   }
 }
@@ -169,6 +204,13 @@ check "multus_nodes_ready" {
       n.metadata[0].name
       if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])
     ]) == 0
-    error_message = "Node(s) ${join(", ", [for n in data.kubernetes_nodes.nodes.nodes : n.metadata[0].name if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])])} are not Ready: Multus cannot become ready there, so an apply that changes the release waits for it until the timeout (the release stays as far as it got). Wait for GKE to repair the node, or drain and delete it (kubectl drain <node> --ignore-daemonsets --delete-emptydir-data; kubectl delete node <node>), then apply (runbook: \"A node is down\")."
+    error_message = "Node(s) ${join(
+      ", ",
+      [
+        for n in data.kubernetes_nodes.nodes.nodes :
+        n.metadata[0].name
+        if !anytrue([for c in n.status[0].conditions : c.type == "Ready" && c.status == "True"])
+      ]
+    )} are not Ready: Multus cannot become ready there, so an apply that changes the release waits for it until the timeout (the release stays as far as it got). Wait for GKE to repair the node, or drain and delete it (kubectl drain <node> --ignore-daemonsets --delete-emptydir-data; kubectl delete node <node>), then apply (runbook: \"A node is down\")."
   }
 }

@@ -3,9 +3,18 @@
 
 variable "networks" {
   description = "One NetworkAttachmentDefinition per network, in the order of the cluster's additional networks: IPVLAN on the node NIC `master` (default eth<k> for the k-th entry), addresses from `range` (the network's pod secondary range): by Whereabouts (`ipam = \"whereabouts\"`) minus `exclude`, within `range_start`..`range_end` when set, or by host-local over each node's alias block of the range (`ipam = \"node-block\"`, with `node_block_prefix`). multinet-cluster's `network_interfaces` output holds, in the same order, each network's `interface` (for `master`), `pod_cidr` (for `range`) and `node_block_prefix`."
-  type = list(
-    object({ name = string, namespace = optional(string, "default"), master = optional(string), mode = optional(string, "l2"), ipam = optional(string, "whereabouts"), node_block_prefix = optional(number), range = string, exclude = optional(list(string), []), range_start = optional(string), range_end = optional(string) })
-  )
+  type = list(object({
+    name              = string,
+    namespace         = optional(string, "default"),
+    master            = optional(string),
+    mode              = optional(string, "l2"),
+    ipam              = optional(string, "whereabouts"),
+    node_block_prefix = optional(number),
+    range             = string,
+    exclude           = optional(list(string), []),
+    range_start       = optional(string),
+    range_end         = optional(string)
+  }))
   nullable = false
   validation {
     condition     = try(length(var.networks) >= 1, false)
@@ -22,7 +31,19 @@ variable "networks" {
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].name is ${try(jsonencode(n.name), "?")}" if !try(try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63, false) && can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 45, false)][0], "?")}: use a DNS-1123 label starting with a letter, at most 45 characters (helm test's Service and pods are <name>-cross-node-test-<index>)."
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].name is ${try(jsonencode(n.name), "?")}"
+        if !try(
+          try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.name)) && length(n.name) <= 63, false)
+          && can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", n.name))
+          && length(n.name) <= 45,
+          false
+        )
+      ][0],
+      "?"
+    )}: use a DNS-1123 label starting with a letter, at most 45 characters (helm test's Service and pods are <name>-cross-node-test-<index>)."
   }
   validation {
     condition = length([
@@ -30,7 +51,14 @@ variable "networks" {
       idx
       if !try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.namespace)) && length(n.namespace) <= 63, false)
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].namespace is ${try(jsonencode(n.namespace), "?")}" if !try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.namespace)) && length(n.namespace) <= 63, false)][0], "?")}: use a DNS-1123 label: lowercase letters, digits and hyphens, at most 63 characters."
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].namespace is ${try(jsonencode(n.namespace), "?")}"
+        if !try(can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", n.namespace)) && length(n.namespace) <= 63, false)
+      ][0],
+      "?"
+    )}: use a DNS-1123 label: lowercase letters, digits and hyphens, at most 63 characters."
   }
   validation {
     condition = length([
@@ -38,11 +66,25 @@ variable "networks" {
       idx
       if try(index([for n in var.networks : try("${n.namespace}/${n.name}", null)], k), idx) != idx
     ]) == 0
-    error_message = "networks[${try([for idx, k in [for n in var.networks : try("${n.namespace}/${n.name}", null)] : "${idx}] is ${try(jsonencode(k), "?")}" if try(index([for n in var.networks : try("${n.namespace}/${n.name}", null)], k), idx) != idx][0], "?")}: no two attachments may share a namespace and name."
+    error_message = "networks[${try(
+      [
+        for idx, k in [for n in var.networks : try("${n.namespace}/${n.name}", null)] :
+        "${idx}] is ${try(jsonencode(k), "?")}"
+        if try(index([for n in var.networks : try("${n.namespace}/${n.name}", null)], k), idx) != idx
+      ][0],
+      "?"
+    )}: no two attachments may share a namespace and name."
   }
   validation {
-    condition     = length([for idx, n in var.networks : idx if !try(contains(["l2"], n.mode), false)]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].mode is ${try(jsonencode(n.mode), "?")}" if !try(contains(["l2"], n.mode), false)][0], "?")}: use l2."
+    condition = length([for idx, n in var.networks : idx if !try(contains(["l2"], n.mode), false)]) == 0
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].mode is ${try(jsonencode(n.mode), "?")}"
+        if !try(contains(["l2"], n.mode), false)
+      ][0],
+      "?"
+    )}: use l2."
   }
   validation {
     condition = length([
@@ -50,10 +92,37 @@ variable "networks" {
       idx
       if !try(n.master == null ? true : can(regex("^eth[1-7]$", n.master)), false)
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].master is ${try(jsonencode(n.master), "?")}" if !try(n.master == null ? true : can(regex("^eth[1-7]$", n.master)), false)][0], "?")}: use eth1 to eth7, the NIC of the network (GKE nodes name their NICs eth0, eth1, …; eth0 is the cluster network, and IPVLAN on it takes over pod networking), or leave it out for eth<k>."
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].master is ${try(jsonencode(n.master), "?")}"
+        if !try(n.master == null ? true : can(regex("^eth[1-7]$", n.master)), false)
+      ][0],
+      "?"
+    )}: use eth1 to eth7, the NIC of the network (GKE nodes name their NICs eth0, eth1, …; eth0 is the cluster network, and IPVLAN on it takes over pod networking), or leave it out for eth<k>."
   }
   validation {
-    condition = length(
+    condition = length(flatten([
+      for ms in [[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master]] :
+      [
+        for i, a in var.networks :
+        [
+          for j, b in var.networks :
+          "[${j}].range ${b.range} overlaps networks[${i}].range ${a.range} on the same NIC ${ms[j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap."
+          if j > i
+          && ms[i] == ms[j]
+          && a.range != b.range
+          && try(
+            parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.range)[1]))
+            && parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.range)[1])),
+            false
+          )
+        ]
+      ]
+    ])) == 0
+    error_message = "networks${try(
       flatten([
         for ms in [[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master]] :
         [
@@ -73,9 +142,9 @@ variable "networks" {
             )
           ]
         ]
-      ])
-    ) == 0
-    error_message = "networks${try(flatten([for ms in [[for i, x in var.networks : x.master == null ? "eth${i + 1}" : x.master]] : [for i, a in var.networks : [for j, b in var.networks : "[${j}].range ${b.range} overlaps networks[${i}].range ${a.range} on the same NIC ${ms[j]}: one NIC's attachments share one Whereabouts pool only with the same range (split it with range_start, range_end or exclude), else their ranges must not overlap." if j > i && ms[i] == ms[j] && a.range != b.range && try(parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", b.range)[1])) && parseint(join("", formatlist("%02x", split(".", cidrhost(b.range, 0)))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(a.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", a.range)[1])), false)]]])[0], "")}"
+      ])[0],
+      ""
+    )}"
   }
   validation {
     condition = length([
@@ -84,11 +153,26 @@ variable "networks" {
       if x.ipam == "node-block"
       && contains([for j, y in var.networks : y.name if j < i && y.ipam == "node-block"], x.name)
     ]) == 0
-    error_message = "networks${try([for i, x in var.networks : "[${i}].name is \"${x.name}\": another node-block network has this name; each node keeps one CNI file per node-block name, so one network's pods would get the other's NIC and range: rename one." if x.ipam == "node-block" && contains([for j, y in var.networks : y.name if j < i && y.ipam == "node-block"], x.name)][0], "")}"
+    error_message = "networks${try(
+      [
+        for i, x in var.networks :
+        "[${i}].name is \"${x.name}\": another node-block network has this name; each node keeps one CNI file per node-block name, so one network's pods would get the other's NIC and range: rename one."
+        if x.ipam == "node-block"
+        && contains([for j, y in var.networks : y.name if j < i && y.ipam == "node-block"], x.name)
+      ][0],
+      ""
+    )}"
   }
   validation {
-    condition     = length([for idx, n in var.networks : idx if !try(contains(["whereabouts", "node-block"], n.ipam), false)]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].ipam is ${try(jsonencode(n.ipam), "?")}" if !try(contains(["whereabouts", "node-block"], n.ipam), false)][0], "?")}: use whereabouts or node-block."
+    condition = length([for idx, n in var.networks : idx if !try(contains(["whereabouts", "node-block"], n.ipam), false)]) == 0
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].ipam is ${try(jsonencode(n.ipam), "?")}"
+        if !try(contains(["whereabouts", "node-block"], n.ipam), false)
+      ][0],
+      "?"
+    )}: use whereabouts or node-block."
   }
   validation {
     condition = length([
@@ -101,7 +185,19 @@ variable "networks" {
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].node_block_prefix is ${try(jsonencode(n.node_block_prefix), "?")}" if !try(n.ipam == "node-block" ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 24 && n.node_block_prefix <= 28, false) && n.node_block_prefix >= tonumber(split("/", n.range)[1])) : true, false)][0], "?")}: node-block needs the prefix length of each node's alias block, 24 to 28 and inside range (28 for max_pods_per_node 8)."
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].node_block_prefix is ${try(jsonencode(n.node_block_prefix), "?")}"
+        if !try(
+          n.ipam == "node-block"
+          ? (n.node_block_prefix == null ? false : try(floor(n.node_block_prefix) == n.node_block_prefix && n.node_block_prefix >= 24 && n.node_block_prefix <= 28, false) && n.node_block_prefix >= tonumber(split("/", n.range)[1]))
+          : true,
+          false
+        )
+      ][0],
+      "?"
+    )}: node-block needs the prefix length of each node's alias block, 24 to 28 and inside range (28 for max_pods_per_node 8)."
   }
   validation {
     condition = length([
@@ -112,7 +208,17 @@ variable "networks" {
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}] is ${try(jsonencode({ exclude = n.exclude, range_start = n.range_start, range_end = n.range_end }), "?")}" if !try(n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true, false)][0], "?")}: exclude, range_start and range_end apply to ipam whereabouts only: with node-block each node hands out the whole alias block GKE gave it."
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}] is ${try(jsonencode({ exclude = n.exclude, range_start = n.range_start, range_end = n.range_end }), "?")}"
+        if !try(
+          n.ipam == "node-block" ? length(n.exclude) == 0 && n.range_start == null && n.range_end == null : true,
+          false
+        )
+      ][0],
+      "?"
+    )}: exclude, range_start and range_end apply to ipam whereabouts only: with node-block each node hands out the whole alias block GKE gave it."
   }
   validation {
     condition = length([
@@ -126,7 +232,20 @@ variable "networks" {
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(can(cidrnetmask(n.range)) && cidrsubnet(n.range, 0, 0) == n.range && tonumber(split("/", n.range)[1]) >= 8 && tonumber(split("/", n.range)[1]) <= 29, false)][0], "?")}: use an IPv4 CIDR block from /8 to /29 with no host bits set (the pod secondary range)."
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].range is ${try(jsonencode(n.range), "?")}"
+        if !try(
+          can(cidrnetmask(n.range))
+          && cidrsubnet(n.range, 0, 0) == n.range
+          && tonumber(split("/", n.range)[1]) >= 8
+          && tonumber(split("/", n.range)[1]) <= 29,
+          false
+        )
+      ][0],
+      "?"
+    )}: use an IPv4 CIDR block from /8 to /29 with no host bits set (the pod secondary range)."
   }
   validation {
     condition = length([
@@ -134,21 +253,38 @@ variable "networks" {
       idx
       if !try(
         try(
-          alltrue(
-            flatten([
-              for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16), pow(2, 32 - tonumber(split("/", n.range)[1]))]] :
-              [
-                for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
-                !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
-              ]
-            ])
-          ),
+          alltrue(flatten([
+            for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16), pow(2, 32 - tonumber(split("/", n.range)[1]))]] :
+            [
+              for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+              !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+            ]
+          ])),
           true
         ),
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range is ${try(jsonencode(n.range), "?")}" if !try(try(alltrue(flatten([for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16), pow(2, 32 - tonumber(split("/", n.range)[1]))]] : [for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] : !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])]])), true), false)][0], "?")}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].range is ${try(jsonencode(n.range), "?")}"
+        if !try(
+          try(
+            alltrue(flatten([
+              for c in [[parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16), pow(2, 32 - tonumber(split("/", n.range)[1]))]] :
+              [
+                for p in [[0, 16777216], [2130706432, 16777216], [2851995648, 65536], [3758096384, 268435456], [4294967295, 1]] :
+                !(c[0] < p[0] + p[1] && p[0] < c[0] + c[1])
+              ]
+            ])),
+            true
+          ),
+          false
+        )
+      ][0],
+      "?"
+    )}: overlaps a range GCP forbids for subnets (0.0.0.0/8 \"this network\", 127.0.0.0/8 loopback, 169.254.0.0/16 link-local, 224.0.0.0/4 multicast, 255.255.255.255/32 the broadcast address): choose a private range such as 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
   }
   validation {
     condition = length([
@@ -175,7 +311,33 @@ variable "networks" {
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].exclude is ${try(jsonencode(n.exclude), "?")}" if !try(alltrue([for x in n.exclude : try(can(cidrnetmask(x)) && cidrsubnet(x, 0, 0) == x && tonumber(split("/", x)[1]) >= 8 && tonumber(split("/", x)[1]) <= 32, false) && try(parseint(join("", formatlist("%02x", split(".", cidrhost(x, 0)))), 16) >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) && parseint(join("", formatlist("%02x", split(".", cidrhost(x, 0)))), 16) + pow(2, 32 - tonumber(split("/", x)[1])) <= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])), false)]), false)][0], "?")}: each exclusion must be an IPv4 CIDR block inside range."
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].exclude is ${try(jsonencode(n.exclude), "?")}"
+        if !try(
+          alltrue([
+            for x in n.exclude :
+            try(
+              can(cidrnetmask(x))
+              && cidrsubnet(x, 0, 0) == x
+              && tonumber(split("/", x)[1]) >= 8
+              && tonumber(split("/", x)[1]) <= 32,
+              false
+            )
+            && try(
+              parseint(join("", formatlist("%02x", split(".", cidrhost(x, 0)))), 16)
+              >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16)
+              && parseint(join("", formatlist("%02x", split(".", cidrhost(x, 0)))), 16) + pow(2, 32 - tonumber(split("/", x)[1]))
+              <= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])),
+              false
+            )
+          ]),
+          false
+        )
+      ][0],
+      "?"
+    )}: each exclusion must be an IPv4 CIDR block inside range."
   }
   validation {
     condition = length([
@@ -195,7 +357,26 @@ variable "networks" {
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range_start is ${try(jsonencode(n.range_start), "?")}" if !try(n.range_start == null ? true : try(can(cidrnetmask("${n.range_start}/32")) && cidrhost("${n.range_start}/32", 0) == n.range_start, false) && try(parseint(join("", formatlist("%02x", split(".", n.range_start))), 16) >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) && parseint(join("", formatlist("%02x", split(".", n.range_start))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)][0], "?")}: use an IPv4 address inside range, or leave it out."
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].range_start is ${try(jsonencode(n.range_start), "?")}"
+        if !try(
+          n.range_start == null
+          ? true
+          : try(can(cidrnetmask("${n.range_start}/32")) && cidrhost("${n.range_start}/32", 0) == n.range_start, false)
+          && try(
+            parseint(join("", formatlist("%02x", split(".", n.range_start))), 16)
+            >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16)
+            && parseint(join("", formatlist("%02x", split(".", n.range_start))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])),
+            false
+          ),
+          false
+        )
+      ][0],
+      "?"
+    )}: use an IPv4 address inside range, or leave it out."
   }
   validation {
     condition = length([
@@ -215,7 +396,26 @@ variable "networks" {
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range_end is ${try(jsonencode(n.range_end), "?")}" if !try(n.range_end == null ? true : try(can(cidrnetmask("${n.range_end}/32")) && cidrhost("${n.range_end}/32", 0) == n.range_end, false) && try(parseint(join("", formatlist("%02x", split(".", n.range_end))), 16) >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) && parseint(join("", formatlist("%02x", split(".", n.range_end))), 16) < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])), false), false)][0], "?")}: use an IPv4 address inside range, or leave it out."
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].range_end is ${try(jsonencode(n.range_end), "?")}"
+        if !try(
+          n.range_end == null
+          ? true
+          : try(can(cidrnetmask("${n.range_end}/32")) && cidrhost("${n.range_end}/32", 0) == n.range_end, false)
+          && try(
+            parseint(join("", formatlist("%02x", split(".", n.range_end))), 16)
+            >= parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16)
+            && parseint(join("", formatlist("%02x", split(".", n.range_end))), 16)
+            < parseint(join("", formatlist("%02x", split(".", cidrhost(n.range, 0)))), 16) + pow(2, 32 - tonumber(split("/", n.range)[1])),
+            false
+          ),
+          false
+        )
+      ][0],
+      "?"
+    )}: use an IPv4 address inside range, or leave it out."
   }
   validation {
     condition = length([
@@ -229,7 +429,20 @@ variable "networks" {
         false
       )
     ]) == 0
-    error_message = "networks[${try([for idx, n in var.networks : "${idx}].range_end is ${try(jsonencode(n.range_end), "?")}" if !try(n.range_start == null || n.range_end == null ? true : parseint(join("", formatlist("%02x", split(".", n.range_start))), 16) <= parseint(join("", formatlist("%02x", split(".", n.range_end))), 16), false)][0], "?")}: must not come before range_start: give range_start <= range_end."
+    error_message = "networks[${try(
+      [
+        for idx, n in var.networks :
+        "${idx}].range_end is ${try(jsonencode(n.range_end), "?")}"
+        if !try(
+          n.range_start == null || n.range_end == null
+          ? true
+          : parseint(join("", formatlist("%02x", split(".", n.range_start))), 16)
+          <= parseint(join("", formatlist("%02x", split(".", n.range_end))), 16),
+          false
+        )
+      ][0],
+      "?"
+    )}: must not come before range_start: give range_start <= range_end."
   }
 }
 
