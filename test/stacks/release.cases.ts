@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { CHANGELOG, CHART, LEDGER, VERSION_FILE, chartChecksum, readLedger, release, sectionOf, sha256 } from '../../stacks/release';
 import { PROJECT_ROOT } from '../support/tools';
 import { terraformIn } from '../support/terraform';
+import { parseHclFolder } from '../support/hcl';
 
 const changelog = readFileSync(path.join(PROJECT_ROOT, CHANGELOG), 'utf8');
 const ledger = readLedger(PROJECT_ROOT);
@@ -28,20 +29,18 @@ describe('releases mean fixed code', () => {
     else expect(released).toBeUndefined();
   });
 
-  test('computes, in the multus-whereabouts module, the same chart checksum as the ledger (terraform evaluates it)', () => {
+  test('computes, in the multus-whereabouts module, the same chart checksum as the ledger (terraform evaluates it)', async () => {
     // The module's chart_checksum local, evaluated by terraform over the repository's chart from a folder laid out as
     // the module's (modules/terraform/<module>/ beside charts/ three levels up).
-    const main = readFileSync(path.join(PROJECT_ROOT, 'modules', 'terraform', 'multus-whereabouts', 'main.tf'), 'utf8');
-    const lines = main.split('\n');
-    const start = lines.findIndex((l) => l.startsWith('  chart_checksum = '));
-    const end = lines.findIndex((l, i) => i > start && l === '  )');
+    const parsed = (await parseHclFolder(path.join(PROJECT_ROOT, 'modules', 'terraform', 'multus-whereabouts'))) as { locals: { chart_checksum: string }[] };
+    const checksum = parsed.locals.map((l) => l.chart_checksum).find((c) => c !== undefined)!;
     const dir = mkdtempSync(path.join(tmpdir(), 'checksum-'));
     try {
       const moduleDir = path.join(dir, 'modules', 'terraform', 'multus-whereabouts');
       mkdirSync(moduleDir, { recursive: true });
       mkdirSync(path.join(dir, 'charts'));
       symlinkSync(path.join(PROJECT_ROOT, CHART), path.join(dir, CHART));
-      writeFileSync(path.join(moduleDir, 'main.tf'), `locals {\n${lines.slice(start, end + 1).join('\n')}\n}\noutput "checksum" { value = local.chart_checksum }\n`);
+      writeFileSync(path.join(moduleDir, 'main.tf.json'), JSON.stringify({ locals: { chart_checksum: checksum }, output: { checksum: { value: '${local.chart_checksum}' } } }));
       const applied = terraformIn(moduleDir, ['apply', '-auto-approve', '-input=false', '-no-color']);
       expect(applied.stderr).toBe('');
       expect(terraformIn(moduleDir, ['output', '-raw', 'checksum']).stdout).toBe(chartChecksum(path.join(PROJECT_ROOT, CHART)));
