@@ -13,7 +13,8 @@ const MEASURED = {
   'test/end-to-end.test.ts': 20,
   'test/modules/terraform-modules.test.ts': 19,
   'test/stacks/stacks.test.ts': 12,
-  'test/data-plane/data-plane.test.ts': 12,
+  // Mostly waiting (its emulations wait out timeouts on purpose): first, so its waits overlap everyone's work.
+  'test/data-plane/data-plane.test.ts': 30,
   'test/charts/multus-whereabouts.test.ts': 10,
   'test/modules/modules.test.ts': 4,
   'test/environment/environment.test.ts': 2.5,
