@@ -6,7 +6,7 @@ import { CLUSTER_MAX_PODS_RANGE, CLUSTER_NAME_MAX, DEFAULT_CLUSTER_MAX_PODS, DEF
 import { everyItem, isCidr, isGcpName, isWhole, rule } from './hcl-rules';
 import { TerraformModule } from './terraform-module';
 import { maintenanceVariable } from './maintenance-variable';
-import { SERVICE_ACCOUNT_EMAIL_MESSAGE, blockPrefix, isServiceAccountEmail, locationAndProject, nodePoolsPart } from './node-pools-part';
+import { SERVICE_ACCOUNT_EMAIL_MESSAGE, isServiceAccountEmail, locationAndProject, nodePoolsPart, poolOutputs } from './node-pools-part';
 import { re, GOOGLE } from './common';
 
 /** multinet-cluster: the cluster, its node service account and roles, and node pools with one NIC per additional network. */
@@ -260,15 +260,6 @@ export function multinetClusterModule(app: App): TerraformModule {
   m.output({ name: 'cluster_endpoint', description: 'Control-plane IP address (without scheme), once the node pools exist; the private one with `private_endpoint`.', value: gke.endpoint, sensitive: true, dependsOn: afterPools });
   m.output({ name: 'cluster_ca_certificate', description: "Base64 PEM of the cluster's CA certificate, once the node pools exist.", value: gke.masterAuth.clusterCaCertificate, sensitive: true, dependsOn: afterPools });
   m.output({ name: 'node_service_account_email', description: 'E-mail of the node service account (created, or `node_service_account`).', value: cluster.nodeServiceAccountEmail });
-  m.output({
-    name: 'network_interfaces',
-    description:
-      "The nodes' additional NICs, in order: for each additional network, its `interface` (eth1, eth2, …, what an attachment's `master` names), `network`, `subnetwork`, `pod_range_name`, its ranges (`node_cidr`, `pod_cidr`: given, or read from the subnet) and `node_block_prefix`, the prefix of the alias block GKE gives each node in the pod range (from `max_pods_per_node`), which the multus-whereabouts module takes for `ipam = \"node-block\"`.",
-    value: hclValue(
-      () =>
-        `[for i, n in local.additional_known : { interface = "eth\${i + 1}", network = n.network, subnetwork = n.subnetwork, pod_range_name = n.pod_range_name, node_cidr = n.node_cidr, pod_cidr = n.pod_cidr, max_pods_per_node = n.max_pods_per_node, node_block_prefix = ${blockPrefix('n')} }]`,
-    ),
-  });
   m.output({ name: 'master_version', description: 'The control plane\'s current version (GKE picks the patch; the release channel moves it).', value: gke.masterVersion });
   m.output({
     name: 'dns_endpoint',
@@ -278,10 +269,6 @@ export function multinetClusterModule(app: App): TerraformModule {
         `try(${gke.fqn}.control_plane_endpoints_config[0].dns_endpoint_config[0].allow_external_traffic, false) ? ${gke.fqn}.control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint : null`,
     ),
   });
-  m.output({
-    name: 'node_pools',
-    description: 'Generated node pool names, by pool name prefix.',
-    value: hclValue(() => `{ for key, pool in ${pool.nodePool.terraformResourceType}.${pool.nodePool.friendlyUniqueId} : key => pool.name }`),
-  });
+  poolOutputs(m, pool);
   return m;
 }

@@ -1,12 +1,11 @@
 import { DataGoogleComputeSubnetwork } from '@cdktf/provider-google/lib/data-google-compute-subnetwork';
 import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
 import { App, DataResource } from 'cdktf';
-import { hclValue } from '../hcl-expression';
 import { PROJECT_ID_PATTERN } from '../facts';
 import { rule } from './hcl-rules';
 import { TerraformModule } from './terraform-module';
 import { GOOGLE, re } from './common';
-import { SERVICE_ACCOUNT_EMAIL_MESSAGE, blockPrefix, isServiceAccountEmail, locationAndProject, nodePoolsPart } from './node-pools-part';
+import { SERVICE_ACCOUNT_EMAIL_MESSAGE, isServiceAccountEmail, locationAndProject, nodePoolsPart, poolOutputs } from './node-pools-part';
 
 /**
  * multinet-node-pool: the multi-network node pools of multinet-cluster, for a cluster made elsewhere (by
@@ -90,19 +89,6 @@ export function multinetNodePoolModule(app: App): TerraformModule {
     `cluster \${local.cluster_name} has datapath_provider "\${${clusterRead}.datapath_provider}": multi-networking needs GKE Dataplane V2 (datapath_provider = "ADVANCED_DATAPATH"), which GKE sets only when it creates a cluster.`,
   );
 
-  m.output({
-    name: 'node_pools',
-    description: 'Generated node pool names, by pool name prefix.',
-    value: hclValue(() => `{ for key, pool in ${pool.nodePool.terraformResourceType}.${pool.nodePool.friendlyUniqueId} : key => pool.name }`),
-  });
-  m.output({
-    name: 'network_interfaces',
-    description:
-      "The nodes' additional NICs, in order: for each additional network, its `interface` (eth1, eth2, …, what an attachment's `master` names), `network`, `subnetwork`, `pod_range_name`, its ranges (`node_cidr`, `pod_cidr`: given, or read from the subnet) and `node_block_prefix`, the prefix of the alias block GKE gives each node in the pod range, which the multus-whereabouts module takes for `ipam = \"node-block\"`.",
-    value: hclValue(
-      () =>
-        `[for i, n in local.additional_known : { interface = "eth\${i + 1}", network = n.network, subnetwork = n.subnetwork, pod_range_name = n.pod_range_name, node_cidr = n.node_cidr, pod_cidr = n.pod_cidr, max_pods_per_node = n.max_pods_per_node, node_block_prefix = ${blockPrefix('n')} }]`,
-    ),
-  });
+  poolOutputs(m, pool);
   return m;
 }

@@ -17,7 +17,7 @@ const vcpusOf = (machineType: string) =>
 /** Compute Engine's NICs per VM, in HCL (modules/facts/compute.ts maxNicsForVcpus). */
 const maxNics = (vcpus: string) => `max(${NICS_PER_VM.min}, min(${vcpus}, ${NICS_PER_VM.max}))`;
 /** The prefix of the alias block GKE gives each node on an additional network (maxPodsPerNode doubled to a power of two). */
-export const blockPrefix = (n: string) => `(32 - ceil(log(${n}.max_pods_per_node * 2, 2)))`;
+const blockPrefix = (n: string) => `(32 - ceil(log(${n}.max_pods_per_node * 2, 2)))`;
 
 /** The location and project variables every pool-bearing module takes, with the same rules. */
 export function locationAndProject(m: TerraformModule, descriptions: { location: string; project: string }): { location: TerraformVariable; project: TerraformVariable } {
@@ -241,4 +241,22 @@ export function nodePoolsPart(m: TerraformModule, opts: NodePoolsPartOptions): {
   );
 
   return { pool, additional };
+}
+
+/** The outputs of every pool-bearing module: each additional network's NIC and ranges, and the pools' names. */
+export function poolOutputs(m: TerraformModule, pool: MultinetNodePool): void {
+  m.output({
+    name: 'network_interfaces',
+    description:
+      "The nodes' additional NICs, in order: for each additional network, its `interface` (eth1, eth2, …, what an attachment's `master` names), `network`, `subnetwork`, `pod_range_name`, its ranges (`node_cidr`, `pod_cidr`: given, or read from the subnet) and `node_block_prefix`, the prefix of the alias block GKE gives each node in the pod range (from `max_pods_per_node`), which the multus-whereabouts module takes for `ipam = \"node-block\"`.",
+    value: hclValue(
+      () =>
+        `[for i, n in local.additional_known : { interface = "eth\${i + 1}", network = n.network, subnetwork = n.subnetwork, pod_range_name = n.pod_range_name, node_cidr = n.node_cidr, pod_cidr = n.pod_cidr, max_pods_per_node = n.max_pods_per_node, node_block_prefix = ${blockPrefix('n')} }]`,
+    ),
+  });
+  m.output({
+    name: 'node_pools',
+    description: 'Generated node pool names, by pool name prefix.',
+    value: hclValue(() => `{ for key, pool in ${pool.nodePool.terraformResourceType}.${pool.nodePool.friendlyUniqueId} : key => pool.name }`),
+  });
 }

@@ -35,6 +35,19 @@ output "node_service_account_email" {
   description = "E-mail of the node service account (created, or `node_service_account`)."
 }
 
+output "master_version" {
+  value       = google_container_cluster.cluster.master_version
+  description = "The control plane's current version (GKE picks the patch; the release channel moves it)."
+}
+
+output "dns_endpoint" {
+  value = try(
+    google_container_cluster.cluster.control_plane_endpoints_config[0].dns_endpoint_config[0].allow_external_traffic,
+    false
+  ) ? google_container_cluster.cluster.control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint : null
+  description = "The control plane's DNS-based endpoint (`gke-….<location>.gke.goog`), when its external traffic is allowed; null otherwise (this module does not turn it on)."
+}
+
 output "network_interfaces" {
   value = [
     for i, n in local.additional_known :
@@ -50,19 +63,6 @@ output "network_interfaces" {
     }
   ]
   description = "The nodes' additional NICs, in order: for each additional network, its `interface` (eth1, eth2, …, what an attachment's `master` names), `network`, `subnetwork`, `pod_range_name`, its ranges (`node_cidr`, `pod_cidr`: given, or read from the subnet) and `node_block_prefix`, the prefix of the alias block GKE gives each node in the pod range (from `max_pods_per_node`), which the multus-whereabouts module takes for `ipam = \"node-block\"`."
-}
-
-output "master_version" {
-  value       = google_container_cluster.cluster.master_version
-  description = "The control plane's current version (GKE picks the patch; the release channel moves it)."
-}
-
-output "dns_endpoint" {
-  value = try(
-    google_container_cluster.cluster.control_plane_endpoints_config[0].dns_endpoint_config[0].allow_external_traffic,
-    false
-  ) ? google_container_cluster.cluster.control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint : null
-  description = "The control plane's DNS-based endpoint (`gke-….<location>.gke.goog`), when its external traffic is allowed; null otherwise (this module does not turn it on)."
 }
 
 output "node_pools" {
